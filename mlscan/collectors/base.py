@@ -1,0 +1,59 @@
+"""The collector interface.
+
+A collector handles one source family (DVC, MLflow, IaC, ...). It looks at the
+workspace's files, parses the ones it owns, and returns facts for its top-level key
+in the fact document, plus notifications for files it could not use. A collector never
+raises for a bad input file: it records a notification and goes on.
+
+Facts are plain JSON-ready dicts. Each fact that can be the subject of a finding has a
+``loc`` object ``{path, line, col, end_line, end_col}`` beside its data (never mixed
+into configuration values). Secret values never appear in facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from mlscan.config import Config
+from mlscan.models import Notification
+from mlscan.workspace import Workspace
+
+Facts = dict[str, Any]
+
+
+@dataclass(frozen=True, kw_only=True)
+class CollectContext:
+    """What a collector may know besides the workspace."""
+
+    config: Config
+    network: bool = False  # True only when the user asked for a remote source
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class CollectorOutput:
+    """``facts`` becomes ``document[collector.family]``."""
+
+    facts: Facts
+    notifications: tuple[Notification, ...] = ()
+    files: tuple[str, ...] = ()  # files this collector parsed (for the report's scope)
+
+
+class Collector(Protocol):
+    family: str  # top-level key in the fact document
+
+    def applies(self, ws: Workspace) -> bool:
+        """Cheap check: does the workspace hold any file this collector reads?"""
+        ...
+
+    def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput: ...
+
+
+def notification(path: str, message: str, source: str, kind: str = "parse-error",
+                 line: int | None = None, level: str = "warning") -> Notification:
+    """Shorthand used by collectors for a file they could not use."""
+    lvl = level if level in ("error", "warning", "note") else "warning"
+    return Notification(path=path, message=message, level=lvl, kind=kind, source=source,
+                        line=line)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Policy engines behind one small interface (see base.py)."""
