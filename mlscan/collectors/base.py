@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from mlscan.config import Config
+from mlscan.hashing import DigestService
 from mlscan.models import Notification
 from mlscan.workspace import Workspace
 
@@ -28,6 +29,7 @@ class CollectContext:
     """What a collector may know besides the workspace."""
 
     config: Config
+    digests: DigestService  # shared per scan: every file is hashed at most once
     network: bool = False  # True only when the user asked for a remote source
     options: Mapping[str, Any] = field(default_factory=dict)
 
