@@ -173,10 +173,7 @@ class _YamlBuilder:
                     node.start_mark.line + 1,
                 )
         else:
-            try:
-                node._mlscan_seen = True  # type: ignore[attr-defined]
-            except AttributeError:
-                pass
+            node._mlscan_seen = True  # type: ignore[attr-defined]
         return self.build(node, depth + 1, key_span)
 
 
@@ -257,7 +254,9 @@ class _JsonParser:
 
     def value(self, i: int, depth: int, key_span: Span | None) -> tuple[Node, int]:
         if depth > self.max_depth:
-            raise self.fail(f"nesting deeper than {self.max_depth} levels (limits.max_nesting_depth)", i)
+            raise self.fail(
+                f"nesting deeper than {self.max_depth} levels (limits.max_nesting_depth)", i
+            )
         text = self.text
         if i >= len(text):
             raise self.fail("unexpected end of document", i)
@@ -286,7 +285,9 @@ class _JsonParser:
                 if j < len(text) and text[j] == "}":
                     value = {k: n.value for k, n in items}
                     return (
-                        Node("map", value, self.span(i, j + 1), items=tuple(items), key_span=key_span),
+                        Node(
+                            "map", value, self.span(i, j + 1), items=tuple(items), key_span=key_span
+                        ),
                         j + 1,
                     )
                 raise self.fail("expected ',' or '}'", j)
@@ -304,8 +305,13 @@ class _JsonParser:
                     continue
                 if j < len(text) and text[j] == "]":
                     return (
-                        Node("seq", [c.value for c in seq], self.span(i, j + 1), seq=tuple(seq),
-                             key_span=key_span),
+                        Node(
+                            "seq",
+                            [c.value for c in seq],
+                            self.span(i, j + 1),
+                            seq=tuple(seq),
+                            key_span=key_span,
+                        ),
                         j + 1,
                     )
                 raise self.fail("expected ',' or ']'", j)
@@ -406,7 +412,9 @@ def parse_ini(text: str) -> IniDocument:
             continue
         ment = _ENTRY.match(line)
         if not ment:
-            raise SourceError(f"cannot parse INI line: expected 'key = value' or '[section]'", lineno)
+            raise SourceError(
+                "cannot parse INI line: expected 'key = value' or '[section]'", lineno
+            )
         key = ment.group("key").strip()
         kcol = ment.start("key") + 1
         raw_value = ment.group("value")
