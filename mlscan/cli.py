@@ -110,6 +110,8 @@ def scan(
     fail_on: str | None,
     config_path: str | None,
     policy_dirs: tuple[str, ...],
+    opa_url: str | None,
+    opa_use_server_policies: bool,
     baseline: str | None,
     show_suppressed: bool,
     profile: bool,
@@ -126,7 +128,9 @@ def scan(
         paths=paths or (".",),
         config_path=config_path,
         policy_dirs=policy_dirs,
+        opa_url=opa_url,
         baseline=baseline,
+        extra={"opa_use_server_policies": opa_use_server_policies},
     )
     result = run(options)
     color = (

@@ -168,11 +168,18 @@ def load_baseline(path: str) -> frozenset[str]:
     return frozenset(fps)
 
 
-def make_engine(policies: PolicySet, opa_url: str | None = None, **kw: Any) -> Engine:
+def make_engine(
+    policies: PolicySet, opa_url: str | None = None, use_server_policies: bool = False
+) -> Engine:
     if opa_url:
         from mlscan.engine.opa_server import OpaServerEngine  # type: ignore[import-not-found]
 
-        engine: Engine = OpaServerEngine(policies, opa_url, **kw)
+        engine: Engine = OpaServerEngine(
+            policies,
+            opa_url,
+            use_server_policies=use_server_policies,
+            token=os.environ.get("MLSCAN_OPA_TOKEN"),
+        )
         return engine
     from mlscan.engine.embedded import EmbeddedEngine
 
@@ -184,7 +191,7 @@ def run(options: ScanOptions) -> ScanResult:
         options.paths,
         options.config_path,
         collectors=options.collectors,
-        network=bool(options.opa_url),
+        network=False,
         extra=options.extra,
     )
     config = fr.config
@@ -195,7 +202,9 @@ def run(options: ScanOptions) -> ScanResult:
         p = Path(d)
         policy_dirs.append(str(p if p.is_absolute() else fr.root / p))
     policies = load_policy_set(policy_dirs)
-    engine = make_engine(policies, options.opa_url)
+    engine = make_engine(
+        policies, options.opa_url, bool(options.extra.get("opa_use_server_policies"))
+    )
     raw = engine.evaluate(fr.facts)
     timings["engine"] = time.perf_counter() - t
     t = time.perf_counter()
