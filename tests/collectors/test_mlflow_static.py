@@ -107,7 +107,8 @@ def test_dockerfile_and_systemd(tmp_path: Path) -> None:
         'CMD ["mlflow", "server", "--host", "0.0.0.0"]\n'
     )
     (tmp_path / "mlflow.service").write_text(
-        "[Service]\nExecStart=/usr/local/bin/mlflow server \\\n    --host 0.0.0.0 --app-name basic-auth\n"
+        "[Service]\nExecStart=/usr/local/bin/mlflow server \\\n"
+        "    --host 0.0.0.0 --app-name basic-auth\n"
     )
     assert _findings(tmp_path) == [
         ("MLS-MLF-006", "Dockerfile", 2, 17),
