@@ -27,6 +27,7 @@ from typing import Any
 from mlscan import __version__
 from mlscan.controls import PolicyFile, PolicySet, load_policy_set
 from mlscan.errors import PolicyError
+from mlscan.policytest import load_engine
 
 ROOT = "mlscan"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
@@ -104,6 +105,7 @@ def build_bundle(
 ) -> Bundle:
     user_dirs = tuple(user_dirs)
     policies = load_policy_set(user_dirs, include_builtin=include_builtin)
+    load_engine(policies)  # a bundle that does not compile would not activate on OPA
     paths = bundle_paths(policies, user_dirs)
     roots = bundle_roots(policies.files)
     rev = revision if revision is not None else default_revision(policies)

@@ -95,6 +95,17 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="Extra Rego policy folder (repeatable).",
 )
 @click.option(
+    "--opa-url",
+    default=None,
+    help="Evaluate on this OPA server instead of the embedded engine "
+    "(bearer token from MLSCAN_OPA_TOKEN).",
+)
+@click.option(
+    "--opa-use-server-policies",
+    is_flag=True,
+    help="With --opa-url: use the policies already loaded on the server (a bundle).",
+)
+@click.option(
     "--baseline",
     type=click.Path(dir_okay=False),
     help="Previous SARIF; only new findings count toward --fail-on.",
