@@ -21,9 +21,10 @@ def test_policy_test_builtin_strict_passes() -> None:
     for c in controls:
         assert f"PASS data.{c.package}.test_" in r.out
     assert "FAIL" not in r.out
-    assert r.out.rstrip().splitlines()[-1].endswith(
-        f"{len(controls)} controls, 0 convention problems"
-    ) or not controls
+    assert (
+        r.out.rstrip().splitlines()[-1].endswith(f"{len(controls)} controls, 0 convention problems")
+        or not controls
+    )
 
 
 def test_policy_test_user_folder_pass_lines_and_coverage() -> None:
@@ -38,8 +39,7 @@ def test_policy_test_user_folder_pass_lines_and_coverage() -> None:
         "PASS data.mlscan.controls.acme.oneline.test_other",
     ]
     assert (
-        f"   87.5%  {POLICIES}/good/acme/model_registry.rego  (7/8 lines); not covered: 24"
-        in lines
+        f"   87.5%  {POLICIES}/good/acme/model_registry.rego  (7/8 lines); not covered: 24" in lines
     )
     assert lines[-1] == "5 tests, 5 passed, 0 failed; 2 controls, 0 convention problems"
 
@@ -67,7 +67,10 @@ def test_policy_test_strict_fails_on_convention(tmp_path: Path) -> None:
     assert run_cli("policy", "test", "--no-builtin", str(tmp_path)).code == 0
     r = run_cli("policy", "test", "--no-builtin", "--strict", str(tmp_path))
     assert r.code == 1
-    assert f"CONVENTION ACME-WEAK-001 ({tmp_path.as_posix()}/weak_tests.rego): no passing test" in r.out
+    assert (
+        f"CONVENTION ACME-WEAK-001 ({tmp_path.as_posix()}/weak_tests.rego): no passing test"
+        in r.out
+    )
 
 
 def test_policy_test_json() -> None:
@@ -146,8 +149,7 @@ def test_scan_custom_policy_from_config_with_duplicate_builtin_id(tmp_path: Path
     assert r.code == 2
     shown = (policies / "dup.rego").as_posix()
     assert r.err.strip() == (
-        f"mlscan: error: policy {shown}:5: control id {taken.id} is already used by "
-        f"{taken.source}"
+        f"mlscan: error: policy {shown}:5: control id {taken.id} is already used by {taken.source}"
     )
 
 
@@ -192,8 +194,12 @@ def test_policy_bundle_cli(tmp_path: Path) -> None:
         assert json.loads(manifest.read())["revision"] == "r1"
     assert "policies/good/acme/model_registry.rego" in names
     first = out.read_bytes()
-    assert run_cli("policy", "bundle", "-o", str(out), "--policy", f"{POLICIES}/good",
-                   "--revision", "r1").code == 0
+    assert (
+        run_cli(
+            "policy", "bundle", "-o", str(out), "--policy", f"{POLICIES}/good", "--revision", "r1"
+        ).code
+        == 0
+    )
     assert out.read_bytes() == first
     for folder, where in (
         ("syntax_error", "broken.rego:11: Rego error"),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import io
 import json
 import tarfile
@@ -60,9 +59,10 @@ def test_layout_manifest_and_member_attributes() -> None:
             }
         },
     }
-    assert members["policies/good/acme/model_registry.rego"][1] == (
-        GOOD / "acme" / "model_registry.rego"
-    ).read_bytes()
+    assert (
+        members["policies/good/acme/model_registry.rego"][1]
+        == (GOOD / "acme" / "model_registry.rego").read_bytes()
+    )
     for info, _ in members.values():
         assert (info.mtime, info.uid, info.gid, info.mode, info.uname, info.gname) == (
             0,

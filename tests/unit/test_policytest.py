@@ -55,7 +55,13 @@ def test_good_policies_pass_with_observed_fires_and_silent() -> None:
             f"{base}/onelines/oneline_test.rego",
             7,
         ),
-        ("data.mlscan.controls.acme.oneline.test_other", True, None, f"{base}/onelines/oneline_test.rego", 9),
+        (
+            "data.mlscan.controls.acme.oneline.test_other",
+            True,
+            None,
+            f"{base}/onelines/oneline_test.rego",
+            9,
+        ),
     ]
     assert report.passed
     assert report.convention_ok
