@@ -44,6 +44,9 @@ import regorus
 
 _LOCATION = re.compile(r"-->\s*(?P<file>.+?):(?P<line>\d+):(?P<col>\d+)")
 _SEGMENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_PACKAGE = re.compile(r"^package\s+([A-Za-z0-9_.]+)", re.MULTILINE)
+_IMPORT = re.compile(r"^import\s+data\.([A-Za-z0-9_.]+)(?:\s+as\s+(\w+))?\s*$", re.MULTILINE)
+_FUNCTION = re.compile(r"^([A-Za-z_]\w*)\(", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,36 @@ class OpaDouble:
                         {"code": "rego_parse_error", "message": _error_line(text), "location": loc}
                     ],
                 }
+        return self._type_check(policies)
+
+    @staticmethod
+    def _type_check(policies: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        """OPA type-checks calls to functions of imported packages when a module is
+        installed: calling one that no loaded module defines is a rego_type_error. The
+        double checks ``import data.<pkg> [as alias]`` + ``alias.fn(`` the same way."""
+        functions: dict[str, set[str]] = {}
+        for text in policies.values():
+            pkg = _PACKAGE.search(text)
+            if pkg:
+                functions.setdefault(pkg.group(1), set()).update(_FUNCTION.findall(text))
+        for pid in sorted(policies):
+            text = policies[pid]
+            for imp in _IMPORT.finditer(text):
+                pkg, alias = imp.group(1), imp.group(2) or imp.group(1).rsplit(".", 1)[-1]
+                for call in re.finditer(rf"\b{re.escape(alias)}\.(\w+)\(", text):
+                    if call.group(1) not in functions.get(pkg, set()):
+                        row = text.count("\n", 0, call.start()) + 1
+                        return 400, {
+                            "code": "invalid_parameter",
+                            "message": "error(s) occurred while compiling module(s)",
+                            "errors": [
+                                {
+                                    "code": "rego_type_error",
+                                    "message": f"undefined function data.{pkg}.{call.group(1)}",
+                                    "location": {"file": pid, "row": row, "col": 1},
+                                }
+                            ],
+                        }
         return 200, {}
 
     def _query(self, path: list[str], input_doc: Any, has_input: bool) -> dict[str, Any]:

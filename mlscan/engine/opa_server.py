@@ -216,22 +216,32 @@ class OpaServerEngine:
         )
         self._delete(stale)
         texts = {f.shown: f.text for f in self._policies.files}
-        for pid, shown in ids.items():
-            try:
-                self._call(
-                    f"PUT /v1/policies/{pid}",
-                    partial(
-                        self._client.update_policy_from_string,
-                        texts[shown],
-                        pid,
-                        rego_compat=False,
-                    ),
-                )
-            except EngineError as exc:
-                cause = exc.__cause__
-                if isinstance(cause, RegoParseError) and cause.errors:
-                    raise self._policy_error(pid, shown, cause) from cause
-                raise
+        packages = {f.shown: f.package for f in self._policies.files}
+        # helpers first: OPA type-checks each module against those already loaded, so a
+        # control calling a library function must come after the library
+        pending = sorted(ids, key=lambda pid: (packages[ids[pid]].startswith(CONTROL_PREFIX), pid))
+        while pending:
+            refused: list[tuple[str, EngineError]] = []
+            for pid in pending:
+                try:
+                    self._call(
+                        f"PUT /v1/policies/{pid}",
+                        partial(
+                            self._client.update_policy_from_string,
+                            texts[ids[pid]],
+                            pid,
+                            rego_compat=False,
+                        ),
+                    )
+                except EngineError as exc:
+                    cause = exc.__cause__
+                    if not (isinstance(cause, RegoParseError) and cause.errors):
+                        raise  # not a compile error: unreachable, unauthorized, 5xx
+                    refused.append((pid, exc))
+            if len(refused) == len(pending):  # no progress: a real error in the policy
+                first, error = refused[0]
+                raise self._policy_error(first, ids[first], error.__cause__) from error.__cause__
+            pending = [pid for pid, _ in refused]
 
     def _policy_error(self, pid: str, shown: str, err: Any) -> PolicyError | EngineError:
         for e in err.errors:

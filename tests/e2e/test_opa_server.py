@@ -304,3 +304,36 @@ def test_cli_json_identical_with_opa_url(root: Path, tmp_path: Path) -> None:
             doc.pop("engine", None)
     assert docs[1] == docs[0]
     assert docs[2] == docs[0]
+
+
+def test_double_type_checks_imports_and_push_uploads_helpers_first() -> None:
+    import urllib.error
+    import urllib.request
+
+    control = CUSTOM / "acme" / "default_admin_name.rego"
+    with OpaDouble() as opa:
+        request = urllib.request.Request(
+            f"{opa.url}/v1/policies/control-alone",
+            data=control.read_bytes(),
+            method="PUT",
+            headers={"Content-Type": "text/plain"},
+        )
+        with pytest.raises(urllib.error.HTTPError) as err:
+            urllib.request.urlopen(request, timeout=5)
+        assert err.value.code == 400
+        assert json.loads(err.value.read()) == {
+            "code": "invalid_parameter",
+            "message": "error(s) occurred while compiling module(s)",
+            "errors": [
+                {
+                    "code": "rego_type_error",
+                    "message": "undefined function data.acme.lib.names.default_account",
+                    "location": {"file": "control-alone", "row": 17, "col": 1},
+                }
+            ],
+        }
+        _scan(MLFLOW / "insecure", (str(CUSTOM),), opa_url=opa.url)
+        puts = [r.path for r in opa.requests if r.method == "PUT"]
+    lib = next(i for i, p in enumerate(puts) if p.endswith("/zz_lib/names.rego"))
+    ctl = next(i for i, p in enumerate(puts) if p.endswith("/acme/default_admin_name.rego"))
+    assert lib < ctl
