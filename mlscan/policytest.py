@@ -154,6 +154,7 @@ class _Rule:
     end_line: int
     head_lines: frozenset[int]  # lines of the head's key/value expression
     unambiguous: bool  # the head's lines carry no body expression
+    function: bool = False  # test_x(arg) is a helper, not a test (as in ``opa test``)
 
 
 def _regorus() -> Any:
@@ -250,6 +251,7 @@ def _rules(engine: Any, files: Mapping[str, PolicyFile]) -> list[_Rule]:
             name: str | None = None
             head_lines: frozenset[int] = frozenset()
             unambiguous = False
+            kind = ""
             if isinstance(head, dict) and len(head) == 1:
                 kind, h = next(iter(head.items()))
                 name = _first_var(h.get("refr")) if isinstance(h, dict) else None
@@ -272,6 +274,7 @@ def _rules(engine: Any, files: Mapping[str, PolicyFile]) -> list[_Rule]:
                         end_line=end_line,
                         head_lines=head_lines,
                         unambiguous=unambiguous,
+                        function=kind == "Func",
                     )
                 )
     return out
@@ -326,7 +329,8 @@ def run_policy_tests(
     tests: dict[tuple[str, str], _Rule] = {}
     for r in rules:
         wanted = selector is None or selector.search(f"data.{r.package}.{r.name}")
-        if r.name.startswith("test_") and (r.package, r.name) not in tests and wanted:
+        is_test = r.name.startswith("test_") and not r.function
+        if is_test and (r.package, r.name) not in tests and wanted:
             tests[(r.package, r.name)] = r
     deny_by_pkg: dict[str, list[_Rule]] = {}
     for r in rules:

@@ -137,8 +137,10 @@ def test_runtime_error_fails_the_test(tmp_path: Path) -> None:
     assert t.error
 
 
-def test_non_true_value_fails(tmp_path: Path) -> None:
-    (tmp_path / "p_test.rego").write_text("package acme.t\n\nimport rego.v1\n\ntest_value := 5\n")
+def test_non_true_value_fails_and_test_functions_are_not_tests(tmp_path: Path) -> None:
+    (tmp_path / "p_test.rego").write_text(
+        "package acme.t\n\nimport rego.v1\n\ntest_value := 5\n\ntest_helper(x) := x + 1\n"
+    )
     (t,) = run_policy_tests([tmp_path], include_builtin=False).tests
     assert not t.passed
     assert t.error == "evaluated to 5, not true"
