@@ -96,13 +96,16 @@ class OpaServerEngine:
         self._policies = policies
         self._use_server_policies = use_server_policies
         self._timeout = resolve_timeout(timeout)
-        parts = urlsplit(url.strip())
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise EngineError(f"--opa-url {url!r} must look like http(s)://host[:port]")
-        if parts.username or parts.password:
+        try:
+            parts = urlsplit(url.strip())
+        except ValueError as exc:
+            raise EngineError(f"--opa-url is not a valid URL ({exc})") from exc
+        if "@" in parts.netloc:  # checked first: never echo credentials in a message
             raise EngineError(
                 "--opa-url must not carry credentials; put the token in MLSCAN_OPA_TOKEN"
             )
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise EngineError(f"--opa-url {url!r} must look like http(s)://host[:port]")
         if parts.path not in ("", "/") or parts.query or parts.fragment:
             raise EngineError(
                 f"--opa-url {url!r}: give only scheme, host and port (no path); mlscan adds "
@@ -115,7 +118,7 @@ class OpaServerEngine:
         host = parts.hostname
         if ":" in host:  # IPv6 literal
             host = f"[{host}]"
-        self.url = f"{parts.scheme}://{parts.netloc.rsplit('@', 1)[-1]}"
+        self.url = f"{parts.scheme}://{parts.netloc}"
         try:
             from opa_client import OpaClient
         except ImportError as exc:  # pragma: no cover - packaging error

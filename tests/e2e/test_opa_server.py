@@ -254,12 +254,15 @@ def test_policy_rejected_by_the_server_names_file_and_line() -> None:
         ("ftp://opa:8181", "must look like http(s)://host[:port]"),
         ("http://opa:8181/v1/data", "give only scheme, host and port"),
         ("http://user:pw@opa:8181", "must not carry credentials"),
+        ("ftp://user:pw@opa:8181", "must not carry credentials"),
+        ("http://[::1", "is not a valid URL"),
         ("http://opa:99999", "invalid port"),
     ],
 )
 def test_bad_opa_url_is_an_engine_error(url: str, message: str) -> None:
-    with pytest.raises(EngineError, match=re.escape(message)):
+    with pytest.raises(EngineError, match=re.escape(message)) as err:
         OpaServerEngine(load_policy_set(), url)
+    assert "pw" not in str(err.value)
 
 
 def test_bad_timeout_env_is_an_engine_error(monkeypatch: pytest.MonkeyPatch) -> None:
