@@ -6,7 +6,8 @@ OPA's documented REST API (https://www.openpolicyagent.org/docs/rest-api) that m
 uses, and evaluates with regorus:
 
 * ``GET /health`` -> 200 ``{}``
-* ``GET /v1/policies`` -> ``{"result": [{"id", "raw", "ast"}, ...]}``
+* ``GET /v1/policies`` -> ``{"result": [{"id", "raw", "ast"}, ...]}`` (``/v1/policies/``
+  redirects there with 301, as OPA's router does)
 * ``GET /v1/policies/<id>`` -> ``{"result": {"id", "raw", "ast"}}`` or 404
 * ``PUT /v1/policies/<id>`` (``Content-Type: text/plain``) -> 200 ``{}``; a module that
   does not compile -> 400 ``{"code": "invalid_parameter", "message": "error(s) occurred
@@ -265,7 +266,13 @@ class OpaDouble:
                 if double.fail_status is not None and path.startswith("/v1/"):
                     self._error(double.fail_status, "internal_error", "simulated server failure")
                     return
-                if path.rstrip("/") == "/v1/policies":
+                if path == "/v1/policies/":  # OPA's router uses StrictSlash: redirect
+                    self.send_response(301)
+                    self.send_header("Location", "/v1/policies")
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if path == "/v1/policies":
                     if method != "GET":
                         self._error(405, "method_not_allowed", f"{method} not allowed")
                         return
