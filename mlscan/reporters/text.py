@@ -78,15 +78,17 @@ def notification_line(n: Notification) -> Text:
     return line
 
 
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def summary_lines(result: ScanResult, show_suppressed: bool) -> list[Text]:
     s = summarize(result)
-    head = f"{s.total} finding{'' if s.total == 1 else 's'}: {s.active} active"
+    head = f"{_plural(s.total, 'finding')}: {s.active} active in {_plural(s.files, 'file')}"
     if s.suppressed:
-        hidden = "" if show_suppressed else ", not shown"
-        head += f", {s.suppressed} suppressed{hidden}"
+        head += f", {s.suppressed} suppressed" + ("" if show_suppressed else " (not shown)")
     if s.expired_suppressions:
-        head += f", {s.expired_suppressions} with an expired suppression"
-    head += f" ({s.files} file{'' if s.files == 1 else 's'})"
+        head += f", {_plural(s.expired_suppressions, 'expired suppression')}"
     severity = Text("  By severity: ")
     for i, (sev, count) in enumerate(s.by_severity.items()):
         if i:
