@@ -45,13 +45,18 @@ def command(name: str, properties: list[tuple[str, str | int | None]], message: 
     return f"{head}::{escape_data(message)}"
 
 
+def _positive(value: int | None) -> int | None:
+    return value if isinstance(value, int) and value >= 1 else None
+
+
 def finding_command(finding: Finding) -> str:
     loc = finding.location
     props: list[tuple[str, str | int | None]] = [("file", loc.path or None)]
-    if loc.start_line is not None and loc.start_line >= 1:
-        props += [("line", loc.start_line), ("col", loc.start_col)]
-        if loc.end_line is not None and loc.end_line >= loc.start_line:
-            props += [("endLine", loc.end_line), ("endColumn", loc.end_col)]
+    line, end_line = _positive(loc.start_line), _positive(loc.end_line)
+    if loc.path and line is not None:
+        props += [("line", line), ("col", _positive(loc.start_col))]
+        if end_line is not None and end_line >= line:
+            props += [("endLine", end_line), ("endColumn", _positive(loc.end_col))]
     props.append(("title", f"{finding.control.id}: {finding.control.title}"))
     message = finding.message
     if finding.logical_location:
@@ -65,7 +70,7 @@ def finding_command(finding: Finding) -> str:
 def notification_command(n: Notification) -> str:
     props: list[tuple[str, str | int | None]] = [
         ("file", n.path or None),
-        ("line", n.line if n.path else None),
+        ("line", _positive(n.line) if n.path else None),
         ("title", f"mlscan {n.kind}" if n.kind else "mlscan"),
     ]
     return command(NOTIFICATION_COMMAND.get(n.level, "warning"), props, n.message)

@@ -333,13 +333,16 @@ def _select(findings: list[Finding], max_results: int) -> list[Finding]:
     selection is returned in sort-key order."""
     if len(findings) <= max_results:
         return findings
-    order = {id(f): i for i, f in enumerate(findings)}
     ranked = sorted(
-        findings,
-        key=lambda f: (f.suppressed, -SEVERITY_RANK.get(f.severity, 0), order[id(f)]),
+        range(len(findings)),
+        key=lambda i: (
+            findings[i].suppressed,
+            -SEVERITY_RANK.get(findings[i].severity, 0),
+            i,
+        ),
     )
-    keep = {id(f) for f in ranked[:max_results]}
-    return [f for f in findings if id(f) in keep]
+    keep = sorted(ranked[:max_results])
+    return [findings[i] for i in keep]
 
 
 # --------------------------------------------------------------------------- notifications
@@ -348,8 +351,17 @@ def _select(findings: list[Finding], max_results: int) -> list[Finding]:
 def tool_notification(n: Notification) -> om.Notification:
     locations = None
     if n.path:
-        loc = Location(path=n.path, start_line=n.line)
-        locations = [_location(loc)]
+        line = _positive(n.line)
+        locations = [
+            om.Location(
+                physical_location=om.PhysicalLocation(
+                    artifact_location=om.ArtifactLocation(
+                        uri=artifact_uri(n.path), uri_base_id=SRCROOT
+                    ),
+                    region=om.Region(start_line=line) if line else None,
+                )
+            )
+        ]
     return om.Notification(
         message=om.Message(text=n.message),
         level=n.level if n.level in _NOTIFICATION_LEVELS else "warning",

@@ -123,3 +123,20 @@ def test_undecodable_names_do_not_break_utf8_output() -> None:
     out = github.render(make_result(findings=[finding]))
     out.encode("utf-8")
     assert "file=m/\\udcff.pkl" in out
+
+
+def test_impossible_positions_are_left_out() -> None:
+    findings = [
+        make_finding(asset="a", location=Location(path="a.yaml", start_line=0, start_col=0)),
+        make_finding(
+            asset="b",
+            location=Location(path="b.yaml", start_line=9, start_col=2, end_line=3, end_col=4),
+        ),
+    ]
+    assert [
+        line.split(",title=")[0]
+        for line in github.render(make_result(findings=findings)).splitlines()
+    ] == [
+        "::error file=a.yaml",
+        "::error file=b.yaml,line=9,col=2",
+    ]

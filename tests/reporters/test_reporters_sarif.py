@@ -528,8 +528,7 @@ def test_notifications_become_tool_execution_notifications() -> None:
             "locations": [
                 {
                     "physicalLocation": {
-                        "artifactLocation": {"uri": "params.yaml", "uriBaseId": "SRCROOT"},
-                        "region": {"startLine": 1},
+                        "artifactLocation": {"uri": "params.yaml", "uriBaseId": "SRCROOT"}
                     }
                 }
             ],
