@@ -10,6 +10,7 @@ import math
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from itertools import groupby
 from typing import Any
 
 from mlscan.models import (
@@ -155,7 +156,14 @@ def _canonical(obj: Any) -> str:
 def sorted_findings(findings: Iterable[Finding]) -> list[Finding]:
     """Findings in ``Finding.sort_key()`` order; ties broken by the whole finding, so the
     result does not depend on the input order."""
-    return sorted(findings, key=lambda f: (f.sort_key(), _canonical(finding_dict(f))))
+    by_key = sorted(findings, key=lambda f: f.sort_key())
+    out: list[Finding] = []
+    for _key, group in groupby(by_key, key=lambda f: f.sort_key()):
+        same = list(group)
+        if len(same) > 1:
+            same.sort(key=lambda f: _canonical(finding_dict(f)))
+        out.extend(same)
+    return out
 
 
 def notification_key(n: Notification) -> tuple[Any, ...]:
@@ -240,6 +248,8 @@ def summarize(result: ScanResult) -> Summary:
 def printable(text: str) -> str:
     """``text`` with control, bidi and unpaired surrogate characters made visible
     (``\\x1b``, ``\\u202e``...), so that scanned content cannot drive a terminal."""
+    if text.isprintable():  # no Cc, Cf (bidi controls are Cf) or Cs characters
+        return text
     out: list[str] = []
     for ch in text:
         cat = unicodedata.category(ch)

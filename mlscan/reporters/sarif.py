@@ -67,29 +67,54 @@ _ALWAYS_WRITTEN = frozenset({"level"})
 # --------------------------------------------------------------------------- converter
 
 
+_NO_DEFAULT = object()
+
+
 def _default_of(field: Any) -> Any:
     """An attrs field's default value (calling its factory if it has one)."""
     default = field.default
     factory = getattr(default, "factory", None)
-    if callable(factory) and not getattr(default, "takes_self", False):
-        return factory()
+    if callable(factory):
+        return _NO_DEFAULT if getattr(default, "takes_self", False) else factory()
     return default
+
+
+_Plan = tuple[tuple[str, str, Any], ...]
+_PLANS: dict[type, _Plan] = {}
+
+
+def _plan(cls: type, fields: Any) -> _Plan:
+    """(attribute, SARIF property name, default or _NO_DEFAULT) for each field of an
+    attrs class, computed once per class."""
+    plan = _PLANS.get(cls)
+    if plan is None:
+        plan = tuple(
+            (
+                field.name,
+                _RENAMED.get((cls, field.name), field.metadata["schema_property_name"]),
+                _NO_DEFAULT
+                if field.metadata["schema_property_name"] in _ALWAYS_WRITTEN
+                else _default_of(field),
+            )
+            for field in fields
+        )
+        _PLANS[cls] = plan
+    return plan
 
 
 def to_json_obj(obj: Any) -> Any:
     """Convert a tree of ``sarif_om`` objects, dicts, lists and scalars to plain JSON
     values: SARIF property names, no ``None`` values, no attributes left at their
     schema default (except ``level``)."""
-    fields = getattr(type(obj), "__attrs_attrs__", None)
+    if obj is None or isinstance(obj, str | bool | int | float):
+        return obj
+    cls = type(obj)
+    fields = getattr(cls, "__attrs_attrs__", None)
     if fields is not None:
         out: dict[str, Any] = {}
-        for field in fields:
-            value = getattr(obj, field.name)
-            if value is None:
-                continue
-            name = _RENAMED.get((type(obj), field.name), field.metadata["schema_property_name"])
-            default = _default_of(field)
-            if name not in _ALWAYS_WRITTEN and type(value) is type(default) and value == default:
+        for attr_name, name, default in _plan(cls, fields):
+            value = getattr(obj, attr_name)
+            if value is None or (type(value) is type(default) and value == default):
                 continue
             out[name] = to_json_obj(value)
         return out
@@ -97,9 +122,7 @@ def to_json_obj(obj: Any) -> Any:
         return {str(k): to_json_obj(v) for k, v in obj.items() if v is not None}
     if isinstance(obj, list | tuple):
         return [to_json_obj(v) for v in obj]
-    if obj is None or isinstance(obj, bool | int | float | str):
-        return obj
-    raise TypeError(f"cannot serialise {type(obj).__name__} to SARIF")
+    raise TypeError(f"cannot serialise {cls.__name__} to SARIF")
 
 
 # --------------------------------------------------------------------------- locations
