@@ -51,15 +51,17 @@ def _positive(value: int | None) -> int | None:
 
 def finding_command(finding: Finding) -> str:
     loc = finding.location
-    props: list[tuple[str, str | int | None]] = [("file", loc.path or None)]
+    # A registry finding's path is its logical location (models:/name/3), not a file.
+    is_file = bool(loc.path) and loc.path != finding.logical_location
+    props: list[tuple[str, str | int | None]] = [("file", loc.path if is_file else None)]
     line, end_line = _positive(loc.start_line), _positive(loc.end_line)
-    if loc.path and line is not None:
+    if is_file and line is not None:
         props += [("line", line), ("col", _positive(loc.start_col))]
         if end_line is not None and end_line >= line:
             props += [("endLine", end_line), ("endColumn", _positive(loc.end_col))]
     props.append(("title", f"{finding.control.id}: {finding.control.title}"))
     message = finding.message
-    if finding.logical_location:
+    if finding.logical_location and finding.logical_location not in message:
         message += f" [{finding.logical_location}]"
     note = expired_note(finding)
     if note:

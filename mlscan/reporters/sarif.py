@@ -313,24 +313,40 @@ def _result_properties(finding: Finding) -> dict[str, Any]:
     return {k: v for k, v in props.items() if v is not None}
 
 
-def sarif_result(finding: Finding, rule_index: int, max_locations: int) -> tuple[om.Result, int]:
-    """The SARIF result for a finding and how many related locations were dropped."""
+def anchor(finding: Finding) -> Location | None:
+    """Where the result points. GitHub rejects a whole upload when one result lacks a
+    physical location, so a finding without a file is anchored at its logical location
+    (e.g. ``models:/credit/3``, as a relative URI) or else at its first related file."""
+    if finding.location.path:
+        return finding.location
+    if finding.logical_location:
+        return Location(path=finding.logical_location)
+    for related in finding.related:
+        if related.path:
+            return related
+    return None
+
+
+def sarif_result(
+    finding: Finding, rule_index: int, max_locations: int
+) -> tuple[om.Result | None, int]:
+    """The SARIF result for a finding (None when it has no location at all) and how
+    many related locations were dropped."""
+    where = anchor(finding)
+    if where is None:
+        return None, 0
     text = finding.message
     note = expired_note(finding)
     if note:
         text = f"{text} ({note})"
-    location: om.Location | None = None
-    if finding.location.path or finding.logical_location:
-        location = om.Location(
-            physical_location=physical_location(finding.location)
-            if finding.location.path
-            else None,
-            logical_locations=[
-                om.LogicalLocation(fully_qualified_name=finding.logical_location, kind="resource")
-            ]
-            if finding.logical_location
-            else None,
-        )
+    location = om.Location(
+        physical_location=physical_location(where),
+        logical_locations=[
+            om.LogicalLocation(fully_qualified_name=finding.logical_location, kind="resource")
+        ]
+        if finding.logical_location
+        else None,
+    )
     related = [r for r in finding.related if r.path]
     dropped = max(0, len(related) - max_locations)
     related = related[:max_locations]
@@ -339,7 +355,7 @@ def sarif_result(finding: Finding, rule_index: int, max_locations: int) -> tuple
         rule_id=finding.control.id,
         rule_index=rule_index,
         level=SARIF_LEVEL.get(finding.severity, "warning"),
-        locations=[location] if location is not None else None,
+        locations=[location],
         related_locations=[_location(r) for r in related] or None,
         partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint}
         if finding.fingerprint
@@ -394,7 +410,7 @@ def tool_notification(n: Notification) -> om.Notification:
     )
 
 
-def _truncation_notification(kind: str, text: str) -> om.Notification:
+def _warning(kind: str, text: str) -> om.Notification:
     return om.Notification(
         message=om.Message(text=text),
         level="warning",
@@ -418,8 +434,12 @@ def build_log(
     selected = _select(findings, max_results)
     results: list[om.Result] = []
     dropped_related: list[tuple[str, int]] = []
+    unlocated: list[Finding] = []
     for finding in selected:
         sarif, dropped = sarif_result(finding, index[finding.control.id], max_locations)
+        if sarif is None:
+            unlocated.append(finding)
+            continue
         results.append(sarif)
         if dropped:
             dropped_related.append((finding.control.id, dropped))
@@ -427,16 +447,24 @@ def build_log(
     notes = [tool_notification(n) for n in sorted_notifications(result.notifications)]
     if len(selected) < len(findings):
         notes.append(
-            _truncation_notification(
+            _warning(
                 "results-truncated",
                 f"{len(findings) - len(selected)} of {len(findings)} results were left out: "
                 f"GitHub code scanning accepts at most {max_results} results per run. "
                 "The most severe results were kept; use --format json for all of them.",
             )
         )
+    for finding in unlocated:
+        notes.append(
+            _warning(
+                "result-without-location",
+                f"A {finding.control.id} result has no location and was left out (GitHub "
+                f"code scanning rejects such results): {finding.message}",
+            )
+        )
     for control_id, dropped in dropped_related:
         notes.append(
-            _truncation_notification(
+            _warning(
                 "locations-truncated",
                 f"A {control_id} result had {dropped} related locations left out "
                 f"(at most {max_locations} per result).",

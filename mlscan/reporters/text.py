@@ -52,7 +52,7 @@ def finding_line(finding: Finding) -> Text:
     line.append(finding.control.id, style="bold")
     line.append("  ")
     line.append(printable(finding.message))
-    if finding.logical_location:
+    if finding.logical_location and finding.logical_location != finding.location.path:
         line.append(f" [{printable(finding.logical_location)}]", style="dim")
     sup = finding.suppression
     if finding.suppressed and sup is not None:

@@ -140,3 +140,23 @@ def test_impossible_positions_are_left_out() -> None:
         "::error file=a.yaml",
         "::error file=b.yaml,line=9,col=2",
     ]
+
+
+def test_registry_finding_is_not_attached_to_a_file() -> None:
+    finding = make_finding(
+        location=Location(path="models:/credit/3"),
+        logical_location="models:/credit/3",
+        message="registered model version models:/credit/3 has no signature artifact",
+    )
+    assert github.render(make_result(findings=[finding])) == (
+        "::error title=MLS-DVC-006%3A DVC remote over plaintext transport or with TLS "
+        "verification off::registered model version models:/credit/3 has no signature "
+        "artifact\n"
+    )
+
+
+def test_logical_location_is_added_when_the_message_lacks_it() -> None:
+    finding = make_finding(logical_location="models:/fraud/2", message="not signed")
+    assert github.render(make_result(findings=[finding])).endswith(
+        "::not signed [models:/fraud/2]\n"
+    )

@@ -348,12 +348,59 @@ def test_logical_location_beside_the_physical_one() -> None:
     assert location["physicalLocation"]["artifactLocation"]["uri"] == "mlflow/registry.yaml"
 
 
-def test_logical_only_location_has_no_physical_location() -> None:
-    finding = make_finding(logical_location="models:/fraud/1", location=Location(path=""))
+def test_registry_finding_is_anchored_at_its_logical_location() -> None:
+    # GitHub rejects the whole upload when one result lacks a physical location.
+    for path in ("", "models:/fraud/1"):
+        finding = make_finding(logical_location="models:/fraud/1", location=Location(path=path))
+        (result,) = results_of(rendered(make_result(findings=[finding])))
+        assert result["locations"] == [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": "models%3A/fraud/1", "uriBaseId": "SRCROOT"},
+                    "region": {"startLine": 1},
+                },
+                "logicalLocations": [{"fullyQualifiedName": "models:/fraud/1", "kind": "resource"}],
+            }
+        ]
+
+
+def test_finding_without_file_is_anchored_at_its_first_related_file() -> None:
+    finding = make_finding(
+        location=Location(path=""), related=(Location(path=""), make_location(path="MLmodel"))
+    )
     (result,) = results_of(rendered(make_result(findings=[finding])))
-    assert result["locations"] == [
-        {"logicalLocations": [{"fullyQualifiedName": "models:/fraud/1", "kind": "resource"}]}
+    assert physical(result) == {
+        "artifactLocation": {"uri": "MLmodel", "uriBaseId": "SRCROOT"},
+        "region": {"startLine": 3, "startColumn": 1},
+    }
+
+
+def test_finding_without_any_location_is_left_out_with_a_notification() -> None:
+    lost = make_finding(location=Location(path=""), asset="x", message="no place")
+    kept = make_finding()
+    log = rendered(make_result(findings=[lost, kept]))
+    assert [r["partialFingerprints"]["mlscan/v1"] for r in results_of(log)] == [kept.fingerprint]
+    assert run_of(log)["invocations"][0]["toolExecutionNotifications"] == [
+        {
+            "descriptor": {"id": "result-without-location"},
+            "level": "warning",
+            "message": {
+                "text": "A MLS-DVC-006 result has no location and was left out (GitHub code "
+                "scanning rejects such results): no place"
+            },
+        }
     ]
+
+
+def test_every_result_has_a_physical_location_uri() -> None:
+    findings = [
+        make_finding(location=Location(path=""), logical_location="models:/a/1", asset="a"),
+        make_finding(location=Location(path="models:/b/2"), logical_location="models:/b/2"),
+        make_finding(location=Location(path="x.yaml"), asset="c"),
+    ]
+    for result in results_of(rendered(make_result(findings=findings))):
+        assert physical(result)["artifactLocation"]["uri"]
+        assert physical(result)["region"]["startLine"] >= 1
 
 
 # --------------------------------------------------------------------------- result fields

@@ -198,3 +198,17 @@ def test_reordered_input_gives_the_same_text() -> None:
         notifications=tuple(reversed(result.notifications)),
     )
     assert text.render(reordered, color=True) == text.render(result, color=True)
+
+
+def test_registry_finding_grouped_under_its_logical_location_once() -> None:
+    finding = make_finding(
+        location=Location(path="models:/credit/3"),
+        logical_location="models:/credit/3",
+        message="registered model version models:/credit/3 has no signature artifact",
+    )
+    lines = text.render(make_result(findings=[finding])).splitlines()
+    assert lines[:2] == [
+        "models:/credit/3",
+        "  file  HIGH  MLS-DVC-006  registered model version models:/credit/3 has no "
+        "signature artifact",
+    ]
