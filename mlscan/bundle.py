@@ -107,7 +107,9 @@ def build_bundle(
     policies = load_policy_set(user_dirs, include_builtin=include_builtin)
     load_engine(policies)  # a bundle that does not compile would not activate on OPA
     paths = bundle_paths(policies, user_dirs)
-    roots = bundle_roots(policies.files)
+    # every package and every top-level data key must sit under a root, or OPA refuses
+    # to activate the bundle
+    roots = tuple(sorted(set(bundle_roots(policies.files)) | set(data or {})))
     rev = revision if revision is not None else default_revision(policies)
     manifest = {
         "revision": rev,

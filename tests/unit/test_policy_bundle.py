@@ -116,11 +116,15 @@ def test_regorus_loads_every_bundled_policy_and_finds_the_same_violations() -> N
 
 def test_data_json_and_extra_roots(tmp_path: Path) -> None:
     (tmp_path / "helpers.rego").write_text("package acme.helpers\n\nimport rego.v1\n\nx := 1\n")
-    bundle = build_bundle([tmp_path], include_builtin=False, data={"b": 1, "a": [2]})
+    data = {"mlscan": {"allowed_hosts": ["a"]}, "acme": {"teams": ["ml"]}}
+    bundle = build_bundle([tmp_path], include_builtin=False, data=data)
     members = _members(bundle.data)
     assert list(members) == [".manifest", "data.json", f"policies/{tmp_path.name}/helpers.rego"]
-    assert json.loads(members["data.json"][1]) == {"a": [2], "b": 1}
+    assert json.loads(members["data.json"][1]) == data
     assert json.loads(members[".manifest"][1])["roots"] == ["acme", "mlscan"]
+    # a data key outside the packages' roots becomes a root too
+    other = build_bundle([tmp_path], include_builtin=False, data={"orgchart": {}})
+    assert other.roots == ("acme", "mlscan", "orgchart")
 
 
 def test_two_folders_with_the_same_name_get_distinct_paths(tmp_path: Path) -> None:
