@@ -57,10 +57,17 @@ def _render_text(
 
 @click.command("test")
 @click.argument("dirs", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(("text", "json")), default="text")
+@click.option(
+    "--format", "fmt", type=click.Choice(("text", "json")), default="text", show_default=True
+)
 @click.option("--run", "pattern", default=None, help="Only tests whose rule matches this regex.")
 @click.option("--no-builtin", is_flag=True, help="Leave out the built-in policies (rego/).")
-@click.option("--coverage/--no-coverage", default=True, show_default=True)
+@click.option(
+    "--coverage/--no-coverage",
+    default=True,
+    show_default=True,
+    help="Report line coverage of the non-test policy files.",
+)
 @click.option(
     "--strict",
     is_flag=True,
