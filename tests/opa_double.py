@@ -15,7 +15,8 @@ uses, and evaluates with regorus:
   "col"}}]}``
 * ``DELETE /v1/policies/<id>`` -> 200 ``{}`` or 404
 * ``POST /v1/data/<path>`` with ``{"input": ...}`` -> ``{"result": value}``, and ``{}``
-  (no ``result`` key) when the document is undefined
+  (no ``result`` key) when the document is undefined; ``GET /v1/data/<path>`` the same
+  without input (mlscan reads ``data.system.bundles``, where OPA keeps bundle manifests)
 
 Errors use OPA's ``{"code", "message"}`` body. Requests are validated (methods, content
 types, JSON shape) so that what passes here also works against a real OPA. Knobs for
@@ -119,8 +120,9 @@ class OpaDouble:
         with self._lock:
             return dict(self._state.policies)
 
-    def load_bundle(self, path: str | Path) -> None:
-        """Activate an OPA bundle (.tar.gz): its .rego files and data.json."""
+    def load_bundle(self, path: str | Path, name: str = "mlscan") -> None:
+        """Activate an OPA bundle (.tar.gz): its .rego files and data.json; its manifest
+        is readable at ``data.system.bundles.<name>.manifest``, as on OPA."""
         raw = gzip.decompress(Path(path).read_bytes())
         with tarfile.open(fileobj=io.BytesIO(raw)) as tar:
             members = {m.name: tar.extractfile(m) for m in tar.getmembers() if m.isfile()}
@@ -135,6 +137,7 @@ class OpaDouble:
         data = json.loads(files["data.json"]) if "data.json" in files else {}
         status, body = self._compile(policies)
         assert status == 200, f"bundle does not compile: {body}"
+        data = {**data, "system": {"bundles": {name: {"manifest": manifest}}}}
         with self._lock:
             self._state.policies.update(policies)
             self._state.data = data
@@ -330,6 +333,10 @@ class OpaDouble:
                     self._error(405, "method_not_allowed", f"{method} not allowed")
 
             def _data(self, method: str, tail: str, body: bytes) -> None:
+                segments = [unquote(s) for s in tail.split("/") if s]
+                if method == "GET":  # "Get a Document": no input
+                    self._send(200, double._query(segments, None, False))
+                    return
                 if method != "POST":
                     self._error(
                         405, "method_not_allowed", f"{method} not allowed on the test double"
@@ -349,7 +356,6 @@ class OpaDouble:
                 if not isinstance(doc, dict):
                     self._error(400, "invalid_parameter", "request body must be an object")
                     return
-                segments = [unquote(s) for s in tail.split("/") if s]
                 try:
                     answer = double._query(segments, doc.get("input"), "input" in doc)
                 except Exception as exc:

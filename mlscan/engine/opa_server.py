@@ -8,8 +8,9 @@ Two modes:
   that serves one pipeline (a CI service container, a sidecar).
 * server policies (``use_server_policies=True``): query only; the server already holds
   the controls, e.g. from ``mlscan policy bundle`` loaded with ``opa run --bundle`` or a
-  bundle service. The server's control packages must be the local catalogue's, or the
-  findings could silently differ; a mismatch is an EngineError.
+  bundle service. The server's control packages must be the local catalogue's, and the
+  bundle's recorded policy hash (when readable) ours, or the findings could silently
+  differ; a mismatch is an EngineError.
 
 Either way the facts are posted once to ``POST /v1/data/mlscan/controls`` and every
 package's ``deny`` is picked from the result, as the embedded engine does. Every failure
@@ -304,7 +305,38 @@ class OpaServerEngine:
         raw = collect_denies(response["result"])
         if self._use_server_policies:
             self._check_catalogue(raw)
+            self._check_bundle_hash()
         return raw
+
+    def _check_bundle_hash(self) -> None:
+        """When the server's bundle carries mlscan's manifest metadata (``mlscan policy
+        bundle`` writes it), its policy hash must be ours: the same control packages with
+        different Rego (an older bundle) would silently give different findings. OPA keeps
+        bundle manifests under ``data.system.bundles``; when that is not readable (an
+        authorization policy, policies loaded another way) there is nothing to compare."""
+        try:
+            bundles = self._client.get_data("system/bundles").get("result")
+        except Exception:  # unreadable or absent: not an error, just nothing to check
+            return
+        if not isinstance(bundles, dict):
+            return
+        found: list[tuple[str, str]] = []
+        for name, info in sorted(bundles.items()):
+            manifest = info.get("manifest") if isinstance(info, dict) else None
+            if not isinstance(manifest, dict):
+                continue
+            meta = manifest.get("metadata")
+            ours = meta.get("mlscan") if isinstance(meta, dict) else None
+            if isinstance(ours, dict) and isinstance(ours.get("policy_hash"), str):
+                found.append((str(manifest.get("revision", name)), ours["policy_hash"]))
+        local = self._policies.policy_hash()
+        if found and local not in {h for _, h in found}:
+            revision, remote = found[0]
+            raise EngineError(
+                f"the OPA server {self.url} runs bundle revision {revision!r} built from other "
+                f"policies (policy hash {remote}; this mlscan: {local}); rebuild the bundle with "
+                "`mlscan policy bundle` from this version and the same --policy folders"
+            )
 
     def _check_catalogue(self, raw: Mapping[str, Any]) -> None:
         local = {c.package for c in self._policies.controls}

@@ -95,7 +95,10 @@ def test_server_policies_mode_uses_the_bundle_and_uploads_nothing(tmp_path: Path
             remote = _scan(root, (str(CUSTOM),), opa_url=opa.url, server=True)
             requests = [(r.method, r.path) for r in opa.requests]
         assert _comparable(remote) == _comparable(embedded), root
-        assert requests == [("POST", "/v1/data/mlscan/controls")]
+        assert requests == [
+            ("POST", "/v1/data/mlscan/controls"),
+            ("GET", "/v1/data/system/bundles"),  # the bundle's policy hash is checked
+        ]
 
 
 def test_server_policies_mode_rejects_a_different_control_set(tmp_path: Path) -> None:
@@ -340,3 +343,34 @@ def test_double_type_checks_imports_and_push_uploads_helpers_first() -> None:
     lib = next(i for i, p in enumerate(puts) if p.endswith("/zz_lib/names.rego"))
     ctl = next(i for i, p in enumerate(puts) if p.endswith("/acme/default_admin_name.rego"))
     assert lib < ctl
+
+
+def test_server_policies_mode_rejects_a_bundle_built_from_other_rego(tmp_path: Path) -> None:
+    """Same control packages, different Rego (an older bundle): refused, not silently
+    different findings."""
+    old = tmp_path / "scan"
+    for src in CUSTOM.rglob("*.rego"):
+        dst = old / src.relative_to(CUSTOM)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        dst.write_text(src.read_text().replace("keeps the default", "still has the default"))
+    bundle = tmp_path / "old.tar.gz"
+    bundle.write_bytes(build_bundle([old], revision="2026.01").data)
+    local = load_policy_set([CUSTOM]).policy_hash()
+    remote = load_policy_set([old]).policy_hash()
+    assert local != remote
+    with OpaDouble(bundle=bundle) as opa:
+        r = run_cli(
+            "scan",
+            str(MLFLOW / "insecure"),
+            "--policy",
+            str(CUSTOM),
+            "--opa-url",
+            opa.url,
+            "--opa-use-server-policies",
+        )
+    assert r.code == 2
+    assert r.err.strip() == (
+        f"mlscan: error: the OPA server {opa.url} runs bundle revision '2026.01' built from "
+        f"other policies (policy hash {remote}; this mlscan: {local}); rebuild the bundle with "
+        "`mlscan policy bundle` from this version and the same --policy folders"
+    )
