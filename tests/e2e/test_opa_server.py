@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 import json
 import re
+import shutil
 import socket
 from dataclasses import replace
 from pathlib import Path
@@ -69,6 +70,41 @@ def test_push_mode_findings_identical_to_embedded(root: Path) -> None:
         assert ("PUT", "policies") in methods
         assert methods[-1] == ("POST", "data")
         assert methods.count(("POST", "data")) == 1
+
+
+def _mixed_project(root: Path) -> Path:
+    """A project touching several source families at once, built in tmp: the MLflow
+    deployment fixture, a DVC config with a plaintext remote and a committed key, a
+    pickle whose opcodes import os.system (bytes written, never loaded), a Terraform
+    bucket. Families without a collector on this branch simply produce no facts."""
+    shutil.copytree(MLFLOW / "insecure", root)
+    (root / ".dvc").mkdir()
+    (root / ".dvc" / "config").write_text(
+        "[core]\n    remote = storage\n"
+        "['remote \"storage\"']\n    url = http://dvc-mirror.internal/store\n"
+        "    access_key_id = not-a-real-key\n"
+    )
+    (root / "models").mkdir()
+    (root / "models" / "model.pkl").write_bytes(b"\x80\x04cos\nsystem\n(S'id'\ntR.")
+    (root / "infra").mkdir()
+    (root / "infra" / "bucket.tf").write_text(
+        'resource "aws_s3_bucket" "models" {\n  bucket = "acme-models"\n}\n'
+    )
+    return root
+
+
+def test_push_and_server_modes_identical_on_a_mixed_tmp_project(tmp_path: Path) -> None:
+    root = _mixed_project(tmp_path / "project")
+    bundle = tmp_path / "bundle.tar.gz"
+    bundle.write_bytes(build_bundle([CUSTOM]).data)
+    embedded = _scan(root, (str(CUSTOM),))
+    assert embedded.findings  # not vacuous
+    with OpaDouble() as opa:
+        pushed = _scan(root, (str(CUSTOM),), opa_url=opa.url)
+    with OpaDouble(bundle=bundle) as opa:
+        served = _scan(root, (str(CUSTOM),), opa_url=opa.url, server=True)
+    assert _comparable(pushed) == _comparable(embedded)
+    assert _comparable(served) == _comparable(embedded)
 
 
 def test_equivalence_fixture_really_has_findings() -> None:
