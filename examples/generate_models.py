@@ -192,13 +192,13 @@ def fraud_model_pt() -> bytes:
     """torch.save-like zip whose data.pkl carries a subprocess.check_call payload."""
     ops = Ops(2).global_("collections", "OrderedDict").raw(b")R(")  # OrderedDict(), MARK
     ops.string("fc.weight")
-    _torch_tensor(ops, "0", (1, 8))
+    _torch_tensor(ops, "0", (1, 6))
     ops.string("fc.bias")
     _torch_tensor(ops, "1", (1,))
     ops.string("_metadata_hook").global_("subprocess", "check_call")
     ops.call1(["touch", MARKER])
     data_pkl = ops.raw(b"u").stop()  # SETITEMS
-    weights = struct.pack("<8f", *_weights(61, 8))
+    weights = struct.pack("<6f", *_weights(61, 6))
     bias = struct.pack("<f", _weights(62, 1)[0])
     members = [
         ("archive/data.pkl", data_pkl),
@@ -241,7 +241,7 @@ def safetensors(tensors: dict[str, tuple[tuple[int, ...], list[float]]],
 
 def fraud_model_safetensors() -> bytes:
     return safetensors(
-        {"fc.bias": ((1,), _weights(62, 1)), "fc.weight": ((1, 8), _weights(61, 8))},
+        {"fc.bias": ((1,), _weights(62, 1)), "fc.weight": ((1, 6), _weights(61, 6))},
         {"format": "pt", "model": "fraud-detection", "version": "7"},
     )
 
