@@ -19,6 +19,10 @@ resource "aws_sagemaker_notebook_instance" "credit_research" {
   kms_key_id             = aws_kms_key.ml_data.arn
   subnet_id              = var.private_subnet_ids[0]
   security_groups        = [var.endpoint_security_group_id]
+
+  instance_metadata_service_configuration {
+    minimum_instance_metadata_service_version = "2"
+  }
 }
 
 resource "aws_sagemaker_model" "credit" {

@@ -30,8 +30,8 @@ resource "aws_s3_bucket_policy" "models_public_read" {
         Sid       = "PublicReadForServing"
         Effect    = "Allow"
         Principal = "*"
-        Action    = ["s3:GetObject", "s3:ListBucket"]
-        Resource  = [aws_s3_bucket.models.arn, "${aws_s3_bucket.models.arn}/*"]
+        Action    = "s3:GetObject"
+        Resource  = "${aws_s3_bucket.models.arn}/*"
       }
     ]
   })
