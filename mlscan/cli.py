@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 import click
 
 from mlscan import __version__
+from mlscan.cli_verify import verify_command
 from mlscan.errors import MlscanError
 from mlscan.models import ScanResult, severity_at_least
 
@@ -231,6 +232,9 @@ def policy_docs(output: str | None, check: bool) -> None:
             sys.exit(1)
         return
     _write(text, output)
+
+
+cli.add_command(verify_command)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:
