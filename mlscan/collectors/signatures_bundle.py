@@ -220,7 +220,7 @@ def _v1_manifest(
         method=ser["method"],
         hash_type=_str(ser.get("hash_type")),
         allow_symlinks=allow if isinstance(allow, bool) else None,
-        shard_size=shard if isinstance(shard, int) and not isinstance(shard, bool) else None,
+        shard_size=_int(shard),
         ignore_paths=tuple(sorted({str(p) for p in ignore})) if isinstance(ignore, list) else (),
     )
     raw = predicate.get("resources")
@@ -371,6 +371,17 @@ def _der_string(raw: bytes) -> str | None:
 
 
 # --------------------------------------------------------------------- helpers
+def _int(value: Any) -> int | None:
+    """An integer; protobuf Struct numbers (the statement's predicate) arrive as floats."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
 def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
