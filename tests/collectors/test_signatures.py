@@ -31,7 +31,9 @@ from tests.fixtures.signatures.helpers import (
 
 
 @pytest.fixture(autouse=True)
-def _private_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     base = tmp_path_factory.mktemp("xdg")
     monkeypatch.setenv("XDG_CACHE_HOME", str(base / "cache"))
     monkeypatch.setenv("XDG_DATA_HOME", str(base / "data"))
@@ -190,7 +192,11 @@ def test_no_trust_configured_still_compares_and_reports_unchecked(tmp_path: Path
 @pytest.mark.parametrize(
     ("damage", "reason", "bundle_reason"),
     [
-        (lambda p: p.write_text("{not json", encoding="utf-8"), "bundle-corrupt", "bundle-not-json"),
+        (
+            lambda p: p.write_text("{not json", encoding="utf-8"),
+            "bundle-corrupt",
+            "bundle-not-json",
+        ),
         (
             lambda p: edit_bundle(p, lambda d: d["dsseEnvelope"].update(payload="%%%notbase64")),
             "bundle-corrupt",
@@ -207,7 +213,9 @@ def test_no_trust_configured_still_compares_and_reports_unchecked(tmp_path: Path
     ],
     ids=["bad-json", "bad-base64", "bad-signature-bytes"],
 )
-def test_corrupt_bundles(tmp_path: Path, damage: Any, reason: str, bundle_reason: str | None) -> None:
+def test_corrupt_bundles(
+    tmp_path: Path, damage: Any, reason: str, bundle_reason: str | None
+) -> None:
     root, _, _ = key_signed(tmp_path)
     damage(root / "models" / "clf.pkl.sig")
     m = model(facts(root), "models/clf.pkl")
@@ -442,7 +450,7 @@ def test_staging_trust_root(tmp_path: Path) -> None:
 def test_shard_serialization_compares(tmp_path: Path) -> None:
     import model_signing
 
-    root, priv, pub = key_signed(tmp_path)
+    root, priv, _pub = key_signed(tmp_path)
     bert = root / "models" / "bert"
     (
         model_signing.signing.Config()
@@ -495,7 +503,7 @@ def test_legacy_digests_predicate_is_decoded(tmp_path: Path) -> None:
 
 
 def test_configured_signature_path_and_orphans(tmp_path: Path) -> None:
-    root, priv, _ = key_signed(tmp_path)
+    root, _priv, _ = key_signed(tmp_path)
     (root / "sigs").mkdir()
     (root / "models" / "bert.sig").rename(root / "sigs" / "bert-v1.sig")
     (root / "models" / "clf.pkl").rename(root / "models" / "clf2.pkl")

@@ -47,7 +47,7 @@ def test_guard_catches_sigstore_going_online(no_network: list[str]) -> None:
     """The guard is real: sigstore's online trust-root refresh is caught by it."""
     from sigstore.verify import Verifier
 
-    with pytest.raises(Exception):  # noqa: B017 - TUFError wrapping the blocked connection
+    with pytest.raises(Exception):
         Verifier.production(offline=False)
     assert no_network, "the guard did not see sigstore's TUF refresh"
 
@@ -59,7 +59,7 @@ def test_verification_is_offline(no_network: list[str], tmp_path: Path) -> None:
     (root / "models" / "kl2").mkdir()
     (root / "models" / "kl2" / "w.bin").write_bytes(b"w2")
     (root / "models" / "m.pkl").write_bytes(b"m")
-    priv, pub = key_pair(root / "keys")
+    priv, _pub = key_pair(root / "keys")
     sign_with_key(root / "models" / "m.pkl", root / "models" / "m.pkl.sig", priv)
     instance = OfflineSigstore.create()
     instance.sign_model(root / "models" / "kl", root / "models" / "kl.sig")

@@ -54,7 +54,7 @@ def signed(tmp_path: Path) -> Path:
     (root / "models" / "bert" / "model.safetensors").write_bytes(b"w" * 4096)
     (root / "models" / "bert" / "config.json").write_text("{}", encoding="utf-8")
     (root / "models" / "clf.pkl").write_bytes(b"\x80\x04K\x01.")
-    priv, pub = key_pair(root / "keys")
+    priv, _pub = key_pair(root / "keys")
     sign_with_key(root / "models" / "bert", root / "models" / "bert.sig", priv)
     sign_with_key(root / "models" / "clf.pkl", root / "models" / "clf.pkl.sig", priv)
     return root
