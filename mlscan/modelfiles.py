@@ -166,8 +166,15 @@ def matches_any(path: str, globs: tuple[str, ...]) -> bool:
     return False
 
 
+RUN_OUTPUT_DIRS = frozenset({"mlruns", "mlartifacts"})
+
+
 def in_model_location(artifact: ModelArtifact) -> bool:
-    """A model directory (MLmodel, SavedModel), or a file under a models/-like folder."""
+    """A model directory (MLmodel, SavedModel, signed tree), or a file under a models/-like
+    folder; never a run output of a local MLflow tracking store (mlruns/, mlartifacts/)."""
+    parts = [p.lower() for p in PurePosixPath(artifact.path).parts]
+    if any(p in RUN_OUTPUT_DIRS for p in parts):
+        return False
     return artifact.kind == "dir" or _under_model_dir(artifact.path)
 
 

@@ -249,15 +249,17 @@ def test_unsigned_models_default_scope(tmp_path: Path) -> None:
     root = project(tmp_path)
     (root / "tests" / "data").mkdir(parents=True)
     (root / "tests" / "data" / "tiny.pkl").write_bytes(b"x")
-    (root / "mlruns" / "model").mkdir(parents=True)
-    (root / "mlruns" / "model" / "MLmodel").write_text("flavors: {}\n", encoding="utf-8")
-    (root / "mlruns" / "model" / "model.pkl").write_bytes(b"x")
+    for d in ("serving/model", "mlruns/0/abc/artifacts/model"):
+        (root / d).mkdir(parents=True)
+        (root / d / "MLmodel").write_text("flavors: {}\n", encoding="utf-8")
+        (root / d / "model.pkl").write_bytes(b"x")
     findings = sig_findings(root)
-    # models/bert has no marker and no signature: its files are separate artifacts
+    # models/bert has no marker and no signature: its files are separate artifacts;
+    # run outputs of a local tracking store (mlruns/) are not deployable models
     assert summary(findings) == [
-        ("MLS-SIG-001", "mlruns/model/MLmodel", "high", ""),
         ("MLS-SIG-001", "models/bert/model.safetensors", "high", ""),
         ("MLS-SIG-001", "models/clf.pkl", "high", ""),
+        ("MLS-SIG-001", "serving/model/MLmodel", "high", ""),
     ]
     msgs = {f.location.path: f.message for f in findings}
     assert msgs["models/clf.pkl"] == (

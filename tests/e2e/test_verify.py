@@ -198,3 +198,19 @@ def test_network_guard_is_effective(tmp_path: Path) -> None:
         check=True, timeout=60,
     )
     assert log.read_text(encoding="utf-8") == "getaddrinfo 'tuf-repo-cdn.sigstore.dev'\n"
+
+
+def test_facts_command_lists_signature_facts(signed: Path, tmp_path: Path) -> None:
+    (signed / "models" / "bert" / "config.json").write_text('{"x": 2}', encoding="utf-8")
+    r = run_cli("facts", str(signed), env={
+        "PYTHONPATH": f"{GUARD}:{REPO}",
+        "MLSCAN_NETGUARD_LOG": str(tmp_path / "net.log"),
+        "XDG_CACHE_HOME": str(tmp_path / "cache"),
+        "XDG_DATA_HOME": str(tmp_path / "data"),
+    })
+    assert r.code == 0, r.err
+    assert not (tmp_path / "net.log").exists()
+    models = {m["path"]: m for m in json.loads(r.out)["signatures"]["models"]}
+    assert sorted(models) == ["models/bert", "models/clf.pkl"]
+    assert models["models/bert"]["manifest_diff"]["changed"] == ["models/bert/config.json"]
+    assert models["models/clf.pkl"]["verification"]["reason"] == "no-trusted-keys"

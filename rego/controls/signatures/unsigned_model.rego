@@ -5,7 +5,8 @@
 #   who produced it or that it is the artifact that was trained and reviewed. When
 #   signing.required is set, only the models it names must be signed; otherwise every
 #   model directory (MLmodel, SavedModel, signed tree) and every model file under a
-#   models/-like folder (models, model, artifacts, checkpoints, weights) must be.
+#   models/-like folder (models, model, artifacts, checkpoints, weights) must be, except
+#   the run outputs of a local MLflow tracking store (mlruns/).
 # custom:
 #   id: MLS-SIG-001
 #   severity: high
