@@ -90,6 +90,13 @@ class SignaturesCollector:
         trust, trust_notes, root_staging = trust_from_config(ws, signing)
         notes.extend(trust_notes)
         refs = {m.path: find_signature(ws, m, signing) for m in models}
+        for model_key, sig in sorted(signing.signatures.items()):
+            path = sig[2:] if sig.startswith("./") else sig
+            if not ws.exists(path):
+                notes.append(notification(
+                    path, f"signing.signatures names {path} for {_norm_key(model_key)}, "
+                    "but that file is not in the scanned tree", SOURCE, kind="missing-file",
+                ))
         ctx.digests.prefetch(p for m in models for p in _files_of(m))
         used: set[str] = set()
         facts: list[dict[str, Any]] = []
@@ -142,8 +149,9 @@ def find_signature(
 ) -> SignatureRef | None:
     """The signature that belongs to ``model``: configured first, then beside it."""
     for model_key, sig in sorted(signing.signatures.items()):
-        if model_key.rstrip("/") == model.path:
-            return SignatureRef(path=sig[2:] if sig.startswith("./") else sig, source="config")
+        path = sig[2:] if sig.startswith("./") else sig
+        if _norm_key(model_key) == model.path and ws.exists(path):
+            return SignatureRef(path=path, source="config")
     for suffix in BESIDE_SUFFIXES:
         candidate = model.path + suffix
         if ws.exists(candidate):
@@ -154,6 +162,11 @@ def find_signature(
             if ws.exists(candidate):
                 return SignatureRef(path=candidate, source="inside")
     return None
+
+
+def _norm_key(key: str) -> str:
+    key = key.rstrip("/")
+    return key[2:] if key.startswith("./") else key
 
 
 def _looks_like_model_sig(path: str) -> bool:

@@ -534,3 +534,16 @@ def test_signature_symlink_escaping_root_is_a_notification(tmp_path: Path) -> No
     assert m["signed"] is False  # the escaping link is not part of the workspace
     assert any(n.path == "models/clf.pkl.sig" and n.kind == "symlink-escape"
                for n in fr.notifications)
+
+
+def test_configured_signature_that_does_not_exist(tmp_path: Path) -> None:
+    root, _, _ = key_signed(tmp_path)
+    (root / "models" / "clf.pkl.sig").unlink()
+    write_config(root, {"trusted_keys": ["keys/release.pub"],
+                        "signatures": {"./models/clf.pkl": "sigs/clf.sig"}})
+    fr = collect_facts((str(root),))
+    assert model(fr.facts["signatures"], "models/clf.pkl")["signed"] is False
+    assert [(n.path, n.kind) for n in fr.notifications if n.source == "signatures"] == [
+        ("sigs/clf.sig", "missing-file"),
+    ]
+    assert summary(sig_findings(root)) == [("MLS-SIG-001", "models/clf.pkl", "high", "")]
