@@ -214,3 +214,21 @@ def test_facts_command_lists_signature_facts(signed: Path, tmp_path: Path) -> No
     assert sorted(models) == ["models/bert", "models/clf.pkl"]
     assert models["models/bert"]["manifest_diff"]["changed"] == ["models/bert/config.json"]
     assert models["models/clf.pkl"]["verification"]["reason"] == "no-trusted-keys"
+
+
+def test_scan_command_reports_signature_controls(signed: Path, tmp_path: Path) -> None:
+    (signed / ".mlscan.yaml").write_text(
+        yaml.safe_dump({"signing": {"trusted_keys": ["keys/signer.pub"]}}), encoding="utf-8"
+    )
+    env = {"PYTHONPATH": f"{GUARD}:{REPO}", "MLSCAN_NETGUARD_LOG": str(tmp_path / "net.log"),
+           "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    clean = run_cli("scan", str(signed), "--format", "json", env=env)
+    assert clean.code == 0, clean.err
+    assert [f["control"] for f in json.loads(clean.out)["findings"]] == []
+    (signed / "models" / "clf.pkl").write_bytes(b"\x80\x04K\x02.")
+    (signed / "models" / "new.pt").write_bytes(b"PK")
+    r = run_cli("scan", str(signed), "--format", "json", env=env)
+    assert r.code == 1, r.err
+    found = sorted((f["control"], f["location"]["path"]) for f in json.loads(r.out)["findings"])
+    assert found == [("MLS-SIG-001", "models/new.pt"), ("MLS-SIG-002", "models/clf.pkl")]
+    assert not (tmp_path / "net.log").exists()
