@@ -40,7 +40,7 @@ MODEL_DIR_HINTS = ("models", "model", "artifacts", "checkpoints", "weights")
 DIR_MARKERS = {"MLmodel": "mlflow", "saved_model.pb": "savedmodel"}
 # Never model artifacts, even when a ``signing.required`` glob names them: signatures,
 # keys, VCS and DVC metadata.
-SIGNATURE_SUFFIXES = (".sig", ".sigstore", ".sigstore.json")
+SIGNATURE_SUFFIXES = (".sig", ".sigstore", ".sigstore.json", ".sig.json")
 NOT_MODEL_SUFFIXES = (*SIGNATURE_SUFFIXES, ".pub", ".pem", ".crt", ".dvc")
 NOT_MODEL_NAMES = frozenset({".gitignore", ".gitattributes", ".dvcignore", ".keep", ".gitkeep"})
 
