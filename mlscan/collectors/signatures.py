@@ -301,18 +301,9 @@ def _corrupt(err: BundleError) -> VerificationResult:
 
 
 # ----------------------------------------------------------------------- facts
-def _model_loc(m: ModelArtifact, ref: SignatureRef | None) -> dict[str, Any]:
-    """A file to point at: the model file, a model directory's MLmodel / saved_model.pb,
-    or (for a plain signed directory) its signature, else its first file."""
-    if m.kind == "dir":
-        marker = next(
-            (p for p in m.members if PurePosixPath(p).name in ("MLmodel", "saved_model.pb")
-             and str(PurePosixPath(p).parent) == m.path),
-            None,
-        )
-        if marker is None:
-            marker = ref.path if ref is not None else (m.members[0] if m.members else m.path)
-        return Location(path=marker).to_fact()
+def _model_loc(m: ModelArtifact) -> dict[str, Any]:
+    """File-level: the model file, or the model directory itself (its MLmodel or signature
+    are in the facts beside it)."""
     return Location(path=m.path).to_fact()
 
 
@@ -394,7 +385,7 @@ def _model_fact(
         "path": m.path,
         "kind": m.kind,
         "format": m.format,
-        "loc": _model_loc(m, ref),
+        "loc": _model_loc(m),
         "required": _required(m, signing.required),
         "in_model_location": in_model_location(m),
         "signed": ref is not None,

@@ -130,7 +130,7 @@ def test_modified_added_removed_files_are_one_critical_finding(tmp_path: Path) -
     (bert / "tokenizer" / "vocab.txt").unlink()  # missing
     (bert / "hook.py").write_text("import os\n", encoding="utf-8")  # added
     findings = sig_findings(root)
-    assert summary(findings) == [("MLS-SIG-002", "models/bert.sig", "critical", "")]
+    assert summary(findings) == [("MLS-SIG-002", "models/bert", "critical", "")]
     (finding,) = findings
     assert finding.message == (
         "Model models/bert differs from its signed manifest models/bert.sig "
@@ -259,7 +259,7 @@ def test_unsigned_models_default_scope(tmp_path: Path) -> None:
     assert summary(findings) == [
         ("MLS-SIG-001", "models/bert/model.safetensors", "high", ""),
         ("MLS-SIG-001", "models/clf.pkl", "high", ""),
-        ("MLS-SIG-001", "serving/model/MLmodel", "high", ""),
+        ("MLS-SIG-001", "serving/model", "high", ""),
     ]
     msgs = {f.location.path: f.message for f in findings}
     assert msgs["models/clf.pkl"] == (

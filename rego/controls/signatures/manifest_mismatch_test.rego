@@ -3,7 +3,7 @@ package mlscan.controls.signatures.manifest_mismatch
 import rego.v1
 
 model(diff) := {
-	"path": "models/x", "kind": "dir", "loc": file_loc("models/x/MLmodel"),
+	"path": "models/x", "kind": "dir", "loc": file_loc("models/x"),
 	"signature_path": "models/x.sig", "signature": {"loc": file_loc("models/x.sig")},
 	"manifest_diff": diff,
 }
@@ -16,7 +16,7 @@ test_changed_added_missing_one_finding if {
 	count(vs) == 1
 	some v in vs
 	v.msg == "Model models/x differs from its signed manifest models/x.sig (changed: models/x/model.pkl; added: models/x/evil.py; missing: models/x/conda.yaml)"
-	v.loc.path == "models/x/MLmodel"
+	v.loc.path == "models/x"
 	[r.path | some r in v.related] == ["models/x/model.pkl", "models/x/evil.py", "models/x.sig"]
 }
 
