@@ -5,6 +5,7 @@ their files are present."""
 from __future__ import annotations
 
 from mlscan.collectors.base import Collector
+from mlscan.collectors.dvc import DvcCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
-COLLECTORS: tuple[Collector, ...] = (WorkspaceCollector(),)
+COLLECTORS: tuple[Collector, ...] = (WorkspaceCollector(), DvcCollector())
