@@ -6,6 +6,12 @@ from __future__ import annotations
 
 from mlscan.collectors.base import Collector
 from mlscan.collectors.dvc import DvcCollector
+from mlscan.collectors.mlflow import MlflowCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
-COLLECTORS: tuple[Collector, ...] = (WorkspaceCollector(), DvcCollector())
+# One collector per line (keeps merges trivial).
+COLLECTORS: tuple[Collector, ...] = (
+    WorkspaceCollector(),
+    MlflowCollector(),
+    DvcCollector(),
+)
