@@ -81,7 +81,13 @@ class DvcCollector:
             return best
 
         pipeline_paths = [f.path for f in ws.candidates() if _is_pipeline_file(f.path)]
-        pipeline = collect_pipeline_files(ws, pipeline_paths, repo_root_of)
+        limits = ctx.config.limits
+        pipeline = collect_pipeline_files(
+            ws,
+            pipeline_paths,
+            repo_root_of,
+            (limits.max_yaml_aliases, limits.max_nesting_depth),
+        )
         notes.extend(pipeline.notifications)
         files.extend(pipeline.files)
         for item in (*pipeline.outputs, *pipeline.dependencies):

@@ -19,9 +19,9 @@ from typing import Any
 
 from mlscan.collectors.base import notification
 from mlscan.collectors.dvc_config import redact_url
-from mlscan.collectors.dvc_yaml import Node, YamlError, parse_yaml_documents
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
+from mlscan.sourcemap import Node, SourceError, parse_yaml_documents
 from mlscan.workspace import Workspace
 
 SOURCE = "dvc"
@@ -128,7 +128,10 @@ def _bool(node: Node | None, default: bool) -> bool:
 
 
 class _FileParser:
-    def __init__(self, ws: Workspace, facts: PipelineFacts, repo_root_of: Any) -> None:
+    def __init__(
+        self, ws: Workspace, facts: PipelineFacts, repo_root_of: Any, limits: tuple[int, int]
+    ) -> None:
+        self.max_aliases, self.max_depth = limits
         self.ws = ws
         self.facts = facts
         self.repo_root_of = repo_root_of
@@ -144,8 +147,8 @@ class _FileParser:
             return None
         self.facts.files.append(rel)
         try:
-            docs = parse_yaml_documents(text)
-        except YamlError as exc:
+            docs = parse_yaml_documents(text, self.max_aliases, self.max_depth)
+        except SourceError as exc:
             self.facts.notifications.append(
                 notification(
                     rel, f"DVC file is not valid YAML: {exc.message}", SOURCE, line=exc.line
@@ -455,10 +458,15 @@ class _FileParser:
                 self._bad(rel, exc)
 
 
-def collect_pipeline_files(ws: Workspace, paths: list[str], repo_root_of: Any) -> PipelineFacts:
+def collect_pipeline_files(
+    ws: Workspace,
+    paths: list[str],
+    repo_root_of: Any,
+    limits: tuple[int, int] = (1000, 200),
+) -> PipelineFacts:
     """Parse every dvc.yaml / dvc.lock / *.dvc in ``paths`` (sorted)."""
     facts = PipelineFacts()
-    parser = _FileParser(ws, facts, repo_root_of)
+    parser = _FileParser(ws, facts, repo_root_of, limits)
     by_folder: dict[str, dict[str, str]] = {}
     for rel in sorted(paths):
         name = posixpath.basename(rel)

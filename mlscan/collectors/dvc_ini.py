@@ -1,5 +1,9 @@
 """DVC config files (``.dvc/config``, ``.dvc/config.local``): values and positions.
 
+This is not ``mlscan.sourcemap.parse_ini`` on purpose: that parser stops at the first
+malformed line and accepts ``;`` comments and ``key: value``, which configobj (and so
+DVC) does not.
+
 DVC reads its config with ``configobj``; so do we, for the values and to know whether
 DVC would accept the file. ``configobj`` keeps no positions, so a small tolerant line
 scanner of the same dialect gives each section header and each key its 1-based line and
@@ -16,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mlscan.collectors.dvc_yaml import Span
+from mlscan.sourcemap import Span
 
 _KEY_RE = re.compile(r"""^(\s*)("[^"]*"|'[^']*'|[^=\s"'\[#][^=]*?)\s*=\s*(.*?)\s*$""")
 
