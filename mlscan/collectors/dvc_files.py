@@ -71,13 +71,22 @@ def _str(node: Node | None) -> str | None:
 
 
 def _hash_of(entry: Node) -> tuple[str | None, str | None, Node | None]:
-    """(hash name, value, node of the value) as DVC reads an out/dep entry."""
+    """(hash name, value, node of the value) as DVC reads an out/dep entry.
+
+    ``hash: md5`` marks a DVC 3 entry; DVC writes it on every entry, also on external
+    ones, whose checksum is the storage's own (``etag`` / ``checksum``)."""
     declared = _str(entry.get("hash"))
     if declared:
         field_name = "md5" if declared in ("md5", "md5-dos2unix") else declared
         node = entry.get(field_name)
         value = _str(node)
-        return declared, value or None, node
+        if value:
+            return declared, value, node
+        for name in ("etag", "checksum"):
+            other = entry.get(name)
+            if other is not None and _str(other):
+                return name, _str(other), other
+        return declared, None, node
     for name, hash_name in (("md5", "md5-dos2unix"), ("etag", "etag"), ("checksum", "checksum")):
         node = entry.get(name)
         if node is not None:
@@ -94,8 +103,10 @@ def _entries(node: Node | None, where: str) -> list[Node]:
     return node.children
 
 
-def _path_entry(entry: Node, where: str) -> tuple[str, Node, Node | None]:
-    """(declared path, node to point at, options node) for a list item of deps/outs."""
+def _path_entry(entry: Node, where: str, short_form: bool) -> tuple[str, Node, Node | None]:
+    """(declared path, node to point at, options node) for a list item of deps/outs.
+
+    ``short_form`` (dvc.yaml only) accepts ``- model.pkl: {cache: false}``."""
     if entry.kind == "scalar" and entry.value is not None:
         return str(entry.value), entry, None
     if entry.kind == "map":
@@ -103,9 +114,12 @@ def _path_entry(entry: Node, where: str) -> tuple[str, Node, Node | None]:
         if path_node is not None and path_node.kind == "scalar" and path_node.value is not None:
             return str(path_node.value), path_node, entry
         items = entry.items()
-        if len(items) == 1 and items[0][1].kind in ("map", "scalar"):
+        if short_form and len(items) == 1:
             key, options = items[0]
-            return key, options, options if options.kind == "map" else None
+            if options.kind == "map":
+                return key, options, options
+            if options.value is None:
+                return key, options, None
     raise _Bad(f"an entry of '{where}' has no path", entry.span.line)
 
 
@@ -184,7 +198,7 @@ class _FileParser:
         frozen: bool,
         imported: bool,
     ) -> dict[str, Any]:
-        declared, path_node, options = _path_entry(entry, "outs")
+        declared, path_node, options = _path_entry(entry, "outs", kind == "dvc_yaml")
         repo_root = self.repo_root_of(rel)
         scheme = scheme_of(declared)
         if scheme == "local":
@@ -236,7 +250,7 @@ class _FileParser:
         frozen: bool,
         import_url: bool,
     ) -> dict[str, Any]:
-        declared, path_node, options = _path_entry(entry, "deps")
+        declared, path_node, options = _path_entry(entry, "deps", kind == "dvc_yaml")
         repo_root = self.repo_root_of(rel)
         scheme = scheme_of(declared)
         repo_node = options.get("repo") if options is not None else None
@@ -424,7 +438,7 @@ class _FileParser:
             try:
                 for key in ("deps",):
                     for n in _entries(spec.get(key), key):
-                        declared = _path_entry(n, key)[0]
+                        declared = _path_entry(n, key, True)[0]
                         if "${" in declared:
                             continue
                         self.facts.dependencies.append(
@@ -440,7 +454,7 @@ class _FileParser:
                         )
                 for key in ("outs", "metrics", "plots"):
                     for n in _entries(spec.get(key), key):
-                        declared = _path_entry(n, key)[0]
+                        declared = _path_entry(n, key, True)[0]
                         if "${" in declared:
                             continue
                         out = self._output(

@@ -8,7 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.collectors.test_dvc_helpers import collect, hits, init_repo, line_of, needs_dvc, one, scan, sh
+from tests.collectors.test_dvc_helpers import (
+    collect,
+    hits,
+    init_repo,
+    line_of,
+    needs_dvc,
+    one,
+    scan,
+    sh,
+)
 
 pytestmark = needs_dvc
 
@@ -33,8 +42,12 @@ SECRETS = [
 ]
 
 
-@pytest.mark.parametrize(("url", "key", "value"), SECRETS, ids=[f"{u.split(':')[0]}-{k}" for u, k, _ in SECRETS])
-def test_each_secret_key_in_committed_config(tmp_path: Path, url: str, key: str, value: str) -> None:
+@pytest.mark.parametrize(
+    ("url", "key", "value"), SECRETS, ids=[f"{u.split(':')[0]}-{k}" for u, k, _ in SECRETS]
+)
+def test_each_secret_key_in_committed_config(
+    tmp_path: Path, url: str, key: str, value: str
+) -> None:
     repo = init_repo(tmp_path / "repo")
     sh(repo, "dvc", "remote", "add", "-d", "storage", url)
     sh(repo, "dvc", "remote", "modify", "storage", key, value)
@@ -53,7 +66,13 @@ def test_each_secret_key_in_committed_config(tmp_path: Path, url: str, key: str,
             "present": True,
             "config": ".dvc/config",
             "config_level": "repo",
-            "loc": {"path": ".dvc/config", "line": line, "col": 5, "end_line": line, "end_col": 5 + len(key)},
+            "loc": {
+                "path": ".dvc/config",
+                "line": line,
+                "col": 5,
+                "end_line": line,
+                "end_col": 5 + len(key),
+            },
         }
     ]
     option = one(remote["options"], key=key)
@@ -79,7 +98,9 @@ def test_remote_facts_exact(tmp_path: Path) -> None:
     facts, _ = collect(repo)
     assert [r["name"] for r in facts["remotes"]] == ["storage", "web"]
     storage = one(facts["remotes"], name="storage")
-    assert {k: storage[k] for k in ("url", "url_scheme", "host", "bucket", "is_default", "secrets")} == {
+    assert {
+        k: storage[k] for k in ("url", "url_scheme", "host", "bucket", "is_default", "secrets")
+    } == {
         "url": "s3://acme-models/dvc",
         "url_scheme": "s3",
         "host": "acme-models",
@@ -87,8 +108,20 @@ def test_remote_facts_exact(tmp_path: Path) -> None:
         "is_default": True,
         "secrets": [],
     }
-    assert storage["loc"] == {"path": ".dvc/config", "line": 3, "col": 1, "end_line": 3, "end_col": 21}
-    assert storage["url_loc"] == {"path": ".dvc/config", "line": 4, "col": 5, "end_line": 4, "end_col": 8}
+    assert storage["loc"] == {
+        "path": ".dvc/config",
+        "line": 3,
+        "col": 1,
+        "end_line": 3,
+        "end_col": 21,
+    }
+    assert storage["url_loc"] == {
+        "path": ".dvc/config",
+        "line": 4,
+        "col": 5,
+        "end_line": 4,
+        "end_col": 8,
+    }
     assert one(storage["options"], key="region")["value"] == "eu-west-1"
     web = one(facts["remotes"], name="web")
     assert (web["url_scheme"], web["host"], web["bucket"], web["is_default"]) == (
@@ -125,7 +158,12 @@ def test_secret_in_ignored_config_local_is_not_a_finding(tmp_path: Path) -> None
     repo = _with_local_secret(tmp_path)
     facts, _ = collect(repo)
     local = one(facts["configs"], path=".dvc/config.local")
-    assert (local["level"], local["tracked_by_git"], local["git_ignored"], local["gitignore_covers_local"]) == (
+    assert (
+        local["level"],
+        local["tracked_by_git"],
+        local["git_ignored"],
+        local["gitignore_covers_local"],
+    ) == (
         "local",
         False,
         True,
@@ -210,7 +248,17 @@ def test_plaintext_remote(tmp_path: Path, url: str, loopback: bool) -> None:
     assert ("loopback" in findings[0].message) is loopback
 
 
-@pytest.mark.parametrize("url", ["https://dvc.example.com/store", "webdavs://dav.example.com/s", "s3://b/p", "gs://b/p", "azure://c/p", "ssh://host/p"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://dvc.example.com/store",
+        "webdavs://dav.example.com/s",
+        "s3://b/p",
+        "gs://b/p",
+        "azure://c/p",
+        "ssh://host/p",
+    ],
+)
 def test_encrypted_remote_is_silent(tmp_path: Path, url: str) -> None:
     repo = init_repo(tmp_path / "repo")
     sh(repo, "dvc", "remote", "add", "enc", url)
@@ -241,7 +289,8 @@ def test_tls_options_off(tmp_path: Path) -> None:
     ]
     messages = sorted(f.message for f in findings)
     assert messages == [
-        "DVC remote 'minio' sets use_ssl = false in .dvc/config: data and credentials travel without TLS",
+        "DVC remote 'minio' sets use_ssl = false in .dvc/config: "
+        "data and credentials travel without TLS",
         "DVC remote 'minio' talks to its storage endpoint over plaintext HTTP "
         "(endpointurl = http://minio.internal:9000)",
         "DVC remote 'web' sets ssl_verify = false in .dvc/config: the server certificate is not "
@@ -252,7 +301,14 @@ def test_tls_options_off(tmp_path: Path) -> None:
 
 def test_url_with_password_is_redacted_and_reported(tmp_path: Path) -> None:
     repo = init_repo(tmp_path / "repo")
-    sh(repo, "dvc", "remote", "add", "web", "https://alice:Pl4ntedPassw0rd@dvc.example.com/store?sig=PLANTEDSIG&x=1")
+    sh(
+        repo,
+        "dvc",
+        "remote",
+        "add",
+        "web",
+        "https://alice:Pl4ntedPassw0rd@dvc.example.com/store?sig=PLANTEDSIG&x=1",
+    )
     facts, _ = collect(repo)
     remote = one(facts["remotes"], name="web")
     assert remote["url"] == "https://alice:***@dvc.example.com/store?sig=***&x=1"
@@ -299,7 +355,13 @@ def test_committed_key_file_and_studio_token(tmp_path: Path) -> None:
             "section": "studio",
             "key": "token",
             "present": True,
-            "loc": {"path": ".dvc/config", "line": studio_line, "col": 5, "end_line": studio_line, "end_col": 10},
+            "loc": {
+                "path": ".dvc/config",
+                "line": studio_line,
+                "col": 5,
+                "end_line": studio_line,
+                "end_col": 10,
+            },
         }
     ]
     dumped = json.dumps(facts)
@@ -324,7 +386,9 @@ def test_malformed_config_notification_and_other_files_still_collected(tmp_path:
     )
     sh(repo, "git", "add", "-A")
     facts, notes = collect(repo)
-    assert [(n.path, n.line, n.kind, n.source) for n in notes] == [(".dvc/config", 3, "parse-error", "dvc")]
+    assert [(n.path, n.line, n.kind, n.source) for n in notes] == [
+        (".dvc/config", 3, "parse-error", "dvc")
+    ]
     assert "PLANTEDBROKEN" not in notes[0].message
     assert one(facts["configs"], path=".dvc/config")["valid"] is False
     # the credential is still found on the readable lines, and the .dvc file still counts
