@@ -7,11 +7,13 @@ from __future__ import annotations
 from mlscan.collectors.base import Collector
 from mlscan.collectors.dvc import DvcCollector
 from mlscan.collectors.mlflow import MlflowCollector
+from mlscan.collectors.mlflow_registry import MlflowRegistryCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
 # One collector per line (keeps merges trivial).
 COLLECTORS: tuple[Collector, ...] = (
     WorkspaceCollector(),
     MlflowCollector(),
+    MlflowRegistryCollector(),
     DvcCollector(),
 )
