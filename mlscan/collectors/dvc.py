@@ -94,6 +94,8 @@ class DvcCollector:
             item["repo_root"] = repo_root_of(item["source"])
         verifier = Verifier(ws, ctx.digests)
         verifier.verify(pipeline.outputs)
+        for out in pipeline.outputs:
+            out.pop("_recorded_files", None)
         notes.extend(verifier.notes)
         projects = [
             {

@@ -95,6 +95,20 @@ def _hash_of(entry: Node) -> tuple[str | None, str | None, Node | None]:
     return None, None, None
 
 
+def _recorded_files(node: Node | None) -> dict[str, str] | None:
+    """``{relpath: md5}`` of an out's inline ``files`` list (outputs pushed to a
+    version-aware remote carry their manifest in the .dvc file)."""
+    if node is None or not isinstance(node.value, list):
+        return None
+    found: dict[str, str] = {}
+    for item in node.value:
+        if isinstance(item, dict) and isinstance(item.get("relpath"), str):
+            md5 = item.get("md5")
+            if isinstance(md5, str) and md5:
+                found[item["relpath"]] = md5
+    return found
+
+
 def _entries(node: Node | None, where: str) -> list[Node]:
     if node is None or node.value is None:
         return []
@@ -209,6 +223,7 @@ class _FileParser:
             _hash_of(options) if options is not None else (None, None, None)
         )
         nfiles = options.get("nfiles") if options is not None else None
+        recorded_files = _recorded_files(options.get("files") if options is not None else None)
         size = options.get("size") if options is not None else None
         return {
             "path": path,
@@ -229,6 +244,8 @@ class _FileParser:
             "nfiles": nfiles.value
             if nfiles is not None and isinstance(nfiles.value, int)
             else None,
+            "files_recorded": len(recorded_files) if recorded_files is not None else None,
+            "_recorded_files": recorded_files,
             "cache": _bool(options.get("cache") if options is not None else None, True),
             "frozen": frozen,
             "imported": imported,

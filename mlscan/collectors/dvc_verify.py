@@ -196,7 +196,8 @@ class Verifier:
             if not present_file and not under:
                 out["workspace_state"] = "absent"
                 continue
-            if out["hash_name"] not in _COMPARABLE or not out["hash_value"]:
+            by_files = bool(out.get("_recorded_files")) and out["is_dir"]
+            if not by_files and (out["hash_name"] not in _COMPARABLE or not out["hash_value"]):
                 continue
             todo.append((out, [out["path"]] if present_file and not out["is_dir"] else under))
         self.digests.prefetch(p for _, files in todo for p in files)
@@ -217,8 +218,11 @@ class Verifier:
                 )
 
     def _verify_one(self, out: dict[str, Any], files: list[str]) -> None:
-        recorded: str = out["hash_value"]
+        recorded: str | None = out["hash_value"]
         legacy = out["hash_name"] == "md5-dos2unix"
+        if recorded is None:
+            self._verify_files(out, files, legacy)
+            return
         is_file_on_disk = self.ws.get(out["path"]) is not None
         if out["is_dir"] != (not is_file_on_disk):
             # a directory was recorded and a file is there, or the other way round
@@ -237,11 +241,31 @@ class Verifier:
             return
         self._verify_dir(out, files, recorded, legacy)
 
+    def _per_file(self, out: dict[str, Any], files: list[str]) -> dict[str, str]:
+        base = out["path"] + "/"
+        return {p[len(base) :]: self.digests.digest(p).md5 for p in files}
+
+    def _verify_files(self, out: dict[str, Any], files: list[str], legacy: bool) -> None:
+        """A directory recorded only as an inline ``files`` list: compare file by file."""
+        recorded: dict[str, str] = out["_recorded_files"]
+        if self.ws.get(out["path"]) is not None:
+            out["workspace_state"] = "mismatch"
+            return
+        actual = self._per_file(out, files)
+        if legacy:
+            for rel, md5 in list(actual.items()):
+                if recorded.get(rel) not in (None, md5):
+                    dos = self._dvc_data.dos2unix_md5(self.ws.read_bytes(f"{out['path']}/{rel}"))
+                    actual[rel] = dos if dos is not None else md5
+        out["workspace_state"] = "match" if actual == recorded else "mismatch"
+        if actual != recorded:
+            out["workspace_changes"] = _changes(recorded, actual)
+
     def _verify_dir(
         self, out: dict[str, Any], files: list[str], recorded: str, legacy: bool
     ) -> None:
         base = out["path"] + "/"
-        per_file = {p[len(base) :]: self.digests.digest(p).md5 for p in files}
+        per_file = self._per_file(out, files)
         hash_name = "md5-dos2unix" if legacy else "md5"
         actual = self._dvc_data.dir_hash(sorted(per_file.items()), hash_name)
         if actual is None:
@@ -258,6 +282,8 @@ class Verifier:
         out["workspace_md5"] = actual
         out["workspace_state"] = "match" if actual == recorded else "mismatch"
         if actual != recorded:
-            manifest = _manifest(self.ws, out.get("repo_root") or "", recorded, legacy)
+            manifest = out.get("_recorded_files") or _manifest(
+                self.ws, out.get("repo_root") or "", recorded, legacy
+            )
             if manifest is not None:
                 out["workspace_changes"] = _changes(manifest, per_file)

@@ -336,6 +336,40 @@ def test_legacy_directory_output(tmp_path: Path) -> None:
     assert scan(repo) == []
 
 
+def test_inline_files_manifest(tmp_path: Path) -> None:
+    """Outputs on a version-aware remote record a ``files`` list instead of a .dir hash."""
+    repo = init_repo(tmp_path / "repo")
+    files = {"a.csv": b"1\n", "b/c.csv": b"2\n"}
+    for rel, data in files.items():
+        (repo / "ds" / rel).parent.mkdir(parents=True, exist_ok=True)
+        (repo / "ds" / rel).write_bytes(data)
+    rows = "".join(
+        f"  - relpath: {rel}\n    md5: {_md5(data)}\n    size: {len(data)}\n"
+        f"    cloud:\n      versioned:\n        etag: e{i}\n        version_id: v{i}\n"
+        for i, (rel, data) in enumerate(sorted(files.items()))
+    )
+    (repo / "ds.dvc").write_text(f"outs:\n- path: ds\n  hash: md5\n  files:\n{rows}")
+    facts, notes = collect(repo)
+    assert notes == ()
+    out = one(facts["outputs"], path="ds")
+    assert (out["is_dir"], out["hash_value"], out["files_recorded"], out["workspace_state"]) == (
+        True,
+        None,
+        2,
+        "match",
+    )
+    assert "_recorded_files" not in out
+    assert scan(repo) == []
+    (repo / "ds" / "b" / "c.csv").write_bytes(b"3\n")
+    facts, _ = collect(repo)
+    out = one(facts["outputs"], path="ds")
+    assert (out["workspace_state"], out["workspace_changes"]["modified"]) == (
+        "mismatch",
+        ["b/c.csv"],
+    )
+    assert hits(scan(repo)) == [("MLS-DVC-007", "ds.dvc", 2, 3)]
+
+
 # ------------------------------------------------------------------------- imports
 def _source_repo(tmp_path: Path) -> Path:
     src = init_repo(tmp_path / "src")

@@ -23,6 +23,7 @@ import rego.v1
 deny contains v if {
 	some out in input.dvc.outputs
 	out.hash_value == null
+	not has_file_hashes(out)
 	v := {
 		"msg": message(out),
 		"loc": out.loc,
@@ -60,3 +61,6 @@ message(out) := sprintf(
 	out.source_kind == "dvc_file"
 	not out.imported
 }
+
+# outputs on a version-aware remote carry per-file hashes in an inline `files` list
+has_file_hashes(out) if out.files_recorded > 0

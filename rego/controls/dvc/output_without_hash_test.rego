@@ -40,3 +40,13 @@ test_silent_with_hash if {
 test_silent_without_dvc if {
 	count(deny) == 0 with input as {}
 }
+
+test_silent_with_inline_file_hashes if {
+	o := object.union(mk_out("dvc_file", null, false), {"files_recorded": 2})
+	count(deny) == 0 with input as {"dvc": {"outputs": [o]}}
+}
+
+test_fires_with_empty_inline_files if {
+	o := object.union(mk_out("dvc_file", null, false), {"files_recorded": 0})
+	count(deny) == 1 with input as {"dvc": {"outputs": [o]}}
+}
