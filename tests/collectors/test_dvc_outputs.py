@@ -93,6 +93,7 @@ def test_locked_stage_facts_and_match(tmp_path: Path) -> None:
         "is_dir": False,
         "size": 8,
         "nfiles": None,
+        "files_recorded": None,
         "cache": True,
         "frozen": False,
         "imported": False,
