@@ -179,7 +179,7 @@ class _FileParser:
         except SourceError as exc:
             self.facts.notifications.append(
                 notification(
-                    rel, f"DVC file is not valid YAML: {exc.message}", SOURCE, line=exc.line
+                    rel, f"DVC file cannot be parsed: {exc.message}", SOURCE, line=exc.line
                 )
             )
             return None

@@ -94,9 +94,9 @@ deny contains v if {
 	some remote in input.dvc.remotes
 	some cred in remote.credential_files
 	cred.exists == true
-	credential_file_committed(cred)
+	how := credential_file_exposure(cred)
 	v := {
-		"msg": sprintf("DVC remote '%s' uses credential file '%s' (%s), which is committed in the repository", [remote.name, cred.workspace_path, cred.key]),
+		"msg": sprintf("DVC remote '%s' uses credential file '%s' (%s), which is %s", [remote.name, cred.workspace_path, cred.key, how]),
 		"loc": cred.loc,
 		"asset": remote.name,
 		"key": cred.key,
@@ -127,9 +127,8 @@ url_secret_kind(remote) := "user:password" if {
 	remote.url_has_password == true
 } else := sprintf("query parameter %s", [concat(", ", remote.url_secret_params)])
 
-credential_file_committed(cred) if cred.tracked_by_git == true
-
-credential_file_committed(cred) if {
-	cred.tracked_by_git == null
+credential_file_exposure(cred) := "committed in the repository" if {
+	cred.tracked_by_git == true
+} else := "inside the repository and not git-ignored" if {
 	cred.git_ignored == false
 }

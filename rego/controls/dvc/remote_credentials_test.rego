@@ -84,3 +84,17 @@ test_fires_on_studio_token if {
 	some v in vs
 	v.asset == "studio"
 }
+
+test_fires_on_unignored_untracked_key_file if {
+	cred := {"key": "keyfile", "workspace_path": "keys/id_rsa", "exists": true, "tracked_by_git": false, "git_ignored": false, "loc": mk_loc(".dvc/config", 6, 5)}
+	r := object.union(mk_remote([]), {"credential_files": [cred]})
+	vs := deny with input as {"dvc": {"configs": [repo_cfg], "remotes": [r]}}
+	some v in vs
+	contains(v.msg, "not git-ignored")
+}
+
+test_silent_on_ignored_key_file if {
+	cred := {"key": "keyfile", "workspace_path": "keys/id_rsa", "exists": true, "tracked_by_git": false, "git_ignored": true, "loc": mk_loc(".dvc/config", 6, 5)}
+	r := object.union(mk_remote([]), {"credential_files": [cred]})
+	count(deny) == 0 with input as {"dvc": {"configs": [repo_cfg], "remotes": [r]}}
+}
