@@ -59,6 +59,20 @@ CREDENTIAL_FILE_KEYS = frozenset(
         "kerb_ticket",
     }
 )
+# Values never shown in facts although the option is not a credential DVC defines:
+# commands that may embed a token, and any unknown key that looks secret.
+_SENSITIVE_NAME = re.compile(r"(secret|password|passwd|passphrase|token|credential|private)")
+
+
+def hides_value(key: str) -> bool:
+    """Whether an option's value must stay out of the facts."""
+    if key in SECRET_KEYS or key == "bearer_token_command":
+        return True
+    if key in CREDENTIAL_FILE_KEYS or key.startswith("ask_"):
+        return False
+    return bool(_SENSITIVE_NAME.search(key))
+
+
 # Path options DVC resolves relative to the config file's folder.
 _RELATIVE_PATH_KEYS = CREDENTIAL_FILE_KEYS - {"kerb_ticket"}
 _SECRET_QUERY = re.compile(
@@ -326,7 +340,7 @@ def _remote_facts(ws: Workspace, configs: list[ConfigFile], repo_root: str) -> l
         for cfg, section in places:
             for entry in section.entries:
                 value = _value_of(cfg, section.name, entry)
-                if entry.key in SECRET_KEYS:
+                if hides_value(entry.key):
                     shown: Any = None
                 elif entry.key in ("url", "endpointurl", "oss_endpoint"):
                     shown = redact_url(str(value))

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import regorus
 
-from mlscan.collectors.dvc_config import describe_url, redact_url
+from mlscan.collectors.dvc_config import describe_url, hides_value, redact_url
 from mlscan.collectors.dvc_files import scheme_of
 from mlscan.collectors.dvc_ini import load_values, scan_ini
 from mlscan.collectors.dvc_verify import DvcIgnore
@@ -158,3 +158,15 @@ def test_every_dvc_control_has_tests() -> None:
     tested = sorted({p.stem.removesuffix("_test") for p, _ in _rego_tests()})
     assert controls == tested
     assert len(controls) == 7
+
+
+def test_hidden_option_values() -> None:
+    hidden = [
+        "password",
+        "bearer_token_command",
+        "gdrive_client_secret",
+        "private_key_pem",
+        "api_token",
+    ]
+    shown = ["url", "user", "ask_password", "keyfile", "credentialpath", "region", "sse_kms_key_id"]
+    assert [k for k in hidden + shown if hides_value(k)] == hidden
