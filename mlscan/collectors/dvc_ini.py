@@ -68,7 +68,7 @@ def _unquote(text: str) -> str:
 def _split_value(raw: str) -> str | list[str]:
     """configobj's reading of an unquoted or quoted single-line value (enough for facts)."""
     raw = raw.strip()
-    if raw[:1] in "'\"":
+    if raw and raw[0] in "'\"":
         quote = raw[0]
         end = raw.find(quote, 1)
         if end > 0:
@@ -199,6 +199,8 @@ def load_values(text: str) -> ConfigValues:
             "ParseError": "line is neither a [section] header nor 'key = value'",
         }.get(kind, "not a valid DVC (configobj) config file")
         return ConfigValues(sections={}, error=(line if isinstance(line, int) else None, reason))
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError):
+        return ConfigValues(sections={}, error=(None, "not a valid DVC (configobj) config file"))
     sections: dict[str, dict[str, Any]] = {}
     for name, body in conf.dict().items():
         if isinstance(body, dict):
