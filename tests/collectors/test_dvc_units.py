@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 import regorus
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlscan.collectors.dvc_config import describe_url, hides_value, redact_url
 from mlscan.collectors.dvc_files import scheme_of
@@ -170,3 +172,17 @@ def test_hidden_option_values() -> None:
     ]
     shown = ["url", "user", "ask_password", "keyfile", "credentialpath", "region", "sse_kms_key_id"]
     assert [k for k in hidden + shown if hides_value(k)] == hidden
+
+
+def test_empty_value() -> None:
+    doc = scan_ini("[core]\n    remote =\n")
+    core = doc.section("core")
+    assert core is not None and doc.errors == []
+    assert [(e.key, e.value) for e in core.entries] == [("remote", "")]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet="[]\"'=#,: \tabc\n\r\\", max_size=80))
+def test_config_readers_never_raise(text: str) -> None:
+    scan_ini(text)
+    load_values(text)
