@@ -95,3 +95,26 @@ def test_facts_cli_never_prints_secrets(tmp_path: Path) -> None:
     ]
     data = next(o for o in doc["dvc"]["outputs"] if o["path"] == "data")
     assert data["workspace_changes"]["modified"] == ["labels.csv"]
+
+
+def test_inline_suppression_in_dvc_config(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "repo")
+    sh(repo, "dvc", "remote", "add", "mirror", "http://mirror.internal/dvc")
+    config = repo / ".dvc" / "config"
+    lines = config.read_text().splitlines()
+    url_index = next(i for i, line in enumerate(lines) if "url = " in line)
+    lines.insert(
+        url_index,
+        '    # mlscan:ignore[MLS-DVC-006] reason="internal mirror behind VPN" expires=2099-01-31',
+    )
+    config.write_text("\n".join(lines) + "\n")
+    result = run(ScanOptions(paths=(str(repo),)))
+    (finding,) = [f for f in result.findings if f.control.id.startswith("MLS-DVC-")]
+    assert (finding.control.id, finding.location.path, finding.location.start_line) == (
+        "MLS-DVC-006",
+        ".dvc/config",
+        url_index + 2,
+    )
+    assert finding.suppressed
+    assert finding.suppression is not None
+    assert finding.suppression.justification == "internal mirror behind VPN"
