@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from mlscan.scan import ScanOptions, run
 from tests.collectors.test_dvc_helpers import init_repo, line_of, needs_dvc, sh
 from tests.helpers import run_cli
@@ -62,8 +64,14 @@ def _findings(root: Path) -> list[tuple[str, str, int | None]]:
     )
 
 
-def test_insecure_project(tmp_path: Path) -> None:
-    repo = _insecure(tmp_path)
+@pytest.fixture(scope="module")
+def insecure(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Built once; the tests that use it only read it."""
+    return _insecure(tmp_path_factory.mktemp("insecure"))
+
+
+def test_insecure_project(insecure: Path) -> None:
+    repo = insecure
     config = repo / ".dvc" / "config"
     outs_line = line_of(repo / "base.csv.dvc", "outs:")
     assert _findings(repo) == [
@@ -82,8 +90,8 @@ def test_hardened_project(tmp_path: Path) -> None:
     assert _findings(_hardened(tmp_path)) == []
 
 
-def test_facts_cli_never_prints_secrets(tmp_path: Path) -> None:
-    repo = _insecure(tmp_path)
+def test_facts_cli_never_prints_secrets(insecure: Path) -> None:
+    repo = insecure
     out = run_cli("facts", str(repo))
     assert out.code == 0, out.err
     assert PLANTED not in out.out and PLANTED not in out.err
