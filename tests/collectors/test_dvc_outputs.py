@@ -515,3 +515,41 @@ def test_bad_dvc_files_become_notifications(tmp_path: Path) -> None:
     assert "must be a list" in notes[2].message
     assert [o["path"] for o in facts["outputs"]] == ["good.bin"]
     assert one(facts["outputs"], path="good.bin")["workspace_state"] == "match"
+
+
+def test_subdir_project_and_stage_wdir(tmp_path: Path) -> None:
+    """A DVC project in a subfolder of a git monorepo, with a stage that has a wdir:
+    facts carry paths relative to the scan root."""
+    mono = tmp_path / "mono"
+    mono.mkdir()
+    sh(mono, "git", "init", "-q")
+    proj = mono / "proj"
+    proj.mkdir()
+    sh(proj, "dvc", "init", "-q", "--subdir")
+    (proj / "work").mkdir()
+    (proj / "work" / "in.txt").write_text("hi\n")
+    (proj / "dvc.yaml").write_text(
+        "stages:\n  s:\n    wdir: work\n    cmd: cp in.txt out.txt\n"
+        "    deps:\n    - in.txt\n    outs:\n    - out.txt\n"
+    )
+    sh(proj, "dvc", "repro", "-q")
+    sh(proj, "dvc", "remote", "add", "-d", "st", "http://dvc.internal/p")
+    (proj / "work" / "out.txt").write_text("changed\n")
+    facts, notes = collect(mono)
+    assert notes == ()
+    assert facts["projects"] == [{"root": "proj", "has_config": True, "in_git": True}]
+    assert [(o["path"], o["source"], o["workspace_state"]) for o in facts["outputs"]] == [
+        ("proj/work/out.txt", "proj/dvc.lock", "mismatch")
+    ]
+    assert [d["path"] for d in facts["dependencies"]] == ["proj/work/in.txt"]
+    remote = one(facts["remotes"], name="st")
+    assert (remote["repo_root"], remote["config"], remote["is_default"]) == (
+        "proj",
+        "proj/.dvc/config",
+        True,
+    )
+    lock = proj / "dvc.lock"
+    assert hits(scan(mono)) == [
+        ("MLS-DVC-006", "proj/.dvc/config", line_of(proj / ".dvc" / "config", "url ="), 5),
+        ("MLS-DVC-007", "proj/dvc.lock", line_of(lock, "path: out.txt"), 7),
+    ]
