@@ -14,7 +14,7 @@ import posixpath
 from typing import Any
 
 from mlscan.collectors.base import CollectContext, CollectorOutput
-from mlscan.collectors.dvc_config import collect_repo_config
+from mlscan.collectors.dvc_config import collect_repo_config, project_fact
 from mlscan.collectors.dvc_files import collect_pipeline_files
 from mlscan.collectors.dvc_verify import Verifier
 from mlscan.models import Notification
@@ -97,14 +97,7 @@ class DvcCollector:
         for out in pipeline.outputs:
             out.pop("_recorded_files", None)
         notes.extend(verifier.notes)
-        projects = [
-            {
-                "root": root,
-                "has_config": ws.get(f"{root}/.dvc/config" if root else ".dvc/config") is not None,
-                "in_git": ws.in_git,
-            }
-            for root in roots
-        ]
+        projects = [project_fact(ws, root) for root in roots]
         facts = {
             "projects": projects,
             "configs": sorted(configs, key=lambda c: c["path"]),

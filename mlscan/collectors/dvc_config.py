@@ -162,6 +162,12 @@ def _present(value: Any) -> bool:
     return value is not None and str(value).strip() != ""
 
 
+def gitignore_covers(ws: Workspace, rel: str) -> bool:
+    """Whether git ignores ``rel`` (which may not exist), or a .gitignore pattern would:
+    also true for a tracked file that a pattern covers, and computed outside git."""
+    return ws.is_git_ignored(rel) or _gitignore_covers(ws, rel)
+
+
 def _gitignore_covers(ws: Workspace, rel: str) -> bool:
     """Whether any .gitignore on the way to ``rel`` ignores it (works outside git, and
     also for a file git tracks, which ``git check-ignore`` would not report)."""
@@ -262,7 +268,7 @@ def _credential_file(ws: Workspace, cfg: ConfigFile, entry: IniEntry, value: Any
 def _config_fact(ws: Workspace, cfg: ConfigFile, repo_root: str) -> dict[str, Any]:
     covers: bool | None = None
     if cfg.level == "local":
-        covers = ws.is_git_ignored(cfg.path) or _gitignore_covers(ws, cfg.path)
+        covers = gitignore_covers(ws, cfg.path)
     secrets: list[dict[str, Any]] = []
     for section in cfg.doc.sections:
         if _REMOTE_SECTION.match(section.name.lower()):
@@ -420,3 +426,36 @@ def collect_repo_config(
             configs.append(cfg)
     config_facts = [_config_fact(ws, cfg, repo_root) for cfg in configs]
     return config_facts, _remote_facts(ws, configs, repo_root), notes, files
+
+
+def project_fact(ws: Workspace, root: str) -> dict[str, Any]:
+    """One DVC project: where it is, and whether a future .dvc/config.local would be
+    kept out of git (DVC's own .dvc/.gitignore lists it)."""
+    prefix = f"{root}/" if root else ""
+    dvc_gitignore = f"{prefix}.dvc/.gitignore"
+    local = f"{prefix}.dvc/config.local"
+    has_gitignore = ws.get(dvc_gitignore) is not None
+    first = ""
+    if has_gitignore:
+        try:
+            lines = ws.read_text(dvc_gitignore).splitlines()
+            first = lines[0] if lines else ""
+        except FileReadError:
+            first = ""
+    return {
+        "root": root,
+        "has_config": ws.get(f"{prefix}.dvc/config") is not None,
+        "in_git": ws.in_git,
+        "dvc_gitignore": dvc_gitignore if has_gitignore else None,
+        "dvc_gitignore_loc": {
+            "path": dvc_gitignore,
+            "line": 1,
+            "col": 1,
+            "end_line": 1,
+            "end_col": len(first) + 1,
+        }
+        if has_gitignore
+        else None,
+        "config_local_exists": ws.get(local) is not None,
+        "config_local_ignored": gitignore_covers(ws, local),
+    }

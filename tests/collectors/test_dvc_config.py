@@ -216,6 +216,22 @@ def test_config_local_not_ignored(tmp_path: Path) -> None:
     assert "not git-ignored" in by_id["MLS-DVC-005"].message
 
 
+def test_dvc_gitignore_without_config_local_entry(tmp_path: Path) -> None:
+    """No config.local yet, but DVC's .dvc/.gitignore lost its entry: the first
+    'dvc remote modify --local' would end up in git."""
+    repo = init_repo(tmp_path / "repo")
+    (repo / ".dvc" / ".gitignore").write_text("/tmp\n/cache\n")
+    facts, _ = collect(repo)
+    (project,) = facts["projects"]
+    assert (project["config_local_exists"], project["config_local_ignored"]) == (False, False)
+    findings = scan(repo)
+    assert hits(findings) == [("MLS-DVC-005", ".dvc/.gitignore", 1, 1)]
+    assert findings[0].asset == ".dvc/config.local"
+    # the default .dvc/.gitignore written by 'dvc init' is fine
+    (repo / ".dvc" / ".gitignore").write_text("/config.local\n/tmp\n/cache\n")
+    assert scan(repo) == []
+
+
 def test_config_local_outside_git_uses_dvc_gitignore(tmp_path: Path) -> None:
     """A checkout without .git (e.g. an unpacked archive): .dvc/.gitignore still decides."""
     repo = _with_local_secret(tmp_path)

@@ -537,7 +537,23 @@ def test_subdir_project_and_stage_wdir(tmp_path: Path) -> None:
     (proj / "work" / "out.txt").write_text("changed\n")
     facts, notes = collect(mono)
     assert notes == ()
-    assert facts["projects"] == [{"root": "proj", "has_config": True, "in_git": True}]
+    assert facts["projects"] == [
+        {
+            "root": "proj",
+            "has_config": True,
+            "in_git": True,
+            "dvc_gitignore": "proj/.dvc/.gitignore",
+            "dvc_gitignore_loc": {
+                "path": "proj/.dvc/.gitignore",
+                "line": 1,
+                "col": 1,
+                "end_line": 1,
+                "end_col": 14,
+            },
+            "config_local_exists": False,
+            "config_local_ignored": True,
+        }
+    ]
     assert [(o["path"], o["source"], o["workspace_state"]) for o in facts["outputs"]] == [
         ("proj/work/out.txt", "proj/dvc.lock", "mismatch")
     ]

@@ -3,8 +3,8 @@
 # description: >-
 #   .dvc/config.local is where DVC keeps machine-local settings and remote credentials
 #   (`dvc remote modify --local`). DVC's own .dvc/.gitignore excludes it; when git tracks
-#   it, or no gitignore covers it, those credentials are pushed with the repository (or
-#   will be, at the next `git add .`).
+#   it, or no gitignore covers it (even before the file exists), those credentials are
+#   pushed with the repository (or will be, at the next `git add .`).
 # custom:
 #   id: MLS-DVC-005
 #   severity: high
@@ -15,8 +15,8 @@
 #   cwe: [540]
 #   references: ["https://dvc.org/doc/user-guide/project-structure/internal-files", "https://dvc.org/doc/command-reference/config"]
 #   remediation: >-
-#     Run `git rm --cached .dvc/config.local`, keep `/config.local` in .dvc/.gitignore, and
-#     rotate any credential the file held while it was tracked.
+#     Keep `/config.local` in .dvc/.gitignore, run `git rm --cached .dvc/config.local` if git
+#     tracks it, and rotate any credential the file held while it was tracked.
 package mlscan.controls.dvc.config_local_exposed
 
 import rego.v1
@@ -45,3 +45,21 @@ deny contains v if {
 		"evidence": {"tracked_by_git": cfg.tracked_by_git, "gitignore_covers_local": false},
 	}
 }
+
+# No config.local yet, but nothing keeps one out of git: DVC's .dvc/.gitignore lost its entry.
+deny contains v if {
+	some project in input.dvc.projects
+	project.dvc_gitignore != null
+	project.config_local_exists == false
+	project.config_local_ignored == false
+	v := {
+		"msg": sprintf("%s has no '/config.local' entry: a .dvc/config.local written by 'dvc remote modify --local' would be committed", [project.dvc_gitignore]),
+		"loc": project.dvc_gitignore_loc,
+		"asset": local_path(project.root),
+		"evidence": {"config_local_exists": false, "gitignore_covers_local": false},
+	}
+}
+
+local_path(root) := ".dvc/config.local" if root == ""
+
+local_path(root) := sprintf("%s/.dvc/config.local", [root]) if root != ""

@@ -35,3 +35,30 @@ test_silent_when_ignored_and_untracked if {
 test_silent_for_repo_config if {
 	count(deny) == 0 with input as {"dvc": {"configs": [mk_cfg("repo", true, null)]}}
 }
+
+mk_project(exists, ignored, gitignore) := {
+	"root": "", "dvc_gitignore": gitignore, "config_local_exists": exists,
+	"config_local_ignored": ignored,
+	"dvc_gitignore_loc": {"path": ".dvc/.gitignore", "line": 1, "col": 1, "end_line": 1, "end_col": 5},
+}
+
+test_fires_when_dvc_gitignore_lacks_entry if {
+	vs := deny with input as {"dvc": {"configs": [], "projects": [mk_project(false, false, ".dvc/.gitignore")]}}
+	count(vs) == 1
+	some v in vs
+	v.loc.path == ".dvc/.gitignore"
+	v.asset == ".dvc/config.local"
+}
+
+test_silent_when_entry_present_or_file_exists_or_no_gitignore if {
+	count(deny) == 0 with input as {"dvc": {"projects": [mk_project(false, true, ".dvc/.gitignore")]}}
+	count(deny) == 0 with input as {"dvc": {"projects": [mk_project(true, false, ".dvc/.gitignore")]}}
+	count(deny) == 0 with input as {"dvc": {"projects": [mk_project(false, false, null)]}}
+}
+
+test_asset_in_subproject if {
+	p := object.union(mk_project(false, false, "ml/.dvc/.gitignore"), {"root": "ml"})
+	vs := deny with input as {"dvc": {"projects": [p]}}
+	some v in vs
+	v.asset == "ml/.dvc/config.local"
+}
