@@ -23,60 +23,45 @@ import rego.v1
 
 plaintext_schemes := {"http", "webdav"}
 
+problem_kinds := ["no-exec", "no-checksum", "plaintext"]
+
+# One finding per dependency; the message lists every problem it has.
 deny contains v if {
 	some dep in input.dvc.dependencies
 	dep.repo == null
-	dep.external == true
-	dep.no_exec == true
-	v := violation(dep, "no-exec", sprintf(
-		"'%s' was imported with 'dvc import-url --no-exec' into %s: no checksum pins its content",
-		[dep.path, dep.source],
-	))
+	found := [kind | some kind in problem_kinds; problem(dep, kind)]
+	count(found) > 0
+	phrases := [problem(dep, kind) | some kind in found]
+	v := {
+		"msg": sprintf("external dependency '%s'%s in %s %s", [dep.path, stage_text(dep), dep.source, concat(" and ", phrases)]),
+		"loc": dep.loc,
+		"asset": dep.path,
+		"evidence": {"scheme": dep.scheme, "stage": dep.stage, "problems": found},
+	}
 }
 
-deny contains v if {
-	some dep in input.dvc.dependencies
-	dep.repo == null
+problem(dep, "no-exec") := "was imported with 'dvc import-url --no-exec': no checksum pins its content" if {
+	dep.external == true
+	dep.no_exec == true
+}
+
+problem(dep, "no-checksum") := "has no pinned checksum (md5/etag)" if {
 	dep.external == true
 	dep.no_exec != true
 	dep.has_checksum == false
-	v := violation(dep, "no-checksum", sprintf(
-		"external dependency '%s'%s in %s has no pinned checksum (md5/etag)",
-		[dep.path, stage_text(dep), dep.source],
-	))
 }
 
-deny contains v if {
-	some dep in input.dvc.dependencies
-	dep.repo == null
+problem(dep, "plaintext") := sprintf("is fetched over plaintext %s%s", [upper(dep.scheme), loopback_note(dep.path)]) if {
 	dep.scheme in plaintext_schemes
-	v := violation(dep, "plaintext", sprintf(
-		"external dependency '%s'%s in %s is fetched over plaintext %s%s",
-		[dep.path, stage_text(dep), dep.source, upper(dep.scheme), loopback_note(dep.path)],
-	))
 }
 
 # remote://NAME/... dependencies use the transport of the named DVC remote
-deny contains v if {
-	some dep in input.dvc.dependencies
-	dep.repo == null
+problem(dep, "plaintext") := sprintf("is fetched through DVC remote '%s' over plaintext %s", [remote.name, upper(remote.url_scheme)]) if {
 	dep.scheme == "remote"
 	name := split(trim_prefix(dep.path, "remote://"), "/")[0]
 	some remote in input.dvc.remotes
 	remote.name == lower(name)
 	remote.url_scheme in plaintext_schemes
-	v := violation(dep, "plaintext", sprintf(
-		"external dependency '%s'%s in %s is fetched through DVC remote '%s' over plaintext %s",
-		[dep.path, stage_text(dep), dep.source, remote.name, upper(remote.url_scheme)],
-	))
-}
-
-violation(dep, reason, msg) := {
-	"msg": msg,
-	"loc": dep.loc,
-	"asset": dep.path,
-	"key": reason,
-	"evidence": {"scheme": dep.scheme, "stage": dep.stage, "reason": reason},
 }
 
 stage_text(dep) := sprintf(" of stage '%s'", [dep.stage]) if dep.stage != null

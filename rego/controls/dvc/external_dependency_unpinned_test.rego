@@ -12,7 +12,7 @@ mk_dep(overrides) := object.union(
 	overrides,
 )
 
-keys(vs) := {v.key | some v in vs}
+problems(vs) := {kind | some v in vs; some kind in v.evidence.problems}
 
 test_silent_for_https_with_checksum if {
 	count(deny) == 0 with input as {"dvc": {"dependencies": [mk_dep({})]}}
@@ -20,20 +20,20 @@ test_silent_for_https_with_checksum if {
 
 test_fires_without_checksum if {
 	vs := deny with input as {"dvc": {"dependencies": [mk_dep({"has_checksum": false})]}}
-	keys(vs) == {"no-checksum"}
+	problems(vs) == {"no-checksum"}
 	some v in vs
 	v.loc.line == 4
 }
 
 test_fires_for_no_exec_once if {
 	vs := deny with input as {"dvc": {"dependencies": [mk_dep({"has_checksum": false, "no_exec": true})]}}
-	keys(vs) == {"no-exec"}
+	problems(vs) == {"no-exec"}
 }
 
 test_fires_for_http_even_with_checksum if {
 	d := mk_dep({"path": "http://example.com/data.csv", "scheme": "http"})
 	vs := deny with input as {"dvc": {"dependencies": [d]}}
-	keys(vs) == {"plaintext"}
+	problems(vs) == {"plaintext"}
 	some v in vs
 	contains(v.msg, "plaintext HTTP")
 	not contains(v.msg, "loopback")
@@ -59,5 +59,13 @@ test_silent_for_repo_import if {
 test_fires_for_remote_over_http if {
 	d := mk_dep({"path": "remote://Mirror/raw/data.csv", "scheme": "remote"})
 	vs := deny with input as {"dvc": {"dependencies": [d], "remotes": [{"name": "mirror", "url_scheme": "http"}]}}
-	keys(vs) == {"plaintext"}
+	problems(vs) == {"plaintext"}
+}
+
+test_one_finding_for_http_without_checksum if {
+	d := mk_dep({"path": "http://example.com/data.csv", "scheme": "http", "has_checksum": false})
+	vs := deny with input as {"dvc": {"dependencies": [d]}}
+	count(vs) == 1
+	some v in vs
+	v.msg == "external dependency 'http://example.com/data.csv' in data.csv.dvc has no pinned checksum (md5/etag) and is fetched over plaintext HTTP"
 }
