@@ -126,3 +126,37 @@ def test_inline_suppression_in_dvc_config(tmp_path: Path) -> None:
     assert finding.suppressed
     assert finding.suppression is not None
     assert finding.suppression.justification == "internal mirror behind VPN"
+
+
+def test_cli_scan_json_and_sarif(insecure: Path, tmp_path: Path) -> None:
+    expected = _findings(insecure)
+    out = run_cli("scan", str(insecure), "--format", "json")
+    assert out.code == 1, out.err  # findings at or above the default fail-on (medium)
+    assert PLANTED not in out.out
+    doc = json.loads(out.out)
+    got = sorted(
+        (f["control"], f["location"]["path"], f["location"]["start_line"])
+        for f in doc["findings"]
+        if f["control"].startswith("MLS-DVC-")
+    )
+    assert got == expected
+    sarif = run_cli("scan", str(insecure), "--format", "sarif")
+    assert sarif.code == 1, sarif.err
+    assert PLANTED not in sarif.out
+    results = json.loads(sarif.out)["runs"][0]["results"]
+    located = sorted(
+        (
+            r["ruleId"],
+            r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            r["locations"][0]["physicalLocation"]["region"]["startLine"],
+        )
+        for r in results
+        if r["ruleId"].startswith("MLS-DVC-")
+    )
+    assert located == expected
+    hardened = _hardened(tmp_path)
+    clean = run_cli("scan", str(hardened), "--format", "json")
+    assert clean.code == 0, clean.out + clean.err
+    assert [
+        f for f in json.loads(clean.out)["findings"] if f["control"].startswith("MLS-DVC-")
+    ] == []
