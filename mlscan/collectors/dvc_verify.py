@@ -152,6 +152,30 @@ class Verifier:
         self._ignore: DvcIgnore | None = None
         self._dvc_data = _DvcData()
         self._warned = False
+        # paths the workspace saw but would not read (symlink escapes, unreadable entries)
+        self._skipped = {
+            n.path: n.kind
+            for n in ws.notifications
+            if n.kind in ("symlink-escape", "unreadable", "symlink-loop")
+        }
+        # When discovery saw only part of the tree, a directory cannot be compared: the
+        # missing files would look removed.
+        self._partial: str | None = None
+        if ws.options.only is not None:
+            self._partial = "only some files were given to scan"
+        elif any(n.kind == "limit" for n in ws.notifications):
+            self._partial = "discovery stopped at limits.max_files"
+
+    def _not_compared(self, out: dict[str, Any], reason: str) -> None:
+        self.notes.append(
+            notification(
+                out["source"],
+                f"DVC directory output '{out['path']}' was not compared: {reason}",
+                SOURCE,
+                kind="skipped",
+                level="note",
+            )
+        )
 
     @property
     def ignore(self) -> DvcIgnore:
@@ -194,10 +218,15 @@ class Verifier:
             present_file = self.ws.get(out["path"]) is not None
             under = self._files_of(out) if (out["is_dir"] or not present_file) else []
             if not present_file and not under:
-                out["workspace_state"] = "absent"
+                # a symlink out of the root or an unreadable entry is not "not pulled"
+                skipped = self._skipped.get(out["path"])
+                out["workspace_state"] = "unreadable" if skipped else "absent"
                 continue
             by_files = bool(out.get("_recorded_files")) and out["is_dir"]
             if not by_files and (out["hash_name"] not in _COMPARABLE or not out["hash_value"]):
+                continue
+            if out["is_dir"] and self._partial is not None:
+                self._not_compared(out, self._partial)
                 continue
             todo.append((out, [out["path"]] if present_file and not out["is_dir"] else under))
         self.digests.prefetch(p for _, files in todo for p in files)

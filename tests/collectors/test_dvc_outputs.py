@@ -8,7 +8,13 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
+from mlscan.collectors.base import CollectContext
+from mlscan.collectors.dvc import DvcCollector
+from mlscan.config import Config
+from mlscan.hashing import DigestService
+from mlscan.workspace import Workspace, WorkspaceOptions
 from tests.collectors.test_dvc_helpers import (
     collect,
     hits,
@@ -569,3 +575,42 @@ def test_subdir_project_and_stage_wdir(tmp_path: Path) -> None:
         ("MLS-DVC-006", "proj/.dvc/config", line_of(proj / ".dvc" / "config", "url ="), 5),
         ("MLS-DVC-007", "proj/dvc.lock", line_of(lock, "path: out.txt"), 7),
     ]
+
+
+def _collect_with(path: Path, options: WorkspaceOptions) -> tuple[dict[str, Any], list[str]]:
+    ws = Workspace.discover(path, options)
+    out = DvcCollector().collect(ws, CollectContext(config=Config(), digests=DigestService(ws)))
+    return out.facts, [n.message for n in out.notifications]
+
+
+def test_partial_discovery_does_not_compare_directories(tmp_path: Path) -> None:
+    """Pre-commit passes only some files, or discovery hits max_files: the files of a
+    directory output that were not seen must not look removed."""
+    repo, _ = _data_dir(tmp_path)
+    facts, notes = _collect_with(repo, WorkspaceOptions(only=("data.dvc", "data/a.csv")))
+    out = one(facts["outputs"], path="data")
+    assert (out["workspace_state"], out["workspace_md5"]) == (None, None)
+    assert notes == [
+        "DVC directory output 'data' was not compared: only some files were given to scan"
+    ]
+    # a .dvc file sorts before its directory, so discovery stops inside data/
+    (repo / "data.dvc").rename(repo / "a_data.dvc")
+    facts, notes = _collect_with(repo, WorkspaceOptions(max_files=6))
+    assert one(facts["outputs"], path="data")["workspace_state"] is None
+    assert (
+        "DVC directory output 'data' was not compared: discovery stopped at limits.max_files"
+        in notes
+    )
+
+
+def test_output_replaced_by_symlink_out_of_root(tmp_path: Path) -> None:
+    repo = init_repo(tmp_path / "repo")
+    (repo / "model.bin").write_bytes(b"\x00weights")
+    sh(repo, "dvc", "add", "-q", "model.bin")
+    outside = tmp_path / "elsewhere.bin"
+    outside.write_bytes(b"\x00weights")
+    (repo / "model.bin").unlink()
+    (repo / "model.bin").symlink_to(outside)
+    facts, _ = collect(repo)
+    assert one(facts["outputs"], path="model.bin")["workspace_state"] == "unreadable"
+    assert scan(repo) == []
