@@ -8,6 +8,7 @@ from mlscan.collectors.base import Collector
 from mlscan.collectors.dvc import DvcCollector
 from mlscan.collectors.mlflow import MlflowCollector
 from mlscan.collectors.mlflow_registry import MlflowRegistryCollector
+from mlscan.collectors.signatures import SignaturesCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
 # One collector per line (keeps merges trivial).
@@ -15,5 +16,6 @@ COLLECTORS: tuple[Collector, ...] = (
     WorkspaceCollector(),
     MlflowCollector(),
     MlflowRegistryCollector(),
+    SignaturesCollector(),
     DvcCollector(),
 )
