@@ -50,3 +50,10 @@ test_fires_with_empty_inline_files if {
 	o := object.union(mk_out("dvc_file", null, false), {"files_recorded": 0})
 	count(deny) == 1 with input as {"dvc": {"outputs": [o]}}
 }
+
+test_fires_for_lock_output if {
+	o := object.union(mk_out("dvc_lock", null, false), {"stage": "train", "source": "dvc.lock"})
+	vs := deny with input as {"dvc": {"outputs": [o]}}
+	some v in vs
+	v.msg == "DVC output 'data/train.csv' of stage 'train' has no content hash (md5/etag) in dvc.lock"
+}

@@ -98,3 +98,19 @@ test_silent_on_ignored_key_file if {
 	r := object.union(mk_remote([]), {"credential_files": [cred]})
 	count(deny) == 0 with input as {"dvc": {"configs": [repo_cfg], "remotes": [r]}}
 }
+
+test_fires_on_endpoint_password if {
+	o := {"key": "endpointurl", "value": "https://minio:***@minio.internal:9000", "effective": true, "loc": mk_loc(".dvc/config", 6, 5)}
+	r := object.union(mk_remote([]), {"endpoint_url_has_password": true, "options": [o]})
+	vs := deny with input as {"dvc": {"configs": [repo_cfg], "remotes": [r]}}
+	count(vs) == 1
+	some v in vs
+	v.key == "endpointurl"
+	v.loc.line == 6
+}
+
+test_silent_on_endpoint_password_in_ignored_local_config if {
+	o := {"key": "endpointurl", "value": "https://minio:***@minio.internal:9000", "effective": true, "loc": mk_loc(".dvc/config.local", 2, 5)}
+	r := object.union(mk_remote([]), {"endpoint_url_has_password": true, "options": [o]})
+	count(deny) == 0 with input as {"dvc": {"configs": [repo_cfg, local_cfg(false, true)], "remotes": [r]}}
+}
