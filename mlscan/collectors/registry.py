@@ -4,7 +4,11 @@ their files are present."""
 
 from __future__ import annotations
 
+from mlscan.collectors.artifacts import ArtifactsCollector
 from mlscan.collectors.base import Collector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
-COLLECTORS: tuple[Collector, ...] = (WorkspaceCollector(),)
+COLLECTORS: tuple[Collector, ...] = (
+    WorkspaceCollector(),
+    ArtifactsCollector(),
+)
