@@ -6,9 +6,11 @@ from __future__ import annotations
 
 from mlscan.collectors.artifacts import ArtifactsCollector
 from mlscan.collectors.base import Collector
+from mlscan.collectors.serving_code import ServingCodeCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
 COLLECTORS: tuple[Collector, ...] = (
     WorkspaceCollector(),
     ArtifactsCollector(),
+    ServingCodeCollector(),
 )

@@ -1,0 +1,39 @@
+# METADATA
+# title: Model environment dependencies unpinned
+# description: >-
+#   A dependency in the environment files that MLflow uses to rebuild the model's environment
+#   (requirements.txt, conda.yaml, python_env.yaml beside MLmodel) is not pinned to one version,
+#   so every rebuild may install a different, possibly compromised, release.
+# custom:
+#   id: MLS-MOD-006
+#   severity: medium
+#   stride: [tampering]
+#   linddun: []
+#   atlas: [AML.T0010.001]
+#   owasp_ml: [ML06]
+#   cwe: [1357]
+#   references: ["https://mlflow.org/docs/latest/model/dependencies.html", "https://pip.pypa.io/en/stable/topics/secure-installs/"]
+#   remediation: >-
+#     Pin every dependency with == (pip) or = (conda) to the version the model was trained with,
+#     ideally with hashes (pip --require-hashes).
+package mlscan.controls.model.unpinned_env
+
+import rego.v1
+
+# installer tooling that MLflow itself writes with a range
+tooling := {"pip", "setuptools", "wheel"}
+
+deny contains v if {
+	some m in input.artifacts.mlmodels
+	some env in m.env_files
+	some dep in env.dependencies
+	not dep.pinned
+	not lower(dep.name) in tooling
+	v := {
+		"msg": sprintf("%s: dependency '%s' is not pinned to one version", [env.path, dep.spec]),
+		"loc": dep.loc,
+		"asset": env.path,
+		"key": lower(dep.name),
+		"evidence": {"dependency": dep.name, "spec": dep.spec, "source": dep.source},
+	}
+}
