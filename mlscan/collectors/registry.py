@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from mlscan.collectors.artifacts import ArtifactsCollector
 from mlscan.collectors.base import Collector
+from mlscan.collectors.mlflow import MlflowCollector
 from mlscan.collectors.serving_code import ServingCodeCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
+# One collector per line (keeps merges trivial).
 COLLECTORS: tuple[Collector, ...] = (
     WorkspaceCollector(),
+    MlflowCollector(),
     ArtifactsCollector(),
     ServingCodeCollector(),
 )
