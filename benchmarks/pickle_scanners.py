@@ -9,8 +9,8 @@ tomlkit<0.14, which conflict with mlscan's own pins, so it is measured from a si
 directory (``pip install --no-deps --target DIR modelscan``) when ``--modelscan-path`` is given.
 
 A malicious sample counts as detected when the scanner rates it dangerous (picklescan:
-a global with SafetyLevel.Dangerous; fickling: severity >= LIKELY_UNSAFE, or the stricter LIKELY_OVERTLY_MALICIOUS; modelscan: any
-issue of severity >= MEDIUM; mlscan: verdict ``dangerous``). "names" counts samples where
+a global with SafetyLevel.Dangerous; fickling: severity >= LIKELY_UNSAFE, or the stricter
+LIKELY_OVERTLY_MALICIOUS; modelscan: any issue of severity >= MEDIUM; mlscan: verdict ``dangerous``). "names" counts samples where
 every expected dangerous import was reported by name (n/a where the tool does not report
 names in a comparable form).
 """
@@ -148,7 +148,7 @@ def main() -> int:
                 for _ in range(args.repeat):
                     try:
                         scan(s, paths[s.name])
-                    except Exception:  # noqa: BLE001, S112
+                    except Exception:  # noqa: S112
                         continue
                 times.append((time.perf_counter() - t0) / args.repeat)
                 if s.malicious:

@@ -344,7 +344,8 @@ def _zip(fh: BinaryIO, size: int, declared: str, limits: AnalysisLimits, deadlin
         if any(n == "config.json" for n in names) and (
                 declared == "keras" or "metadata.json" in names or "model.weights.h5" in names):
             return _keras_zip(zf, infos, limits)
-        pickles = sorted(i for i in infos if PurePosixPath(i.filename).suffix == ".pkl")
+        pickles = sorted((i for i in infos if PurePosixPath(i.filename).suffix == ".pkl"),
+                         key=lambda i: i.filename)
         if pickles:
             return _zip_pickles(zf, pickles, limits, deadline)
         npys = [i for i in infos if i.filename.endswith(".npy")]

@@ -220,7 +220,7 @@ class _Walker:
         if name == "MARK":
             stack.append(_MARK)
             return
-        op = pickletools.code2op[_OP_CODES[name]]
+        op = _NAME2OP[name]
         before = op.stack_before
         if pickletools.markobject in before:
             _pop_mark(stack)
@@ -233,7 +233,7 @@ class _Walker:
         stack.extend([None] * len(op.stack_after))
 
 
-_OP_CODES: dict[str, str] = {op.name: op.code for op in pickletools.opcodes}
+_NAME2OP: dict[str, pickletools.OpcodeInfo] = {op.name: op for op in pickletools.opcodes}
 
 
 def _pop_mark(stack: list[Any]) -> None:
@@ -415,7 +415,7 @@ def _picklescan(data: bytes) -> dict[tuple[str, str], str]:
         return {}
     try:
         res = scan_pickle_bytes(io.BytesIO(data), "model", multiple_pickles=True)
-    except Exception:  # noqa: BLE001 - a third-party parser failure must not crash a scan
+    except Exception:  # a third-party parser failure must not crash a scan
         return {}
     out: dict[tuple[str, str], str] = {}
     for g in res.globals:

@@ -145,7 +145,7 @@ def _call_fact(call: ast.Call, api: str, written: str, names: dict[str, str], pa
 def _source_text(node: ast.expr) -> str:
     try:
         return ast.unparse(node)
-    except Exception:  # noqa: BLE001 - best effort, for messages only
+    except Exception:  # best effort, for messages only
         return "<call>"
 
 
