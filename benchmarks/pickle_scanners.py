@@ -10,9 +10,9 @@ directory (``pip install --no-deps --target DIR modelscan``) when ``--modelscan-
 
 A malicious sample counts as detected when the scanner rates it dangerous (picklescan:
 a global with SafetyLevel.Dangerous; fickling: severity >= LIKELY_UNSAFE, or the stricter
-LIKELY_OVERTLY_MALICIOUS; modelscan: any issue of severity >= MEDIUM; mlscan: verdict ``dangerous``). "names" counts samples where
-every expected dangerous import was reported by name (n/a where the tool does not report
-names in a comparable form).
+LIKELY_OVERTLY_MALICIOUS; modelscan: any issue of severity >= MEDIUM; mlscan: verdict
+``dangerous``). "names" counts samples where every expected dangerous import was reported
+by name (n/a where the tool does not report names in a comparable form).
 """
 
 from __future__ import annotations
