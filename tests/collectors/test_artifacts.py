@@ -92,7 +92,7 @@ def test_safe_formats_after_header_checks(tmp_path: Path) -> None:
 
 def test_pickle_disguised_as_safetensors_is_a_format_mismatch(tmp_path: Path) -> None:
     write(tmp_path, "models/model.safetensors", pc.exec_payload("print(1)"))
-    out, files = collect(tmp_path)
+    _, files = collect(tmp_path)
     fact = files["models/model.safetensors"]
     assert (fact["declared_format"], fact["format"], fact["format_mismatch"]) == (
         "safetensors", "pickle", True)
@@ -156,7 +156,8 @@ def test_h5_model_config_found_by_bounded_byte_search(tmp_path: Path) -> None:
 
 
 def test_savedmodel_file_io_ops(tmp_path: Path) -> None:
-    graph = b"\n\x05\x12\x03\n\x01x" + b"\x12\x08ReadFile" + b"\x12\x09WriteFile" + b"\x12\x06SaveV2"
+    graph = (b"\n\x05\x12\x03\n\x01x" + b"\x12\x08ReadFile" + b"\x12\x09WriteFile"
+             + b"\x12\x06SaveV2")
     write(tmp_path, "export/sm/saved_model.pb", graph)
     write(tmp_path, "export/sm/variables/variables.index", b"\0")
     write(tmp_path, "export/ok/saved_model.pb", b"\x12\x06MatMul\x12\x06SaveV2")

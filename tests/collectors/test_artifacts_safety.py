@@ -111,7 +111,7 @@ def test_cli_scan_never_executes(tmp_path: Path) -> None:
 
 
 def test_zip_member_is_never_extracted_to_disk(tmp_path: Path) -> None:
-    project, marker = make_project(tmp_path)
+    project, _ = make_project(tmp_path)
     before = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
     run(ScanOptions(paths=(str(project),)))
     after = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*"))
