@@ -8,6 +8,7 @@ deserialised; hashes come from the shared digest service. ``MLmodel`` files beco
 
 from __future__ import annotations
 
+import time
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -109,7 +110,7 @@ def _analyse(ws: Workspace, ctx: CollectContext, path: str, declared: str,
         real = ws.abspath(path)
         with real.open("rb") as fh:
             if declared in GRAPH_FILES.values():
-                result = _graph_file(fh.read(limits.max_bytes), declared)
+                result = _graph_file(fh.read(limits.max_bytes), declared, limits)
             else:
                 result = analyse_file(fh, digest.size, declared, limits)
     except FileReadError as exc:
@@ -124,11 +125,11 @@ def _analyse(ws: Workspace, ctx: CollectContext, path: str, declared: str,
     return fact, note
 
 
-def _graph_file(data: bytes, declared: str) -> FileAnalysis:
+def _graph_file(data: bytes, declared: str, limits: AnalysisLimits) -> FileAnalysis:
     if declared == "tf-savedmodel":
         return FileAnalysis(format=declared, header={"tf_file_ops": tf_file_ops(data)},
                             engines=("protobuf-byte-scan",))
-    layers = keras_metadata_lambdas(data)
+    layers = keras_metadata_lambdas(data, time.monotonic() + limits.timeout)
     return FileAnalysis(format=declared, lambda_layers=tuple(sorted(set(layers))),
                         engines=("keras-metadata-scan",))
 

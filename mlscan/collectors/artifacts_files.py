@@ -101,7 +101,7 @@ def _dispatch(fh: BinaryIO, size: int, head: bytes, declared: str, limits: Analy
     if head.startswith(NPY_MAGIC):
         return _npy(fh, size, limits, deadline)
     if head.startswith(HDF5_MAGIC):
-        return _hdf5(fh, size, limits)
+        return _hdf5(fh, size, limits, deadline)
     if head.startswith(b"GGUF"):
         version = struct.unpack("<I", head[4:8])[0] if len(head) >= 8 else 0
         if not 1 <= version <= 3:
@@ -278,8 +278,8 @@ def _short(value: Any) -> Any:
     return value if isinstance(value, list) and len(value) <= 4 else None
 
 
-def _hdf5(fh: BinaryIO, size: int, limits: AnalysisLimits) -> FileAnalysis:
-    configs = h5_model_configs(fh, min(size, limits.max_bytes))
+def _hdf5(fh: BinaryIO, size: int, limits: AnalysisLimits, deadline: float) -> FileAnalysis:
+    configs = h5_model_configs(fh, min(size, limits.max_bytes), deadline)
     layers: list[str] = []
     for cfg in configs:
         layers.extend(find_lambda_layers(cfg))

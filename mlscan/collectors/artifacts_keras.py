@@ -3,9 +3,10 @@
 * ``.keras`` (Keras 3) is a zip whose ``config.json`` describes the layers.
 * ``.h5`` (Keras 2) keeps the same JSON in the HDF5 attribute ``model_config``. h5py is not
   a dependency: the attribute's value is stored as a plain string inside the file, so a
-  bounded byte search for ``{"class_name": ...}`` followed by string-aware brace matching
-  recovers it. This is a heuristic: a config stored compressed or split across HDF5
-  heap blocks is not found (the fact ``model_config_found`` says so).
+  bounded byte search for ``{"class_name": ...}`` followed by a JSON parse of what starts
+  there recovers it (at most 64 candidate offsets, 16 MiB each, within the time budget).
+  This is a heuristic: a config stored compressed or split across HDF5 heap blocks is not
+  found (the fact ``model_config_found`` says so).
 * ``saved_model.pb`` / ``keras_metadata.pb``: a bounded byte search for the protobuf
   encoding of the op names that read or write files or call back into Python
   (``NodeDef.op`` is field 2: tag byte 0x12, a length byte, then the name). Heuristic too:
@@ -18,6 +19,7 @@ A ``Lambda`` layer carries marshalled Python bytecode that runs when the model i
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
@@ -27,7 +29,8 @@ TF_FILE_OPS = (
     "ImmutableConst",
 )
 _CONFIG_START = b'{"class_name"'
-_MAX_CONFIG = 32 * 1024 * 1024
+_MAX_CONFIG = 16 * 1024 * 1024
+_MAX_ATTEMPTS = 64
 _MAX_DEPTH = 200
 
 
@@ -50,52 +53,37 @@ def find_lambda_layers(config: Any) -> list[str]:
     return found
 
 
-def _balanced_json(data: bytes, start: int) -> bytes | None:
-    """The JSON object starting at ``start`` (string-aware brace matching), or None."""
-    depth = 0
-    in_str = False
-    escape = False
-    end = min(len(data), start + _MAX_CONFIG)
-    for i in range(start, end):
-        c = data[i]
-        if in_str:
-            if escape:
-                escape = False
-            elif c == 0x5C:
-                escape = True
-            elif c == 0x22:
-                in_str = False
-        elif c == 0x22:
-            in_str = True
-        elif c == 0x7B:
-            depth += 1
-        elif c == 0x7D:
-            depth -= 1
-            if depth == 0:
-                return data[start:i + 1]
-        elif c == 0:
-            return None
-    return None
+def _json_objects(data: bytes, deadline: float, limit: int) -> Iterator[Any]:
+    """Parsed JSON objects that start with ``{"class_name"`` in ``data``.
+
+    ``json.JSONDecoder.raw_decode`` (C-accelerated) parses one value and ignores what
+    follows, so binary bytes after the config do not matter. Attempts, the span decoded per
+    attempt and the time are bounded.
+    """
+    decoder = json.JSONDecoder()
+    pos = data.find(_CONFIG_START)
+    attempts = 0
+    while pos >= 0 and attempts < _MAX_ATTEMPTS and time.monotonic() < deadline:
+        attempts += 1
+        text = data[pos:pos + _MAX_CONFIG].decode("utf-8", "replace")
+        try:
+            value, end = decoder.raw_decode(text)
+        except (ValueError, RecursionError):
+            pos = data.find(_CONFIG_START, pos + 1)
+            continue
+        yield value
+        found = len(text[:end].encode("utf-8", "replace"))
+        pos = data.find(_CONFIG_START, pos + max(found, 1))
+        if limit and attempts >= limit:
+            return
 
 
-def h5_model_configs(fh: BinaryIO, limit: int) -> list[Any]:
+def h5_model_configs(fh: BinaryIO, limit: int, deadline: float | None = None) -> list[Any]:
     """Keras model configs found in the first ``limit`` bytes of an HDF5 file."""
     fh.seek(0)
     data = fh.read(limit)
-    configs: list[Any] = []
-    pos = data.find(_CONFIG_START)
-    while pos >= 0 and len(configs) < 8:
-        raw = _balanced_json(data, pos)
-        if raw is not None:
-            try:
-                configs.append(json.loads(raw.decode("utf-8")))
-            except (UnicodeDecodeError, ValueError, RecursionError):
-                pass
-            else:
-                pos = data.find(_CONFIG_START, pos + len(raw))
-                continue
-        pos = data.find(_CONFIG_START, pos + 1)
-    return configs
+    end = deadline if deadline is not None else time.monotonic() + 30.0
+    return list(_json_objects(data, end, 8))
 
 
 def tf_file_ops(data: bytes) -> list[str]:
@@ -108,25 +96,10 @@ def tf_file_ops(data: bytes) -> list[str]:
     return sorted(found)
 
 
-def keras_metadata_lambdas(data: bytes) -> list[str]:
+def keras_metadata_lambdas(data: bytes, deadline: float | None = None) -> list[str]:
     """Lambda layers named in a SavedModel's ``keras_metadata.pb`` (JSON strings inside)."""
+    end = deadline if deadline is not None else time.monotonic() + 30.0
     layers: list[str] = []
-    for raw in _iter_json_objects(data):
-        try:
-            layers.extend(find_lambda_layers(json.loads(raw.decode("utf-8"))))
-        except (UnicodeDecodeError, ValueError, RecursionError):
-            continue
+    for value in _json_objects(data, end, 0):
+        layers.extend(find_lambda_layers(value))
     return layers
-
-
-def _iter_json_objects(data: bytes) -> Iterator[bytes]:
-    pos = data.find(_CONFIG_START)
-    count = 0
-    while pos >= 0 and count < 10_000:
-        count += 1
-        raw = _balanced_json(data, pos)
-        if raw is not None:
-            yield raw
-            pos = data.find(_CONFIG_START, pos + len(raw))
-        else:
-            pos = data.find(_CONFIG_START, pos + 1)

@@ -275,3 +275,22 @@ def test_facts_are_deterministic(tmp_path: Path) -> None:
     assert json.dumps(first.facts, sort_keys=True) == json.dumps(second.facts, sort_keys=True)
     paths = [f["path"] for f in first.facts["files"]]
     assert paths == sorted(paths)
+
+
+def test_h5_with_many_unterminated_configs_is_bounded(tmp_path: Path) -> None:
+    chunk = b'{"class_name": "Lambda", "config": {"name": "' + b"x" * 1000
+    write(tmp_path, "models/trap.h5", b"\x89HDF\r\n\x1a\n" + chunk * 5000)
+    out, files = collect(tmp_path)
+    assert files["models/trap.h5"]["analysis"] == {"model_config_found": False}
+    assert files["models/trap.h5"]["lambda_layers"] == []
+    assert out.notifications == ()
+
+
+def test_savedmodel_keras_metadata_lambda(tmp_path: Path) -> None:
+    meta = (b"\n\x8d\x01" + json.dumps({"class_name": "Lambda", "config": {
+        "name": "decode"}}).encode() + b"\x12\x00")
+    write(tmp_path, "export/sm/saved_model.pb", b"\x12\x06MatMul")
+    write(tmp_path, "export/sm/keras_metadata.pb", meta)
+    _, files = collect(tmp_path)
+    assert files["export/sm/keras_metadata.pb"]["format"] == "keras-metadata"
+    assert files["export/sm/keras_metadata.pb"]["lambda_layers"] == ["decode"]
