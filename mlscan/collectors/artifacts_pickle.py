@@ -20,12 +20,15 @@ docs/model-analysis.md has the measurements behind this choice.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import logging
+import mmap
 import pickletools
 import re
 import struct
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -39,9 +42,7 @@ PICKLESCAN_MAX_BYTES = 64 * 1024 * 1024
 BYTE_SCAN_MAX = 64 * 1024 * 1024
 _CHECK_EVERY = 1024
 
-_CODE2OP: dict[int, pickletools.OpcodeInfo] = {
-    op.code.encode("latin-1")[0]: op for op in pickletools.opcodes
-}
+Buffer = bytes | mmap.mmap
 _STR_OPS = frozenset({"SHORT_BINUNICODE", "BINUNICODE", "BINUNICODE8", "SHORT_BINSTRING",
                       "BINSTRING"})
 _LENGTH_FORMATS = {
@@ -95,9 +96,55 @@ class _Malformed(Exception):
     pass
 
 
+# Per-opcode table: (name, argument kind, struct format, width, pops to a MARK, extra pops,
+# pushes). Argument kinds: none, fixed width, one text line, two text lines, length-prefixed.
+_K_NONE, _K_FIXED, _K_LINE, _K_PAIR, _K_LEN = range(5)
+_FIXED_FORMATS = {"uint1": "<B", "uint2": "<H", "int4": "<i", "uint4": "<I", "uint8": "<Q",
+                  "float8": ">d"}
+_OpInfo = tuple[str, int, str, int, bool, int, int]
+
+
+def _op_table() -> dict[int, _OpInfo]:
+    table: dict[int, _OpInfo] = {}
+    for op in pickletools.opcodes:
+        fmt, width, kind = "", 0, _K_NONE
+        if op.arg is not None:
+            if op.name in ("GLOBAL", "INST"):
+                kind = _K_PAIR
+            elif op.arg.n >= 0:
+                kind, fmt, width = _K_FIXED, _FIXED_FORMATS[op.arg.name], op.arg.n
+            elif op.arg.n == pickletools.UP_TO_NEWLINE:
+                kind = _K_LINE
+            else:
+                kind = _K_LEN
+                fmt, width = _LENGTH_FORMATS[op.arg.n]
+        before = op.stack_before
+        has_mark = pickletools.markobject in before
+        extra = before.index(pickletools.markobject) if has_mark else len(before)
+        table[op.code.encode("latin-1")[0]] = (op.name, kind, fmt, width, has_mark, extra,
+                                               len(op.stack_after))
+    return table
+
+
+_OPS = _op_table()
+_MEMO_PUT = frozenset({"PUT", "BINPUT", "LONG_BINPUT"})
+_MEMO_GET = frozenset({"GET", "BINGET", "LONG_BINGET"})
+_SPECIAL = frozenset({"PROTO", "STOP", "GLOBAL", "INST", "STACK_GLOBAL", "EXT1", "EXT2",
+                      "EXT4", "MEMOIZE", "DUP", "MARK", "STRING", "UNICODE"}
+                     | _STR_OPS | _MEMO_PUT | _MEMO_GET)
+
+
+def _text(buf: Buffer, i: int, limit: int) -> tuple[bytes, int]:
+    """The text argument at ``i`` (without the newline) and the offset after it."""
+    nl = buf.find(b"\n", i, min(limit, i + MAX_LINE))
+    if nl < 0:
+        raise _Malformed("truncated or over-long text argument")
+    return bytes(buf[i:nl]), nl + 1
+
+
 @dataclass
 class _Walker:
-    fh: BinaryIO
+    buf: Buffer
     size: int
     deadline: float
     max_opcodes: int
@@ -106,134 +153,124 @@ class _Walker:
     globals: list[PickleGlobal] = field(default_factory=list)
     protocol: int | None = None
 
-    def _read(self, n: int) -> bytes:
-        data = self.fh.read(n)
-        if len(data) != n:
-            raise _Malformed(f"truncated: expected {n} bytes, {len(data)} left")
-        return data
-
-    def _line(self) -> bytes:
-        line = self.fh.readline(MAX_LINE)
-        if not line.endswith(b"\n"):
-            raise _Malformed("truncated or over-long text argument")
-        return line
-
-    def _record(self, module: str, name: str, opcode: str, offset: int) -> None:
-        self.globals.append(PickleGlobal(module=module, name=name, opcode=opcode, offset=offset))
-
-    def stream(self) -> None:
-        """Walk one pickle stream up to and including STOP."""
+    def stream(self, i: int) -> int:
+        """Walk one pickle stream from offset ``i`` through STOP; returns the next offset."""
+        buf, size, ops, record = self.buf, self.size, _OPS, self.globals.append
         stack: list[Any] = []
         memo: dict[int, Any] = {}
-        fh = self.fh
-        while True:
-            self.opcodes += 1
-            if self.opcodes % _CHECK_EVERY == 0 and time.monotonic() > self.deadline:
-                raise WalkLimit("timeout")
-            if self.opcodes > self.max_opcodes:
-                raise WalkLimit("opcodes")
-            pos = fh.tell()
-            self.last_pos = pos
-            code = fh.read(1)
-            if not code:
-                raise _Malformed("truncated: the stream ends without STOP")
-            op = _CODE2OP.get(code[0])
-            if op is None:
-                raise _Malformed(f"invalid opcode 0x{code[0]:02x}")
-            name = op.name
-            arg: Any = None
-            value: Any = None
-            if op.arg is not None:
-                n = op.arg.n
-                if name in ("GLOBAL", "INST"):
-                    raw = self._line() + self._line()
-                    try:
-                        mod_b, attr_b = raw.split(b"\n")[:2]
-                        arg = (mod_b.decode("utf-8", "replace"), attr_b.decode("utf-8", "replace"))
-                    except ValueError as exc:
-                        raise _Malformed(f"malformed {name} argument") from exc
-                elif n >= 0:
-                    arg = op.arg.reader(io.BytesIO(self._read(n)))
-                elif n == pickletools.UP_TO_NEWLINE:
-                    try:
-                        arg = op.arg.reader(io.BytesIO(self._line()))
-                    except ValueError as exc:
-                        raise _Malformed(f"malformed {name} argument") from exc
-                else:
-                    fmt, width = _LENGTH_FORMATS[n]
-                    (length,) = struct.unpack(fmt, self._read(width))
+        push, pop = stack.append, stack.pop
+        count, deadline, budget = self.opcodes, self.deadline, self.max_opcodes
+        pos = i
+        try:
+            while True:
+                count += 1
+                if count % _CHECK_EVERY == 0:
+                    if time.monotonic() > deadline:
+                        raise WalkLimit("timeout")
+                    if count > budget:
+                        raise WalkLimit("opcodes")
+                pos = i
+                if i >= size:
+                    raise _Malformed("truncated: the stream ends without STOP")
+                info = ops.get(buf[i])
+                if info is None:
+                    raise _Malformed(f"invalid opcode 0x{buf[i]:02x}")
+                name, kind, fmt, width, has_mark, extra, pushes = info
+                i += 1
+                arg: Any = None
+                if kind == _K_FIXED:
+                    if i + width > size:
+                        raise _Malformed(f"truncated: {name} needs {width} bytes")
+                    (arg,) = struct.unpack_from(fmt, buf, i)
+                    i += width
+                elif kind == _K_LEN:
+                    if i + width > size:
+                        raise _Malformed(f"truncated: {name} needs {width} bytes")
+                    (length,) = struct.unpack_from(fmt, buf, i)
+                    i += width
                     if length < 0:
                         raise _Malformed(f"negative length in {name}")
-                    if pos + 1 + width + length > self.size:
+                    if i + length > size:
                         raise _Malformed(f"truncated: {name} claims {length} bytes")
                     if name in _STR_OPS and length <= MAX_STRING:
-                        data = self._read(length)
-                        value = data.decode("utf-8" if "UNICODE" in name else "latin-1",
-                                            "replace")
-                    else:
-                        fh.seek(length, io.SEEK_CUR)
-            self._step(name, arg, value, pos, stack, memo)
-            if name == "STOP":
-                return
-
-    def _step(self, name: str, arg: Any, value: Any, pos: int, stack: list[Any],
-              memo: dict[int, Any]) -> None:
-        if name == "PROTO":
-            if self.protocol is None:
-                self.protocol = int(arg)
-            return
-        if name in ("STRING", "UNICODE"):
-            stack.append(arg if isinstance(arg, str) else None)
-            return
-        if name in _STR_OPS:
-            stack.append(value)
-            return
-        if name in ("GLOBAL", "INST"):
-            if name == "INST":
-                _pop_mark(stack)
-            self._record(arg[0], arg[1], name, pos)
-            stack.append(None)
-            return
-        if name == "STACK_GLOBAL":
-            attr = stack.pop() if stack else None
-            mod = stack.pop() if stack else None
-            self._record(mod if isinstance(mod, str) else "<dynamic>",
-                         attr if isinstance(attr, str) else "<dynamic>", name, pos)
-            stack.append(None)
-            return
-        if name in ("EXT1", "EXT2", "EXT4"):
-            self._record("copyreg._extension_registry", str(arg), name, pos)
-            stack.append(None)
-            return
-        if name == "MEMOIZE":
-            memo[len(memo)] = stack[-1] if stack else None
-            return
-        if name in ("PUT", "BINPUT", "LONG_BINPUT"):
-            memo[int(arg)] = stack[-1] if stack else None
-            return
-        if name in ("GET", "BINGET", "LONG_BINGET"):
-            stack.append(memo.get(int(arg)))
-            return
-        if name == "DUP":
-            stack.append(stack[-1] if stack else None)
-            return
-        if name == "MARK":
-            stack.append(_MARK)
-            return
-        op = _NAME2OP[name]
-        before = op.stack_before
-        if pickletools.markobject in before:
-            _pop_mark(stack)
-            extra = before.index(pickletools.markobject)
-        else:
-            extra = len(before)
-        for _ in range(extra):
-            if stack:
-                stack.pop()
-        stack.extend([None] * len(op.stack_after))
+                        arg = bytes(buf[i:i + length]).decode(
+                            "utf-8" if "UNICODE" in name else "latin-1", "replace")
+                    i += length  # other payloads (bytes, long ints, huge strings): skipped
+                elif kind == _K_LINE:
+                    raw, i = _text(buf, i, size)
+                    arg = raw
+                elif kind == _K_PAIR:
+                    mod_b, i = _text(buf, i, size)
+                    attr_b, i = _text(buf, i, size)
+                    arg = (mod_b.decode("utf-8", "replace"), attr_b.decode("utf-8", "replace"))
+                if name not in _SPECIAL:
+                    if has_mark:
+                        _pop_mark(stack)
+                    for _ in range(extra):
+                        if stack:
+                            pop()
+                    if pushes == 1:
+                        push(None)
+                    continue
+                if name in _STR_OPS:
+                    push(arg)
+                elif name in _MEMO_PUT:
+                    memo[_int_arg(arg)] = stack[-1] if stack else None
+                elif name in _MEMO_GET:
+                    push(memo.get(_int_arg(arg)))
+                elif name == "MEMOIZE":
+                    memo[len(memo)] = stack[-1] if stack else None
+                elif name == "MARK":
+                    push(_MARK)
+                elif name == "STACK_GLOBAL":
+                    attr = pop() if stack else None
+                    mod = pop() if stack else None
+                    record(PickleGlobal(
+                        module=mod if isinstance(mod, str) else "<dynamic>",
+                        name=attr if isinstance(attr, str) else "<dynamic>",
+                        opcode=name, offset=pos))
+                    push(None)
+                elif name in ("GLOBAL", "INST"):
+                    if name == "INST":
+                        _pop_mark(stack)
+                    record(PickleGlobal(module=arg[0], name=arg[1], opcode=name, offset=pos))
+                    push(None)
+                elif name in ("STRING", "UNICODE"):
+                    push(_text_value(name, arg))
+                elif name == "DUP":
+                    push(stack[-1] if stack else None)
+                elif name in ("EXT1", "EXT2", "EXT4"):
+                    record(PickleGlobal(module="copyreg._extension_registry", name=str(arg),
+                                        opcode=name, offset=pos))
+                    push(None)
+                elif name == "PROTO":
+                    if self.protocol is None:
+                        self.protocol = int(arg)
+                elif name == "STOP":
+                    return i
+        finally:
+            self.opcodes = count
+            self.last_pos = pos
 
 
-_NAME2OP: dict[str, pickletools.OpcodeInfo] = {op.name: op for op in pickletools.opcodes}
+def _int_arg(arg: Any) -> int:
+    if isinstance(arg, bytes):
+        try:
+            return int(arg)
+        except ValueError as exc:
+            raise _Malformed("malformed memo index") from exc
+    return int(arg)
+
+
+def _text_value(name: str, raw: bytes) -> str | None:
+    """The string of a protocol-0 STRING (quoted repr) or UNICODE (raw-unicode-escape)."""
+    try:
+        if name == "UNICODE":
+            return raw.decode("raw-unicode-escape")
+        value = pickletools.read_stringnl(io.BytesIO(raw + b"\n"))
+        return value if isinstance(value, str) else value.decode("latin-1")
+    except (ValueError, UnicodeDecodeError):
+        return None
 
 
 def _pop_mark(stack: list[Any]) -> None:
@@ -246,22 +283,30 @@ def walk(fh: BinaryIO, size: int, *, timeout: float, max_opcodes: int = DEFAULT_
          multiple: bool = True, start: int = 0) -> WalkResult:
     """Walk the pickle stream(s) in ``fh`` from ``start``; never executes anything.
 
-    With ``multiple`` the walk goes on after STOP while more bytes follow (legacy torch
-    files hold several streams). Bytes after the last well-formed stream are
-    ``trailing_bytes``; they are byte-scanned for dangerous imports by ``analyse``.
+    The file is memory-mapped (or, for in-memory streams, used as is), so large payloads
+    are skipped without being read. With ``multiple`` the walk goes on after STOP while more
+    bytes follow (legacy torch files hold several streams). Bytes after the last
+    well-formed stream are ``trailing_bytes``; ``analyse`` byte-scans them.
     """
-    walker = _Walker(fh=fh, size=size, deadline=time.monotonic() + timeout,
+    with _buffer(fh, size) as buf:
+        return walk_buffer(buf, size, timeout=timeout, max_opcodes=max_opcodes,
+                           multiple=multiple, start=start)
+
+
+def walk_buffer(buf: Buffer, size: int, *, timeout: float,
+                max_opcodes: int = DEFAULT_MAX_OPCODES, multiple: bool = True,
+                start: int = 0) -> WalkResult:
+    walker = _Walker(buf=buf, size=size, deadline=time.monotonic() + timeout,
                      max_opcodes=max_opcodes)
-    fh.seek(start)
     streams = 0
     error: str | None = None
     error_offset: int | None = None
     limit: str | None = None
     trailing = 0
+    here = start
     while True:
-        here = fh.tell()
         try:
-            walker.stream()
+            nxt = walker.stream(here)
             streams += 1
         except WalkLimit as exc:
             limit = exc.kind
@@ -272,11 +317,31 @@ def walk(fh: BinaryIO, size: int, *, timeout: float, max_opcodes: int = DEFAULT_
             else:
                 trailing = size - here
             break
-        if not multiple or fh.tell() >= size:
+        here = nxt
+        if not multiple or here >= size:
             break
     return WalkResult(globals=tuple(walker.globals), opcodes=walker.opcodes, streams=streams,
                       protocol=walker.protocol, error=error, error_offset=error_offset,
                       limit=limit, trailing_bytes=trailing)
+
+
+@contextlib.contextmanager
+def _buffer(fh: BinaryIO, size: int) -> Iterator[Buffer]:
+    """A random-access view of ``fh``: its bytes when in memory, else a read-only mmap."""
+    if isinstance(fh, io.BytesIO):
+        yield fh.getvalue()
+        return
+    try:
+        fileno = fh.fileno()
+    except (OSError, AttributeError, io.UnsupportedOperation):
+        fh.seek(0)
+        yield fh.read(size)
+        return
+    if size == 0:
+        yield b""
+        return
+    with mmap.mmap(fileno, 0, access=mmap.ACCESS_READ) as mapped:
+        yield mapped
 
 
 # ------------------------------------------------------------------------------ byte scan
@@ -353,8 +418,15 @@ def analyse(data: bytes, *, timeout: float, multiple: bool = True, start: int = 
 def analyse_stream(fh: BinaryIO, size: int, *, timeout: float, multiple: bool = True,
                    start: int = 0, max_opcodes: int = DEFAULT_MAX_OPCODES) -> PickleAnalysis:
     """Walk, then (when bounded) picklescan, then byte-scan whatever did not parse."""
-    result = walk(fh, size, timeout=timeout, max_opcodes=max_opcodes, multiple=multiple,
-                  start=start)
+    with _buffer(fh, size) as buf:
+        return _analyse_buffer(buf, size, timeout=timeout, multiple=multiple, start=start,
+                               max_opcodes=max_opcodes)
+
+
+def _analyse_buffer(buf: Buffer, size: int, *, timeout: float, multiple: bool, start: int,
+                    max_opcodes: int) -> PickleAnalysis:
+    result = walk_buffer(buf, size, timeout=timeout, max_opcodes=max_opcodes,
+                         multiple=multiple, start=start)
     seen: dict[tuple[str, str], set[str]] = {}
     for g in result.globals:
         seen.setdefault((g.module, g.name), set()).add("opcodes")
@@ -362,12 +434,9 @@ def analyse_stream(fh: BinaryIO, size: int, *, timeout: float, multiple: bool = 
     upstream: dict[tuple[str, str], str] = {}
     span = size - start
     if (result.limit is None and result.opcodes <= PICKLESCAN_MAX_OPCODES
-            and span <= PICKLESCAN_MAX_BYTES):
-        fh.seek(start)
-        chunk = fh.read(span)
-        upstream = _picklescan(chunk)
-        if upstream or result.opcodes:
-            engines.append("picklescan")
+            and span <= PICKLESCAN_MAX_BYTES and (result.opcodes > 1 or result.globals)):
+        upstream = _picklescan(bytes(buf[start:size]))
+        engines.append("picklescan")
         for key, level in upstream.items():
             # the walker resolves memo-hidden names itself; picklescan-only names are kept
             # when its denylist calls them dangerous, dropped otherwise (mis-resolved memo)
@@ -387,10 +456,9 @@ def analyse_stream(fh: BinaryIO, size: int, *, timeout: float, multiple: bool = 
     elif error is not None:
         unparsed_from = start
     elif trailing:
-        unparsed_from = size - result.trailing_bytes
+        unparsed_from = size - trailing
     if unparsed_from is not None and result.limit is None:
-        fh.seek(unparsed_from)
-        region = fh.read(min(size - unparsed_from, BYTE_SCAN_MAX))
+        region = bytes(buf[unparsed_from:min(size, unparsed_from + BYTE_SCAN_MAX)])
         for g in byte_scan(region, unparsed_from):
             seen.setdefault((g.module, g.name), set()).add("byte-scan")
         engines.append("byte-scan")
