@@ -108,11 +108,45 @@ CANDIDATES: dict[str, Callable[[Sample, Path], Verdict]] = {
 }
 
 
+def large_inputs() -> None:
+    """Time (plain run) and peak Python memory (separate tracemalloc run) on big streams."""
+    import struct
+    import tracemalloc
+
+    from picklescan.scanner import scan_pickle_bytes
+
+    from mlscan.collectors.artifacts_pickle import walk
+
+    inputs = {
+        "1M-element int list (1M opcodes, 2 MB)":
+            b"\x80\x04](" + b"K\x01" * 1_000_000 + b"e.",
+        "one 200 MiB BINBYTES8 payload":
+            b"\x80\x04\x8e" + struct.pack("<Q", 200 * 2**20) + bytes(200 * 2**20) + b".",
+    }
+    scanners: dict[str, Callable[[bytes], object]] = {
+        "mlscan opcode walker": lambda d: walk(io.BytesIO(d), len(d), timeout=600),
+        "picklescan scan_pickle_bytes": lambda d: scan_pickle_bytes(io.BytesIO(d), "x"),
+    }
+    print("| input | scanner | seconds | peak MiB (tracemalloc) |")
+    print("|---|---|---|---|")
+    for label, data in inputs.items():
+        for name, fn in scanners.items():
+            t0 = time.perf_counter()
+            fn(data)
+            seconds = time.perf_counter() - t0
+            tracemalloc.start()
+            fn(data)
+            peak = tracemalloc.get_traced_memory()[1] / 2**20
+            tracemalloc.stop()
+            print(f"| {label} | {name} | {seconds:.2f} | {peak:.1f} |")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--modelscan-path", default=None)
     parser.add_argument("--details", action="store_true", help="per-sample results")
+    parser.add_argument("--large", action="store_true", help="also time two large streams")
     args = parser.parse_args()
     if args.modelscan_path:
         sys.path.append(args.modelscan_path)
@@ -177,6 +211,9 @@ def main() -> int:
     print("|" + "|".join("---" for _ in header) + "|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
+    if args.large:
+        print()
+        large_inputs()
     return 0
 
 
