@@ -7,6 +7,7 @@ from __future__ import annotations
 from mlscan.collectors.artifacts import ArtifactsCollector
 from mlscan.collectors.base import Collector
 from mlscan.collectors.mlflow import MlflowCollector
+from mlscan.collectors.mlflow_registry import MlflowRegistryCollector
 from mlscan.collectors.serving_code import ServingCodeCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
@@ -14,6 +15,7 @@ from mlscan.collectors.workspace_facts import WorkspaceCollector
 COLLECTORS: tuple[Collector, ...] = (
     WorkspaceCollector(),
     MlflowCollector(),
+    MlflowRegistryCollector(),
     ArtifactsCollector(),
     ServingCodeCollector(),
 )
