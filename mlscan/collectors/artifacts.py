@@ -117,6 +117,9 @@ def _analyse(ws: Workspace, ctx: CollectContext, path: str, declared: str,
         result = FileAnalysis(format=declared, unanalysed_reason=exc.reason)
     except OSError as exc:
         result = FileAnalysis(format=declared, unanalysed_reason=f"cannot be read ({exc})")
+    except Exception as exc:  # one bad file must never cost the other findings
+        result = FileAnalysis(format=declared,
+                              unanalysed_reason=f"analysis failed ({type(exc).__name__}: {exc})")
     fact.update(_result_fields(result, declared))
     note = None
     if result.unanalysed_reason is not None:

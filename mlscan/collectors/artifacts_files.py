@@ -13,6 +13,7 @@ import json
 import struct
 import time
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
@@ -319,8 +320,12 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: AnalysisLim
     if info.compress_size and info.file_size / info.compress_size > limits.max_zip_ratio:
         raise _Unanalysable(f"archive member {info.filename} has a compression ratio over "
                             f"{limits.max_zip_ratio} (limits.max_zip_ratio); possible zip bomb")
-    with zf.open(info) as member:
-        data = member.read(limits.max_bytes + 1)
+    try:
+        with zf.open(info) as member:
+            data = member.read(limits.max_bytes + 1)
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
+            RuntimeError, ValueError) as exc:
+        raise _Unanalysable(f"archive member {info.filename} cannot be read ({exc})") from None
     if len(data) > limits.max_bytes or (
             info.compress_size and len(data) / info.compress_size > limits.max_zip_ratio):
         raise _Unanalysable(f"archive member {info.filename} expands past its declared size; "
@@ -336,7 +341,8 @@ def _zip(fh: BinaryIO, size: int, declared: str, limits: AnalysisLimits, deadlin
                             f"({limits.max_zip_members})")
     try:
         zf = zipfile.ZipFile(fh)
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
+            RuntimeError, struct.error) as exc:
         raise _Unanalysable(f"corrupt zip archive ({exc})") from None
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]

@@ -294,3 +294,15 @@ def test_savedmodel_keras_metadata_lambda(tmp_path: Path) -> None:
     _, files = collect(tmp_path)
     assert files["export/sm/keras_metadata.pb"]["format"] == "keras-metadata"
     assert files["export/sm/keras_metadata.pb"]["lambda_layers"] == ["decode"]
+
+
+def test_zip_member_with_a_bad_crc(tmp_path: Path) -> None:
+    data = bytearray(pc.torch_zip(pc.os_system_payload("echo x")["p2"]))
+    idx = data.index(b"echo x")
+    data[idx] = ord("E")  # stored member: the CRC no longer matches
+    write(tmp_path, "models/crc.pt", bytes(data))
+    out, files = collect(tmp_path)
+    assert files["models/crc.pt"]["unanalysed_reason"] == (
+        "archive member archive/data.pkl cannot be read "
+        "(Bad CRC-32 for file 'archive/data.pkl')")
+    assert [n.path for n in out.notifications] == ["models/crc.pt"]

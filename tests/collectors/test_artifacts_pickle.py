@@ -153,3 +153,32 @@ def test_byte_scan_finds_global_and_stack_global_patterns() -> None:
 ])
 def test_classification(module: str, name: str, expected: str) -> None:
     assert classify(module, name) == expected
+
+
+# ------------------------------------------------------------------ robustness (fuzzing)
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+DECLARED = sorted(set(MODEL_EXTENSIONS.values()))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.binary(max_size=512), declared=st.sampled_from(DECLARED))
+def test_random_bytes_never_raise(data: bytes, declared: str) -> None:
+    result = analyse_file(io.BytesIO(data), len(data), declared, AnalysisLimits(timeout=5))
+    assert result.verdict in ("safe", "suspicious", "dangerous", "unanalysed")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(index=st.integers(0, len(CORPUS) - 1), cut=st.integers(0, 10_000),
+       flips=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_size=4))
+def test_mutated_corpus_never_raises(index: int, cut: int,
+                                     flips: list[tuple[int, int]]) -> None:
+    sample = CORPUS[index]
+    data = bytearray(sample.data[: max(1, cut % (len(sample.data) + 1))])
+    for pos, value in flips:
+        data[pos % len(data)] = value
+    suffix = "." + sample.filename.rsplit(".", 1)[1]
+    result = analyse_file(io.BytesIO(bytes(data)), len(data), MODEL_EXTENSIONS[suffix],
+                          AnalysisLimits(timeout=5))
+    assert result.verdict in ("safe", "suspicious", "dangerous", "unanalysed")
