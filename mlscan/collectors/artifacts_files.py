@@ -121,9 +121,10 @@ def _dispatch(fh: BinaryIO, size: int, head: bytes, declared: str, limits: Analy
     if declared == "onnx" and _looks_like_onnx(head):
         return FileAnalysis(format="onnx")
     if declared in ("pickle", "joblib", "pytorch", "model", "other"):
-        # protocol 0/1 pickles have no magic: accept only if a whole stream parses
+        # protocol 0/1 pickles have no magic: accept when a whole stream parses, or when a
+        # broken one already imported something (a truncated payload is still a payload)
         result = _pickle(fh, size, "pickle", limits, deadline)
-        if result.unanalysed_reason is None:
+        if result.unanalysed_reason is None or result.globals:
             return result
     raise _Unanalysable(f"content does not match any known model format (declared {declared})")
 

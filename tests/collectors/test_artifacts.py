@@ -306,3 +306,13 @@ def test_zip_member_with_a_bad_crc(tmp_path: Path) -> None:
         "archive member archive/data.pkl cannot be read "
         "(Bad CRC-32 for file 'archive/data.pkl')")
     assert [n.path for n in out.notifications] == ["models/crc.pt"]
+
+
+def test_truncated_protocol0_payload_is_still_dangerous(tmp_path: Path) -> None:
+    full = pc.os_system_payload("touch /tmp/x")["p0"]
+    write(tmp_path, "models/p0.pkl", full[:-6])
+    _, files = collect(tmp_path)
+    fact = files["models/p0.pkl"]
+    assert (fact["format"], fact["verdict"], fact["dangerous_globals"]) == (
+        "pickle", "dangerous", ["os.system"])
+    assert fact["unanalysed_reason"].startswith("malformed pickle: ")
