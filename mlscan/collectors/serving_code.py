@@ -149,22 +149,53 @@ def _source_text(node: ast.expr) -> str:
         return "<call>"
 
 
+class _CallFinder(ast.NodeVisitor):
+    """Deserialiser calls with the qualified name of their enclosing function or class."""
+
+    def __init__(self, names: dict[str, str], path: str) -> None:
+        self.names = names
+        self.path = path
+        self.scope: list[str] = []
+        self.found: list[dict[str, Any]] = []
+
+    def _scoped(self, node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> None:
+        self.scope.append(node.name)
+        self.generic_visit(node)
+        self.scope.pop()
+
+    visit_FunctionDef = _scoped
+    visit_AsyncFunctionDef = _scoped
+    visit_ClassDef = _scoped
+
+    def visit_Call(self, node: ast.Call) -> None:
+        dotted = _dotted(node.func, self.names)
+        if dotted is not None:
+            api = _canonical(dotted)
+            if api in DESERIALIZERS:
+                fact = _call_fact(node, api, _source_text(node.func), self.names, self.path)
+                fact["scope"] = ".".join(self.scope) or "<module>"
+                self.found.append(fact)
+        self.generic_visit(node)
+
+
 def calls_in_source(text: str, path: str) -> list[dict[str, Any]]:
-    """Deserialiser calls in one module; raises SyntaxError/ValueError on bad source."""
+    """Deserialiser calls in one module; raises SyntaxError/ValueError on bad source.
+
+    ``scope`` and ``occurrence`` (1-based, per api within the scope, in source order) identify
+    a call independently of its line, for stable finding fingerprints.
+    """
     tree = ast.parse(text, filename=path)
     imports = _Imports()
     imports.visit(tree)
-    facts = []
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        dotted = _dotted(node.func, imports.names)
-        if dotted is None:
-            continue
-        api = _canonical(dotted)
-        if api in DESERIALIZERS:
-            facts.append(_call_fact(node, api, _source_text(node.func), imports.names, path))
-    return sorted(facts, key=lambda f: (f["loc"]["line"], f["loc"]["col"]))
+    finder = _CallFinder(imports.names, path)
+    finder.visit(tree)
+    facts = sorted(finder.found, key=lambda f: (f["loc"]["line"], f["loc"]["col"]))
+    seen: dict[tuple[str, str], int] = {}
+    for fact in facts:
+        key = (fact["scope"], fact["api"])
+        seen[key] = seen.get(key, 0) + 1
+        fact["occurrence"] = seen[key]
+    return facts
 
 
 class ServingCodeCollector:

@@ -153,3 +153,38 @@ def test_srv_005_findings_exact(tmp_path: Path) -> None:
                         "weights_only=True is not set")
     assert msgs[15] == "serve/app.py calls pickle.loads (unpickle): it unpickles its input"
     assert msgs[19] == "serve/app.py calls yaml.load (yaml.load): no safe Loader is given"
+
+
+def test_scope_and_occurrence_identify_calls_without_lines() -> None:
+    src = textwrap.dedent("""\
+        import pickle
+
+
+        class Model:
+            def load(self, blob):
+                first = pickle.loads(blob)
+                return first, pickle.loads(blob)
+
+
+        CACHE = pickle.loads(b"")
+        """)
+    calls = calls_in_source(src, "m.py")
+    assert [(c["scope"], c["occurrence"], c["loc"]["line"]) for c in calls] == [
+        ("Model.load", 1, 6), ("Model.load", 2, 7), ("<module>", 1, 10)]
+    moved = calls_in_source("# a new comment\n\n" + src, "m.py")
+    assert [(c["scope"], c["occurrence"]) for c in moved] == [
+        (c["scope"], c["occurrence"]) for c in calls]
+
+
+def test_srv_005_fingerprint_survives_moved_lines(tmp_path: Path) -> None:
+    (tmp_path / "serve").mkdir()
+    app = tmp_path / "serve" / "app.py"
+    app.write_text("import pickle\n\ndef f(b):\n    return pickle.loads(b)\n")
+    before = [f.fingerprint for f in run(ScanOptions(paths=(str(tmp_path),))).findings
+              if f.control.id == "MLS-SRV-005"]
+    app.write_text("import pickle\n# moved\n\n\ndef f(b):\n    return pickle.loads(b)\n")
+    after = [(f.fingerprint, f.location.start_line)
+             for f in run(ScanOptions(paths=(str(tmp_path),))).findings
+             if f.control.id == "MLS-SRV-005"]
+    assert len(before) == 1
+    assert after == [(before[0], 6)]

@@ -54,7 +54,7 @@ deny contains v if {
 		"msg": sprintf("%s calls %s (%s): %s", [c.loc.path, c.api, c.written, reason]),
 		"loc": c.loc,
 		"asset": c.loc.path,
-		"key": sprintf("%s:%d:%d", [c.api, c.loc.line, c.loc.col]),
+		"key": sprintf("%s|%s|%d", [c.api, c.scope, c.occurrence]),
 		"evidence": {"api": c.api, "arguments": c.arguments},
 	}
 }

@@ -3,7 +3,7 @@ package mlscan.controls.serving.unsafe_deserialization
 import rego.v1
 
 mk_call(api, kind, args) := {"serving_code": {"calls": [{
-	"api": api, "kind": kind, "written": api, "arguments": args,
+	"api": api, "kind": kind, "written": api, "arguments": args, "scope": "predict", "occurrence": 1,
 	"loc": {"path": "serve/app.py", "line": 5, "col": 9},
 }]}}
 
@@ -12,6 +12,7 @@ test_fires_on_pickle_loads if {
 	some v in vs
 	contains(v.msg, "calls pickle.loads")
 	v.loc.line == 5
+	v.key == "pickle.loads|predict|1"
 }
 
 test_fires_on_torch_load_without_weights_only if {
