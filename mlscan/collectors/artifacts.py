@@ -21,6 +21,7 @@ from mlscan.collectors.artifacts_files import (
 )
 from mlscan.collectors.artifacts_keras import keras_metadata_lambdas, tf_file_ops
 from mlscan.collectors.artifacts_mlmodel import mlmodel_fact
+from mlscan.collectors.artifacts_pickle import Buffer, buffer_of
 from mlscan.collectors.base import CollectContext, CollectorOutput, notification
 from mlscan.errors import FileReadError
 from mlscan.modelfiles import MODEL_EXTENSIONS, ModelArtifact, discover_models
@@ -110,7 +111,8 @@ def _analyse(ws: Workspace, ctx: CollectContext, path: str, declared: str,
         real = ws.abspath(path)
         with real.open("rb") as fh:
             if declared in GRAPH_FILES.values():
-                result = _graph_file(fh.read(limits.max_bytes), declared, limits)
+                with buffer_of(fh, digest.size) as buf:
+                    result = _graph_file(buf, declared, limits)
             else:
                 result = analyse_file(fh, digest.size, declared, limits)
     except FileReadError as exc:
@@ -128,11 +130,12 @@ def _analyse(ws: Workspace, ctx: CollectContext, path: str, declared: str,
     return fact, note
 
 
-def _graph_file(data: bytes, declared: str, limits: AnalysisLimits) -> FileAnalysis:
+def _graph_file(data: Buffer, declared: str, limits: AnalysisLimits) -> FileAnalysis:
     if declared == "tf-savedmodel":
-        return FileAnalysis(format=declared, header={"tf_file_ops": tf_file_ops(data)},
+        ops = tf_file_ops(data, limits.max_bytes)
+        return FileAnalysis(format=declared, header={"tf_file_ops": ops},
                             engines=("protobuf-byte-scan",))
-    layers = keras_metadata_lambdas(data, time.monotonic() + limits.timeout)
+    layers = keras_metadata_lambdas(data, limits.max_bytes, time.monotonic() + limits.timeout)
     return FileAnalysis(format=declared, lambda_layers=tuple(sorted(set(layers))),
                         engines=("keras-metadata-scan",))
 

@@ -19,7 +19,12 @@ from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
 from mlscan.collectors.artifacts_keras import find_lambda_layers, h5_model_configs
-from mlscan.collectors.artifacts_pickle import GlobalFinding, PickleAnalysis, analyse_stream
+from mlscan.collectors.artifacts_pickle import (
+    GlobalFinding,
+    PickleAnalysis,
+    analyse_stream,
+    buffer_of,
+)
 
 TORCH_LEGACY_MAGIC = b"\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19"
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
@@ -281,7 +286,8 @@ def _short(value: Any) -> Any:
 
 
 def _hdf5(fh: BinaryIO, size: int, limits: AnalysisLimits, deadline: float) -> FileAnalysis:
-    configs = h5_model_configs(fh, min(size, limits.max_bytes), deadline)
+    with buffer_of(fh, size) as buf:
+        configs = h5_model_configs(buf, limits.max_bytes, deadline)
     layers: list[str] = []
     for cfg in configs:
         layers.extend(find_lambda_layers(cfg))

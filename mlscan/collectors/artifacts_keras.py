@@ -21,7 +21,9 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import Iterator
-from typing import Any, BinaryIO
+from typing import Any
+
+from mlscan.collectors.artifacts_pickle import Buffer
 
 LAMBDA_CLASSES = frozenset({"Lambda"})
 TF_FILE_OPS = (
@@ -53,7 +55,7 @@ def find_lambda_layers(config: Any) -> list[str]:
     return found
 
 
-def _json_objects(data: bytes, deadline: float, limit: int) -> Iterator[Any]:
+def _json_objects(data: Buffer, end: int, deadline: float, limit: int) -> Iterator[Any]:
     """Parsed JSON objects that start with ``{"class_name"`` in ``data``.
 
     ``json.JSONDecoder.raw_decode`` (C-accelerated) parses one value and ignores what
@@ -61,45 +63,42 @@ def _json_objects(data: bytes, deadline: float, limit: int) -> Iterator[Any]:
     attempt and the time are bounded.
     """
     decoder = json.JSONDecoder()
-    pos = data.find(_CONFIG_START)
+    pos = data.find(_CONFIG_START, 0, end)
     attempts = 0
     while pos >= 0 and attempts < _MAX_ATTEMPTS and time.monotonic() < deadline:
         attempts += 1
-        text = data[pos:pos + _MAX_CONFIG].decode("utf-8", "replace")
+        text = bytes(data[pos:min(end, pos + _MAX_CONFIG)]).decode("utf-8", "replace")
         try:
-            value, end = decoder.raw_decode(text)
+            value, stop = decoder.raw_decode(text)
         except (ValueError, RecursionError):
-            pos = data.find(_CONFIG_START, pos + 1)
+            pos = data.find(_CONFIG_START, pos + 1, end)
             continue
         yield value
-        found = len(text[:end].encode("utf-8", "replace"))
-        pos = data.find(_CONFIG_START, pos + max(found, 1))
+        found = len(text[:stop].encode("utf-8", "replace"))
+        pos = data.find(_CONFIG_START, pos + max(found, 1), end)
         if limit and attempts >= limit:
             return
 
 
-def h5_model_configs(fh: BinaryIO, limit: int, deadline: float | None = None) -> list[Any]:
-    """Keras model configs found in the first ``limit`` bytes of an HDF5 file."""
-    fh.seek(0)
-    data = fh.read(limit)
-    end = deadline if deadline is not None else time.monotonic() + 30.0
-    return list(_json_objects(data, end, 8))
+def h5_model_configs(data: Buffer, limit: int, deadline: float) -> list[Any]:
+    """Keras model configs found in the first ``limit`` bytes of an HDF5 file (mapped)."""
+    return list(_json_objects(data, min(limit, len(data)), deadline, 8))
 
 
-def tf_file_ops(data: bytes) -> list[str]:
+def tf_file_ops(data: Buffer, limit: int) -> list[str]:
     """File-I/O and Python-callback op names encoded as ``NodeDef.op`` in a GraphDef."""
     found = []
+    end = min(limit, len(data))
     for op in TF_FILE_OPS:
         token = b"\x12" + bytes([len(op)]) + op.encode()
-        if token in data:
+        if data.find(token, 0, end) >= 0:
             found.append(op)
     return sorted(found)
 
 
-def keras_metadata_lambdas(data: bytes, deadline: float | None = None) -> list[str]:
+def keras_metadata_lambdas(data: Buffer, limit: int, deadline: float) -> list[str]:
     """Lambda layers named in a SavedModel's ``keras_metadata.pb`` (JSON strings inside)."""
-    end = deadline if deadline is not None else time.monotonic() + 30.0
     layers: list[str] = []
-    for value in _json_objects(data, end, 0):
+    for value in _json_objects(data, min(limit, len(data)), deadline, 0):
         layers.extend(find_lambda_layers(value))
     return layers

@@ -288,7 +288,7 @@ def walk(fh: BinaryIO, size: int, *, timeout: float, max_opcodes: int = DEFAULT_
     bytes follow (legacy torch files hold several streams). Bytes after the last
     well-formed stream are ``trailing_bytes``; ``analyse`` byte-scans them.
     """
-    with _buffer(fh, size) as buf:
+    with buffer_of(fh, size) as buf:
         return walk_buffer(buf, size, timeout=timeout, max_opcodes=max_opcodes,
                            multiple=multiple, start=start)
 
@@ -326,7 +326,7 @@ def walk_buffer(buf: Buffer, size: int, *, timeout: float,
 
 
 @contextlib.contextmanager
-def _buffer(fh: BinaryIO, size: int) -> Iterator[Buffer]:
+def buffer_of(fh: BinaryIO, size: int) -> Iterator[Buffer]:
     """A random-access view of ``fh``: its bytes when in memory, else a read-only mmap."""
     if isinstance(fh, io.BytesIO):
         yield fh.getvalue()
@@ -418,7 +418,7 @@ def analyse(data: bytes, *, timeout: float, multiple: bool = True, start: int = 
 def analyse_stream(fh: BinaryIO, size: int, *, timeout: float, multiple: bool = True,
                    start: int = 0, max_opcodes: int = DEFAULT_MAX_OPCODES) -> PickleAnalysis:
     """Walk, then (when bounded) picklescan, then byte-scan whatever did not parse."""
-    with _buffer(fh, size) as buf:
+    with buffer_of(fh, size) as buf:
         return _analyse_buffer(buf, size, timeout=timeout, multiple=multiple, start=start,
                                max_opcodes=max_opcodes)
 
