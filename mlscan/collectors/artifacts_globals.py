@@ -95,6 +95,7 @@ SAFE_NAMES: dict[str, frozenset[str]] = {
         "Size", "device", "dtype", "float32", "float16", "bfloat16", "float64", "int64",
         "int32", "int8", "uint8", "bool", "Tensor",
     }),
+    "torch._tensor": frozenset({"_rebuild_from_type_v2"}),
     "joblib.numpy_pickle": frozenset({"NumpyArrayWrapper", "NDArrayWrapper"}),
     "datetime": frozenset({"datetime", "date", "time", "timedelta", "timezone"}),
     "decimal": frozenset({"Decimal"}),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import pytest
 
@@ -182,3 +183,12 @@ def test_mutated_corpus_never_raises(index: int, cut: int,
     result = analyse_file(io.BytesIO(bytes(data)), len(data), MODEL_EXTENSIONS[suffix],
                           AnalysisLimits(timeout=5))
     assert result.verdict in ("safe", "suspicious", "dangerous", "unanalysed")
+
+
+def test_corpus_is_written_deterministically(tmp_path: Path) -> None:
+    first = pc.write_corpus(tmp_path / "a")
+    second = pc.write_corpus(tmp_path / "b")
+    assert [p.name for p in first] == [p.name for p in second] == [s.filename for s in CORPUS]
+    assert all(a.read_bytes() == b.read_bytes() for a, b in zip(first, second, strict=True))
+    assert len({s.filename for s in CORPUS}) == len(CORPUS)
+    assert sum(s.malicious for s in CORPUS) == 24
