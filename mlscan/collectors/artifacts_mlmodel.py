@@ -165,11 +165,11 @@ def _requirements(text: str, rel: str) -> list[dict[str, Any]]:
         parsed = _pip_dep(line)
         if parsed is None:
             continue
-        stripped = line.strip()
-        col = line.index(stripped[0]) + 1
-        deps.append(_dep(parsed[0], stripped, parsed[1], "pip",
+        spec = line.split(" #", 1)[0].strip()
+        col = line.index(spec) + 1
+        deps.append(_dep(parsed[0], spec, parsed[1], "pip",
                          {"path": rel, "line": i, "col": col, "end_line": i,
-                          "end_col": col + len(stripped)}))
+                          "end_col": col + len(spec)}))
     return deps
 
 

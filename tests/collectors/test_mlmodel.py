@@ -196,3 +196,16 @@ def test_insecure_mlmodel_findings(tmp_path: Path) -> None:
 def test_hardened_mlmodel_is_silent(tmp_path: Path) -> None:
     hardened(tmp_path)
     assert findings(tmp_path) == []
+
+
+def test_inline_suppression_in_requirements(tmp_path: Path) -> None:
+    insecure(tmp_path)
+    (tmp_path / "models/credit/requirements.txt").write_text(
+        "mlflow==2.9.2\n# comment\ncloudpickle==3.0.0\n"
+        'scikit-learn>=1.3,<2  # mlscan:ignore[MLS-MOD-006] reason="range tested in CI"\n')
+    result = run(ScanOptions(paths=(str(tmp_path),)))
+    req = [f for f in result.findings if f.control.id == "MLS-MOD-006"
+           and f.location.path == "models/credit/requirements.txt"]
+    assert [(f.location.start_line, f.suppressed) for f in req] == [(4, True)]
+    assert (req[0].location.start_col, req[0].location.end_col) == (1, 21)
+    assert "'scikit-learn>=1.3,<2'" in req[0].message
