@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import time
 from pathlib import PurePosixPath
-from typing import Any
+from typing import Any, Literal
 
 from mlscan.collectors.artifacts_files import (
     COMPATIBLE,
     PICKLE_BASED,
+    UNKNOWN_CONTENT,
     AnalysisLimits,
     FileAnalysis,
     analyse_file,
@@ -125,8 +126,12 @@ def _analyse(ws: Workspace, ctx: CollectContext, path: str, declared: str,
     fact.update(_result_fields(result, declared))
     note = None
     if result.unanalysed_reason is not None:
+        # unknown content (a tokenizer .model, a fastText .bin) is a note; a pickle that
+        # could not be analysed to the end, or a file over a limit, is a warning
+        level: Literal["note", "warning"] = (
+            "note" if result.unanalysed_reason.startswith(UNKNOWN_CONTENT) else "warning")
         note = notification(path, f"model file not fully analysed: {result.unanalysed_reason}",
-                            SOURCE, kind="model-unanalysed")
+                            SOURCE, kind="model-unanalysed", level=level)
     return fact, note
 
 

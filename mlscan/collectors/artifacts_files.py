@@ -29,6 +29,8 @@ from mlscan.collectors.artifacts_pickle import (
 TORCH_LEGACY_MAGIC = b"\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19"
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 NPY_MAGIC = b"\x93NUMPY"
+NPY_MAX_HEADER = 100_000  # numpy itself refuses headers over 10,000 bytes by default
+UNKNOWN_CONTENT = "content does not match any known model format"
 PICKLE_BASED = frozenset({"pickle", "joblib", "pytorch", "pytorch-legacy", "numpy-object"})
 # declared format (from the extension) -> detected formats that are consistent with it
 COMPATIBLE: dict[str, frozenset[str]] = {
@@ -131,7 +133,7 @@ def _dispatch(fh: BinaryIO, size: int, head: bytes, declared: str, limits: Analy
         result = _pickle(fh, size, "pickle", limits, deadline)
         if result.unanalysed_reason is None or result.globals:
             return result
-    raise _Unanalysable(f"content does not match any known model format (declared {declared})")
+    raise _Unanalysable(f"{UNKNOWN_CONTENT} (declared {declared})")
 
 
 def _remaining(deadline: float) -> float:
@@ -182,7 +184,7 @@ def _npy_header(data: bytes) -> dict[str, Any]:
         start = 12
     else:
         raise _Unanalysable(f"unsupported .npy format version {major}")
-    if hlen > 1_000_000 or start + hlen > len(data):
+    if hlen > NPY_MAX_HEADER or start + hlen > len(data):
         raise _Unanalysable("truncated .npy header")
     text = data[start:start + hlen].decode("latin-1")
     import ast
@@ -209,7 +211,7 @@ def _has_object(descr: Any) -> bool:
 
 def _npy(fh: BinaryIO, size: int, limits: AnalysisLimits, deadline: float,
          fmt_prefix: str = "") -> FileAnalysis:
-    head = fh.read(min(size, 1_000_100))
+    head = fh.read(min(size, NPY_MAX_HEADER + 16))
     header = _npy_header(head)
     facts = {"descr": header["descr"], "npy_version": header["version"]}
     if not header["object"]:

@@ -203,6 +203,9 @@ def test_truncated_and_corrupt_files_become_notifications(tmp_path: Path) -> Non
     assert reasons["models/empty.pkl"] == "the file is empty"
     assert sorted(n.path for n in out.notifications) == sorted(files)
     assert {n.kind for n in out.notifications} == {"model-unanalysed"}
+    levels = {n.path: n.level for n in out.notifications}
+    assert levels["models/garbage.pt"] == "note"
+    assert levels["models/truncated.pkl"] == "warning"
 
 
 def test_truncated_malicious_pickle_still_names_the_import(tmp_path: Path) -> None:
