@@ -72,7 +72,7 @@ DANGEROUS_NAMES: dict[str, frozenset[str]] = {
 SAFE_NAMES: dict[str, frozenset[str]] = {
     **{m: frozenset({
         "set", "frozenset", "slice", "complex", "bytearray", "bytes", "dict", "list", "tuple",
-        "int", "float", "str", "bool", "range", "object",
+        "int", "float", "str", "bool", "range", "object", "xrange", "unicode", "long",
     }) for m in _BUILTIN_MODULES},
     "collections": frozenset({"OrderedDict", "defaultdict", "Counter", "deque"}),
     "copyreg": frozenset({"_reconstructor"}),

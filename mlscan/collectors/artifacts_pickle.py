@@ -34,7 +34,7 @@ from typing import Any, BinaryIO
 
 from mlscan.collectors.artifacts_globals import DANGEROUS_MODULES, DANGEROUS_NAMES, classify
 
-MAX_LINE = 64 * 1024  # protocol-0 text arguments
+MAX_LINE = 64 * 1024  # protocol-0 text arguments kept (longer ones are skipped)
 MAX_STRING = 64 * 1024  # strings kept on the symbolic stack; longer ones are skipped
 DEFAULT_MAX_OPCODES = 5_000_000
 PICKLESCAN_MAX_OPCODES = 200_000  # picklescan materialises every opcode in a list
@@ -134,11 +134,14 @@ _SPECIAL = frozenset({"PROTO", "STOP", "GLOBAL", "INST", "STACK_GLOBAL", "EXT1",
                      | _STR_OPS | _MEMO_PUT | _MEMO_GET)
 
 
-def _text(buf: Buffer, i: int, limit: int) -> tuple[bytes, int]:
-    """The text argument at ``i`` (without the newline) and the offset after it."""
-    nl = buf.find(b"\n", i, min(limit, i + MAX_LINE))
+def _text(buf: Buffer, i: int, limit: int) -> tuple[bytes | None, int]:
+    """The text argument at ``i`` (without the newline) and the offset after it; None for
+    a line longer than MAX_LINE (skipped, not copied)."""
+    nl = buf.find(b"\n", i, limit)
     if nl < 0:
-        raise _Malformed("truncated or over-long text argument")
+        raise _Malformed("truncated: a text argument has no newline")
+    if nl - i > MAX_LINE:
+        return None, nl + 1
     return bytes(buf[i:nl]), nl + 1
 
 
@@ -202,6 +205,8 @@ class _Walker:
                 elif kind == _K_PAIR:
                     mod_b, i = _text(buf, i, size)
                     attr_b, i = _text(buf, i, size)
+                    if mod_b is None or attr_b is None:
+                        raise _Malformed(f"over-long {name} argument")
                     arg = (mod_b.decode("utf-8", "replace"), attr_b.decode("utf-8", "replace"))
                 if name not in _SPECIAL:
                     if has_mark:
@@ -254,6 +259,8 @@ class _Walker:
 
 
 def _int_arg(arg: Any) -> int:
+    if arg is None:
+        raise _Malformed("over-long memo index")
     if isinstance(arg, bytes):
         try:
             return int(arg)
@@ -262,8 +269,10 @@ def _int_arg(arg: Any) -> int:
     return int(arg)
 
 
-def _text_value(name: str, raw: bytes) -> str | None:
+def _text_value(name: str, raw: bytes | None) -> str | None:
     """The string of a protocol-0 STRING (quoted repr) or UNICODE (raw-unicode-escape)."""
+    if raw is None:
+        return None
     try:
         if name == "UNICODE":
             return raw.decode("raw-unicode-escape")

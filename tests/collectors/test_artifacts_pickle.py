@@ -192,3 +192,31 @@ def test_corpus_is_written_deterministically(tmp_path: Path) -> None:
     assert all(a.read_bytes() == b.read_bytes() for a, b in zip(first, second, strict=True))
     assert len({s.filename for s in CORPUS}) == len(CORPUS)
     assert sum(s.malicious for s in CORPUS) == 24
+
+
+def _stdlib_data() -> dict[str, object]:
+    import collections
+    import datetime
+    import decimal
+
+    rec: list[object] = [1, 2]
+    rec.append(rec)
+    return {"od": collections.OrderedDict(a=1), "s": {1, 2}, "fs": frozenset({3}),
+            "dt": datetime.datetime(2024, 1, 2, 3, 4, 5), "d": decimal.Decimal("1.5"),
+            "ba": bytearray(b"xy"), "b": b"\x00\xff" * 100, "c": complex(1, 2),
+            "r": range(3), "sl": slice(1, 2), "rec": rec, "long_text": "x" * 100_000,
+            "long_bytes": b"y" * 300_000, "t": (1, 2.5, None, True), "neg": -(2**70),
+            "u": "é\n", "dd": collections.defaultdict(list, a=[1]),
+            "dq": collections.deque([1])}
+
+
+@pytest.mark.parametrize("protocol", range(6))
+def test_cpython_pickles_of_plain_data_parse_completely(protocol: int) -> None:
+    import pickle
+
+    data = pickle.dumps(_stdlib_data(), protocol=protocol)  # data only, no callables
+    result = analyse(data, timeout=5)
+    assert result.error is None
+    assert result.streams == 1
+    assert {g.classification for g in result.globals} == {"safe"}
+    assert ("collections", "OrderedDict") in {(g.module, g.name) for g in result.globals}
