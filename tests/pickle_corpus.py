@@ -277,6 +277,7 @@ def joblib_like(inner: bytes, after: bytes = b"") -> bytes:
         + binunicode("shape") + binint1(3) + TUPLE1 + binunicode("order") + binunicode("C")
         + binunicode("dtype") + global_("numpy", "dtype") + binunicode("f8") + binint1(0)
         + binint1(1) + TUPLE3 + REDUCE + binunicode("allow_mmap") + NEWTRUE
+        + binunicode("numpy_array_alignment_bytes") + binint1(16)
         + SETITEMS + BUILD
     )
     array = b"\x07" + b"\xff" * 7 + struct.pack("<3d", 1.0, 2.0, 3.0)

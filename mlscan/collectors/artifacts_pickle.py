@@ -62,6 +62,37 @@ class _Mark:
 _MARK = _Mark()
 
 
+@dataclass(frozen=True)
+class _Global:
+    """A global on the symbolic stack (what GLOBAL / STACK_GLOBAL pushed)."""
+
+    module: str
+    name: str
+
+
+@dataclass(frozen=True)
+class _DType:
+    """``numpy.dtype(<code>, ...)`` rebuilt on the symbolic stack."""
+
+    code: str
+
+
+class _Dict(dict[str, Any]):
+    """A dict built on the symbolic stack (only string keys are kept)."""
+
+
+class _JoblibArray:
+    """A ``joblib.numpy_pickle.NumpyArrayWrapper`` instance: its BUILD is followed by the
+    raw array bytes, which the walker skips (see ``_Walker.joblib_array``)."""
+
+    __slots__ = ()
+
+
+_NUMPY_DTYPE = _Global("numpy", "dtype")
+_JOBLIB_WRAPPER = _Global("joblib.numpy_pickle", "NumpyArrayWrapper")
+_DTYPE_CODE = re.compile(r"^[<>|=]?([bBiufcmMOSUV?])(\d*)$")
+
+
 @dataclass(frozen=True, kw_only=True, order=True)
 class PickleGlobal:
     module: str
@@ -129,9 +160,13 @@ def _op_table() -> dict[int, _OpInfo]:
 _OPS = _op_table()
 _MEMO_PUT = frozenset({"PUT", "BINPUT", "LONG_BINPUT"})
 _MEMO_GET = frozenset({"GET", "BINGET", "LONG_BINGET"})
+_TUPLE_N = {"TUPLE1": 1, "TUPLE2": 2, "TUPLE3": 3}
+_CONSTANTS = {"NEWTRUE": True, "NEWFALSE": False, "NONE": None}
 _SPECIAL = frozenset({"PROTO", "STOP", "GLOBAL", "INST", "STACK_GLOBAL", "EXT1", "EXT2",
-                      "EXT4", "MEMOIZE", "DUP", "MARK", "STRING", "UNICODE"}
-                     | _STR_OPS | _MEMO_PUT | _MEMO_GET)
+                      "EXT4", "MEMOIZE", "DUP", "MARK", "STRING", "UNICODE", "BININT",
+                      "BININT1", "BININT2", "INT", "EMPTY_TUPLE", "TUPLE", "EMPTY_DICT",
+                      "SETITEM", "SETITEMS", "REDUCE", "NEWOBJ", "BUILD"}
+                     | _STR_OPS | _MEMO_PUT | _MEMO_GET | set(_TUPLE_N) | set(_CONSTANTS))
 
 
 def _text(buf: Buffer, i: int, limit: int) -> tuple[bytes | None, int]:
@@ -155,6 +190,11 @@ class _Walker:
     last_pos: int = 0
     globals: list[PickleGlobal] = field(default_factory=list)
     protocol: int | None = None
+    joblib_arrays: int = 0
+
+    def joblib_array(self, i: int, state: Any) -> int:
+        """Skip the raw bytes joblib wrote after a NumpyArrayWrapper's BUILD."""
+        return _skip_joblib(self, i, state)
 
     def stream(self, i: int) -> int:
         """Walk one pickle stream from offset ``i`` through STOP; returns the next offset."""
@@ -227,21 +267,63 @@ class _Walker:
                     memo[len(memo)] = stack[-1] if stack else None
                 elif name == "MARK":
                     push(_MARK)
+                elif name in ("BININT", "BININT1", "BININT2"):
+                    push(arg)
+                elif name in _TUPLE_N:
+                    n = _TUPLE_N[name]
+                    items = stack[-n:] if len(stack) >= n else [None] * n
+                    del stack[-n:]
+                    push(tuple(items))
+                elif name == "EMPTY_TUPLE":
+                    push(())
+                elif name == "TUPLE":
+                    push(tuple(_pop_mark(stack)))
+                elif name in _CONSTANTS:
+                    push(_CONSTANTS[name])
+                elif name == "EMPTY_DICT":
+                    push(_Dict())
+                elif name == "SETITEMS":
+                    items = _pop_mark(stack)
+                    _set_items(stack[-1] if stack else None, items)
+                elif name == "SETITEM":
+                    items = stack[-2:]
+                    del stack[-2:]
+                    _set_items(stack[-1] if stack else None, items)
+                elif name == "REDUCE":
+                    args = pop() if stack else None
+                    func = pop() if stack else None
+                    if (func == _NUMPY_DTYPE and isinstance(args, tuple) and args
+                            and isinstance(args[0], str)):
+                        push(_DType(args[0]))
+                    else:
+                        push(None)
+                elif name == "NEWOBJ":
+                    args = pop() if stack else None
+                    cls = pop() if stack else None
+                    push(_JoblibArray() if cls == _JOBLIB_WRAPPER else None)
+                elif name == "BUILD":
+                    state = pop() if stack else None
+                    if stack and isinstance(stack[-1], _JoblibArray):
+                        self.opcodes = count
+                        i = self.joblib_array(i, state)
+                        count = self.opcodes
                 elif name == "STACK_GLOBAL":
                     attr = pop() if stack else None
                     mod = pop() if stack else None
-                    record(PickleGlobal(
-                        module=mod if isinstance(mod, str) else "<dynamic>",
-                        name=attr if isinstance(attr, str) else "<dynamic>",
-                        opcode=name, offset=pos))
-                    push(None)
+                    g = PickleGlobal(module=mod if isinstance(mod, str) else "<dynamic>",
+                                     name=attr if isinstance(attr, str) else "<dynamic>",
+                                     opcode=name, offset=pos)
+                    record(g)
+                    push(_Global(g.module, g.name))
                 elif name in ("GLOBAL", "INST"):
                     if name == "INST":
                         _pop_mark(stack)
                     record(PickleGlobal(module=arg[0], name=arg[1], opcode=name, offset=pos))
-                    push(None)
+                    push(_Global(arg[0], arg[1]) if name == "GLOBAL" else None)
                 elif name in ("STRING", "UNICODE"):
                     push(_text_value(name, arg))
+                elif name == "INT":
+                    push(_int_or_none(arg))
                 elif name == "DUP":
                     push(stack[-1] if stack else None)
                 elif name in ("EXT1", "EXT2", "EXT4"):
@@ -256,6 +338,61 @@ class _Walker:
         finally:
             self.opcodes = count
             self.last_pos = pos
+
+
+def _skip_joblib(walker: _Walker, i: int, state: Any) -> int:
+    nbytes = _joblib_array_bytes(state)
+    if nbytes is None:
+        raise _Malformed("joblib array of unknown size")
+    if nbytes == -1:  # object array: a nested pickle stream follows
+        return walker.stream(i)
+    if isinstance(state, _Dict) and isinstance(state.get("numpy_array_alignment_bytes"), int):
+        if i >= walker.size:
+            raise _Malformed("truncated: joblib array padding")
+        i += 1 + walker.buf[i]
+    if i + nbytes > walker.size:
+        raise _Malformed(f"truncated: joblib array of {nbytes} bytes")
+    walker.joblib_arrays += 1
+    return i + nbytes
+
+
+def _int_or_none(raw: Any) -> int | None:
+    try:
+        return int(raw) if isinstance(raw, bytes) and len(raw) < 40 else None
+    except ValueError:
+        return None
+
+
+def _set_items(target: Any, items: list[Any]) -> None:
+    if isinstance(target, _Dict):
+        for key, value in zip(items[::2], items[1::2], strict=False):
+            if isinstance(key, str):
+                target[key] = value
+
+
+def _joblib_array_bytes(state: Any) -> int | None:
+    """Byte length of the raw array joblib wrote after a wrapper, or None if unknown;
+    -1 for object arrays (joblib pickles those as a nested stream)."""
+    if not isinstance(state, _Dict):
+        return None
+    shape, dtype = state.get("shape"), state.get("dtype")
+    if not (isinstance(shape, tuple) and all(isinstance(d, int) and d >= 0 for d in shape)):
+        return None
+    if not isinstance(dtype, _DType):
+        return None
+    m = _DTYPE_CODE.match(dtype.code)
+    if m is None:
+        return None
+    kind, digits = m.group(1), m.group(2)
+    if kind == "O":
+        return -1
+    if not digits and kind not in "?b":
+        return None
+    itemsize = int(digits or 1) * (4 if kind == "U" else 1)
+    count = 1
+    for dim in shape:
+        count *= dim
+    return count * itemsize
 
 
 def _int_arg(arg: Any) -> int:
@@ -282,10 +419,16 @@ def _text_value(name: str, raw: bytes | None) -> str | None:
         return None
 
 
-def _pop_mark(stack: list[Any]) -> None:
-    while stack:
-        if stack.pop() is _MARK:
-            return
+def _pop_mark(stack: list[Any]) -> list[Any]:
+    """Pop through the topmost MARK; the items above it, in stack order."""
+    for k in range(len(stack) - 1, -1, -1):
+        if stack[k] is _MARK:
+            items = stack[k + 1:]
+            del stack[k:]
+            return items
+    items = stack[:]
+    stack.clear()
+    return items
 
 
 def walk(fh: BinaryIO, size: int, *, timeout: float, max_opcodes: int = DEFAULT_MAX_OPCODES,

@@ -83,8 +83,17 @@ def test_both_engines_agree_on_plain_imports() -> None:
     assert result.streams == 1
 
 
-def test_joblib_payload_after_inline_array_bytes_is_found_by_byte_scan() -> None:
+def test_joblib_inline_arrays_are_skipped_and_the_walk_goes_on() -> None:
     data = pc.joblib_like(pc.sklearn_like_pkl()[2:-1], pc.call_p2("os", "system", "echo j"))
+    result = analyse(data, timeout=5)
+    os_system = [g for g in result.globals if (g.module, g.name) == ("os", "system")]
+    assert os_system and os_system[0].sources == ("opcodes",)
+    assert (result.error, result.streams, result.joblib_inline_data) == (None, 1, False)
+
+
+def test_joblib_array_of_unknown_size_falls_back_to_byte_scan() -> None:
+    data = pc.joblib_like(pc.sklearn_like_pkl()[2:-1], pc.call_p2("os", "system", "echo j"))
+    data = data.replace(pc.binunicode("dtype"), pc.binunicode("dtypx"))  # size unknown
     result = analyse(data, timeout=5)
     os_system = [g for g in result.globals if (g.module, g.name) == ("os", "system")]
     assert os_system and os_system[0].sources == ("byte-scan",)
