@@ -8,8 +8,10 @@ before any member is decompressed, and members are read with a size cap.
 
 from __future__ import annotations
 
+import bz2
 import io
 import json
+import lzma
 import struct
 import time
 import zipfile
@@ -118,6 +120,9 @@ def _dispatch(fh: BinaryIO, size: int, head: bytes, declared: str, limits: Analy
     st = _safetensors(fh, size, head, limits)
     if st is not None:
         return st
+    compression = _compression(head)
+    if compression is not None and declared in ("pickle", "joblib", "pytorch", "model", "other"):
+        return _compressed(fh, size, compression, declared, limits, deadline)
     if head.startswith(TORCH_LEGACY_MAGIC):
         return _pickle(fh, size, "pytorch-legacy", limits, deadline)
     if head[:1] == b"\x80" and len(head) > 1 and head[1] <= 5:
@@ -134,6 +139,85 @@ def _dispatch(fh: BinaryIO, size: int, head: bytes, declared: str, limits: Analy
         if result.unanalysed_reason is None or result.globals:
             return result
     raise _Unanalysable(f"{UNKNOWN_CONTENT} (declared {declared})")
+
+
+def _compression(head: bytes) -> str | None:
+    """The compressor of a compressed pickle (joblib ``compress=``), from its magic."""
+    if head.startswith(b"\x1f\x8b"):
+        return "gzip"
+    if head.startswith(b"BZh"):
+        return "bz2"
+    if head.startswith(b"\xfd7zXZ\x00"):
+        return "xz"
+    if len(head) >= 2 and head[0] == 0x78 and (head[0] * 256 + head[1]) % 31 == 0:
+        return "zlib"
+    if len(head) >= 13 and head[0] == 0x5D and head[1] == 0:
+        return "lzma"  # LZMA "alone": properties byte 0x5D; 0x00 is not a pickle opcode
+    return None
+
+
+def _decompressor(kind: str) -> Any:
+    if kind == "gzip":
+        return zlib.decompressobj(wbits=31)
+    if kind == "zlib":
+        return zlib.decompressobj()
+    if kind == "bz2":
+        return bz2.BZ2Decompressor()
+    if kind == "lzma":
+        return lzma.LZMADecompressor(format=lzma.FORMAT_ALONE)
+    return lzma.LZMADecompressor()
+
+
+def _decompress(fh: BinaryIO, size: int, kind: str, limits: AnalysisLimits,
+                deadline: float) -> bytes:
+    """Decompress with a size cap and a ratio check on every step (never a zip bomb)."""
+    d = _decompressor(kind)
+    out = bytearray()
+    consumed = 0
+    fh.seek(0)
+    try:
+        while True:
+            chunk = fh.read(1 << 20)
+            consumed += len(chunk)
+            data = chunk
+            while True:
+                room = limits.max_bytes + 1 - len(out)
+                piece = d.decompress(data, room)
+                out += piece
+                if len(out) > limits.max_bytes:
+                    raise _Unanalysable(f"{kind}-compressed content is larger than the "
+                                        "analysis byte limit")
+                if len(out) > max(consumed, 1) * limits.max_zip_ratio and len(out) > 1 << 20:
+                    raise _Unanalysable(f"{kind}-compressed content has a ratio over "
+                                        f"{limits.max_zip_ratio} (limits.max_zip_ratio); "
+                                        "possible decompression bomb")
+                _remaining(deadline)
+                if kind in ("gzip", "zlib"):
+                    data = d.unconsumed_tail
+                    if not data or d.eof:
+                        break
+                else:
+                    data = b""
+                    if d.needs_input or d.eof:
+                        break
+            if d.eof or not chunk:
+                break
+    except (zlib.error, OSError, EOFError, lzma.LZMAError, ValueError) as exc:
+        raise _Unanalysable(f"corrupt {kind}-compressed content ({exc})") from None
+    if not d.eof:
+        raise _Unanalysable(f"truncated {kind}-compressed content")
+    return bytes(out)
+
+
+def _compressed(fh: BinaryIO, size: int, kind: str, declared: str, limits: AnalysisLimits,
+                deadline: float) -> FileAnalysis:
+    data = _decompress(fh, size, kind, limits, deadline)
+    inner = _pickle(io.BytesIO(data), len(data), "joblib" if declared == "joblib" else "pickle",
+                    limits, deadline)
+    header = {**inner.header, "compression": kind, "decompressed_bytes": len(data)}
+    return FileAnalysis(format=inner.format, pickle_based=True, globals=inner.globals,
+                        unanalysed_reason=inner.unanalysed_reason, header=header,
+                        engines=inner.engines)
 
 
 def _remaining(deadline: float) -> float:

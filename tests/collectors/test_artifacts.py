@@ -319,3 +319,38 @@ def test_truncated_protocol0_payload_is_still_dangerous(tmp_path: Path) -> None:
     assert (fact["format"], fact["verdict"], fact["dangerous_globals"]) == (
         "pickle", "dangerous", ["os.system"])
     assert fact["unanalysed_reason"].startswith("malformed pickle: ")
+
+
+def _compress(kind: str, data: bytes) -> bytes:
+    import bz2
+    import gzip
+    import lzma
+    import zlib
+
+    return {"zlib": lambda: zlib.compress(data, 3), "gzip": lambda: gzip.compress(data, 3),
+            "bz2": lambda: bz2.compress(data, 3), "xz": lambda: lzma.compress(data),
+            "lzma": lambda: lzma.compress(data, format=lzma.FORMAT_ALONE)}[kind]()
+
+
+def test_compressed_joblib_payloads_are_decompressed_in_memory(tmp_path: Path) -> None:
+    payload = pc.joblib_like(pc.call_p2("os", "system", "echo z"))
+    for kind in ("zlib", "gzip", "bz2", "xz", "lzma"):
+        write(tmp_path, f"models/{kind}.joblib", _compress(kind, payload))
+    _, files = collect(tmp_path)
+    summary = {p: (f["format"], f["verdict"], f["dangerous_globals"], f["analysis"]["compression"])
+               for p, f in files.items()}
+    assert summary == {f"models/{k}.joblib": ("joblib", "dangerous", ["os.system"], k)
+                       for k in ("zlib", "gzip", "bz2", "xz", "lzma")}
+    assert files["models/zlib.joblib"]["analysis"]["decompressed_bytes"] == len(payload)
+
+
+def test_decompression_bomb_and_truncation(tmp_path: Path) -> None:
+    import zlib
+
+    write(tmp_path, "models/bomb.joblib", zlib.compress(b"\x80\x02N" + bytes(32 << 20), 9))
+    write(tmp_path, "models/cut.pkl", zlib.compress(pc.exec_payload("x=1"))[:-4])
+    _, files = collect(tmp_path)
+    assert files["models/bomb.joblib"]["unanalysed_reason"] == (
+        "zlib-compressed content has a ratio over 200 (limits.max_zip_ratio); "
+        "possible decompression bomb")
+    assert files["models/cut.pkl"]["unanalysed_reason"] == "truncated zlib-compressed content"
