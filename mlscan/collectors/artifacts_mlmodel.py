@@ -27,6 +27,14 @@ _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(.*)$")
 _CONDA_PINNED = re.compile(r"^[A-Za-z0-9._-]+(?:::)?[A-Za-z0-9._-]*\s*==?\s*[0-9][^*,<>|]*$")
 
 
+_USERINFO = re.compile(r"(://)[^/@\s]+@")
+
+
+def redact(text: str) -> str:
+    """Credentials in URLs (``https://user:token@host``) never reach the facts."""
+    return _USERINFO.sub(r"\1***@", text)
+
+
 def _loc(path: str, span: Span | None) -> dict[str, Any]:
     if span is None:
         return {"path": path, "line": None, "col": None, "end_line": None, "end_col": None}
@@ -110,7 +118,7 @@ def mlmodel_fact(ws: Workspace, rel: str) -> tuple[dict[str, Any] | None, list[N
                 if node is None:
                     continue
                 for label, value, vnode in _path_values(field, node):
-                    paths.append({"flavor": name, "field": label, "value": value,
+                    paths.append({"flavor": name, "field": label, "value": redact(value),
                                   "escapes": _escapes(value), "loc": _loc(rel, vnode.span)})
     sig = root.get("signature")
     sig_map = sig if sig is not None and sig.kind == "map" else None
@@ -156,7 +164,7 @@ def _pip_dep(spec: str) -> tuple[str, bool] | None:
 
 
 def _dep(name: str, spec: str, pinned: bool, source: str, loc: dict[str, Any]) -> dict[str, Any]:
-    return {"name": name, "spec": spec, "pinned": pinned, "source": source, "loc": loc}
+    return {"name": name, "spec": redact(spec), "pinned": pinned, "source": source, "loc": loc}
 
 
 def _requirements(text: str, rel: str) -> list[dict[str, Any]]:

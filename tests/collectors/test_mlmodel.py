@@ -209,3 +209,17 @@ def test_inline_suppression_in_requirements(tmp_path: Path) -> None:
     assert [(f.location.start_line, f.suppressed) for f in req] == [(4, True)]
     assert (req[0].location.start_col, req[0].location.end_col) == (1, 21)
     assert "'scikit-learn>=1.3,<2'" in req[0].message
+
+
+def test_credentials_in_urls_never_reach_the_facts(tmp_path: Path) -> None:
+    write(tmp_path, {
+        "m/MLmodel": "flavors:\n  python_function:\n    artifacts:\n      vocab:\n"
+                     "        path: https://bob:s3cr3t@files.example/vocab.txt\n",
+        "m/requirements.txt": "private @ git+https://ci:ghp_TOKEN123@github.com/acme/p.git\n",
+    })
+    (fact,) = mlmodels(tmp_path)
+    assert fact["paths"][0]["value"] == "https://***@files.example/vocab.txt"
+    dep = fact["env_files"][0]["dependencies"][0]
+    assert dep["spec"] == "private @ git+https://***@github.com/acme/p.git"
+    assert dep["pinned"] is False
+    assert "s3cr3t" not in repr(fact) and "ghp_TOKEN123" not in repr(fact)
