@@ -22,7 +22,8 @@ PICKLE_FORMATS = frozenset({"pickle", "cloudpickle"})
 # flavor fields that name a file or folder inside the model directory
 PATH_FIELDS = ("data", "model_path", "pickled_model", "python_model", "model_data", "code",
                "artifacts", "saved_model_dir", "model_file", "env")
-ENV_FILES = ("requirements.txt", "conda.yaml", "python_env.yaml")
+# in the order MLflow's default (virtualenv) environment manager relies on them
+ENV_FILES = ("requirements.txt", "python_env.yaml", "conda.yaml")
 _REQ_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)(\[[^\]]*\])?\s*(.*)$")
 _CONDA_PINNED = re.compile(r"^[A-Za-z0-9._-]+(?:::)?[A-Za-z0-9._-]*\s*==?\s*[0-9][^*,<>|]*$")
 
@@ -67,15 +68,26 @@ def _path_values(field: str, node: Node) -> list[tuple[str, str, Node]]:
     return out
 
 
-def _deserialization(cfg: Node) -> str | None:
+def _deserialization(cfg: Node) -> tuple[str | None, Node | None]:
+    """How the flavor restores its model (pickle/cloudpickle/None) and the deciding field."""
     fmt = cfg.get("serialization_format")
     if fmt is not None and isinstance(fmt.value, str) and fmt.value.lower() in PICKLE_FORMATS:
-        return fmt.value.lower()
-    if cfg.get("python_model") is not None or cfg.get("cloudpickle_version") is not None:
-        return "cloudpickle"
-    if cfg.get("pickled_model") is not None or cfg.get("pickle_module_name") is not None:
-        return "pickle"
-    return None
+        return fmt.value.lower(), fmt
+    for key, how in (("python_model", "cloudpickle"), ("cloudpickle_version", "cloudpickle"),
+                     ("pickled_model", "pickle"), ("pickle_module_name", "pickle")):
+        node = cfg.get(key)
+        if node is not None and node.value is not None:
+            return how, node
+    return None, None
+
+
+def _field_loc(path: str, node: Node | None) -> dict[str, Any]:
+    """From the key to the end of the value (``serialization_format: cloudpickle``)."""
+    if node is None:
+        return _loc(path, None)
+    start = node.key_span or node.span
+    return Span(line=start.line, col=start.col, end_line=node.span.end_line,
+                end_col=node.span.end_col).loc(path)
 
 
 def mlmodel_fact(ws: Workspace, rel: str) -> tuple[dict[str, Any] | None, list[Notification]]:
@@ -103,6 +115,7 @@ def mlmodel_fact(ws: Workspace, rel: str) -> tuple[dict[str, Any] | None, list[N
             def scalar(key: str, cfg: Node = cfg) -> Any:
                 n = cfg.get(key)
                 return n.value if n is not None and n.kind == "scalar" else None
+            how, deciding = _deserialization(cfg)
             flavors.append({
                 "name": name,
                 "loader_module": scalar("loader_module"),
@@ -110,7 +123,8 @@ def mlmodel_fact(ws: Workspace, rel: str) -> tuple[dict[str, Any] | None, list[N
                 "python_model": scalar("python_model"),
                 "pickled_model": scalar("pickled_model"),
                 "pickle_module_name": scalar("pickle_module_name"),
-                "deserialization": _deserialization(cfg),
+                "deserialization": how,
+                "deserialization_loc": _field_loc(rel, deciding),
                 "loc": _loc(rel, cfg.key_span),
             })
             for field in PATH_FIELDS:

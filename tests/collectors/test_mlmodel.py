@@ -119,6 +119,8 @@ def test_mlmodel_facts(tmp_path: Path) -> None:
     assert flavors["sklearn"]["pickled_model"] == "model.pkl"
     assert flavors["sklearn"]["deserialization"] == "cloudpickle"
     assert flavors["sklearn"]["loc"]["line"] == 10
+    assert flavors["sklearn"]["deserialization_loc"] == {
+        "path": "models/credit/MLmodel", "line": 12, "col": 5, "end_line": 12, "end_col": 38}
     assert flavors["python_function"]["loader_module"] == "mlflow.sklearn"
     assert flavors["python_function"]["deserialization"] is None
     assert fact["signature"] == {"present": False, "inputs": False, "outputs": False,
@@ -133,7 +135,8 @@ def test_mlmodel_facts(tmp_path: Path) -> None:
         ("sklearn", "pickled_model", "model.pkl", False, 11),
     ]
     envs = {e["kind"]: e for e in fact["env_files"]}
-    assert sorted(envs) == ["conda.yaml", "python_env.yaml", "requirements.txt"]
+    assert [e["kind"] for e in fact["env_files"]] == [
+        "requirements.txt", "python_env.yaml", "conda.yaml"]
     conda = [(d["name"], d["pinned"], d["source"], d["loc"]["line"])
              for d in envs["conda.yaml"]["dependencies"]]
     assert conda == [("python", True, "conda", 4), ("pip", False, "conda", 5),
@@ -183,14 +186,20 @@ def findings(root: Path, prefix: str = "MLS-MOD") -> list[tuple[str, str, int | 
 def test_insecure_mlmodel_findings(tmp_path: Path) -> None:
     insecure(tmp_path)
     assert findings(tmp_path) == [
-        ("MLS-MOD-004", "models/credit/MLmodel", 10),
+        ("MLS-MOD-004", "models/credit/MLmodel", 12),  # serialization_format: cloudpickle
         ("MLS-MOD-005", "models/credit/MLmodel", None),
-        ("MLS-MOD-006", "models/credit/conda.yaml", 6),
-        ("MLS-MOD-006", "models/credit/conda.yaml", 9),
-        ("MLS-MOD-006", "models/credit/conda.yaml", 10),
-        ("MLS-MOD-006", "models/credit/requirements.txt", 4),
+        ("MLS-MOD-006", "models/credit/requirements.txt", 4),  # first unpinned, one per model
         ("MLS-MOD-007", "models/credit/MLmodel", 8),
     ]
+    result = run(ScanOptions(paths=(str(tmp_path),)))
+    (mod6,) = [f for f in result.findings if f.control.id == "MLS-MOD-006"]
+    assert mod6.message == ("models/credit: 3 model environment dependencies are not pinned "
+                            "to one version: cloudpickle, numpy, scikit-learn")
+    assert [(r.path, r.start_line) for r in mod6.related] == [
+        ("models/credit/requirements.txt", 4), ("models/credit/conda.yaml", 6),
+        ("models/credit/conda.yaml", 9), ("models/credit/conda.yaml", 10)]
+    (mod4,) = [f for f in result.findings if f.control.id == "MLS-MOD-004"]
+    assert (mod4.location.start_col, mod4.location.end_col) == (5, 38)
 
 
 def test_hardened_mlmodel_is_silent(tmp_path: Path) -> None:
@@ -208,7 +217,6 @@ def test_inline_suppression_in_requirements(tmp_path: Path) -> None:
            and f.location.path == "models/credit/requirements.txt"]
     assert [(f.location.start_line, f.suppressed) for f in req] == [(4, True)]
     assert (req[0].location.start_col, req[0].location.end_col) == (1, 21)
-    assert "'scikit-learn>=1.3,<2'" in req[0].message
 
 
 def test_credentials_in_urls_never_reach_the_facts(tmp_path: Path) -> None:

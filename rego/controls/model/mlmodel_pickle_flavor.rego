@@ -26,7 +26,7 @@ deny contains v if {
 	fl.deserialization != null
 	v := {
 		"msg": sprintf("%s: flavor '%s' loads the model with %s", [m.path, fl.name, fl.deserialization]),
-		"loc": fl.loc,
+		"loc": fl.deserialization_loc,
 		"asset": m.dir,
 		"key": fl.name,
 		"evidence": {"flavor": fl.name, "deserialization": fl.deserialization},

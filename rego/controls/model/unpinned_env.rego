@@ -23,17 +23,24 @@ import rego.v1
 # installer tooling that MLflow itself writes with a range
 tooling := {"pip", "setuptools", "wheel"}
 
+# One finding per model: at the first unpinned dependency (requirements.txt first, the file
+# MLflow's default virtualenv manager installs), naming every unpinned package.
 deny contains v if {
 	some m in input.artifacts.mlmodels
-	some env in m.env_files
-	some dep in env.dependencies
-	not dep.pinned
-	not lower(dep.name) in tooling
+	unpinned := [dep |
+		some env in m.env_files
+		some dep in env.dependencies
+		not dep.pinned
+		not lower(dep.name) in tooling
+	]
+	count(unpinned) > 0
+	names := sort({lower(dep.name) | some dep in unpinned})
+	first := unpinned[0]
 	v := {
-		"msg": sprintf("%s: dependency '%s' is not pinned to one version", [env.path, dep.spec]),
-		"loc": dep.loc,
-		"asset": env.path,
-		"key": lower(dep.name),
-		"evidence": {"dependency": dep.name, "spec": dep.spec, "source": dep.source},
+		"msg": sprintf("%s: %d model environment dependencies are not pinned to one version: %s", [m.dir, count(names), concat(", ", names)]),
+		"loc": first.loc,
+		"asset": m.dir,
+		"evidence": {"unpinned": names, "first": first.spec},
+		"related": [dep.loc | some dep in unpinned],
 	}
 }
