@@ -1,9 +1,10 @@
 # METADATA
 # title: Model environment dependencies unpinned
 # description: >-
-#   A dependency in the environment files that MLflow uses to rebuild the model's environment
-#   (requirements.txt, conda.yaml, python_env.yaml beside MLmodel) is not pinned to one version,
-#   so every rebuild may install a different, possibly compromised, release.
+#   Dependencies in the environment files that MLflow uses to rebuild the model's environment
+#   (requirements.txt, python_env.yaml, conda.yaml beside MLmodel) are not pinned to one
+#   version, so every rebuild may install a different, possibly compromised, release. One
+#   finding per model, at the first unpinned dependency.
 # custom:
 #   id: MLS-MOD-006
 #   severity: medium
