@@ -9,6 +9,7 @@ from mlscan.collectors.base import Collector
 from mlscan.collectors.mlflow import MlflowCollector
 from mlscan.collectors.mlflow_registry import MlflowRegistryCollector
 from mlscan.collectors.serving_code import ServingCodeCollector
+from mlscan.collectors.signatures import SignaturesCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
 # One collector per line (keeps merges trivial).
@@ -16,6 +17,7 @@ COLLECTORS: tuple[Collector, ...] = (
     WorkspaceCollector(),
     MlflowCollector(),
     MlflowRegistryCollector(),
+    SignaturesCollector(),
     ArtifactsCollector(),
     ServingCodeCollector(),
 )
