@@ -8,6 +8,7 @@ deserialised; hashes come from the shared digest service. ``MLmodel`` files beco
 
 from __future__ import annotations
 
+import contextlib
 import time
 from pathlib import PurePosixPath
 from typing import Any, Literal
@@ -57,7 +58,8 @@ class ArtifactsCollector:
         models = discover_models(ws, ctx.config.signing.required)
         limits = limits_from(ctx, ws)
         targets = _targets(models)
-        ctx.digests.prefetch(p for p, _, _ in targets)
+        with contextlib.suppress(FileReadError):  # kept by the service; raised per file below
+            ctx.digests.prefetch(p for p, _, _ in targets)
         files: list[dict[str, Any]] = []
         notes: list[Notification] = []
         for path, declared, model_dir in targets:
