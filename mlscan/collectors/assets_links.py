@@ -51,6 +51,15 @@ _LINK_ROLE = {
     "model-uri": "model-store",
     "sagemaker-model-data": "model-store",
 }
+_KIND_ORDER = {
+    "dvc-remote": 0,
+    "mlflow-artifact-root": 1,
+    "mlflow-artifacts-destination": 2,
+    "model-uri": 3,
+    "sagemaker-model-data": 4,
+    "tracking-uri": 5,
+    "data-capture": 6,
+}
 LINK_LABEL = {
     "dvc-remote": "DVC remote",
     "mlflow-artifact-root": "MLflow artifact root",
@@ -205,7 +214,7 @@ def bucket_assets(
     for name, entry in sorted(by_name.items()):
         own = sorted(
             (lk for lk in links if lk["bucket"] == name),
-            key=lambda lk: (lk["kind"], lk["name"], lk["loc"]["path"]),
+            key=lambda lk: (_KIND_ORDER.get(lk["kind"], 99), lk["name"], lk["loc"]["path"]),
         )
         roles: set[str] = set()
         sources: set[str] = set()

@@ -1,0 +1,40 @@
+package mlscan.controls.iac.role_privilege
+
+import rego.v1
+
+_role(services, used_by) := {"address": "aws_iam_role.r", "trusted_services": services, "used_by": used_by,
+	"loc": {"path": "iam.tf", "line": 1}}
+
+_stmt(actions, access, wildcard) := {"policy": "aws_iam_role.r.inline_policy[0]", "index": 0, "effect": "Allow",
+	"roles": ["aws_iam_role.r"], "actions": actions, "resources": ["*"], "access": access,
+	"action_is_wildcard": wildcard, "loc": {"path": "iam.tf", "line": 14}}
+
+test_s3_star_on_sagemaker_role if {
+	vs := deny with input as {"iac": {"iam_roles": [_role(["sagemaker.amazonaws.com"], [])],
+		"iam_statements": [_stmt(["s3:*"], ["read", "write"], true)]}}
+	count(vs) == 1
+	some v in vs
+	v.loc.line == 14
+}
+
+test_iam_write if {
+	count(deny) == 1 with input as {"iac": {"iam_roles": [_role(["sagemaker.amazonaws.com"], [])],
+		"iam_statements": [_stmt(["iam:putrolepolicy"], ["iam_write"], false)]}}
+}
+
+test_registry_write_from_serving_role if {
+	r := _role([], [{"kind": "model", "address": "aws_sagemaker_model.m"}])
+	count(deny) == 1 with input as {"iac": {"iam_roles": [r],
+		"iam_statements": [_stmt(["sagemaker:createmodelpackage"], ["registry_write"], false)]}}
+}
+
+test_registry_write_from_training_role_is_silent if {
+	r := _role(["sagemaker.amazonaws.com"], [{"kind": "notebook", "address": "n"}])
+	count(deny) == 0 with input as {"iac": {"iam_roles": [r],
+		"iam_statements": [_stmt(["sagemaker:createmodelpackage"], ["registry_write"], false)]}}
+}
+
+test_non_ml_role_is_silent if {
+	count(deny) == 0 with input as {"iac": {"iam_roles": [_role(["lambda.amazonaws.com"], [])],
+		"iam_statements": [_stmt(["s3:*"], ["read", "write"], true)]}}
+}
