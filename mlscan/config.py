@@ -208,8 +208,11 @@ def parse_config(raw: Any, shown: str = "<config>") -> Config:
         signing=signing,
         assets=tuple(assets),
         limits=Limits(**limits_kwargs),
-        iac=IacConfig(include_all_checkov=v.boolean(iac_raw.get("include_all_checkov", False),
-                                                    "iac.include_all_checkov")),
+        iac=IacConfig(
+            include_all_checkov=v.boolean(
+                iac_raw.get("include_all_checkov", False), "iac.include_all_checkov"
+            )
+        ),
     )
 
 
@@ -218,8 +221,14 @@ def _signing(v: _Validator, raw: Any) -> SigningConfig:
     v.only_keys(
         m,
         "signing",
-        ("trusted_keys", "trusted_certificates", "trusted_identities", "trust_root", "required",
-         "signatures"),
+        (
+            "trusted_keys",
+            "trusted_certificates",
+            "trusted_identities",
+            "trust_root",
+            "required",
+            "signatures",
+        ),
     )
     identities: list[TrustedIdentity] = []
     for i, item in enumerate(v.seq(m.get("trusted_identities", []), "signing.trusted_identities")):
@@ -236,8 +245,9 @@ def _signing(v: _Validator, raw: Any) -> SigningConfig:
     trust_root = m.get("trust_root")
     return SigningConfig(
         trusted_keys=v.strings(m.get("trusted_keys", []), "signing.trusted_keys"),
-        trusted_certificates=v.strings(m.get("trusted_certificates", []),
-                                       "signing.trusted_certificates"),
+        trusted_certificates=v.strings(
+            m.get("trusted_certificates", []), "signing.trusted_certificates"
+        ),
         trusted_identities=tuple(identities),
         trust_root=None if trust_root is None else v.string(trust_root, "signing.trust_root"),
         required=v.strings(m.get("required", []), "signing.required"),

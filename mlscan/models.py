@@ -133,6 +133,7 @@ class Violation:
     evidence: Mapping[str, Any] = field(default_factory=dict)
     related: tuple[Location, ...] = ()
     logical_location: str = ""
+    severity: Severity | None = None  # a control may raise or lower its own severity
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -104,7 +104,9 @@ class Workspace:
 
     # ----------------------------------------------------------------- discovery
     @classmethod
-    def discover(cls, root: str | os.PathLike[str], options: WorkspaceOptions | None = None) -> Workspace:
+    def discover(
+        cls, root: str | os.PathLike[str], options: WorkspaceOptions | None = None
+    ) -> Workspace:
         opts = options or WorkspaceOptions()
         root_path = Path(root)
         if not root_path.exists():
@@ -134,7 +136,9 @@ class Workspace:
             git_ignored = (rel in ignored_set or rel.startswith(ignored_dir_prefixes)) and (
                 tracked is None or rel not in tracked
             )
-            found.append(WorkspaceFile(path=rel, size=size, git_ignored=git_ignored, is_symlink=is_link))
+            found.append(
+                WorkspaceFile(path=rel, size=size, git_ignored=git_ignored, is_symlink=is_link)
+            )
         if limit_hit:
             notifications.append(
                 Notification(
@@ -192,7 +196,9 @@ class Workspace:
         """The real path of ``rel``; raises FileReadError when it escapes the root."""
         candidate = (self.root / rel).resolve()
         if candidate != self.root and self.root not in candidate.parents:
-            raise FileReadError(rel, "resolves outside the scan root; not followed", "symlink-escape")
+            raise FileReadError(
+                rel, "resolves outside the scan root; not followed", "symlink-escape"
+            )
         return candidate
 
     def read_bytes(self, rel: str, max_size: int | None = None) -> bytes:
@@ -206,7 +212,9 @@ class Workspace:
             raise FileReadError(rel, "is not a regular file", "unreadable")
         if st.st_size > limit:
             raise FileReadError(
-                rel, f"is {st.st_size} bytes, over the {limit}-byte limit (limits.max_file_size)", "too-large"
+                rel,
+                f"is {st.st_size} bytes, over the {limit}-byte limit (limits.max_file_size)",
+                "too-large",
             )
         try:
             with real.open("rb") as fh:
@@ -222,7 +230,9 @@ class Workspace:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise FileReadError(rel, f"is not valid UTF-8 (byte {exc.start})", "unreadable") from exc
+            raise FileReadError(
+                rel, f"is not valid UTF-8 (byte {exc.start})", "unreadable"
+            ) from exc
         self._text_cache[rel] = text
         return text
 
@@ -231,7 +241,9 @@ class Workspace:
         """Every text file read so far (used for inline suppressions; never re-read)."""
         return dict(self._text_cache)
 
-    def skipped(self, rel: str, reason: str, kind: str = "skipped", source: str = "") -> Notification:
+    def skipped(
+        self, rel: str, reason: str, kind: str = "skipped", source: str = ""
+    ) -> Notification:
         note = Notification(path=rel, message=reason, level="note", kind=kind, source=source)
         self.notifications.append(note)
         return note
@@ -255,7 +267,8 @@ def _walk(
         notifications.append(
             Notification(
                 path=prefix.rstrip("/") or ".",
-                message="directory already visited through another link (symlink loop); not followed",
+                message="directory already visited through another link (symlink loop); "
+                "not followed",
                 level="note",
                 kind="symlink-loop",
                 source="workspace",
@@ -313,8 +326,10 @@ def _walk(
             )
             continue
         if is_dir:
-            if entry.name in HARD_EXCLUDED_DIRS or rel in DVC_INTERNAL or rel.endswith(
-                tuple("/" + d for d in DVC_INTERNAL)
+            if (
+                entry.name in HARD_EXCLUDED_DIRS
+                or rel in DVC_INTERNAL
+                or rel.endswith(tuple("/" + d for d in DVC_INTERNAL))
             ):
                 continue
             path = Path(entry.path)

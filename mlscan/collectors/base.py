@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from mlscan.config import Config
 from mlscan.hashing import DigestService
-from mlscan.models import Notification
+from mlscan.models import Notification, NotificationLevel
 from mlscan.workspace import Workspace
 
 Facts = dict[str, Any]
@@ -53,9 +53,15 @@ class Collector(Protocol):
     def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput: ...
 
 
-def notification(path: str, message: str, source: str, kind: str = "parse-error",
-                 line: int | None = None, level: str = "warning") -> Notification:
+def notification(
+    path: str,
+    message: str,
+    source: str,
+    kind: str = "parse-error",
+    line: int | None = None,
+    level: NotificationLevel = "warning",
+) -> Notification:
     """Shorthand used by collectors for a file they could not use."""
-    lvl = level if level in ("error", "warning", "note") else "warning"
-    return Notification(path=path, message=message, level=lvl, kind=kind, source=source,
-                        line=line)  # type: ignore[arg-type]
+    return Notification(
+        path=path, message=message, level=level, kind=kind, source=source, line=line
+    )

@@ -1,0 +1,15 @@
+"""The explicit collector registry. Importing a collector module must stay cheap: heavy
+libraries (checkov, dvc, sigstore, ...) are imported inside ``collect`` and only when
+their files are present."""
+
+from __future__ import annotations
+
+from mlscan.collectors.base import Collector
+from mlscan.collectors.mlflow import MlflowCollector
+from mlscan.collectors.workspace_facts import WorkspaceCollector
+
+# One collector per line (keeps merges trivial).
+COLLECTORS: tuple[Collector, ...] = (
+    WorkspaceCollector(),
+    MlflowCollector(),
+)

@@ -1,0 +1,65 @@
+"""The embedded Rego engine: regorus (PyPI ``gordon-to-regorus``), in process."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from mlscan.controls import PolicySet
+from mlscan.engine.base import RawViolations, collect_denies
+from mlscan.errors import EngineError, PolicyError
+
+_LINE = re.compile(r":(\d+):\d+")
+
+
+def _engine() -> Any:
+    try:
+        import regorus
+    except ImportError as exc:  # pragma: no cover - packaging error
+        raise EngineError(
+            "the embedded Rego engine is missing; reinstall mlscan (needs gordon-to-regorus)"
+        ) from exc
+    engine = regorus.Engine()
+    engine.set_rego_v0(False)
+    return engine
+
+
+class EmbeddedEngine:
+    name = "embedded"
+
+    def __init__(self, policies: PolicySet) -> None:
+        self._policies = policies
+        self._engine = _engine()
+        for f in policies.files:
+            try:
+                self._engine.add_policy(f.shown, f.text)
+            except Exception as exc:  # regorus raises a plain RuntimeError with the position
+                message = str(exc).strip().splitlines()
+                m = _LINE.search(str(exc))
+                raise PolicyError(
+                    f.shown,
+                    f"Rego error: {message[0] if message else exc}",
+                    int(m.group(1)) if m else None,
+                ) from exc
+
+    @property
+    def raw(self) -> Any:
+        """The underlying regorus engine (used by ``mlscan policy test``)."""
+        return self._engine
+
+    def evaluate(self, facts: Mapping[str, Any]) -> RawViolations:
+        engine = self._engine
+        engine.set_input_json(json.dumps(facts))
+        try:
+            result = json.loads(engine.eval_query_as_json("data.mlscan.controls"))
+        except Exception as exc:
+            raise EngineError(
+                f"policy evaluation failed: {str(exc).strip().splitlines()[0]}"
+            ) from exc
+        rows = result.get("result") or []
+        if not rows:
+            return {}
+        value = rows[0]["expressions"][0]["value"]
+        return collect_denies(value)

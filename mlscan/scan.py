@@ -1,0 +1,237 @@
+"""The scan pipeline, one direction: workspace -> collectors -> facts -> engine ->
+violations -> findings. Returns a ``ScanResult``; never prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mlscan import __version__
+from mlscan.collectors.base import CollectContext, Collector, CollectorOutput
+from mlscan.config import Config, load_config
+from mlscan.controls import PolicySet, load_policy_set
+from mlscan.engine.base import Engine
+from mlscan.errors import UsageError, WorkspaceError
+from mlscan.findings import ShapingRules, shape, to_violations
+from mlscan.hashing import DigestService
+from mlscan.models import Notification, ScanResult
+from mlscan.suppressions import parse_suppressions
+from mlscan.workspace import Workspace, WorkspaceOptions
+
+SCHEMA_VERSION = "1"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ScanOptions:
+    paths: tuple[str, ...] = (".",)
+    config_path: str | None = None
+    policy_dirs: tuple[str, ...] = ()
+    opa_url: str | None = None
+    baseline: str | None = None
+    today: dt.date | None = None
+    collectors: tuple[Collector, ...] | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FactsResult:
+    root: Path
+    config: Config
+    facts: dict[str, Any]
+    notifications: tuple[Notification, ...]
+    workspace: Workspace
+    files_by_family: Mapping[str, tuple[str, ...]]
+    timings: Mapping[str, float]
+
+
+def resolve_root(paths: Sequence[str]) -> tuple[Path, tuple[str, ...] | None]:
+    """One directory: that is the root. Several paths or files: the current directory
+    is the root and discovery is restricted to them (pre-commit passes file names)."""
+    if not paths:
+        paths = (".",)
+    if len(paths) == 1 and Path(paths[0]).is_dir():
+        return Path(paths[0]), None
+    root = Path.cwd().resolve()
+    only: list[str] = []
+    for p in paths:
+        real = Path(p).resolve()
+        if not real.exists():
+            raise WorkspaceError(f"scan path {p} does not exist")
+        if real != root and root not in real.parents:
+            raise UsageError(
+                f"{p} is outside the current directory; run mlscan from the project root "
+                "or pass one directory"
+            )
+        only.append(real.relative_to(root).as_posix() if real != root else "")
+    if "" in only:
+        return root, None
+    return root, tuple(sorted(set(only)))
+
+
+def registered_collectors() -> tuple[Collector, ...]:
+    from mlscan.collectors.registry import COLLECTORS
+
+    return COLLECTORS
+
+
+def collect_facts(
+    paths: Sequence[str] = (".",),
+    config_path: str | None = None,
+    collectors: Iterable[Collector] | None = None,
+    network: bool = False,
+    extra: Mapping[str, Any] | None = None,
+) -> FactsResult:
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    root, only = resolve_root(paths)
+    config = load_config(Path(config_path) if config_path else None, root=root)
+    ws_opts = WorkspaceOptions(
+        max_file_size=config.limits.max_file_size,
+        max_files=config.limits.max_files,
+        exclude=config.exclude,
+        only=only,
+    )
+    ws = Workspace.discover(root, ws_opts)
+    timings["discovery"] = time.perf_counter() - t0
+    ctx = CollectContext(
+        config=config, digests=DigestService(ws), network=network, options=dict(extra or {})
+    )
+    facts: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
+    notes: list[Notification] = []
+    files_by_family: dict[str, tuple[str, ...]] = {}
+    for collector in collectors if collectors is not None else registered_collectors():
+        t = time.perf_counter()
+        if not collector.applies(ws):
+            continue
+        try:
+            out = collector.collect(ws, ctx)
+        except Exception as exc:  # a collector bug must not cost the other findings
+            if os.environ.get("MLSCAN_DEBUG"):
+                raise
+            out = CollectorOutput(
+                facts={},
+                notifications=(
+                    Notification(
+                        path=".",
+                        message=f"collector '{collector.family}' failed: {type(exc).__name__}: "
+                        f"{exc}; other collectors still ran (use --debug for a traceback)",
+                        level="error",
+                        kind="collector-error",
+                        source=collector.family,
+                    ),
+                ),
+            )
+        facts[collector.family] = out.facts
+        notes.extend(out.notifications)
+        files_by_family[collector.family] = tuple(sorted(set(out.files)))
+        timings[f"collector:{collector.family}"] = time.perf_counter() - t
+    notes.extend(ws.notifications)
+    return FactsResult(
+        root=root,
+        config=config,
+        facts=facts,
+        notifications=tuple(sorted(set(notes))),
+        workspace=ws,
+        files_by_family=files_by_family,
+        timings=timings,
+    )
+
+
+def facts_summary(facts: Mapping[str, Any]) -> dict[str, int]:
+    summary: dict[str, int] = {}
+    for family, value in facts.items():
+        if isinstance(value, Mapping):
+            for kind, items in value.items():
+                if isinstance(items, list):
+                    summary[f"{family}.{kind}"] = len(items)
+    return dict(sorted(summary.items()))
+
+
+def load_baseline(path: str) -> frozenset[str]:
+    """Fingerprints of the results of a previous SARIF log."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        fps: set[str] = set()
+        for run in data.get("runs", []):
+            for result in run.get("results", []):
+                fp = (result.get("partialFingerprints") or {}).get("mlscan/v1")
+                if isinstance(fp, str):
+                    fps.add(fp)
+    except (OSError, ValueError, AttributeError) as exc:
+        raise UsageError(f"--baseline {path}: not a readable SARIF file ({exc})") from exc
+    return frozenset(fps)
+
+
+def make_engine(
+    policies: PolicySet, opa_url: str | None = None, use_server_policies: bool = False
+) -> Engine:
+    if opa_url:
+        from mlscan.engine.opa_server import OpaServerEngine  # type: ignore[import-not-found]
+
+        engine: Engine = OpaServerEngine(
+            policies,
+            opa_url,
+            use_server_policies=use_server_policies,
+            token=os.environ.get("MLSCAN_OPA_TOKEN"),
+        )
+        return engine
+    from mlscan.engine.embedded import EmbeddedEngine
+
+    return EmbeddedEngine(policies)
+
+
+def run(options: ScanOptions) -> ScanResult:
+    fr = collect_facts(
+        options.paths,
+        options.config_path,
+        collectors=options.collectors,
+        network=False,
+        extra=options.extra,
+    )
+    config = fr.config
+    timings = dict(fr.timings)
+    t = time.perf_counter()
+    policy_dirs = list(options.policy_dirs)
+    for d in config.policies:
+        p = Path(d)
+        policy_dirs.append(str(p if p.is_absolute() else fr.root / p))
+    policies = load_policy_set(policy_dirs)
+    engine = make_engine(
+        policies, options.opa_url, bool(options.extra.get("opa_use_server_policies"))
+    )
+    raw = engine.evaluate(fr.facts)
+    timings["engine"] = time.perf_counter() - t
+    t = time.perf_counter()
+    inline, sup_notes = parse_suppressions(fr.workspace.texts_read)
+    rules = ShapingRules(
+        disable=frozenset(config.disable),
+        severity=config.severity,
+        ignore=tuple(
+            {"control": r.control, "path": r.path, "reason": r.reason, "expires": r.expires}
+            for r in config.ignore
+        ),
+        assets=tuple({"name": a.name, "match": a.match, "impact": a.impact} for a in config.assets),
+        inline=inline,
+        baseline=load_baseline(options.baseline) if options.baseline else None,
+        today=options.today,
+    )
+    findings = shape(to_violations(raw, policies), policies, rules)
+    timings["findings"] = time.perf_counter() - t
+    controls = tuple(c for c in policies.controls if c.id not in config.disable)
+    return ScanResult(
+        root=fr.root.resolve().as_posix(),
+        findings=findings,
+        notifications=tuple(sorted(set(fr.notifications) | set(sup_notes))),
+        controls=controls,
+        facts_summary=facts_summary(fr.facts),
+        tool_version=__version__,
+        policy_hash=policies.policy_hash(),
+        automation_id=f"mlscan/{fr.root.resolve().name}/",
+        timings=timings,
+    )

@@ -1,0 +1,434 @@
+"""Position-keeping parsers: YAML, JSON and INI text to values with 1-based spans.
+
+Every collector that must point a finding at a key or a value parses through here, once
+per file. Values come out as plain Python data (``Node.value``), and positions stay
+beside them (``Node.span``, ``Node.key_span``): position keys are never injected into
+the data itself. Resource limits (YAML alias expansion, nesting depth) raise
+``SourceError``, which collectors turn into notifications.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+
+class SourceError(Exception):
+    """A file cannot be parsed. ``line`` is 1-based when known."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message if line is None else f"line {line}: {message}")
+        self.message = message
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """1-based line/column; ``end_col`` is exclusive, as in SARIF."""
+
+    line: int
+    col: int
+    end_line: int
+    end_col: int
+
+    def loc(self, path: str) -> dict[str, Any]:
+        return {
+            "path": path,
+            "line": self.line,
+            "col": self.col,
+            "end_line": self.end_line,
+            "end_col": self.end_col,
+        }
+
+
+class Node:
+    """A YAML/JSON value with its position. Treat as immutable."""
+
+    __slots__ = ("_items", "_seq", "key_span", "kind", "span", "value")
+
+    def __init__(
+        self,
+        kind: str,
+        value: Any,
+        span: Span,
+        items: tuple[tuple[str, Node], ...] = (),
+        seq: tuple[Node, ...] = (),
+        key_span: Span | None = None,
+    ) -> None:
+        self.kind = kind
+        self.value = value
+        self.span = span
+        self._items = items
+        self._seq = seq
+        self.key_span = key_span
+
+    def get(self, key: str) -> Node | None:
+        for k, node in self._items:
+            if k == key:
+                return node
+        return None
+
+    def items(self) -> list[tuple[str, Node]]:
+        return list(self._items)
+
+    @property
+    def children(self) -> list[Node]:
+        return list(self._seq) if self.kind == "seq" else [n for _, n in self._items]
+
+    def __getitem__(self, index: int) -> Node:
+        return self._seq[index]
+
+    def __len__(self) -> int:
+        return len(self._seq) if self.kind == "seq" else len(self._items)
+
+    def walk(self) -> Iterator[Node]:
+        yield self
+        for child in self.children:
+            yield from child.walk()
+
+    def __repr__(self) -> str:
+        return f"Node({self.kind}, line={self.span.line}, value={self.value!r:.60})"
+
+
+# --------------------------------------------------------------------------- YAML
+class _LimitedLoader(yaml.SafeLoader):
+    """SafeLoader composing nodes only; never constructs arbitrary objects."""
+
+
+def _mark_span(start: Any, end: Any) -> Span:
+    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+class _YamlBuilder:
+    def __init__(self, max_aliases: int, max_depth: int) -> None:
+        self.max_aliases = max_aliases
+        self.max_depth = max_depth
+        self.expanded = 0
+        self.constructor = yaml.SafeLoader("")
+        self.active: set[int] = set()
+
+    def build(self, node: yaml.Node, depth: int = 0, key_span: Span | None = None) -> Node:
+        if depth > self.max_depth:
+            raise SourceError(
+                f"nesting deeper than {self.max_depth} levels (limits.max_nesting_depth)",
+                node.start_mark.line + 1,
+            )
+        ident = id(node)
+        if ident in self.active:
+            raise SourceError("recursive YAML alias", node.start_mark.line + 1)
+        span = _mark_span(node.start_mark, node.end_mark)
+        if isinstance(node, yaml.ScalarNode):
+            try:
+                value = self.constructor.construct_object(node, deep=True)
+            except (yaml.YAMLError, ValueError, TypeError) as exc:
+                raise SourceError(f"invalid scalar: {exc}", span.line) from exc
+            return Node("scalar", _plain(value), span, key_span=key_span)
+        self.active.add(ident)
+        try:
+            if isinstance(node, yaml.SequenceNode):
+                children = tuple(self._child(c, depth) for c in node.value)
+                return Node(
+                    "seq", [c.value for c in children], span, seq=children, key_span=key_span
+                )
+            if isinstance(node, yaml.MappingNode):
+                items: list[tuple[str, Node]] = []
+                for knode, vnode in node.value:
+                    if knode.tag == "tag:yaml.org,2002:merge":
+                        merged = self._child(vnode, depth)
+                        for mk, mv in (
+                            merged.items()
+                            if merged.kind == "map"
+                            else [kv for m in merged.children for kv in m.items()]
+                        ):
+                            if all(k != mk for k, _ in items):
+                                items.append((mk, mv))
+                        continue
+                    kspan = _mark_span(knode.start_mark, knode.end_mark)
+                    if isinstance(knode, yaml.ScalarNode):
+                        key = str(_plain(self.constructor.construct_object(knode)))
+                    else:
+                        key = str(self.build(knode, depth + 1).value)
+                    child = self._child(vnode, depth, kspan)
+                    items = [(k, n) for k, n in items if k != key]
+                    items.append((key, child))
+                value = {k: n.value for k, n in items}
+                return Node("map", value, span, items=tuple(items), key_span=key_span)
+        finally:
+            self.active.discard(ident)
+        raise SourceError(f"unsupported YAML node {type(node).__name__}", span.line)
+
+    def _child(self, node: yaml.Node, depth: int, key_span: Span | None = None) -> Node:
+        if getattr(node, "_mlscan_seen", False):
+            self.expanded += 1
+            if self.expanded > self.max_aliases:
+                raise SourceError(
+                    f"more than {self.max_aliases} alias expansions (limits.max_yaml_aliases); "
+                    "possible billion-laughs document",
+                    node.start_mark.line + 1,
+                )
+        else:
+            node._mlscan_seen = True  # type: ignore[attr-defined]
+        return self.build(node, depth + 1, key_span)
+
+
+def _plain(value: Any) -> Any:
+    """Dates and other scalar types become JSON-ready values."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    return str(value)
+
+
+def parse_yaml_documents(text: str, max_aliases: int = 1000, max_depth: int = 200) -> list[Node]:
+    """Parse every document of a YAML stream, keeping positions. Empty documents are
+    skipped. Raises SourceError on syntax errors or limits."""
+    builder = _YamlBuilder(max_aliases, max_depth)
+    docs: list[Node] = []
+    try:
+        for root in yaml.compose_all(text, Loader=_LimitedLoader):
+            if root is None:
+                continue
+            docs.append(builder.build(root))
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise SourceError(f"invalid YAML: {exc.problem or exc}", line) from exc
+    except yaml.YAMLError as exc:
+        raise SourceError(f"invalid YAML: {exc}") from exc
+    except RecursionError as exc:
+        raise SourceError("YAML nesting too deep") from exc
+    return docs
+
+
+# --------------------------------------------------------------------------- JSON
+_WS = re.compile(r"[ \t\n\r]*")
+_STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\.)*"', re.DOTALL)
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
+
+
+class _JsonParser:
+    def __init__(self, text: str, max_depth: int) -> None:
+        self.text = text
+        self.max_depth = max_depth
+        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def pos(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.line_starts, offset)
+        return line, offset - self.line_starts[line - 1] + 1
+
+    def span(self, start: int, end: int) -> Span:
+        line, col = self.pos(start)
+        eline, ecol = self.pos(end)
+        return Span(line, col, eline, ecol)
+
+    def fail(self, message: str, offset: int) -> SourceError:
+        return SourceError(f"invalid JSON: {message}", self.pos(offset)[0])
+
+    def skip(self, i: int) -> int:
+        m = _WS.match(self.text, i)
+        return m.end() if m else i
+
+    def parse(self) -> Node:
+        i = self.skip(0)
+        node, i = self.value(i, 0, None)
+        i = self.skip(i)
+        if i != len(self.text):
+            raise self.fail("extra data after the document", i)
+        return node
+
+    def string(self, i: int) -> tuple[str, int]:
+        m = _STRING.match(self.text, i)
+        if not m:
+            raise self.fail("unterminated or invalid string", i)
+        try:
+            return json.loads(m.group(0)), m.end()
+        except json.JSONDecodeError as exc:
+            raise self.fail(f"bad string escape ({exc.msg})", i) from exc
+
+    def value(self, i: int, depth: int, key_span: Span | None) -> tuple[Node, int]:
+        if depth > self.max_depth:
+            raise self.fail(
+                f"nesting deeper than {self.max_depth} levels (limits.max_nesting_depth)", i
+            )
+        text = self.text
+        if i >= len(text):
+            raise self.fail("unexpected end of document", i)
+        ch = text[i]
+        if ch == "{":
+            items: list[tuple[str, Node]] = []
+            j = self.skip(i + 1)
+            if j < len(text) and text[j] == "}":
+                return Node("map", {}, self.span(i, j + 1), key_span=key_span), j + 1
+            while True:
+                if j >= len(text) or text[j] != '"':
+                    raise self.fail("expected a string key", j)
+                kstart = j
+                key, j = self.string(j)
+                kspan = self.span(kstart, j)
+                j = self.skip(j)
+                if j >= len(text) or text[j] != ":":
+                    raise self.fail("expected ':' after key", j)
+                child, j = self.value(self.skip(j + 1), depth + 1, kspan)
+                items = [(k, n) for k, n in items if k != key]
+                items.append((key, child))
+                j = self.skip(j)
+                if j < len(text) and text[j] == ",":
+                    j = self.skip(j + 1)
+                    continue
+                if j < len(text) and text[j] == "}":
+                    value = {k: n.value for k, n in items}
+                    return (
+                        Node(
+                            "map", value, self.span(i, j + 1), items=tuple(items), key_span=key_span
+                        ),
+                        j + 1,
+                    )
+                raise self.fail("expected ',' or '}'", j)
+        if ch == "[":
+            seq: list[Node] = []
+            j = self.skip(i + 1)
+            if j < len(text) and text[j] == "]":
+                return Node("seq", [], self.span(i, j + 1), key_span=key_span), j + 1
+            while True:
+                child, j = self.value(j, depth + 1, None)
+                seq.append(child)
+                j = self.skip(j)
+                if j < len(text) and text[j] == ",":
+                    j = self.skip(j + 1)
+                    continue
+                if j < len(text) and text[j] == "]":
+                    return (
+                        Node(
+                            "seq",
+                            [c.value for c in seq],
+                            self.span(i, j + 1),
+                            seq=tuple(seq),
+                            key_span=key_span,
+                        ),
+                        j + 1,
+                    )
+                raise self.fail("expected ',' or ']'", j)
+        if ch == '"':
+            s, j = self.string(i)
+            return Node("scalar", s, self.span(i, j), key_span=key_span), j
+        for literal, val in (("true", True), ("false", False), ("null", None)):
+            if text.startswith(literal, i):
+                j = i + len(literal)
+                return Node("scalar", val, self.span(i, j), key_span=key_span), j
+        m = _NUMBER.match(text, i)
+        if m and m.end() > i:
+            raw = m.group(0)
+            num: int | float = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            return Node("scalar", num, self.span(i, m.end()), key_span=key_span), m.end()
+        raise self.fail(f"unexpected character {ch!r}", i)
+
+
+def parse_json(text: str, max_depth: int = 200) -> Node:
+    """Parse one JSON document, keeping positions. Raises SourceError."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    return _JsonParser(text, max_depth).parse()
+
+
+# ---------------------------------------------------------------------------- INI
+@dataclass(frozen=True, slots=True)
+class IniEntry:
+    key: str
+    value: str
+    key_span: Span
+    value_span: Span
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
+class IniSection:
+    name: str
+    span: Span
+    entries: tuple[IniEntry, ...]
+
+    def get(self, key: str) -> IniEntry | None:
+        found = None
+        for entry in self.entries:
+            if entry.key == key:
+                found = entry
+        return found
+
+
+@dataclass(frozen=True, slots=True)
+class IniDocument:
+    sections: tuple[IniSection, ...]
+
+    def section(self, name: str) -> IniSection | None:
+        for sec in self.sections:
+            if sec.name == name:
+                return sec
+        return None
+
+
+_SECTION = re.compile(r"^(\s*)\[\s*(?P<name>.*?)\s*\]\s*(?:[#;].*)?$")
+_ENTRY = re.compile(r"^(?P<indent>\s*)(?P<key>[^=:\s][^=:]*?)\s*[=:]\s*(?P<value>.*?)\s*$")
+
+
+def _unquote(raw: str) -> tuple[str, int, int]:
+    """(value, start offset, end offset) of an INI value within ``raw``."""
+    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
+        return raw[1:-1], 1, len(raw) - 1
+    # configobj: an unquoted value ends at an inline comment
+    m = re.search(r"\s+[#;]", raw)
+    if m:
+        raw = raw[: m.start()]
+    return raw.strip(), 0, len(raw.rstrip())
+
+
+def parse_ini(text: str) -> IniDocument:
+    """Parse git/DVC-style INI (the configobj dialect DVC writes). Entries before any
+    section belong to a section named "". Raises SourceError on a malformed line."""
+    sections: list[IniSection] = []
+    name = ""
+    start = Span(1, 1, 1, 1)
+    entries: list[IniEntry] = []
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        stripped = line.strip()
+        if not stripped or stripped[0] in "#;":
+            continue
+        msec = _SECTION.match(line)
+        if msec:
+            if entries or name:
+                sections.append(IniSection(name=name, span=start, entries=tuple(entries)))
+            raw = msec.group("name")
+            if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
+                raw = raw[1:-1]
+            name = raw.strip()
+            col = line.index("[") + 1
+            start = Span(lineno, col, lineno, len(line.rstrip()) + 1)
+            entries = []
+            continue
+        ment = _ENTRY.match(line)
+        if not ment:
+            raise SourceError(
+                "cannot parse INI line: expected 'key = value' or '[section]'", lineno
+            )
+        key = ment.group("key").strip()
+        kcol = ment.start("key") + 1
+        raw_value = ment.group("value")
+        value, vs, ve = _unquote(raw_value)
+        vcol = ment.start("value") + 1
+        entries.append(
+            IniEntry(
+                key=key,
+                value=value,
+                key_span=Span(lineno, kcol, lineno, kcol + len(key)),
+                value_span=Span(lineno, vcol + vs, lineno, vcol + max(ve, vs)),
+                line=lineno,
+            )
+        )
+    if entries or name:
+        sections.append(IniSection(name=name, span=start, entries=tuple(entries)))
+    return IniDocument(sections=tuple(sections))
