@@ -179,11 +179,13 @@ def _analyse(ws: Workspace, include_all: bool) -> Analysis:
     run = run_checkov(by_framework, include_all=include_all)
     out.checkov = run
     for rel in run.parse_errors:
+        detail, line = _parse_error_detail(rel, texts.get(rel, ""))
         out.notifications.append(
             notification(
                 rel,
-                "checkov could not parse this file; its IaC checks and facts are missing",
+                f"not parsed ({detail}); its IaC checks and facts are missing",
                 SOURCE,
+                line=line,
             )
         )
     for message in run.errors:
@@ -209,6 +211,21 @@ def _analyse(ws: Workspace, include_all: bool) -> Analysis:
     for items in by_framework.values():
         out.files.setdefault("iac", []).extend(rel for rel, _ in items)
     return out
+
+
+def _parse_error_detail(rel: str, text: str) -> tuple[str, int | None]:
+    """A one-line reason and line for a file checkov could not parse."""
+    if not rel.endswith(".tf"):
+        return "checkov could not parse it", None
+    import hcl2  # checkov's HCL parser; already imported by the checkov run
+
+    try:
+        hcl2.loads(text)  # type: ignore[attr-defined]
+    except Exception as exc:  # lark raises several error types
+        line = getattr(exc, "line", None)
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return f"invalid HCL: {first}", line if isinstance(line, int) and line > 0 else None
+    return "checkov could not parse it", None
 
 
 def _standalone_json(out: Analysis, rel: str, text: str) -> None:

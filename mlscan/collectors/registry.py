@@ -5,6 +5,12 @@ their files are present."""
 from __future__ import annotations
 
 from mlscan.collectors.base import Collector
+from mlscan.collectors.iac import (
+    AssetsCollector,
+    BucketPolicyCollector,
+    IacCollector,
+    ServingCollector,
+)
 from mlscan.collectors.mlflow import MlflowCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
@@ -12,4 +18,8 @@ from mlscan.collectors.workspace_facts import WorkspaceCollector
 COLLECTORS: tuple[Collector, ...] = (
     WorkspaceCollector(),
     MlflowCollector(),
+    IacCollector(),
+    BucketPolicyCollector(),
+    ServingCollector(),
+    AssetsCollector(),
 )

@@ -62,8 +62,8 @@ deny contains v if {
 	g.member_is_public
 	name := object.get(g, "bucket", g.address)
 	v := {
-		"msg": sprintf("bucket %s is public: %s grants %s to %s", [
-			ml_assets.describe(name), g.address, _grant_what(g), g.member,
+		"msg": sprintf("bucket %s is public: %s grants %s", [
+			ml_assets.describe(name), g.address, _grant_text(g),
 		]),
 		"loc": g.loc,
 		"asset": name,
@@ -74,9 +74,9 @@ deny contains v if {
 	}
 }
 
-_grant_what(g) := g.role if g.role != null
+_grant_text(g) := sprintf("%s to %s", [g.role, g.member]) if g.role != null
 
-_grant_what(g) := "anonymous read" if g.role == null
+_grant_text(g) := sprintf("anonymous read (container_access_type = %s)", [g.member]) if g.role == null
 
 deny contains v if {
 	some b in object.get(object.get(input, "iac", {}), "buckets", [])
