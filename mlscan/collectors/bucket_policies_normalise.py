@@ -216,8 +216,8 @@ def normalise_statement(raw: Mapping[str, Any]) -> dict[str, Any]:
     effect = "Deny" if effect_raw.lower() == "deny" else "Allow"
     has_not_principal = "NotPrincipal" in raw
     principal = normalise_principal(raw.get("NotPrincipal" if has_not_principal else "Principal"))
-    actions = [a.lower() for a in _strings(raw.get("Action"))]
-    not_actions = [a.lower() for a in _strings(raw.get("NotAction"))]
+    actions = sorted({a.lower() for a in _strings(raw.get("Action"))})
+    not_actions = sorted({a.lower() for a in _strings(raw.get("NotAction"))})
     conditions = normalise_conditions(raw.get("Condition"))
     return _finish(
         sid=opaque(raw["Sid"]) if "Sid" in raw else None,
@@ -275,8 +275,8 @@ def normalise_tf_document_statement(raw: Mapping[str, Any]) -> dict[str, Any]:
         effect=effect,
         principal=normalise_principal(principal) if principal_map else normalise_principal(None),
         not_principal=has_not_principal,
-        actions=[a.lower() for a in flat(raw.get("actions"))],
-        not_actions=[a.lower() for a in flat(raw.get("not_actions"))],
+        actions=sorted({a.lower() for a in flat(raw.get("actions"))}),
+        not_actions=sorted({a.lower() for a in flat(raw.get("not_actions"))}),
         resources=flat(raw.get("resources")),
         not_resources=flat(raw.get("not_resources")),
         conditions=conditions,
