@@ -12,12 +12,14 @@ from mlscan.collectors.iac import (
     ServingCollector,
 )
 from mlscan.collectors.mlflow import MlflowCollector
+from mlscan.collectors.mlflow_registry import MlflowRegistryCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
 # One collector per line (keeps merges trivial).
 COLLECTORS: tuple[Collector, ...] = (
     WorkspaceCollector(),
     MlflowCollector(),
+    MlflowRegistryCollector(),
     IacCollector(),
     BucketPolicyCollector(),
     ServingCollector(),
