@@ -198,7 +198,7 @@ def run_checkov(
                         check_id=str(record.check_id),
                         check_name=str(record.check_name or ""),
                         framework=framework,
-                        resource=str(record.resource or ""),
+                        resource=_relative_resource(str(record.resource or ""), abs_path, rel),
                         path=rel,
                         start_line=line_range[0] if line_range[0] else None,
                         end_line=line_range[1] if len(line_range) > 1 and line_range[1] else None,
@@ -218,6 +218,13 @@ def run_checkov(
         definitions=definitions,
         errors=tuple(errors),
     )
+
+
+def _relative_resource(resource: str, abs_path: str, rel: str) -> str:
+    """Dockerfile resources are named after the absolute file path; make them relative."""
+    if resource.startswith(abs_path):
+        return rel + resource[len(abs_path) :]
+    return resource
 
 
 def _definitions(framework: str, runner: Any, rel_of: Mapping[str, str]) -> dict[str, Any]:

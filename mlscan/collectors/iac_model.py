@@ -8,6 +8,7 @@ facts. Statement lines inside Terraform policies come from ``iac_hcl``.
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from collections.abc import Iterator, Mapping
@@ -587,8 +588,16 @@ def _tf_policy_values(value: Any) -> list[Any]:
     """Policy documents held in a ``policy`` attribute (jsonencode dict or JSON text)."""
     value = one(value)
     if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("${jsonencode(") and text.endswith(")}"):
+            # checkov leaves jsonencode() unevaluated when an argument is unresolved and
+            # renders the argument as a Python literal; read it as data, never as code.
+            try:
+                return [ast.literal_eval(text[len("${jsonencode(") : -2])]
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                return [value]
         try:
-            value = json.loads(value)
+            value = json.loads(text)
         except ValueError:
             return [value]  # a reference such as data.aws_iam_policy_document.x.json
     return [value]

@@ -29,6 +29,13 @@ _ml_role(role) if "sagemaker.amazonaws.com" in role.trusted_services
 
 _ml_role(role) if count(role.used_by) > 0
 
+# Named for an ML workload (training, serving, inference, models, MLflow).
+_ml_role(role) if regex.match(`(?i)(train|sagemaker|serving|inference|model|mlflow)`, concat(" ", [role.address, _name(role)]))
+
+_name(role) := role.name if role.name != null
+
+_name(role) := "" if role.name == null
+
 _serving_role(role) if {
 	some u in role.used_by
 	u.kind == "model"
@@ -60,7 +67,7 @@ deny contains v if {
 	_ml_role(role)
 	_over(s, role)
 	v := {
-		"msg": sprintf("role %s (used by %s) is allowed %s: %s on %s", [
+		"msg": sprintf("role %s (%s) is allowed %s: %s on %s", [
 			role.address, _users(role), _why(s, role), concat(", ", s.actions), concat(", ", s.resources),
 		]),
 		"loc": s.loc,
@@ -72,9 +79,17 @@ deny contains v if {
 	}
 }
 
-_users(role) := concat(", ", [u.address | some u in role.used_by]) if count(role.used_by) > 0
+_users(role) := sprintf("used by %s", [concat(", ", [u.address | some u in role.used_by])]) if count(role.used_by) > 0
 
-_users(role) := "SageMaker" if count(role.used_by) == 0
+_users(role) := sprintf("assumed by %s", [concat(", ", role.trusted_services)]) if {
+	count(role.used_by) == 0
+	count(role.trusted_services) > 0
+}
+
+_users(role) := "an ML workload, by its name" if {
+	count(role.used_by) == 0
+	count(role.trusted_services) == 0
+}
 
 deny contains v if {
 	some r in checkov.uncovered

@@ -2,7 +2,7 @@ package mlscan.controls.iac.role_privilege
 
 import rego.v1
 
-_role(services, used_by) := {"address": "aws_iam_role.r", "trusted_services": services, "used_by": used_by,
+_role(services, used_by) := {"address": "aws_iam_role.r", "name": null, "trusted_services": services, "used_by": used_by,
 	"loc": {"path": "iam.tf", "line": 1}}
 
 _stmt(actions, access, wildcard) := {"policy": "aws_iam_role.r.inline_policy[0]", "index": 0, "effect": "Allow",
@@ -34,7 +34,14 @@ test_registry_write_from_training_role_is_silent if {
 		"iam_statements": [_stmt(["sagemaker:createmodelpackage"], ["registry_write"], false)]}}
 }
 
+test_role_named_for_training if {
+	r := object.union(_role(["ec2.amazonaws.com"], []), {"name": "sentiment-training"})
+	count(deny) == 1 with input as {"iac": {"iam_roles": [r],
+		"iam_statements": [_stmt(["s3:*"], ["read", "write"], true)]}}
+}
+
 test_non_ml_role_is_silent if {
-	count(deny) == 0 with input as {"iac": {"iam_roles": [_role(["lambda.amazonaws.com"], [])],
+	r := object.union(_role(["lambda.amazonaws.com"], []), {"address": "aws_iam_role.billing", "name": "billing"})
+	count(deny) == 0 with input as {"iac": {"iam_roles": [r],
 		"iam_statements": [_stmt(["s3:*"], ["read", "write"], true)]}}
 }
