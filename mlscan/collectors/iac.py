@@ -120,6 +120,17 @@ def _analyse(ws: Workspace, include_all: bool) -> Analysis:
         for f in files
         if f.name == "Chart.yaml"
     }
+    for chart in sorted(chart_dirs):
+        out.notifications.append(
+            notification(
+                f"{chart}/Chart.yaml" if chart else "Chart.yaml",
+                "Helm chart templates are not rendered, so they are not scanned; scan the "
+                "output of `helm template` to cover them",
+                SOURCE,
+                kind="skipped",
+                level="note",
+            )
+        )
     by_framework: dict[str, list[tuple[str, str]]] = {}
     texts: dict[str, str] = {}
     k8s_docs: dict[str, list[Node]] = {}
