@@ -54,6 +54,7 @@ _CFN_MARKER = re.compile(
     r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::[A-Za-z0-9]+::"
 )
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
+_MAX_CONFIG_BYTES = 5 * 1024 * 1024
 _SCRIPT_SUFFIXES = frozenset(
     {".sh", ".bash", ".service", ".yaml", ".yml", ".env", ".cfg", ".ini", ".toml", ".conf"}
 )
@@ -158,6 +159,8 @@ def _analyse(ws: Workspace, include_all: bool) -> Analysis:
         elif f.suffix in _YAML or f.suffix in (".json", ".template"):
             if chart_dirs and _in_helm_templates(rel, chart_dirs):
                 continue
+            if f.size > _MAX_CONFIG_BYTES:
+                continue  # data, not configuration (CloudFormation templates are <= 1 MB)
             text = _read(ws, rel, out)
             if text is None:
                 continue
@@ -240,6 +243,8 @@ def _parse_error_detail(rel: str, text: str) -> tuple[str, int | None]:
 
 
 def _standalone_json(out: Analysis, rel: str, text: str) -> None:
+    if '"Statement"' not in text:
+        return
     try:
         root = parse_json(text)
     except SourceError as exc:

@@ -82,6 +82,7 @@ def test_findings_at_statement_and_resource_lines(result: ScanResult) -> None:
         ("MLS-BKT-001", "terraform/storage.tf", 14, "critical"),
         ("MLS-BKT-001", "terraform/storage.tf", 98, "critical"),
         ("MLS-BKT-001", "terraform/storage.tf", 104, "critical"),
+        ("MLS-BKT-001", "terraform/storage.tf", 110, "high"),
     ]
 
 
@@ -96,6 +97,11 @@ def test_messages_name_the_asset_links(result: ScanResult) -> None:
         "bucket acme-mlflow-artifacts (MLflow artifact root) has versioning off (Suspended)"
     )
     assert "provider default is Enabled" in by_loc[("MLS-IAC-001", "terraform/sagemaker.tf", 28)]
+    assert by_loc[("MLS-BKT-001", "terraform/storage.tf", 110)] == (
+        "bucket acme-gcs-datasets (training-data by name) is public: "
+        "google_storage_bucket_iam_binding.datasets grants roles/storage.objectCreator to "
+        "allAuthenticatedUsers"
+    )
 
 
 def test_stride_tags_come_from_control_metadata(result: ScanResult) -> None:
