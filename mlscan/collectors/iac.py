@@ -276,9 +276,12 @@ def _yaml_file(
     try:
         docs = parse_yaml_documents(text)
     except SourceError as exc:
-        out.notifications.append(
-            notification(rel, f"YAML not parsed: {exc.message}", SOURCE, line=exc.line)
-        )
+        # The MLflow collector already reports YAML files that mention mlflow; one
+        # notification per bad file is enough.
+        if "mlflow" not in text.lower():
+            out.notifications.append(
+                notification(rel, f"YAML not parsed: {exc.message}", SOURCE, line=exc.line)
+            )
         return
     if is_compose:
         for doc in docs:

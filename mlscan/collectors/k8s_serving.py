@@ -61,6 +61,35 @@ def redact_url(value: str) -> str:
     return urlunsplit((parts.scheme, host, parts.path, parts.query, parts.fragment))
 
 
+_USERINFO_PW = re.compile(r"(://[^:/@\s]*):[^@/\s]*@")
+_SECRET_FLAG = re.compile(r"^--?[\w-]*(password|passwd|token|secret|api[-_]?key|credential)[\w-]*$",
+                          re.IGNORECASE)
+_SECRET_ASSIGN = re.compile(
+    r"^(--?[\w-]*(?:password|passwd|token|secret|api[-_]?key|credential)[\w-]*"
+    r"|[A-Z0-9_]*(?:PASSWORD|PASSWD|TOKEN|SECRET|API_KEY|CREDENTIAL)[A-Z0-9_]*)=.+$",
+    re.IGNORECASE,
+)
+
+
+def redact_args(args: list[str]) -> list[str]:
+    """Command-line arguments with passwords in URLs and values of secret flags masked."""
+    out: list[str] = []
+    hide_next = False
+    for arg in args:
+        if hide_next:
+            out.append("***")
+            hide_next = False
+            continue
+        m = _SECRET_ASSIGN.match(arg)
+        if m:
+            out.append(m.group(1) + "=***")
+            continue
+        if _SECRET_FLAG.match(arg):
+            hide_next = True
+        out.append(_USERINFO_PW.sub(r"\1:***@", arg))
+    return out
+
+
 def parse_image(image: str) -> dict[str, Any]:
     digest = None
     ref = image
@@ -130,13 +159,15 @@ def _containers(spec: Node, path: str) -> list[dict[str, Any]]:
                             path,
                         )
                     )
-            args = [
-                str(a)
-                for part in (c.value.get("command"), c.value.get("args"))
-                if isinstance(part, list)
-                for a in part
-                if isinstance(a, str | int | float)
-            ]
+            args = redact_args(
+                [
+                    str(a)
+                    for part in (c.value.get("command"), c.value.get("args"))
+                    if isinstance(part, list)
+                    for a in part
+                    if isinstance(a, str | int | float)
+                ]
+            )
             out.append(
                 {
                     "name": c.value.get("name"),
@@ -402,7 +433,7 @@ def add_compose(model: ServingModel, path: str, doc: Node) -> None:
                         _env_entry(key, val if "=" in item.value else None, False, item, path)
                     )
         command = svc.value.get("command")
-        args = (
+        args = redact_args(
             command.split()
             if isinstance(command, str)
             else [str(a) for a in command if isinstance(a, str | int)]

@@ -271,3 +271,34 @@ def test_facts_are_deterministic(facts: FactsResult) -> None:
         return json.dumps({k: doc[k] for k in mine}, sort_keys=True)
 
     assert dump(again.facts) == dump(facts.facts)
+
+
+def test_command_arguments_are_redacted() -> None:
+    from mlscan.collectors.k8s_serving import redact_args
+
+    assert redact_args([
+        "mlflow", "server", "--backend-store-uri", "postgresql://mlflow:FAKEPW@db/mlflow",
+        "--db-password", "FAKEPW2", "--api-token=FAKEPW3", "HF_TOKEN=FAKEPW4",
+        "--host=0.0.0.0",
+    ]) == [
+        "mlflow", "server", "--backend-store-uri", "postgresql://mlflow:***@db/mlflow",
+        "--db-password", "***", "--api-token=***", "HF_TOKEN=***", "--host=0.0.0.0",
+    ]
+
+
+def test_invalid_kubernetes_yaml_is_one_notification(tmp_path: Path) -> None:
+    (tmp_path / "svc.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: scorer\nspec: [unclosed\n"
+    )
+    (tmp_path / "ok.yaml").write_text(
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: model-api\nspec:\n"
+        "  type: NodePort\n"
+    )
+    result = run(ScanOptions(paths=(str(tmp_path),)))
+    assert [(n.path, n.line, n.kind) for n in result.notifications] == [
+        ("svc.yaml", 6, "parse-error")
+    ]
+    assert [(f.control.id, f.location.path, f.location.start_line) for f in result.findings] == [
+        ("MLS-SRV-001", "ok.yaml", 6),
+        ("MLS-SRV-002", "ok.yaml", 6),
+    ]
