@@ -43,3 +43,42 @@ def test_helm_charts_are_reported_as_not_scanned(tmp_path: Path) -> None:
     assert doc["serving"]["services"] == []
     notes = [(n["path"], n["kind"]) for n in doc.get("notifications", [])]
     assert ("charts/scorer/Chart.yaml", "skipped") in notes
+
+
+def test_scan_command_reports_iac_findings_and_fails(tmp_path: Path) -> None:
+    out = tmp_path / "report.json"
+    res = run_cli("scan", str(FIX), "--format", "json", "--output", str(out),
+                  "--fail-on", "critical")
+    assert res.code == 1, res.err
+    doc = json.loads(out.read_text())
+    got = {(f["control"], f["location"]["path"], f["location"]["start_line"])
+           for f in doc["findings"]}
+    assert {
+        ("MLS-BKT-001", "terraform/storage.tf", 14),
+        ("MLS-BKT-002", "policies/training-data-policy.json", 4),
+        ("MLS-BKT-004", "terraform/storage.tf", 2),
+        ("MLS-IAC-001", "terraform/sagemaker.tf", 28),
+        ("MLS-IAC-003", "terraform/sagemaker.tf", 17),
+        ("MLS-SRV-001", "k8s/serving.yaml", 34),
+        ("MLS-SRV-003", "k8s/serving.yaml", 18),
+        ("MLS-SRV-004", "k8s/serving.yaml", 24),
+    } <= got
+    bkt = next(f for f in doc["findings"] if f["control"] == "MLS-BKT-001"
+               and f["location"]["start_line"] == 14)
+    assert bkt["severity"] == "critical"
+    assert bkt["stride"] == ["tampering", "information-disclosure"]
+    assert bkt["asset"] == "acme-models"
+
+
+def test_suppression_comment_in_terraform(tmp_path: Path) -> None:
+    (tmp_path / "main.tf").write_text(
+        "# mlscan:ignore[MLS-BKT-004] reason=\"scratch bucket, rebuilt nightly\"\n"
+        'resource "aws_s3_bucket" "scratch_models" {\n'
+        '  bucket = "acme-scratch-models"\n'
+        "}\n"
+    )
+    res = run_cli("scan", str(tmp_path), "--format", "json", "--fail-on", "high")
+    doc = json.loads(res.out)
+    versioning = [f for f in doc["findings"] if f["control"] == "MLS-BKT-004"]
+    assert [(f["location"]["start_line"], f["suppressed"]) for f in versioning] == [(2, True)]
+    assert res.code == 0, res.err
