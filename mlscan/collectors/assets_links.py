@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from mlscan.sourcemap import Span, parse_ini
 
-ROLE_PRIORITY = ("registry-artifacts", "model-store", "training-data")
+ROLE_PRIORITY = ("registry-artifacts", "model-store", "training-data", "inference-data")
 _MLFLOW_FLAG = re.compile(
     r"--(default-artifact-root|artifacts-destination)(?:=|[\s\"',\-\[\]]+?)[\"']?"
     r"([a-z][a-z0-9+.-]*://[^\s\"',\]\\]+)",
@@ -50,6 +50,7 @@ _LINK_ROLE = {
     "mlflow-artifacts-destination": "registry-artifacts",
     "model-uri": "model-store",
     "sagemaker-model-data": "model-store",
+    "data-capture": "inference-data",
 }
 _KIND_ORDER = {
     "dvc-remote": 0,

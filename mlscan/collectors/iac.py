@@ -242,6 +242,21 @@ def _parse_error_detail(rel: str, text: str) -> tuple[str, int | None]:
     return "checkov could not parse it", None
 
 
+def _key_locs(statement: Node, rel: str) -> dict[str, dict[str, Any]]:
+    """Positions of a statement's Principal / Action keys (or their Not* forms)."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, keys in (
+        ("principal", ("Principal", "NotPrincipal")),
+        ("action", ("Action", "NotAction")),
+    ):
+        for key in keys:
+            node = statement.get(key)
+            if node is not None and node.key_span is not None:
+                out[name] = node.key_span.loc(rel)
+                break
+    return out
+
+
 def _standalone_json(out: Analysis, rel: str, text: str) -> None:
     if '"Statement"' not in text:
         return
@@ -260,8 +275,14 @@ def _standalone_json(out: Analysis, rel: str, text: str) -> None:
     stmt_node = root.get("Statement")
     assert stmt_node is not None
     nodes = stmt_node.children if stmt_node.kind == "seq" else [stmt_node]
+    statements = [(n.value, n.span.line, _key_locs(n, rel)) for n in nodes if n.kind == "map"]
+    key_span = stmt_node.key_span
     add_standalone_policy(
-        out.model, rel, [(n.value, n.span.line) for n in nodes if n.kind == "map"], root.span.line
+        out.model,
+        rel,
+        statements,
+        root.span.line,
+        statement_key_loc=key_span.loc(rel) if key_span is not None else None,
     )
     out.files.setdefault("bucket_policies", []).append(rel)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 import json
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -232,6 +232,7 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
                     {
                         **st,
                         "policy": address,
+                        "policy_name": text_or_none(body.get("name")),
                         "index": idx,
                         "roles": attached,
                         "source": "terraform",
@@ -580,8 +581,31 @@ def _tf_document_statements(
     out = []
     for idx, st in enumerate(raw):
         line = found[idx] if idx < len(found) else (start if isinstance(start, int) else None)
-        out.append({**normalise_tf_document_statement(st), "loc": loc(path, line)})
+        out.append(
+            _anchored(normalise_tf_document_statement(st), loc(path, line), _tf_loc(path, body))
+        )
     return out
+
+
+def _anchored(
+    statement: dict[str, Any],
+    statement_loc: dict[str, Any],
+    block_loc: dict[str, Any],
+    *,
+    principal_loc: dict[str, Any] | None = None,
+    action_loc: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A statement fact with its locations: the statement itself (``loc``), the IaC block
+    that holds it (``block_loc``: the policy resource or ``data`` document; the statement
+    for a standalone JSON document), and - where the parser keeps key positions - the
+    ``Principal`` and ``Action`` keys."""
+    return {
+        **statement,
+        "loc": statement_loc,
+        "block_loc": block_loc,
+        "principal_loc": principal_loc,
+        "action_loc": action_loc,
+    }
 
 
 def _tf_policy_values(value: Any) -> list[Any]:
@@ -629,7 +653,7 @@ def _tf_policy_statements(
             if not isinstance(st, Mapping):
                 continue
             line = found[idx] if idx < len(found) else (start if isinstance(start, int) else None)
-            out.append({**normalise_statement(st), "loc": loc(path, line)})
+            out.append(_anchored(normalise_statement(st), loc(path, line), _tf_loc(path, body)))
     return out
 
 
@@ -663,7 +687,12 @@ def _tf_role(
                 if m:
                     for st in doc_statements.get(m.group(1), []):
                         inline.append(
-                            {**st, "policy": f"{address}.inline_policy[{idx}]", "index": sidx}
+                            {
+                                **st,
+                                "policy": f"{address}.inline_policy[{idx}]",
+                                "policy_name": text_or_none(pol.get("name")),
+                                "index": sidx,
+                            }
                         )
                         sidx += 1
                 continue
@@ -675,9 +704,11 @@ def _tf_role(
                     line = found[sidx] if sidx < len(found) else start
                     inline.append(
                         {
-                            **normalise_statement(st),
-                            "loc": loc(path, line),
+                            **_anchored(
+                                normalise_statement(st), loc(path, line), _tf_loc(path, body)
+                            ),
                             "policy": f"{address}.inline_policy[{idx}]",
+                            "policy_name": text_or_none(pol.get("name")),
                             "index": sidx,
                         }
                     )
@@ -704,6 +735,7 @@ def _add_bucket_policy(
     bucket_address: str | None,
     statements: list[dict[str, Any]],
     bucket_names: Mapping[str, Any],
+    statement_key_loc: dict[str, Any] | None = None,
 ) -> None:
     policy_id = f"{path}#{address}" if address else path
     model.bucket_policies.append(
@@ -715,6 +747,7 @@ def _add_bucket_policy(
             "bucket_address": bucket_address,
             "statement_count": len(statements),
             "loc": loc_,
+            "statement_key_loc": statement_key_loc,
         }
     )
     for idx, st in enumerate(statements):
@@ -743,10 +776,20 @@ def _add_bucket_policy(
 def add_standalone_policy(
     model: IacModel,
     path: str,
-    statements: list[tuple[Mapping[str, Any], int | None]],
+    statements: Sequence[tuple[Any, int | None, Mapping[str, dict[str, Any]]]],
     doc_line: int | None,
+    statement_key_loc: dict[str, Any] | None = None,
 ) -> None:
-    normalised = [{**normalise_statement(raw), "loc": loc(path, line)} for raw, line in statements]
+    normalised = [
+        _anchored(
+            normalise_statement(raw),
+            loc(path, line),
+            loc(path, line),
+            principal_loc=keys.get("principal"),
+            action_loc=keys.get("action"),
+        )
+        for raw, line, keys in statements
+    ]
     names = sorted({n for st in normalised for n in s3_bucket_names(st["resources"])})
     _add_bucket_policy(
         model,
@@ -758,6 +801,7 @@ def add_standalone_policy(
         bucket_address=None,
         statements=normalised,
         bucket_names={},
+        statement_key_loc=statement_key_loc,
     )
 
 
@@ -774,7 +818,9 @@ def _cfn_line(lines: list[str], logical_id: str) -> int | None:
     return None
 
 
-def _cfn_statements(path: str, doc: Any, fallback_line: int | None) -> list[dict[str, Any]]:
+def _cfn_statements(
+    path: str, doc: Any, fallback_line: int | None, block_loc: dict[str, Any] | None = None
+) -> list[dict[str, Any]]:
     if not isinstance(doc, Mapping) or "Statement" not in doc:
         return []
     raw = doc["Statement"]
@@ -782,12 +828,8 @@ def _cfn_statements(path: str, doc: Any, fallback_line: int | None) -> list[dict
     for st in raw if isinstance(raw, list) else [raw]:
         if isinstance(st, Mapping):
             line = st.get("__startline__")
-            out.append(
-                {
-                    **normalise_statement(clean(st)),
-                    "loc": loc(path, line if isinstance(line, int) else fallback_line),
-                }
-            )
+            here = loc(path, line if isinstance(line, int) else fallback_line)
+            out.append(_anchored(normalise_statement(clean(st)), here, block_loc or here))
     return out
 
 
@@ -897,11 +939,11 @@ def add_cloudformation(model: IacModel, path: str, template: Mapping[str, Any], 
                 loc_=here,
                 bucket=bucket,
                 bucket_address=target["address"] if target else None,
-                statements=_cfn_statements(path, props.get("PolicyDocument"), here["line"]),
+                statements=_cfn_statements(path, props.get("PolicyDocument"), here["line"], here),
                 bucket_names={},
             )
         elif rtype == "AWS::IAM::Role":
-            trust = _cfn_statements(path, props.get("AssumeRolePolicyDocument"), here["line"])
+            trust = _cfn_statements(path, props.get("AssumeRolePolicyDocument"), here["line"], here)
             roles[lid] = {
                 "address": address,
                 "name": text_or_none(clean(props.get("RoleName"))),
@@ -915,12 +957,13 @@ def add_cloudformation(model: IacModel, path: str, template: Mapping[str, Any], 
             for idx, pol in enumerate(as_list(props.get("Policies"))):
                 if isinstance(pol, Mapping):
                     for sidx, st in enumerate(
-                        _cfn_statements(path, pol.get("PolicyDocument"), here["line"])
+                        _cfn_statements(path, pol.get("PolicyDocument"), here["line"], here)
                     ):
                         model.iam_statements.append(
                             {
                                 **st,
                                 "policy": f"{address}.Policies[{idx}]",
+                                "policy_name": text_or_none(clean(pol.get("PolicyName"))),
                                 "index": sidx,
                                 "roles": [address],
                                 "source": "cloudformation",
@@ -935,12 +978,15 @@ def add_cloudformation(model: IacModel, path: str, template: Mapping[str, Any], 
                 }
             )
             for sidx, st in enumerate(
-                _cfn_statements(path, props.get("PolicyDocument"), here["line"])
+                _cfn_statements(path, props.get("PolicyDocument"), here["line"], here)
             ):
                 model.iam_statements.append(
                     {
                         **st,
                         "policy": address,
+                        "policy_name": text_or_none(
+                            clean(props.get("PolicyName") or props.get("ManagedPolicyName"))
+                        ),
                         "index": sidx,
                         "roles": attached,
                         "source": "cloudformation",

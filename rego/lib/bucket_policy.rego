@@ -30,5 +30,19 @@ statement_label(s) := sprintf("statement '%s'", [s.sid]) if s.sid != null
 
 statement_label(s) := sprintf("statement #%d", [s.index + 1]) if s.sid == null
 
+# Where a finding about a statement points. In a standalone JSON document: the key that
+# makes the statement a problem (Principal / Action) when its position is known, else the
+# statement. In IaC: the block that holds the statement (the policy resource or the
+# `data "aws_iam_policy_document"`); the statement line goes into `related`.
+principal_anchor(s) := s.principal_loc if object.get(s, "principal_loc", null) != null
+
+principal_anchor(s) := block_anchor(s) if object.get(s, "principal_loc", null) == null
+
+action_anchor(s) := s.action_loc if object.get(s, "action_loc", null) != null
+
+action_anchor(s) := block_anchor(s) if object.get(s, "action_loc", null) == null
+
+block_anchor(s) := object.get(s, "block_loc", s.loc)
+
 # Public canned ACLs.
 public_acls := {"public-read", "public-read-write", "authenticated-read", "website"}

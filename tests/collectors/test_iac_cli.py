@@ -54,17 +54,17 @@ def test_scan_command_reports_iac_findings_and_fails(tmp_path: Path) -> None:
     got = {(f["control"], f["location"]["path"], f["location"]["start_line"])
            for f in doc["findings"]}
     assert {
-        ("MLS-BKT-001", "terraform/storage.tf", 14),
-        ("MLS-BKT-002", "policies/training-data-policy.json", 4),
+        ("MLS-BKT-001", "terraform/storage.tf", 9),
+        ("MLS-BKT-002", "policies/training-data-policy.json", 8),
         ("MLS-BKT-004", "terraform/storage.tf", 2),
         ("MLS-IAC-001", "terraform/sagemaker.tf", 28),
-        ("MLS-IAC-003", "terraform/sagemaker.tf", 17),
+        ("MLS-IAC-003", "terraform/sagemaker.tf", 1),
         ("MLS-SRV-001", "k8s/serving.yaml", 34),
         ("MLS-SRV-003", "k8s/serving.yaml", 18),
         ("MLS-SRV-004", "k8s/serving.yaml", 24),
     } <= got
     bkt = next(f for f in doc["findings"] if f["control"] == "MLS-BKT-001"
-               and f["location"]["start_line"] == 14)
+               and f["location"]["start_line"] == 9)
     assert bkt["severity"] == "critical"
     assert bkt["stride"] == ["tampering", "information-disclosure"]
     assert bkt["asset"] == "acme-models"

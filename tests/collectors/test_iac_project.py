@@ -40,7 +40,9 @@ def _findings(result: ScanResult) -> list[tuple[str, str, int | None, str]]:
     ]
 
 
-def test_findings_at_statement_and_resource_lines(result: ScanResult) -> None:
+def test_findings_at_their_lines(result: ScanResult) -> None:
+    # IaC findings point at the resource (or data document) that holds the problem, with
+    # the statement line in `related`; standalone JSON findings at the offending key.
     assert _findings(result) == [
         ("MLS-BKT-006", "cloudformation/bucket.json", 4, "medium"),
         ("MLS-BKT-007", "cloudformation/bucket.json", 4, "medium"),
@@ -49,37 +51,33 @@ def test_findings_at_statement_and_resource_lines(result: ScanResult) -> None:
         ("MLS-BKT-005", "cloudformation/stack.yaml", 4, "medium"),
         ("MLS-BKT-006", "cloudformation/stack.yaml", 4, "medium"),
         ("MLS-BKT-007", "cloudformation/stack.yaml", 4, "medium"),
+        ("MLS-BKT-001", "cloudformation/stack.yaml", 10, "critical"),
+        ("MLS-BKT-002", "cloudformation/stack.yaml", 10, "high"),
         ("MLS-BKT-003", "cloudformation/stack.yaml", 10, "medium"),
-        ("MLS-BKT-001", "cloudformation/stack.yaml", 17, "critical"),
-        ("MLS-BKT-002", "cloudformation/stack.yaml", 23, "high"),
         ("MLS-IAC-001", "cloudformation/stack.yaml", 31, "high"),
-        ("MLS-IAC-004", "cloudformation/stack.yaml", 31, "medium"),
         ("MLS-SRV-003", "k8s/serving.yaml", 18, "medium"),
         ("MLS-SRV-004", "k8s/serving.yaml", 24, "medium"),
         ("MLS-SRV-001", "k8s/serving.yaml", 34, "high"),
         ("MLS-SRV-002", "k8s/serving.yaml", 34, "medium"),
         ("MLS-SRV-001", "k8s/serving.yaml", 41, "high"),
         ("MLS-SRV-002", "k8s/serving.yaml", 41, "medium"),
-        ("MLS-BKT-003", "policies/training-data-policy.json", 1, "medium"),
-        ("MLS-BKT-002", "policies/training-data-policy.json", 4, "high"),
-        ("MLS-BKT-001", "policies/training-data-policy.json", 11, "high"),
-        ("MLS-BKT-002", "policies/training-data-policy.json", 11, "high"),
-        ("MLS-IAC-003", "terraform/sagemaker.tf", 17, "high"),
+        ("MLS-BKT-003", "policies/training-data-policy.json", 3, "medium"),
+        ("MLS-BKT-002", "policies/training-data-policy.json", 8, "high"),
+        ("MLS-BKT-001", "policies/training-data-policy.json", 14, "high"),
+        ("MLS-BKT-002", "policies/training-data-policy.json", 15, "high"),
+        ("MLS-IAC-003", "terraform/sagemaker.tf", 1, "high"),
         ("MLS-IAC-001", "terraform/sagemaker.tf", 28, "high"),
         ("MLS-IAC-001", "terraform/sagemaker.tf", 28, "high"),
         ("MLS-IAC-002", "terraform/sagemaker.tf", 28, "medium"),
-        ("MLS-IAC-004", "terraform/sagemaker.tf", 28, "medium"),
-        ("MLS-IAC-004", "terraform/sagemaker.tf", 28, "low"),
         ("MLS-IAC-002", "terraform/sagemaker.tf", 34, "medium"),
         ("MLS-IAC-002", "terraform/sagemaker.tf", 34, "medium"),
-        ("MLS-IAC-004", "terraform/sagemaker.tf", 51, "medium"),
         ("MLS-SRV-003", "terraform/sagemaker.tf", 51, "medium"),
         ("MLS-BKT-004", "terraform/storage.tf", 2, "high"),
         ("MLS-BKT-005", "terraform/storage.tf", 2, "medium"),
         ("MLS-BKT-006", "terraform/storage.tf", 2, "medium"),
         ("MLS-BKT-007", "terraform/storage.tf", 2, "medium"),
+        ("MLS-BKT-001", "terraform/storage.tf", 9, "critical"),
         ("MLS-BKT-003", "terraform/storage.tf", 9, "medium"),
-        ("MLS-BKT-001", "terraform/storage.tf", 14, "critical"),
         ("MLS-BKT-001", "terraform/storage.tf", 98, "critical"),
         ("MLS-BKT-001", "terraform/storage.tf", 104, "critical"),
         ("MLS-BKT-001", "terraform/storage.tf", 110, "high"),
@@ -89,7 +87,7 @@ def test_findings_at_statement_and_resource_lines(result: ScanResult) -> None:
 def test_messages_name_the_asset_links(result: ScanResult) -> None:
     by_loc = {(f.control.id, f.location.path, f.location.start_line): f.message
               for f in result.findings}
-    assert by_loc[("MLS-BKT-001", "terraform/storage.tf", 14)] == (
+    assert by_loc[("MLS-BKT-001", "terraform/storage.tf", 9)] == (
         "bucket acme-models (DVC remote 'models', serving model URI, SageMaker model data) "
         "allows s3:getobject to any principal (statement 'PublicRead')"
     )
@@ -238,7 +236,7 @@ def test_asset_graph_links_buckets_to_their_users(facts: FactsResult) -> None:
     ]
     assert assets["acme-mlflow-artifacts"]["roles"] == ["registry-artifacts"]
     assert assets["acme-mlflow-artifacts"]["links"][0]["loc"]["line"] == 23
-    assert assets["acme-training-data"]["roles"] == ["training-data"]
+    assert assets["acme-training-data"]["roles"] == ["training-data", "inference-data"]
     assert assets["acme-feature-data"]["role_sources"] == ["name"]
 
 
@@ -302,3 +300,12 @@ def test_invalid_kubernetes_yaml_is_one_notification(tmp_path: Path) -> None:
         ("MLS-SRV-001", "ok.yaml", 6),
         ("MLS-SRV-002", "ok.yaml", 6),
     ]
+
+
+def test_iac_findings_relate_the_statement_line(result: ScanResult) -> None:
+    f = next(f for f in result.findings if f.control.id == "MLS-BKT-001"
+             and f.location.path == "terraform/storage.tf" and f.location.start_line == 9)
+    assert [(loc.path, loc.start_line) for loc in f.related] == [("terraform/storage.tf", 14)]
+    iam = next(f for f in result.findings if f.control.id == "MLS-IAC-003")
+    assert [(loc.path, loc.start_line) for loc in iam.related] == [
+        ("terraform/sagemaker.tf", 17), ("terraform/sagemaker.tf", 1)]

@@ -51,7 +51,8 @@ deny contains v if {
 			ml_assets.describe(name), bucket_policy.statement_label(s),
 			bucket_policy.actions_text(s), _reason(s), concat(", ", ml_assets.roles(name)),
 		]),
-		"loc": s.loc,
+		"loc": bucket_policy.action_anchor(s),
+		"related": [s.loc],
 		"asset": name,
 		"key": sprintf("%s#%d", [s.policy_id, s.index]),
 		"evidence": {

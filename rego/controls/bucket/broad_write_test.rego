@@ -40,3 +40,10 @@ test_bucket_without_ml_role_is_silent if {
 	s := _stmt({"principal_is_account_root": true})
 	count(deny) == 0 with input as {"bucket_policies": {"statements": [s]}}
 }
+
+test_json_points_at_action if {
+	s := _stmt({"principal_is_account_root": true, "action_loc": {"path": "p.json", "line": 8}})
+	vs := deny with input as {"bucket_policies": {"statements": [s]}, "assets": _assets}
+	some v in vs
+	v.loc.line == 8
+}

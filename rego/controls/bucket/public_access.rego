@@ -45,7 +45,8 @@ deny contains v if {
 		"msg": sprintf("bucket %s allows %s to any principal (%s)", [
 			ml_assets.describe(name), bucket_policy.actions_text(s), bucket_policy.statement_label(s),
 		]),
-		"loc": s.loc,
+		"loc": bucket_policy.principal_anchor(s),
+		"related": [s.loc],
 		"asset": name,
 		"key": sprintf("%s#%d", [s.policy_id, s.index]),
 		"severity": _severity(name),

@@ -69,3 +69,15 @@ test_checkov_fallback_only_without_native_fact if {
 	count(deny) == 1 with input as {"iac": {"checkov_results": [r]}}
 	count(deny) == 0 with input as {"iac": {"checkov_results": [object.union(r, {"native_fact": true})]}}
 }
+
+test_json_points_at_principal_and_iac_at_block if {
+	json_stmt := object.union(_stmt(true, []), {"principal_loc": {"path": "policies/models.json", "line": 9}})
+	vs := deny with input as {"bucket_policies": {"statements": [json_stmt]}}
+	some v in vs
+	v.loc.line == 9
+	v.related[0].line == 7
+	tf_stmt := object.union(_stmt(true, []), {"principal_loc": null, "block_loc": {"path": "s.tf", "line": 24}})
+	ws := deny with input as {"bucket_policies": {"statements": [tf_stmt]}}
+	some w in ws
+	w.loc.line == 24
+}

@@ -1,8 +1,9 @@
 # METADATA
 # title: Bucket policy does not deny non-TLS access
 # description: >-
-#   Nothing denies requests made without TLS (aws:SecureTransport false), so models and
-#   training data can be read or replaced over plaintext connections.
+#   A bucket policy has no statement that denies requests made without TLS
+#   (aws:SecureTransport false), and its Allow statements do not require TLS either, so
+#   models and training data can be read or replaced over plaintext connections.
 # custom:
 #   id: MLS-BKT-003
 #   severity: medium
@@ -51,6 +52,11 @@ _has_principal(s) if s.principal_is_wildcard
 
 _has_principal(s) if count(s.principals.aws) + count(s.principals.service) + count(s.principals.federated) > 0
 
+# The "Statement" key of a standalone document, else the policy resource.
+_anchor(p) := p.statement_key_loc if object.get(p, "statement_key_loc", null) != null
+
+_anchor(p) := p.loc if object.get(p, "statement_key_loc", null) == null
+
 _name(p) := p.bucket if p.bucket != null
 
 _name(p) := p.id if p.bucket == null
@@ -63,33 +69,8 @@ deny contains v if {
 	name := _name(p)
 	v := {
 		"msg": sprintf("bucket policy for %s does not deny requests without TLS (aws:SecureTransport)", [ml_assets.describe(name)]),
-		"loc": p.loc,
+		"loc": _anchor(p),
 		"asset": name,
 		"key": p.id,
-	}
-}
-
-# An AWS bucket in IaC that no bucket policy governs at all.
-_has_policy(b) if {
-	some p in object.get(_bp, "policies", [])
-	p.bucket_address == b.address
-}
-
-_has_policy(b) if {
-	some p in object.get(_bp, "policies", [])
-	b.name != null
-	p.bucket == b.name
-}
-
-deny contains v if {
-	some b in object.get(object.get(input, "iac", {}), "buckets", [])
-	b.provider == "aws"
-	not _has_policy(b)
-	name := ml_assets.bucket_key(b)
-	v := {
-		"msg": sprintf("bucket %s has no bucket policy, so nothing denies requests without TLS", [ml_assets.describe(name)]),
-		"loc": b.loc,
-		"asset": name,
-		"key": b.address,
 	}
 }

@@ -31,9 +31,14 @@ test_identity_policy_is_ignored if {
 	count(deny) == 0 with input as {"bucket_policies": {"policies": [_policy], "statements": [a]}}
 }
 
-test_bucket_without_any_policy if {
+test_standalone_document_points_at_statement_key if {
+	p := object.union(_policy, {"statement_key_loc": {"path": "p.json", "line": 3}})
+	vs := deny with input as {"bucket_policies": {"policies": [p], "statements": [_allow]}}
+	some v in vs
+	v.loc.line == 3
+}
+
+test_bucket_without_any_policy_is_not_reported_here if {
 	b := {"name": "acme-models", "address": "aws_s3_bucket.m", "provider": "aws", "loc": {"path": "s.tf", "line": 2}}
-	vs := deny with input as {"iac": {"buckets": [b]}, "bucket_policies": {"policies": [], "statements": []}}
-	count(vs) == 1
-	count(deny) == 0 with input as {"iac": {"buckets": [b]}, "bucket_policies": {"policies": [_policy], "statements": [_allow, _deny_tls]}}
+	count(deny) == 0 with input as {"iac": {"buckets": [b]}, "bucket_policies": {"policies": [], "statements": []}}
 }

@@ -20,64 +20,73 @@
 #     release pipeline's role, not the serving role.
 package mlscan.controls.iac.role_privilege
 
+import data.mlscan.lib.bucket_policy
 import data.mlscan.lib.checkov
 import rego.v1
 
 _iac := object.get(input, "iac", {})
+
+_roles := object.get(_iac, "iam_roles", [])
+
+_ml_name := `(?i)(train|sagemaker|serving|inference|model|mlflow)`
 
 _ml_role(role) if "sagemaker.amazonaws.com" in role.trusted_services
 
 _ml_role(role) if count(role.used_by) > 0
 
 # Named for an ML workload (training, serving, inference, models, MLflow).
-_ml_role(role) if regex.match(`(?i)(train|sagemaker|serving|inference|model|mlflow)`, concat(" ", [role.address, _name(role)]))
+_ml_role(role) if regex.match(_ml_name, concat(" ", [role.address, _text(role.name)]))
 
-_name(role) := role.name if role.name != null
+_text(x) := x if is_string(x)
 
-_name(role) := "" if role.name == null
+_text(x) := "" if not is_string(x)
 
-_serving_role(role) if {
+# The ML roles a statement's policy is attached to.
+_attached(s) := [role |
+	some role in _roles
+	role.address in s.roles
+	_ml_role(role)
+]
+
+_ml_statement(s) if count(_attached(s)) > 0
+
+# A policy named for an ML workload, attached or not.
+_ml_statement(s) if regex.match(_ml_name, concat(" ", [s.policy, _text(object.get(s, "policy_name", null))]))
+
+_serving(s) if {
+	some role in _attached(s)
 	some u in role.used_by
 	u.kind == "model"
 }
 
-_why(s, role) := "all actions of a service (*)" if {
+_why(s) := "all actions of a service (*)" if {
 	s.action_is_wildcard
-} else := "IAM write (can grant itself more)" if {
+} else := "IAM write (it can grant itself more)" if {
 	"iam_write" in s.access
 } else := "registry write from a serving role" if {
-	_serving_role(role)
+	_serving(s)
 	"registry_write" in s.access
 }
 
-_over(s, role) if s.action_is_wildcard
+_over(s) if s.action_is_wildcard
 
-_over(s, role) if "iam_write" in s.access
+_over(s) if "iam_write" in s.access
 
-_over(s, role) if {
-	_serving_role(role)
+_over(s) if {
+	_serving(s)
 	"registry_write" in s.access
 }
 
-deny contains v if {
-	some s in object.get(_iac, "iam_statements", [])
-	s.effect == "Allow"
-	some role in object.get(_iac, "iam_roles", [])
-	role.address in s.roles
-	_ml_role(role)
-	_over(s, role)
-	v := {
-		"msg": sprintf("role %s (%s) is allowed %s: %s on %s", [
-			role.address, _users(role), _why(s, role), concat(", ", s.actions), concat(", ", s.resources),
-		]),
-		"loc": s.loc,
-		"asset": role.address,
-		"key": sprintf("%s#%d", [s.policy, s.index]),
-		"related": [role.loc],
-		"evidence": {"actions": s.actions, "resources": s.resources,
-			"checkov": checkov.evidence("MLS-IAC-003", role.loc.path, role.address)},
-	}
-}
+_who(s) := sprintf("role %s (%s)", [role.address, _users(role)]) if {
+	attached := _attached(s)
+	count(attached) > 0
+	role := attached[0]
+} else := sprintf("policy %s", [s.policy])
+
+_asset(s) := attached[0].address if {
+	attached := _attached(s)
+	count(attached) > 0
+} else := s.policy
 
 _users(role) := sprintf("used by %s", [concat(", ", [u.address | some u in role.used_by])]) if count(role.used_by) > 0
 
@@ -89,6 +98,23 @@ _users(role) := sprintf("assumed by %s", [concat(", ", role.trusted_services)]) 
 _users(role) := "an ML workload, by its name" if {
 	count(role.used_by) == 0
 	count(role.trusted_services) == 0
+}
+
+deny contains v if {
+	some s in object.get(_iac, "iam_statements", [])
+	s.effect == "Allow"
+	_ml_statement(s)
+	_over(s)
+	v := {
+		"msg": sprintf("%s is allowed %s: %s on %s", [
+			_who(s), _why(s), concat(", ", s.actions), concat(", ", s.resources),
+		]),
+		"loc": bucket_policy.block_anchor(s),
+		"asset": _asset(s),
+		"key": sprintf("%s#%d", [s.policy, s.index]),
+		"related": array.concat([s.loc], [role.loc | some role in _attached(s)]),
+		"evidence": {"actions": s.actions, "resources": s.resources},
+	}
 }
 
 deny contains v if {

@@ -5,16 +5,17 @@ import rego.v1
 _role(services, used_by) := {"address": "aws_iam_role.r", "name": null, "trusted_services": services, "used_by": used_by,
 	"loc": {"path": "iam.tf", "line": 1}}
 
-_stmt(actions, access, wildcard) := {"policy": "aws_iam_role.r.inline_policy[0]", "index": 0, "effect": "Allow",
+_stmt(actions, access, wildcard) := {"policy": "aws_iam_role.r.inline_policy[0]", "policy_name": null, "index": 0, "effect": "Allow",
 	"roles": ["aws_iam_role.r"], "actions": actions, "resources": ["*"], "access": access,
-	"action_is_wildcard": wildcard, "loc": {"path": "iam.tf", "line": 14}}
+	"action_is_wildcard": wildcard, "loc": {"path": "iam.tf", "line": 14}, "block_loc": {"path": "iam.tf", "line": 12}}
 
 test_s3_star_on_sagemaker_role if {
 	vs := deny with input as {"iac": {"iam_roles": [_role(["sagemaker.amazonaws.com"], [])],
 		"iam_statements": [_stmt(["s3:*"], ["read", "write"], true)]}}
 	count(vs) == 1
 	some v in vs
-	v.loc.line == 14
+	v.loc.line == 12
+	v.related[0].line == 14
 }
 
 test_iam_write if {
@@ -44,4 +45,11 @@ test_non_ml_role_is_silent if {
 	r := object.union(_role(["lambda.amazonaws.com"], []), {"address": "aws_iam_role.billing", "name": "billing"})
 	count(deny) == 0 with input as {"iac": {"iam_roles": [r],
 		"iam_statements": [_stmt(["s3:*"], ["read", "write"], true)]}}
+}
+
+test_unattached_policy_named_for_mlflow if {
+	s := object.union(_stmt(["s3:*"], ["read", "write"], true), {"policy": "aws_iam_policy.mlflow_server", "roles": []})
+	count(deny) == 1 with input as {"iac": {"iam_roles": [], "iam_statements": [s]}}
+	scoped := object.union(s, {"actions": ["s3:getobject"], "access": ["read"], "action_is_wildcard": false})
+	count(deny) == 0 with input as {"iac": {"iam_roles": [], "iam_statements": [scoped]}}
 }

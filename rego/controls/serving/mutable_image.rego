@@ -47,11 +47,14 @@ deny contains v if {
 	}
 }
 
+# SageMaker model containers: a moving tag (:latest or none). Versioned framework images
+# (sklearn-inference:1.2-1) are published once and are not flagged here.
 deny contains v if {
 	some m in object.get(object.get(input, "iac", {}), "sagemaker_models", [])
 	m.image != null
 	not contains(m.image, "@sha256:")
 	c := {"tag": _tag(m.image)}
+	_moving(c.tag)
 	v := {
 		"msg": sprintf("SageMaker model %s runs image %s, which %s", [m.address, m.image, _why(c)]),
 		"loc": m.loc,
@@ -59,6 +62,10 @@ deny contains v if {
 		"key": "image",
 	}
 }
+
+_moving(tag) if tag == null
+
+_moving(tag) if tag == "latest"
 
 _tag(image) := t if {
 	parts := split(image, "/")

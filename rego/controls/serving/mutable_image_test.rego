@@ -40,3 +40,8 @@ test_sagemaker_model_image if {
 	some v in vs
 	contains(v.msg, ":latest")
 }
+
+test_sagemaker_versioned_framework_image_is_silent if {
+	m := {"address": "aws_sagemaker_model.m", "image": "763104351884.dkr.ecr.eu-central-1.amazonaws.com/sklearn-inference:1.2-1", "loc": {"path": "sm.tf", "line": 3}}
+	count(deny) == 0 with input as {"iac": {"sagemaker_models": [m]}}
+}
