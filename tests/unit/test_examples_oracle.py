@@ -63,11 +63,7 @@ def test_insecure_findings_match_the_oracle(scenario: str) -> None:
 
 # Findings on hardened variants that are collector bugs, not problems of the examples.
 # Delete an entry when the collector is fixed.
-KNOWN_HARDENED_FALSE_POSITIVES: dict[str, set[Key]] = {
-    # POSTGRES_PASSWORD_FILE names a Docker secret file; it is not a committed password.
-    "sentiment-api": {("MLS-MLF-004", "deploy/docker-compose.yml", 6)},
-    "registry-hardening": {("MLS-MLF-004", "deploy/docker-compose.yml", 6)},
-}
+KNOWN_HARDENED_FALSE_POSITIVES: dict[str, set[Key]] = {}
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
