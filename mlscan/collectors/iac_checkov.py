@@ -12,6 +12,7 @@ The curated mapping from checkov check ids to mlscan controls is data, kept in
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
 from collections.abc import Mapping, Sequence
@@ -113,28 +114,29 @@ def check_mapping() -> Mapping[str, CheckMapping]:
     return {str(k): _validate_entry(str(k), v) for k, v in sorted(checks.items())}
 
 
-def _import_checkov() -> dict[str, Any]:
-    """Import the checkov pieces we use (slow: about three seconds the first time)."""
+_RUNNER_MODULES = {
+    "terraform": "checkov.terraform.runner",
+    "cloudformation": "checkov.cloudformation.runner",
+    "kubernetes": "checkov.kubernetes.runner",
+    "dockerfile": "checkov.dockerfile.runner",
+}
+
+
+def _prepare_checkov() -> Any:
+    """Set checkov's offline switches and return its RunnerFilter class (cheap import)."""
     for key, value in _OFFLINE_ENV.items():
         os.environ.setdefault(key, value)
-    # checkov logs parse problems at WARNING on the root of its own loggers; mlscan
-    # reports them as notifications instead.
+    # checkov logs parse problems as warnings; mlscan reports them as notifications.
     logging.getLogger("checkov").setLevel(logging.ERROR)
-    from checkov.cloudformation.runner import Runner as CfnRunner
-    from checkov.common.models.enums import CheckResult as CkvResult
-    from checkov.dockerfile.runner import Runner as DockerRunner
-    from checkov.kubernetes.runner import Runner as K8sRunner
     from checkov.runner_filter import RunnerFilter
-    from checkov.terraform.runner import Runner as TfRunner
 
-    return {
-        "terraform": TfRunner,
-        "cloudformation": CfnRunner,
-        "kubernetes": K8sRunner,
-        "dockerfile": DockerRunner,
-        "RunnerFilter": RunnerFilter,
-        "CheckResult": CkvResult,
-    }
+    return RunnerFilter
+
+
+def _runner_class(framework: str) -> Any:
+    """Import one framework's runner (slow: seconds; only for frameworks with files)."""
+    module = importlib.import_module(_RUNNER_MODULES[framework])
+    return module.Runner
 
 
 def _result_name(value: Any) -> str:
@@ -153,7 +155,7 @@ def run_checkov(
     }
     if not wanted:
         return CheckovRun()
-    api = _import_checkov()
+    runner_filter_class = _prepare_checkov()
     mapping = check_mapping()
     results: list[CheckResult] = []
     parse_errors: set[str] = set()
@@ -162,7 +164,7 @@ def run_checkov(
     for framework in sorted(wanted):
         files = wanted[framework]
         rel_of = {os.path.normpath(abs_path): rel for rel, abs_path in files}
-        runner_filter = api["RunnerFilter"](
+        runner_filter = runner_filter_class(
             framework=[framework],
             checks=None if include_all else sorted(mapping),
             include_all_checkov_policies=True,
@@ -171,8 +173,8 @@ def run_checkov(
             run_image_referencer=False,
             enable_secret_scan_all_files=False,
         )
-        runner = api[framework]()
         try:
+            runner = _runner_class(framework)()
             reports = runner.run(
                 root_folder=None,
                 files=sorted(abs_path for _, abs_path in files),

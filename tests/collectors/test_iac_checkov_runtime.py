@@ -133,3 +133,26 @@ def test_include_all_checkov_reports_other_checks_at_low(tmp_path: Path) -> None
     assert other["CKV2_AWS_62"] == ("low", "main.tf", 1)
     # mapped checks keep their own control
     assert "CKV_AWS_21" not in other
+
+
+def test_only_the_runners_of_present_frameworks_are_imported(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text("FROM python:latest\nCMD [\"python\", \"serve.py\"]\n")
+    proc = _python(
+        f"""
+        from mlscan.scan import collect_facts
+        fr = collect_facts(({str(tmp_path)!r},))
+        print(json.dumps({{
+            "modules": sorted(m for m in sys.modules if m.endswith(".runner")
+                              and m.startswith("checkov.") and m.count(".") == 2),
+            "results": [(r["check_id"], r["resource"], r["result"])
+                        for r in fr.facts["iac"]["checkov_results"]],
+        }}))
+        """,
+        tmp_path,
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    out = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert "checkov.terraform.runner" not in out["modules"]
+    assert "checkov.kubernetes.runner" not in out["modules"]
+    assert "checkov.dockerfile.runner" in out["modules"]
+    assert out["results"] == [["CKV_DOCKER_7", "Dockerfile.FROM", "failed"]]
