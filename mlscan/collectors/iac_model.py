@@ -80,7 +80,10 @@ def clean(value: Any) -> Any:
 
 def string_tags(value: Any) -> dict[str, str]:
     tags: dict[str, str] = {}
-    value = one(value)
+    if isinstance(value, list) and all(isinstance(i, Mapping) and "Key" in i for i in value):
+        value = list(value)  # CloudFormation [{Key, Value}], even with a single tag
+    else:
+        value = one(value)
     if isinstance(value, Mapping):
         for k, v in value.items():
             if not str(k).startswith("__") and isinstance(one(v), str | int | float | bool):
