@@ -377,6 +377,7 @@ class IacCollector:
             "buckets": m.buckets,
             "iam_roles": m.iam_roles,
             "iam_statements": m.iam_statements,
+            "iam_managed_policies": m.iam_managed_policies,
             "sagemaker_notebooks": m.notebooks,
             "sagemaker_endpoint_configs": m.endpoint_configs,
             "sagemaker_models": m.models,

@@ -112,6 +112,7 @@ class IacModel:
     public_grants: list[dict[str, Any]] = field(default_factory=list)
     iam_roles: list[dict[str, Any]] = field(default_factory=list)
     iam_statements: list[dict[str, Any]] = field(default_factory=list)
+    iam_managed_policies: list[dict[str, Any]] = field(default_factory=list)
     notebooks: list[dict[str, Any]] = field(default_factory=list)
     endpoint_configs: list[dict[str, Any]] = field(default_factory=list)
     models: list[dict[str, Any]] = field(default_factory=list)
@@ -127,6 +128,7 @@ class IacModel:
             "public_grants",
             "iam_roles",
             "iam_statements",
+            "iam_managed_policies",
             "notebooks",
             "endpoint_configs",
             "models",
@@ -199,12 +201,17 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
                 path, f"{rtype}.{name}", body, lines, doc_statements
             )
     policy_roles: dict[str, list[str]] = {}
-    for rtype, _name, body in resources:
+    for rtype, name, body in resources:
         if rtype == "aws_iam_role_policy_attachment":
-            role = _ref(_TF_ROLE_REF, text_or_none(body.get("role")), "aws_iam_role")
-            pol = _ref(_TF_POLICY_REF, text_or_none(body.get("policy_arn")), "aws_iam_policy")
+            role = _tf_role_ref(text_or_none(body.get("role")), roles)
+            arn = text_or_none(body.get("policy_arn"))
+            pol = _ref(_TF_POLICY_REF, arn, "aws_iam_policy")
             if role and pol:
                 policy_roles.setdefault(pol, []).append(role)
+            elif role and arn and ":policy/" in arn:
+                model.iam_managed_policies.append(
+                    _managed(path, role, arn, f"{rtype}.{name}", _tf_loc(path, body))
+                )
     for rtype, name, body in resources:
         address = f"{rtype}.{name}"
         rloc = _tf_loc(path, body)
@@ -226,7 +233,7 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
         elif rtype in ("aws_iam_role_policy", "aws_iam_policy"):
             statements = _tf_policy_statements(path, body, lines, doc_statements)
             if rtype == "aws_iam_role_policy":
-                role = _ref(_TF_ROLE_REF, text_or_none(body.get("role")), "aws_iam_role")
+                role = _tf_role_ref(text_or_none(body.get("role")), roles)
                 attached = [role] if role else []
             else:
                 attached = sorted(policy_roles.get(address, []))
@@ -368,6 +375,10 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
             continue
         model.addresses.add((path, address))
     for role_fact in roles.values():
+        for arn in role_fact.pop("_managed"):
+            model.iam_managed_policies.append(
+                _managed(path, role_fact["address"], arn, role_fact["address"], role_fact["loc"])
+            )
         for st in role_fact.pop("_inline"):
             model.iam_statements.append(
                 {**st, "roles": [role_fact["address"]], "source": "terraform"}
@@ -375,6 +386,30 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
         model.iam_roles.append(role_fact)
         model.addresses.add((path, role_fact["address"]))
     _link_role_users(model, path)
+
+
+def _managed(path: str, role: str, arn: str, address: str, loc_: dict[str, Any]) -> dict[str, Any]:
+    """A managed policy attached to a role (``arn:aws:iam::aws:policy/AmazonS3FullAccess``)."""
+    return {
+        "role": role,
+        "policy_arn": arn,
+        "policy_name": arn.rsplit("/", 1)[-1],
+        "aws_managed": ":iam::aws:policy/" in arn,
+        "address": address,
+        "loc": loc_,
+    }
+
+
+def _tf_role_ref(value: str | None, roles: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """A role reference: ``aws_iam_role.x.name`` as written, or already resolved by
+    checkov to the role's name."""
+    address = _ref(_TF_ROLE_REF, value, "aws_iam_role")
+    if address is not None or value is None:
+        return address
+    for candidate, role in roles.items():
+        if role.get("name") == value:
+            return candidate
+    return None
 
 
 def _ref(pattern: re.Pattern[str], value: str | None, prefix: str) -> str | None:
@@ -724,6 +759,9 @@ def _tf_role(
         "used_by": [],
         "loc": _tf_loc(path, body),
         "_inline": inline,
+        "_managed": sorted(
+            {opaque(a) for item in as_list(body.get("managed_policy_arns")) for a in as_list(item)}
+        ),
     }
 
 
@@ -957,6 +995,8 @@ def add_cloudformation(model: IacModel, path: str, template: Mapping[str, Any], 
                 "used_by": [],
                 "loc": here,
             }
+            for arn in sorted({opaque(clean(a)) for a in as_list(props.get("ManagedPolicyArns"))}):
+                model.iam_managed_policies.append(_managed(path, address, arn, address, here))
             for idx, pol in enumerate(as_list(props.get("Policies"))):
                 if isinstance(pol, Mapping):
                     for sidx, st in enumerate(

@@ -72,6 +72,7 @@ def test_findings_at_their_lines(result: ScanResult) -> None:
         ("MLS-IAC-002", "terraform/sagemaker.tf", 34, "medium"),
         ("MLS-IAC-002", "terraform/sagemaker.tf", 34, "medium"),
         ("MLS-SRV-003", "terraform/sagemaker.tf", 51, "medium"),
+        ("MLS-IAC-003", "terraform/sagemaker.tf", 60, "high"),
         ("MLS-BKT-004", "terraform/storage.tf", 2, "high"),
         ("MLS-BKT-005", "terraform/storage.tf", 2, "medium"),
         ("MLS-BKT-006", "terraform/storage.tf", 2, "medium"),
@@ -309,3 +310,18 @@ def test_iac_findings_relate_the_statement_line(result: ScanResult) -> None:
     iam = next(f for f in result.findings if f.control.id == "MLS-IAC-003")
     assert [(loc.path, loc.start_line) for loc in iam.related] == [
         ("terraform/sagemaker.tf", 17), ("terraform/sagemaker.tf", 1)]
+
+
+def test_managed_policy_attachments(facts: FactsResult, result: ScanResult) -> None:
+    assert facts.facts["iac"]["iam_managed_policies"] == [{
+        "role": "aws_iam_role.training",
+        "policy_arn": "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess",
+        "policy_name": "AmazonSageMakerFullAccess",
+        "aws_managed": True,
+        "address": "aws_iam_role_policy_attachment.training_full",
+        "loc": {"path": "terraform/sagemaker.tf", "line": 60, "col": None, "end_line": 63,
+                "end_col": None},
+    }]
+    f = next(f for f in result.findings
+             if f.control.id == "MLS-IAC-003" and f.location.start_line == 60)
+    assert "AmazonSageMakerFullAccess" in f.message

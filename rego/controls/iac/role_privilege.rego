@@ -2,8 +2,9 @@
 # title: Over-privileged training or serving role
 # description: >-
 #   An IAM role that SageMaker assumes (training, notebooks, serving) is allowed every action
-#   of a service (s3:*, *), can change IAM policies, or - for a serving role - can write to
-#   the model registry. A compromised training job or model server then owns the data,
+#   of a service (s3:*, *), can change IAM policies, carries a broad AWS managed policy
+#   (AmazonS3FullAccess, AmazonSageMakerFullAccess, AdministratorAccess, ...), or - for a
+#   serving role - can write to the model registry. A compromised training job or model server then owns the data,
 #   the models and the account's permissions.
 # custom:
 #   id: MLS-IAC-003
@@ -114,6 +115,34 @@ deny contains v if {
 		"key": sprintf("%s#%d", [s.policy, s.index]),
 		"related": array.concat([s.loc], [role.loc | some role in _attached(s)]),
 		"evidence": {"actions": s.actions, "resources": s.resources},
+	}
+}
+
+# AWS managed policies that give a training or serving role far more than it needs.
+_broad_managed := {
+	"AdministratorAccess",
+	"PowerUserAccess",
+	"IAMFullAccess",
+	"AmazonS3FullAccess",
+	"AmazonSageMakerFullAccess",
+	"AmazonEC2ContainerRegistryFullAccess",
+	"AmazonEC2ContainerRegistryPowerUser",
+}
+
+deny contains v if {
+	some m in object.get(_iac, "iam_managed_policies", [])
+	m.aws_managed
+	m.policy_name in _broad_managed
+	some role in _roles
+	role.address == m.role
+	_ml_role(role)
+	v := {
+		"msg": sprintf("role %s (%s) has the AWS managed policy %s attached", [role.address, _users(role), m.policy_name]),
+		"loc": m.loc,
+		"asset": role.address,
+		"key": m.policy_arn,
+		"related": [role.loc],
+		"evidence": {"policy_arn": m.policy_arn},
 	}
 }
 

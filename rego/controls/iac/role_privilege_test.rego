@@ -53,3 +53,15 @@ test_unattached_policy_named_for_mlflow if {
 	scoped := object.union(s, {"actions": ["s3:getobject"], "access": ["read"], "action_is_wildcard": false})
 	count(deny) == 0 with input as {"iac": {"iam_roles": [], "iam_statements": [scoped]}}
 }
+
+test_broad_managed_policy_on_sagemaker_role if {
+	m := {"role": "aws_iam_role.r", "policy_arn": "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess",
+		"policy_name": "AmazonSageMakerFullAccess", "aws_managed": true, "address": "aws_iam_role_policy_attachment.a",
+		"loc": {"path": "iam.tf", "line": 30}}
+	vs := deny with input as {"iac": {"iam_roles": [_role(["sagemaker.amazonaws.com"], [])], "iam_managed_policies": [m]}}
+	count(vs) == 1
+	some v in vs
+	v.loc.line == 30
+	scoped := object.union(m, {"policy_arn": "arn:aws:iam::aws:policy/AmazonSageMakerReadOnly", "policy_name": "AmazonSageMakerReadOnly"})
+	count(deny) == 0 with input as {"iac": {"iam_roles": [_role(["sagemaker.amazonaws.com"], [])], "iam_managed_policies": [scoped]}}
+}
