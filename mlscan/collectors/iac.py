@@ -108,7 +108,9 @@ def _read(ws: Workspace, rel: str, out: Analysis) -> str | None:
     try:
         return ws.read_text(rel)
     except FileReadError as exc:
-        out.notifications.append(notification(rel, f"not scanned: {exc}", SOURCE, kind=exc.kind))
+        out.notifications.append(
+            notification(rel, f"not scanned: {exc.reason}", SOURCE, kind=exc.kind)
+        )
         return None
 
 
@@ -141,7 +143,7 @@ def _analyse(ws: Workspace, include_all: bool) -> Analysis:
             by_framework.setdefault(framework, []).append((rel, str(ws.abspath(rel))))
         except FileReadError as exc:
             out.notifications.append(
-                notification(rel, f"not scanned: {exc}", SOURCE, kind=exc.kind)
+                notification(rel, f"not scanned: {exc.reason}", SOURCE, kind=exc.kind)
             )
 
     for f in files:
@@ -180,7 +182,8 @@ def _analyse(ws: Workspace, include_all: bool) -> Analysis:
                     out.notifications.append(
                         notification(rel, f"DVC config not parsed: {exc}", SOURCE)
                     )
-        if f.suffix in _SCRIPT_SUFFIXES or _is_dockerfile(f) or f.name in ("Makefile", "Procfile"):
+        scriptish = f.suffix in _SCRIPT_SUFFIXES or f.name in ("Makefile", "Procfile")
+        if (scriptish or _is_dockerfile(f)) and f.size <= _MAX_CONFIG_BYTES:
             text = texts.get(rel)
             if text is None:
                 try:

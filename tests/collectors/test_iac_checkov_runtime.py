@@ -156,3 +156,16 @@ def test_only_the_runners_of_present_frameworks_are_imported(tmp_path: Path) -> 
     assert "checkov.kubernetes.runner" not in out["modules"]
     assert "checkov.dockerfile.runner" in out["modules"]
     assert out["results"] == [["CKV_DOCKER_7", "Dockerfile.FROM", "failed"]]
+
+
+def test_symlinks_out_of_the_root_are_not_scanned(tmp_path: Path) -> None:
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.tf").write_text('resource "aws_s3_bucket" "x" {\n  bucket = "elsewhere"\n}\n')
+    root = tmp_path / "repo"
+    root.mkdir()
+    (root / "main.tf").write_text(BUCKET_TF)
+    (root / "linked.tf").symlink_to(outside / "secret.tf")
+    result = run(ScanOptions(paths=(str(root),)))
+    assert {f.location.path for f in result.findings} == {"main.tf"}
+    assert all("elsewhere" not in f.message for f in result.findings)
