@@ -16,6 +16,7 @@ import click
 
 from mlscan import __version__
 from mlscan.cli_policy import policy_bundle_command, policy_test_command
+from mlscan.cli_verify import verify_command
 from mlscan.errors import MlscanError, UsageError
 from mlscan.models import ScanResult, severity_at_least
 
@@ -270,6 +271,9 @@ def policy_docs(output: str | None, check: bool) -> None:
             sys.exit(1)
         return
     _write(text, output)
+
+
+cli.add_command(verify_command)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:

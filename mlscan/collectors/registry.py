@@ -13,6 +13,7 @@ from mlscan.collectors.iac import (
 )
 from mlscan.collectors.mlflow import MlflowCollector
 from mlscan.collectors.mlflow_registry import MlflowRegistryCollector
+from mlscan.collectors.signatures import SignaturesCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
 # One collector per line (keeps merges trivial).
@@ -20,6 +21,7 @@ COLLECTORS: tuple[Collector, ...] = (
     WorkspaceCollector(),
     MlflowCollector(),
     MlflowRegistryCollector(),
+    SignaturesCollector(),
     IacCollector(),
     BucketPolicyCollector(),
     ServingCollector(),
