@@ -161,7 +161,9 @@ def test_only_the_runners_of_present_frameworks_are_imported(tmp_path: Path) -> 
 def test_symlinks_out_of_the_root_are_not_scanned(tmp_path: Path) -> None:
     outside = tmp_path / "outside"
     outside.mkdir()
-    (outside / "secret.tf").write_text('resource "aws_s3_bucket" "x" {\n  bucket = "elsewhere"\n}\n')
+    (outside / "secret.tf").write_text(
+        'resource "aws_s3_bucket" "x" {\n  bucket = "elsewhere"\n}\n'
+    )
     root = tmp_path / "repo"
     root.mkdir()
     (root / "main.tf").write_text(BUCKET_TF)
