@@ -12,6 +12,7 @@ The curated mapping from checkov check ids to mlscan controls is data, kept in
 
 from __future__ import annotations
 
+import gc
 import importlib
 import logging
 import os
@@ -157,6 +158,10 @@ def run_checkov(
         return CheckovRun()
     runner_filter_class = _prepare_checkov()
     mapping = check_mapping()
+    # checkov's graph solvers run on worker threads; finalise pending garbage here first so
+    # that thread-bound objects (such as a policy engine from an earlier scan) are not
+    # dropped on one of those threads.
+    gc.collect()
     results: list[CheckResult] = []
     parse_errors: set[str] = set()
     errors: list[str] = []
