@@ -30,12 +30,8 @@ from mlscan.collectors.assets_links import (
 from mlscan.collectors.base import CollectContext, CollectorOutput, notification
 from mlscan.collectors.bucket_policies_normalise import looks_like_policy
 from mlscan.collectors.iac_checkov import CheckovRun, check_mapping, run_checkov
-from mlscan.collectors.iac_model import (
-    IacModel,
-    add_cloudformation,
-    add_standalone_policy,
-    add_terraform,
-)
+from mlscan.collectors.iac_cloudformation import add_cloudformation
+from mlscan.collectors.iac_model import IacModel, add_standalone_policy, add_terraform
 from mlscan.collectors.k8s_serving import (
     ServingModel,
     add_compose,

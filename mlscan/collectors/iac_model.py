@@ -1,9 +1,10 @@
-"""Facts from Terraform and CloudFormation definitions parsed by checkov.
+"""The IaC fact model, and facts from Terraform definitions parsed by checkov.
 
-checkov's definitions carry resource line ranges (Terraform ``__start_line__``,
-CloudFormation ``__startline__``); this module reads them once and turns buckets, bucket
-policies, public grants, IAM roles and policies and SageMaker resources into plain
-facts. Statement lines inside Terraform policies come from ``iac_hcl``.
+``IacModel`` collects buckets, bucket policies (statement by statement), public grants,
+IAM roles, policies and managed-policy attachments, SageMaker resources and ECR
+repositories; the helpers here are shared with ``iac_cloudformation`` and the standalone
+JSON policies. checkov's Terraform definitions carry resource line ranges
+(``__start_line__``); statement lines inside a block come from ``iac_hcl``.
 """
 
 from __future__ import annotations
@@ -210,7 +211,7 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
                 policy_roles.setdefault(pol, []).append(role)
             elif role and arn and ":policy/" in arn:
                 model.iam_managed_policies.append(
-                    _managed(path, role, arn, f"{rtype}.{name}", _tf_loc(path, body))
+                    managed_policy(path, role, arn, f"{rtype}.{name}", _tf_loc(path, body))
                 )
     for rtype, name, body in resources:
         address = f"{rtype}.{name}"
@@ -219,7 +220,7 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
             bucket_ref = text_or_none(body.get("bucket"))
             bucket = _resolve_bucket(bucket_ref, buckets)
             statements = _tf_policy_statements(path, body, lines, doc_statements)
-            _add_bucket_policy(
+            add_bucket_policy(
                 model,
                 source="terraform",
                 path=path,
@@ -377,7 +378,9 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
     for role_fact in roles.values():
         for arn in role_fact.pop("_managed"):
             model.iam_managed_policies.append(
-                _managed(path, role_fact["address"], arn, role_fact["address"], role_fact["loc"])
+                managed_policy(
+                    path, role_fact["address"], arn, role_fact["address"], role_fact["loc"]
+                )
             )
         for st in role_fact.pop("_inline"):
             model.iam_statements.append(
@@ -385,10 +388,12 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
             )
         model.iam_roles.append(role_fact)
         model.addresses.add((path, role_fact["address"]))
-    _link_role_users(model, path)
+    link_role_users(model, path)
 
 
-def _managed(path: str, role: str, arn: str, address: str, loc_: dict[str, Any]) -> dict[str, Any]:
+def managed_policy(
+    path: str, role: str, arn: str, address: str, loc_: dict[str, Any]
+) -> dict[str, Any]:
     """A managed policy attached to a role (``arn:aws:iam::aws:policy/AmazonS3FullAccess``)."""
     return {
         "role": role,
@@ -426,7 +431,7 @@ def _role_ref(value: str | None) -> str | None:
     return f"aws_iam_role.{m.group(1)}" if m else value
 
 
-def _link_role_users(model: IacModel, path: str) -> None:
+def link_role_users(model: IacModel, path: str) -> None:
     users: dict[str, list[dict[str, str]]] = {}
     for kind, items in (
         ("notebook", model.notebooks),
@@ -484,7 +489,7 @@ def _tf_bucket_target(
     return buckets.get(address) if address else None
 
 
-def _empty_bucket(
+def empty_bucket(
     *,
     path: str,
     address: str,
@@ -515,7 +520,7 @@ def _empty_bucket(
 
 
 def _tf_bucket(path: str, address: str, body: Mapping[str, Any]) -> dict[str, Any]:
-    b = _empty_bucket(
+    b = empty_bucket(
         path=path,
         address=address,
         name=text_or_none(body.get("bucket")),
@@ -540,7 +545,7 @@ def _tf_bucket(path: str, address: str, body: Mapping[str, Any]) -> dict[str, An
 
 
 def _tf_gcs_bucket(path: str, address: str, body: Mapping[str, Any]) -> dict[str, Any]:
-    b = _empty_bucket(
+    b = empty_bucket(
         path=path,
         address=address,
         name=text_or_none(body.get("name")),
@@ -620,12 +625,12 @@ def _tf_document_statements(
     for idx, st in enumerate(raw):
         line = found[idx] if idx < len(found) else (start if isinstance(start, int) else None)
         out.append(
-            _anchored(normalise_tf_document_statement(st), loc(path, line), _tf_loc(path, body))
+            anchored(normalise_tf_document_statement(st), loc(path, line), _tf_loc(path, body))
         )
     return out
 
 
-def _anchored(
+def anchored(
     statement: dict[str, Any],
     statement_loc: dict[str, Any],
     block_loc: dict[str, Any],
@@ -691,7 +696,7 @@ def _tf_policy_statements(
             if not isinstance(st, Mapping):
                 continue
             line = found[idx] if idx < len(found) else (start if isinstance(start, int) else None)
-            out.append(_anchored(normalise_statement(st), loc(path, line), _tf_loc(path, body)))
+            out.append(anchored(normalise_statement(st), loc(path, line), _tf_loc(path, body)))
     return out
 
 
@@ -742,7 +747,7 @@ def _tf_role(
                     line = found[sidx] if sidx < len(found) else start
                     inline.append(
                         {
-                            **_anchored(
+                            **anchored(
                                 normalise_statement(st), loc(path, line), _tf_loc(path, body)
                             ),
                             "policy": f"{address}.inline_policy[{idx}]",
@@ -765,7 +770,7 @@ def _tf_role(
     }
 
 
-def _add_bucket_policy(
+def add_bucket_policy(
     model: IacModel,
     *,
     source: str,
@@ -822,7 +827,7 @@ def add_standalone_policy(
     statement_key_loc: dict[str, Any] | None = None,
 ) -> None:
     normalised = [
-        _anchored(
+        anchored(
             normalise_statement(raw),
             loc(path, line),
             loc(path, line),
@@ -832,7 +837,7 @@ def add_standalone_policy(
         for raw, line, keys in statements
     ]
     names = sorted({n for st in normalised for n in s3_bucket_names(st["resources"])})
-    _add_bucket_policy(
+    add_bucket_policy(
         model,
         source="json",
         path=path,
@@ -844,279 +849,3 @@ def add_standalone_policy(
         bucket_names={},
         statement_key_loc=statement_key_loc,
     )
-
-
-# ------------------------------------------------------------- CloudFormation
-def _cfn_line(lines: list[str], logical_id: str) -> int | None:
-    pattern = re.compile(r"^\s*[\"']?" + re.escape(logical_id) + r"[\"']?\s*:")
-    in_resources = False
-    for i, text in enumerate(lines, start=1):
-        if re.match(r"^\s*[\"']?Resources[\"']?\s*:", text):
-            in_resources = True
-            continue
-        if in_resources and pattern.match(text):
-            return i
-    return None
-
-
-def _cfn_statements(
-    path: str, doc: Any, fallback_line: int | None, block_loc: dict[str, Any] | None = None
-) -> list[dict[str, Any]]:
-    if not isinstance(doc, Mapping) or "Statement" not in doc:
-        return []
-    raw = doc["Statement"]
-    out = []
-    for st in raw if isinstance(raw, list) else [raw]:
-        if isinstance(st, Mapping):
-            line = st.get("__startline__")
-            here = loc(path, line if isinstance(line, int) else fallback_line)
-            out.append(_anchored(normalise_statement(clean(st)), here, block_loc or here))
-    return out
-
-
-def _cfn_ref(value: Any) -> str | None:
-    if isinstance(value, Mapping):
-        if "Ref" in value:
-            return opaque(value["Ref"])
-        if "Fn::GetAtt" in value:
-            target = value["Fn::GetAtt"]
-            if isinstance(target, list) and target:
-                return opaque(target[0])
-            if isinstance(target, str):
-                return target.split(".")[0]
-    return None
-
-
-def add_cloudformation(model: IacModel, path: str, template: Mapping[str, Any], text: str) -> None:
-    lines = text.split("\n")
-    resources = template.get("Resources")
-    if not isinstance(resources, Mapping):
-        return
-    items = [
-        (str(k), v)
-        for k, v in resources.items()
-        if isinstance(v, Mapping) and not str(k).startswith("__")
-    ]
-
-    def rloc(logical_id: str, body: Mapping[str, Any]) -> dict[str, Any]:
-        props = body.get("Properties")
-        end = props.get("__endline__") if isinstance(props, Mapping) else None
-        return loc(path, _cfn_line(lines, logical_id), end if isinstance(end, int) else None)
-
-    buckets: dict[str, dict[str, Any]] = {}
-    for lid, body in items:
-        rtype = str(body.get("Type", ""))
-        props = body.get("Properties") if isinstance(body.get("Properties"), Mapping) else {}
-        assert isinstance(props, Mapping)
-        address = f"{rtype}.{lid}"
-        if rtype == "AWS::S3::Bucket":
-            name = props.get("BucketName")
-            b = _empty_bucket(
-                path=path,
-                address=address,
-                name=opaque(clean(name)) if name is not None else None,
-                provider="aws",
-                source="cloudformation",
-                loc_=rloc(lid, body),
-                tags=string_tags(clean(props.get("Tags"))),
-            )
-            ver = props.get("VersioningConfiguration")
-            if isinstance(ver, Mapping):
-                b["versioning"] = opaque(ver.get("Status"))
-                b["versioning_enabled"] = b["versioning"] == "Enabled"
-            b["object_lock"] = truthy(props.get("ObjectLockEnabled")) is True
-            enc = props.get("BucketEncryption")
-            if isinstance(enc, Mapping):
-                for rule in as_list(enc.get("ServerSideEncryptionConfiguration")):
-                    default = (
-                        rule.get("ServerSideEncryptionByDefault")
-                        if isinstance(rule, Mapping)
-                        else None
-                    )
-                    if isinstance(default, Mapping):
-                        if default.get("SSEAlgorithm") is not None:
-                            b["sse_algorithm"] = opaque(clean(default.get("SSEAlgorithm")))
-                        if default.get("KMSMasterKeyID") is not None:
-                            b["kms_key_set"] = True
-            b["logging"] = isinstance(props.get("LoggingConfiguration"), Mapping)
-            pab = props.get("PublicAccessBlockConfiguration")
-            if isinstance(pab, Mapping):
-                b["public_access_block"] = {
-                    snake: truthy(pab.get(camel)) is True
-                    for snake, camel in (
-                        ("block_public_acls", "BlockPublicAcls"),
-                        ("block_public_policy", "BlockPublicPolicy"),
-                        ("ignore_public_acls", "IgnorePublicAcls"),
-                        ("restrict_public_buckets", "RestrictPublicBuckets"),
-                    )
-                }
-            acl = props.get("AccessControl")
-            b["acl"] = _cfn_acl(opaque(acl)) if acl is not None else None
-            buckets[lid] = b
-    model.buckets.extend(buckets.values())
-    model.addresses.update((path, b["address"]) for b in buckets.values())
-    roles: dict[str, dict[str, Any]] = {}
-    for lid, body in items:
-        rtype = str(body.get("Type", ""))
-        raw_props = body.get("Properties")
-        props = raw_props if isinstance(raw_props, Mapping) else {}
-        address = f"{rtype}.{lid}"
-        here = rloc(lid, body)
-        if rtype == "AWS::S3::BucketPolicy":
-            ref = _cfn_ref(props.get("Bucket"))
-            target = buckets.get(ref) if ref else None
-            bucket = (
-                (target["name"] or target["address"])
-                if target
-                else (
-                    opaque(clean(props.get("Bucket"))) if props.get("Bucket") is not None else None
-                )
-            )
-            _add_bucket_policy(
-                model,
-                source="cloudformation",
-                path=path,
-                address=address,
-                loc_=here,
-                bucket=bucket,
-                bucket_address=target["address"] if target else None,
-                statements=_cfn_statements(path, props.get("PolicyDocument"), here["line"], here),
-                bucket_names={},
-            )
-        elif rtype == "AWS::IAM::Role":
-            trust = _cfn_statements(path, props.get("AssumeRolePolicyDocument"), here["line"], here)
-            roles[lid] = {
-                "address": address,
-                "name": text_or_none(clean(props.get("RoleName"))),
-                "source": "cloudformation",
-                "trusted_services": sorted(
-                    {s for st in trust for s in st["principals"]["service"]}
-                ),
-                "used_by": [],
-                "loc": here,
-            }
-            for arn in sorted({opaque(clean(a)) for a in as_list(props.get("ManagedPolicyArns"))}):
-                model.iam_managed_policies.append(_managed(path, address, arn, address, here))
-            for idx, pol in enumerate(as_list(props.get("Policies"))):
-                if isinstance(pol, Mapping):
-                    for sidx, st in enumerate(
-                        _cfn_statements(path, pol.get("PolicyDocument"), here["line"], here)
-                    ):
-                        model.iam_statements.append(
-                            {
-                                **st,
-                                "policy": f"{address}.Policies[{idx}]",
-                                "policy_name": text_or_none(clean(pol.get("PolicyName"))),
-                                "index": sidx,
-                                "roles": [address],
-                                "source": "cloudformation",
-                            }
-                        )
-        elif rtype in ("AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
-            attached = sorted(
-                {
-                    f"AWS::IAM::Role.{r}"
-                    for r in (_cfn_ref(x) for x in as_list(props.get("Roles")))
-                    if r
-                }
-            )
-            for sidx, st in enumerate(
-                _cfn_statements(path, props.get("PolicyDocument"), here["line"], here)
-            ):
-                model.iam_statements.append(
-                    {
-                        **st,
-                        "policy": address,
-                        "policy_name": text_or_none(
-                            clean(props.get("PolicyName") or props.get("ManagedPolicyName"))
-                        ),
-                        "index": sidx,
-                        "roles": attached,
-                        "source": "cloudformation",
-                    }
-                )
-        elif rtype == "AWS::SageMaker::NotebookInstance":
-            root = text_or_none(clean(props.get("RootAccess")))
-            internet = text_or_none(clean(props.get("DirectInternetAccess")))
-            model.notebooks.append(
-                {
-                    "address": address,
-                    "name": text_or_none(clean(props.get("NotebookInstanceName"))),
-                    "source": "cloudformation",
-                    "root_access": root,
-                    "root_access_effective": root or "Enabled",
-                    "direct_internet_access": internet,
-                    "direct_internet_access_effective": internet or "Enabled",
-                    "kms_key_set": props.get("KmsKeyId") is not None,
-                    "subnet_set": props.get("SubnetId") is not None,
-                    "role": _cfn_role(props.get("RoleArn")),
-                    "loc": here,
-                }
-            )
-        elif rtype == "AWS::SageMaker::EndpointConfig":
-            capture = props.get("DataCaptureConfig")
-            model.endpoint_configs.append(
-                {
-                    "address": address,
-                    "name": text_or_none(clean(props.get("EndpointConfigName"))),
-                    "source": "cloudformation",
-                    "kms_key_set": props.get("KmsKeyId") is not None,
-                    "data_capture": None
-                    if not isinstance(capture, Mapping)
-                    else {
-                        "enabled": truthy(capture.get("EnableCapture")) is not False,
-                        "kms_key_set": capture.get("KmsKeyId") is not None,
-                        "destination": text_or_none(clean(capture.get("DestinationS3Uri"))),
-                    },
-                    "loc": here,
-                }
-            )
-        elif rtype == "AWS::SageMaker::Model":
-            container = props.get("PrimaryContainer")
-            container = container if isinstance(container, Mapping) else {}
-            model.models.append(
-                {
-                    "address": address,
-                    "name": text_or_none(clean(props.get("ModelName"))),
-                    "source": "cloudformation",
-                    "network_isolation": truthy(props.get("EnableNetworkIsolation")) is True,
-                    "vpc_config_set": isinstance(props.get("VpcConfig"), Mapping),
-                    "image": text_or_none(clean(container.get("Image"))),
-                    "model_data_url": text_or_none(clean(container.get("ModelDataUrl"))),
-                    "role": _cfn_role(props.get("ExecutionRoleArn")),
-                    "loc": here,
-                }
-            )
-        elif rtype == "AWS::SageMaker::Domain":
-            model.domains.append(
-                {
-                    "address": address,
-                    "name": text_or_none(clean(props.get("DomainName"))),
-                    "source": "cloudformation",
-                    "kms_key_set": props.get("KmsKeyId") is not None,
-                    "app_network_access_type": text_or_none(
-                        clean(props.get("AppNetworkAccessType"))
-                    )
-                    or "PublicInternetOnly",
-                    "role": None,
-                    "loc": here,
-                }
-            )
-        else:
-            continue
-        model.addresses.add((path, address))
-    model.iam_roles.extend(roles.values())
-    model.addresses.update((path, r["address"]) for r in roles.values())
-    _link_role_users(model, path)
-
-
-def _cfn_role(value: Any) -> str | None:
-    ref = _cfn_ref(value)
-    if ref:
-        return f"AWS::IAM::Role.{ref}"
-    return opaque(clean(value)) if value is not None else None
-
-
-def _cfn_acl(value: str) -> str:
-    """CloudFormation AccessControl (PublicRead) -> canned ACL name (public-read)."""
-    return re.sub(r"(?<!^)(?=[A-Z])", "-", value).lower()
