@@ -5,12 +5,16 @@ their files are present."""
 from __future__ import annotations
 
 from mlscan.collectors.base import Collector
+<<<<<<< HEAD
 from mlscan.collectors.iac import (
     AssetsCollector,
     BucketPolicyCollector,
     IacCollector,
     ServingCollector,
 )
+=======
+from mlscan.collectors.dvc import DvcCollector
+>>>>>>> main
 from mlscan.collectors.mlflow import MlflowCollector
 from mlscan.collectors.mlflow_registry import MlflowRegistryCollector
 from mlscan.collectors.signatures import SignaturesCollector
@@ -22,6 +26,7 @@ COLLECTORS: tuple[Collector, ...] = (
     MlflowCollector(),
     MlflowRegistryCollector(),
     SignaturesCollector(),
+    DvcCollector(),
     IacCollector(),
     BucketPolicyCollector(),
     ServingCollector(),
