@@ -5,16 +5,13 @@ their files are present."""
 from __future__ import annotations
 
 from mlscan.collectors.base import Collector
-<<<<<<< HEAD
+from mlscan.collectors.dvc import DvcCollector
 from mlscan.collectors.iac import (
     AssetsCollector,
     BucketPolicyCollector,
     IacCollector,
     ServingCollector,
 )
-=======
-from mlscan.collectors.dvc import DvcCollector
->>>>>>> main
 from mlscan.collectors.mlflow import MlflowCollector
 from mlscan.collectors.mlflow_registry import MlflowRegistryCollector
 from mlscan.collectors.signatures import SignaturesCollector
