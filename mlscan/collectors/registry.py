@@ -7,6 +7,12 @@ from __future__ import annotations
 from mlscan.collectors.artifacts import ArtifactsCollector
 from mlscan.collectors.base import Collector
 from mlscan.collectors.dvc import DvcCollector
+from mlscan.collectors.iac import (
+    AssetsCollector,
+    BucketPolicyCollector,
+    IacCollector,
+    ServingCollector,
+)
 from mlscan.collectors.mlflow import MlflowCollector
 from mlscan.collectors.mlflow_registry import MlflowRegistryCollector
 from mlscan.collectors.serving_code import ServingCodeCollector
@@ -22,4 +28,8 @@ COLLECTORS: tuple[Collector, ...] = (
     DvcCollector(),
     ArtifactsCollector(),
     ServingCodeCollector(),
+    IacCollector(),
+    BucketPolicyCollector(),
+    ServingCollector(),
+    AssetsCollector(),
 )
