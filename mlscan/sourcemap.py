@@ -124,15 +124,12 @@ class _YamlBuilder:
             raise SourceError("recursive YAML alias", node.start_mark.line + 1)
         span = _mark_span(node.start_mark, node.end_mark)
         if isinstance(node, yaml.ScalarNode):
-            try:
-                value = self.constructor.construct_object(node, deep=True)
-            except (yaml.YAMLError, ValueError, TypeError) as exc:
-                raise SourceError(f"invalid scalar: {exc}", span.line) from exc
-            return Node("scalar", _plain(value), span, key_span=key_span)
+            return Node("scalar", self._scalar(node, span), span, key_span=key_span)
         self.active.add(ident)
         try:
             if isinstance(node, yaml.SequenceNode):
                 children = tuple(self._child(c, depth) for c in node.value)
+                span = _block_span(node, span, children)
                 return Node(
                     "seq", [c.value for c in children], span, seq=children, key_span=key_span
                 )
@@ -141,27 +138,37 @@ class _YamlBuilder:
                 for knode, vnode in node.value:
                     if knode.tag == "tag:yaml.org,2002:merge":
                         merged = self._child(vnode, depth)
-                        for mk, mv in (
-                            merged.items()
-                            if merged.kind == "map"
-                            else [kv for m in merged.children for kv in m.items()]
-                        ):
+                        sources = [merged] if merged.kind == "map" else merged.children
+                        if merged.kind == "scalar" or any(m.kind != "map" for m in sources):
+                            raise SourceError(
+                                "a merge key (<<) needs a mapping or a list of mappings",
+                                _node_line(knode),
+                            )
+                        for mk, mv in [kv for m in sources for kv in m.items()]:
                             if all(k != mk for k, _ in items):
                                 items.append((mk, mv))
                         continue
                     kspan = _mark_span(knode.start_mark, knode.end_mark)
                     if isinstance(knode, yaml.ScalarNode):
-                        key = str(_plain(self.constructor.construct_object(knode)))
+                        key = str(self._scalar(knode, kspan))
                     else:
                         key = str(self.build(knode, depth + 1).value)
                     child = self._child(vnode, depth, kspan)
                     items = [(k, n) for k, n in items if k != key]
                     items.append((key, child))
                 value = {k: n.value for k, n in items}
+                span = _block_span(node, span, tuple(n for _, n in items))
                 return Node("map", value, span, items=tuple(items), key_span=key_span)
         finally:
             self.active.discard(ident)
         raise SourceError(f"unsupported YAML node {type(node).__name__}", span.line)
+
+    def _scalar(self, node: yaml.ScalarNode, span: Span) -> Any:
+        try:
+            return _plain(self.constructor.construct_object(node, deep=True))
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            problem = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else None
+            raise SourceError(f"invalid scalar: {problem or exc}", span.line) from exc
 
     def _child(self, node: yaml.Node, depth: int, key_span: Span | None = None) -> Node:
         if getattr(node, "_mlscan_seen", False):
@@ -175,6 +182,22 @@ class _YamlBuilder:
         else:
             node._mlscan_seen = True  # type: ignore[attr-defined]
         return self.build(node, depth + 1, key_span)
+
+
+def _node_line(node: yaml.Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _block_span(node: yaml.Node, span: Span, children: tuple[Node, ...]) -> Span:
+    """A block collection's end mark is the start of the next token, after any trailing
+    comments and blank lines; end it where its last child ends instead."""
+    own = [
+        c.span for c in children if (c.span.line, c.span.col) >= (span.line, span.col)
+    ]  # aliased children keep the span of their anchor, which is earlier
+    if getattr(node, "flow_style", False) or not own:
+        return span
+    last = max(own, key=lambda s: (s.end_line, s.end_col))
+    return Span(span.line, span.col, last.end_line, last.end_col)
 
 
 def _plain(value: Any) -> Any:
@@ -193,7 +216,11 @@ def parse_yaml_documents(text: str, max_aliases: int = 1000, max_depth: int = 20
     docs: list[Node] = []
     try:
         for root in yaml.compose_all(text, Loader=_LimitedLoader):
-            if root is None:
+            if root is None or (
+                isinstance(root, yaml.ScalarNode)
+                and root.tag == "tag:yaml.org,2002:null"
+                and root.value == ""
+            ):  # an empty document between two '---'
                 continue
             docs.append(builder.build(root))
     except yaml.MarkedYAMLError as exc:
@@ -201,7 +228,13 @@ def parse_yaml_documents(text: str, max_aliases: int = 1000, max_depth: int = 20
         line = mark.line + 1 if mark is not None else None
         raise SourceError(f"invalid YAML: {exc.problem or exc}", line) from exc
     except yaml.YAMLError as exc:
-        raise SourceError(f"invalid YAML: {exc}") from exc
+        first = str(exc).strip().splitlines()
+        line = None
+        if isinstance(exc, yaml.reader.ReaderError):  # a bad character: position only
+            line = text.count("\n", 0, exc.position) + 1
+        raise SourceError(
+            f"invalid YAML: {first[0] if first else type(exc).__name__}", line
+        ) from exc
     except RecursionError as exc:
         raise SourceError("YAML nesting too deep") from exc
     return docs
@@ -209,6 +242,7 @@ def parse_yaml_documents(text: str, max_aliases: int = 1000, max_depth: int = 20
 
 # --------------------------------------------------------------------------- JSON
 _WS = re.compile(r"[ \t\n\r]*")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\.)*"', re.DOTALL)
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
@@ -325,7 +359,10 @@ class _JsonParser:
         m = _NUMBER.match(text, i)
         if m and m.end() > i:
             raw = m.group(0)
-            num: int | float = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            try:
+                num: int | float = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            except ValueError as exc:  # more digits than int() converts
+                raise self.fail(f"number too long ({len(raw)} characters)", i) from exc
             return Node("scalar", num, self.span(i, m.end()), key_span=key_span), m.end()
         raise self.fail(f"unexpected character {ch!r}", i)
 
@@ -334,7 +371,10 @@ def parse_json(text: str, max_depth: int = 200) -> Node:
     """Parse one JSON document, keeping positions. Raises SourceError."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    return _JsonParser(text, max_depth).parse()
+    try:
+        return _JsonParser(text, max_depth).parse()
+    except RecursionError as exc:  # a max_depth above what the interpreter can recurse
+        raise SourceError("JSON nesting too deep") from exc
 
 
 # ---------------------------------------------------------------------------- INI
@@ -372,19 +412,39 @@ class IniDocument:
         return None
 
 
-_SECTION = re.compile(r"^(\s*)\[\s*(?P<name>.*?)\s*\]\s*(?:[#;].*)?$")
-_ENTRY = re.compile(r"^(?P<indent>\s*)(?P<key>[^=:\s][^=:]*?)\s*[=:]\s*(?P<value>.*?)\s*$")
+# Linear-time patterns: no two adjacent parts can match the same characters.
+_SECTION = re.compile(r"^\s*\[(?P<name>[^\]]*)\]\s*(?:[#;].*)?$")
+_INLINE_COMMENT = re.compile(r"\s[#;]")
 
 
 def _unquote(raw: str) -> tuple[str, int, int]:
-    """(value, start offset, end offset) of an INI value within ``raw``."""
-    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
-        return raw[1:-1], 1, len(raw) - 1
+    """(value, start offset, end offset) of an INI value within ``raw`` (``raw`` has no
+    surrounding whitespace)."""
+    if raw[:1] in ("'", '"'):
+        close = raw.find(raw[0], 1)
+        rest = raw[close + 1 :].lstrip() if close != -1 else "x"
+        if not rest or rest[0] in "#;":  # configobj: a quoted value, then a comment
+            return raw[1:close], 1, close
     # configobj: an unquoted value ends at an inline comment
-    m = re.search(r"\s+[#;]", raw)
+    m = _INLINE_COMMENT.search(raw)
     if m:
         raw = raw[: m.start()]
     return raw.strip(), 0, len(raw.rstrip())
+
+
+def _split_entry(line: str) -> tuple[str, int, str, int] | None:
+    """(key, key offset, value, value offset) of ``key = value`` (or ``key: value``)."""
+    cuts = [i for i in (line.find("="), line.find(":")) if i != -1]
+    if not cuts:
+        return None
+    sep = min(cuts)
+    key = line[:sep].strip()
+    if not key:
+        return None
+    kstart = len(line) - len(line.lstrip())
+    value = line[sep + 1 :].strip()
+    vstart = sep + 1 + (len(line[sep + 1 :]) - len(line[sep + 1 :].lstrip()))
+    return key, kstart, value, vstart
 
 
 def parse_ini(text: str) -> IniDocument:
@@ -394,7 +454,7 @@ def parse_ini(text: str) -> IniDocument:
     name = ""
     start = Span(1, 1, 1, 1)
     entries: list[IniEntry] = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(_LINE_BREAK.split(text), start=1):
         stripped = line.strip()
         if not stripped or stripped[0] in "#;":
             continue
@@ -402,24 +462,24 @@ def parse_ini(text: str) -> IniDocument:
         if msec:
             if entries or name:
                 sections.append(IniSection(name=name, span=start, entries=tuple(entries)))
-            raw = msec.group("name")
+            raw = msec.group("name").strip()
             if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
                 raw = raw[1:-1]
             name = raw.strip()
             col = line.index("[") + 1
-            start = Span(lineno, col, lineno, len(line.rstrip()) + 1)
+            start = Span(lineno, col, lineno, msec.end("name") + 2)  # through the ']'
+
             entries = []
             continue
-        ment = _ENTRY.match(line)
-        if not ment:
+        entry = _split_entry(line)
+        if entry is None:
             raise SourceError(
                 "cannot parse INI line: expected 'key = value' or '[section]'", lineno
             )
-        key = ment.group("key").strip()
-        kcol = ment.start("key") + 1
-        raw_value = ment.group("value")
+        key, kstart, raw_value, vstart = entry
+        kcol = kstart + 1
         value, vs, ve = _unquote(raw_value)
-        vcol = ment.start("value") + 1
+        vcol = vstart + 1
         entries.append(
             IniEntry(
                 key=key,
