@@ -110,6 +110,11 @@ def scan(
     fail_on: str | None,
     config_path: str | None,
     policy_dirs: tuple[str, ...],
+    opa_url: str | None,
+    opa_use_server_policies: bool,
+    mlflow_uri: str | None,
+    mlflow_timeout: float,
+    mlflow_download_artifacts: bool,
     baseline: str | None,
     show_suppressed: bool,
     profile: bool,
@@ -126,7 +131,14 @@ def scan(
         paths=paths or (".",),
         config_path=config_path,
         policy_dirs=policy_dirs,
+        opa_url=opa_url,
         baseline=baseline,
+        extra={
+            "opa_use_server_policies": opa_use_server_policies,
+            "mlflow_uri": mlflow_uri,
+            "mlflow_timeout": mlflow_timeout,
+            "mlflow_download_artifacts": mlflow_download_artifacts,
+        },
     )
     result = run(options)
     color = (

@@ -17,7 +17,7 @@ from mlscan.collectors.base import CollectContext, Collector, CollectorOutput
 from mlscan.config import Config, load_config
 from mlscan.controls import PolicySet, load_policy_set
 from mlscan.engine.base import Engine
-from mlscan.errors import UsageError, WorkspaceError
+from mlscan.errors import MlscanError, UsageError, WorkspaceError
 from mlscan.findings import ShapingRules, shape, to_violations
 from mlscan.hashing import DigestService
 from mlscan.models import Notification, ScanResult
@@ -107,10 +107,15 @@ def collect_facts(
     files_by_family: dict[str, tuple[str, ...]] = {}
     for collector in collectors if collectors is not None else registered_collectors():
         t = time.perf_counter()
+        option = getattr(collector, "option", None)
+        if option and not ctx.options.get(option):
+            continue  # an opt-in collector (e.g. the live registry) that was not asked for
         if not collector.applies(ws):
             continue
         try:
             out = collector.collect(ws, ctx)
+        except MlscanError:
+            raise  # the user asked for something that cannot work (e.g. unreachable server)
         except Exception as exc:  # a collector bug must not cost the other findings
             if os.environ.get("MLSCAN_DEBUG"):
                 raise
@@ -168,11 +173,18 @@ def load_baseline(path: str) -> frozenset[str]:
     return frozenset(fps)
 
 
-def make_engine(policies: PolicySet, opa_url: str | None = None, **kw: Any) -> Engine:
+def make_engine(
+    policies: PolicySet, opa_url: str | None = None, use_server_policies: bool = False
+) -> Engine:
     if opa_url:
         from mlscan.engine.opa_server import OpaServerEngine  # type: ignore[import-not-found]
 
-        engine: Engine = OpaServerEngine(policies, opa_url, **kw)
+        engine: Engine = OpaServerEngine(
+            policies,
+            opa_url,
+            use_server_policies=use_server_policies,
+            token=os.environ.get("MLSCAN_OPA_TOKEN"),
+        )
         return engine
     from mlscan.engine.embedded import EmbeddedEngine
 
@@ -184,7 +196,7 @@ def run(options: ScanOptions) -> ScanResult:
         options.paths,
         options.config_path,
         collectors=options.collectors,
-        network=bool(options.opa_url),
+        network=bool(options.extra.get("mlflow_uri")),
         extra=options.extra,
     )
     config = fr.config
@@ -195,7 +207,9 @@ def run(options: ScanOptions) -> ScanResult:
         p = Path(d)
         policy_dirs.append(str(p if p.is_absolute() else fr.root / p))
     policies = load_policy_set(policy_dirs)
-    engine = make_engine(policies, options.opa_url)
+    engine = make_engine(
+        policies, options.opa_url, bool(options.extra.get("opa_use_server_policies"))
+    )
     raw = engine.evaluate(fr.facts)
     timings["engine"] = time.perf_counter() - t
     t = time.perf_counter()

@@ -5,6 +5,13 @@ their files are present."""
 from __future__ import annotations
 
 from mlscan.collectors.base import Collector
+from mlscan.collectors.mlflow import MlflowCollector
+from mlscan.collectors.mlflow_registry import MlflowRegistryCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
-COLLECTORS: tuple[Collector, ...] = (WorkspaceCollector(),)
+# One collector per line (keeps merges trivial).
+COLLECTORS: tuple[Collector, ...] = (
+    WorkspaceCollector(),
+    MlflowCollector(),
+    MlflowRegistryCollector(),
+)

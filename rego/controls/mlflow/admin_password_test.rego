@@ -1,0 +1,25 @@
+package mlscan.controls.mlflow.admin_password
+
+import rego.v1
+
+mk_cfg(present, is_default) := {
+	"path": "basic_auth.ini", "admin_password_present": present, "admin_password_is_default": is_default,
+	"admin_password_loc": {"path": "basic_auth.ini", "line": 4, "col": 1},
+}
+
+test_fires_on_default_password if {
+	vs := deny with input as {"mlflow": {"auth_configs": [mk_cfg(true, true)]}}
+	some v in vs
+	contains(v.msg, "default")
+	v.loc.line == 4
+}
+
+test_fires_on_committed_password if {
+	vs := deny with input as {"mlflow": {"auth_configs": [mk_cfg(true, false)]}}
+	some v in vs
+	contains(v.msg, "redacted")
+}
+
+test_silent_without_password if {
+	count(deny) == 0 with input as {"mlflow": {"auth_configs": [mk_cfg(false, false)]}}
+}

@@ -1,0 +1,43 @@
+# METADATA
+# title: MLflow tracking server or registry reachable without authentication
+# description: >-
+#   An mlflow server or mlflow ui listens on a non-loopback address without the basic-auth app.
+#   Anyone who can reach it can read experiments, download models, and register or promote a
+#   model version that production then serves.
+# custom:
+#   id: MLS-MLF-001
+#   severity: critical
+#   stride: [spoofing, elevation-of-privilege]
+#   linddun: []
+#   atlas: [AML.T0049]
+#   owasp_ml: [ML05]
+#   cwe: [306]
+#   references: ["https://mlflow.org/docs/latest/auth/index.html"]
+#   remediation: >-
+#     Start the server with `--app-name basic-auth` (and a non-default admin password), or keep it
+#     on 127.0.0.1 behind an authenticating reverse proxy.
+package mlscan.controls.mlflow.server_without_auth
+
+import data.mlscan.lib.mlflow
+import rego.v1
+
+deny contains v if {
+	some server in input.mlflow.servers
+	server.kind in {"server", "ui"}
+	mlflow.exposed(server)
+	not server.auth_enabled
+	v := {
+		"msg": sprintf(
+			"mlflow %s listens on %s without authentication (no --app-name basic-auth)%s",
+			[server.kind, server.host, service_note(server)],
+		),
+		"loc": mlflow.flag_loc(server, "host_loc"),
+		"asset": concat(":", [server.path, server.service]),
+		"related": [server.loc],
+		"evidence": {"host": server.host, "source": server.source},
+	}
+}
+
+service_note(server) := sprintf(" in service '%s'", [server.service]) if server.service != ""
+
+service_note(server) := "" if server.service == ""

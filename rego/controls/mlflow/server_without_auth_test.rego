@@ -1,0 +1,30 @@
+package mlscan.controls.mlflow.server_without_auth
+
+import rego.v1
+
+mk_srv(host, auth) := {
+	"kind": "server", "source": "compose", "path": "deploy/docker-compose.yml", "service": "mlflow",
+	"host": host, "auth_enabled": auth,
+	"host_loc": {"path": "deploy/docker-compose.yml", "line": 7, "col": 9},
+	"loc": {"path": "deploy/docker-compose.yml", "line": 5, "col": 7},
+}
+
+test_fires_on_public_host_without_auth if {
+	vs := deny with input as {"mlflow": {"servers": [mk_srv("0.0.0.0", false)]}}
+	count(vs) == 1
+	some v in vs
+	v.loc.line == 7
+	contains(v.msg, "0.0.0.0")
+}
+
+test_silent_with_basic_auth if {
+	count(deny) == 0 with input as {"mlflow": {"servers": [mk_srv("0.0.0.0", true)]}}
+}
+
+test_silent_on_loopback if {
+	count(deny) == 0 with input as {"mlflow": {"servers": [mk_srv("127.0.0.1", false)]}}
+}
+
+test_silent_when_host_defaults_to_loopback if {
+	count(deny) == 0 with input as {"mlflow": {"servers": [mk_srv(null, false)]}}
+}

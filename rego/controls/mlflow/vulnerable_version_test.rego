@@ -1,0 +1,22 @@
+package mlscan.controls.mlflow.vulnerable_version
+
+import rego.v1
+
+mk_pin(parts) := {"version": "x", "parts": parts, "source": "image", "path": "c.yml", "loc": {"path": "c.yml", "line": 3}}
+
+test_fires_on_2_9_1_with_the_right_cves if {
+	vs := deny with input as {"mlflow": {"versions": [mk_pin([2, 9, 1])]}}
+	some v in vs
+	"CVE-2023-6831" in v.evidence.cves
+	not "CVE-2023-1177" in v.evidence.cves
+}
+
+test_fires_on_1_x if {
+	vs := deny with input as {"mlflow": {"versions": [mk_pin([1, 30, 0])]}}
+	some v in vs
+	count(v.evidence.cves) == 7
+}
+
+test_silent_on_patched if {
+	count(deny) == 0 with input as {"mlflow": {"versions": [mk_pin([2, 11, 3]), mk_pin([3, 1, 0])]}}
+}
