@@ -23,7 +23,7 @@ from mlscan.models import LINDDUN_CATEGORIES, SEVERITIES, STRIDE_CATEGORIES, Con
 
 CONTROL_PREFIX = "mlscan.controls."
 HELP_BASE = "https://github.com/mlscan/mlscan/blob/main/docs/controls.md"
-_PACKAGE = re.compile(r"^package\s+([A-Za-z_][A-Za-z0-9_.]*)\s*$", re.MULTILINE)
+_PACKAGE = re.compile(r"^package\s+([A-Za-z_][A-Za-z0-9_.]*)\s*(?:#.*)?$", re.MULTILINE)
 _ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 _ATLAS = re.compile(r"^AML\.[TM]\d{4}(\.\d{3})?$")
 _OWASP = re.compile(r"^ML(0[1-9]|10)$")
@@ -131,7 +131,7 @@ def load_policy_set(
             raise PolicyError(
                 f.shown,
                 f"control id {control.id} is already used by {other.source}",
-                _line_of(f.text, "id:"),
+                _meta_line(f.text, "id"),
             )
         controls[control.id] = control
     return PolicySet(
@@ -139,11 +139,18 @@ def load_policy_set(
     )
 
 
-def _line_of(text: str, needle: str) -> int | None:
+def _meta_line(text: str, key: str, default: int | None = None) -> int | None:
+    """The line of ``# key:`` in the METADATA block (the first such comment line)."""
+    pattern = re.compile(rf"^#\s*{re.escape(key)}\s*:")
+    in_block = False
     for i, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
+        if line.strip() == "# METADATA":
+            in_block = True
+        elif in_block and not line.startswith("#"):
+            in_block = False
+        elif in_block and pattern.match(line):
             return i
-    return None
+    return default
 
 
 def metadata_block(text: str) -> tuple[dict[str, Any], int] | None:
@@ -163,14 +170,19 @@ def metadata_block(text: str) -> tuple[dict[str, Any], int] | None:
                 except yaml.YAMLError as exc:
                     mark = getattr(exc, "problem_mark", None)
                     line_no = i + 2 + (mark.line if mark is not None else 0)
-                    raise PolicyError("", f"METADATA is not valid YAML: {exc}", line_no) from exc
+                    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                    raise PolicyError(
+                        "", f"METADATA is not valid YAML: {problem}", line_no
+                    ) from exc
+                except (ValueError, TypeError) as exc:  # e.g. an impossible date
+                    raise PolicyError("", f"METADATA has a bad value: {exc}", i + 1) from exc
                 if not isinstance(data, dict):
                     raise PolicyError("", "METADATA must be a mapping", i + 1)
                 return data, i + 1
     return None
 
 
-def _tuple(value: Any, shown: str, key: str, line: int) -> tuple[str, ...]:
+def _tuple(value: Any, shown: str, key: str, line: int | None) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str | int):
@@ -190,6 +202,10 @@ def parse_control(f: PolicyFile) -> Control:
             f.shown, "control package has no '# METADATA' block directly above 'package'", 1
         )
     meta, line = found
+
+    def at(key: str) -> int | None:  # the line of that key, else the METADATA line
+        return _meta_line(f.text, key, line)
+
     custom = meta.get("custom")
     if not isinstance(custom, dict):
         raise PolicyError(
@@ -200,63 +216,67 @@ def parse_control(f: PolicyFile) -> Control:
         raise PolicyError(
             f.shown,
             f"METADATA custom.id missing or malformed (got {cid!r}); e.g. MLS-DVC-004",
-            line,
+            at("id"),
         )
     severity = custom.get("severity")
     if severity not in SEVERITIES:
         raise PolicyError(
             f.shown,
             f"METADATA custom.severity must be one of {', '.join(SEVERITIES)} (got {severity!r})",
-            line,
+            at("severity"),
         )
-    stride = _tuple(custom.get("stride"), f.shown, "stride", line)
+    stride = _tuple(custom.get("stride"), f.shown, "stride", at("stride"))
     if not stride and not custom.get("linddun"):
         raise PolicyError(
-            f.shown, "METADATA custom.stride must list at least one STRIDE category", line
+            f.shown, "METADATA custom.stride must list at least one STRIDE category", at("stride")
         )
     for cat in stride:
         if cat not in STRIDE_CATEGORIES:
             raise PolicyError(
                 f.shown,
                 f"unknown STRIDE category {cat!r}; use {', '.join(STRIDE_CATEGORIES)}",
-                line,
+                at("stride"),
             )
-    linddun = _tuple(custom.get("linddun"), f.shown, "linddun", line)
+    linddun = _tuple(custom.get("linddun"), f.shown, "linddun", at("linddun"))
     for cat in linddun:
         if cat not in LINDDUN_CATEGORIES:
             raise PolicyError(
                 f.shown,
                 f"unknown LINDDUN category {cat!r}; use {', '.join(LINDDUN_CATEGORIES)}",
-                line,
+                at("linddun"),
             )
-    atlas = _tuple(custom.get("atlas"), f.shown, "atlas", line)
+    atlas = _tuple(custom.get("atlas"), f.shown, "atlas", at("atlas"))
     for a in atlas:
         if not _ATLAS.match(a):
             raise PolicyError(
-                f.shown, f"ATLAS id {a!r} is not of the form AML.T0000 or AML.M0000", line
+                f.shown, f"ATLAS id {a!r} is not of the form AML.T0000 or AML.M0000", at("atlas")
             )
-    owasp = _tuple(custom.get("owasp_ml"), f.shown, "owasp_ml", line)
+    owasp = _tuple(custom.get("owasp_ml"), f.shown, "owasp_ml", at("owasp_ml"))
     for o in owasp:
         if not _OWASP.match(o):
-            raise PolicyError(f.shown, f"OWASP ML Top 10 id {o!r} must be ML01..ML10", line)
+            raise PolicyError(
+                f.shown, f"OWASP ML Top 10 id {o!r} must be ML01..ML10", at("owasp_ml")
+            )
     cwe: list[int] = []
-    for c in _tuple(custom.get("cwe"), f.shown, "cwe", line):
+    for c in _tuple(custom.get("cwe"), f.shown, "cwe", at("cwe")):
         digits = c.upper().removeprefix("CWE-")
         if not digits.isdigit():
-            raise PolicyError(f.shown, f"CWE {c!r} must be a number", line)
+            raise PolicyError(f.shown, f"CWE {c!r} must be a number", at("cwe"))
         cwe.append(int(digits))
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        raise PolicyError(f.shown, "METADATA needs a 'title'", line)
+        raise PolicyError(f.shown, "METADATA needs a 'title'", at("title"))
     description = meta.get("description") or title
     precision = custom.get("precision", "high")
     if precision not in ("very-high", "high", "medium", "low"):
         raise PolicyError(
-            f.shown, "METADATA custom.precision must be very-high, high, medium or low", line
+            f.shown,
+            "METADATA custom.precision must be very-high, high, medium or low",
+            at("precision"),
         )
     anchor = cid.lower()
     help_uri = str(custom.get("help_uri") or (f"{HELP_BASE}#{anchor}" if f.builtin else ""))
-    refs = _tuple(custom.get("references"), f.shown, "references", line)
+    refs = _tuple(custom.get("references"), f.shown, "references", at("references"))
     rel_refs = meta.get("related_resources")
     if isinstance(rel_refs, list):
         refs = refs + tuple(
