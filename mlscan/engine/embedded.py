@@ -11,7 +11,21 @@ from mlscan.controls import PolicySet
 from mlscan.engine.base import RawViolations, collect_denies
 from mlscan.errors import EngineError, PolicyError
 
-_LINE = re.compile(r":(\d+):\d+")
+_WHERE = re.compile(r"^\s*-->\s*(?P<path>.+?):(?P<line>\d+):\d+\s*$", re.MULTILINE)
+_ERROR = re.compile(r"^\s*error:\s*(?P<text>.+?)\s*$", re.MULTILINE)
+
+
+def _describe(exc: BaseException) -> tuple[str, str | None, int | None]:
+    """(error text, file, line) of a regorus error. Its text is a caret diagram,
+    ``--> file:line:col`` then the source line then ``error: ...``, then a backtrace."""
+    text = str(exc)
+    where = _WHERE.search(text)
+    error = _ERROR.search(text)
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    message = error.group("text") if error else (lines[0] if lines else type(exc).__name__)
+    if where is None:
+        return message, None, None
+    return message, where.group("path"), int(where.group("line"))
 
 
 def _engine() -> Any:
@@ -36,13 +50,8 @@ class EmbeddedEngine:
             try:
                 self._engine.add_policy(f.shown, f.text)
             except Exception as exc:  # regorus raises a plain RuntimeError with the position
-                message = str(exc).strip().splitlines()
-                m = _LINE.search(str(exc))
-                raise PolicyError(
-                    f.shown,
-                    f"Rego error: {message[0] if message else exc}",
-                    int(m.group(1)) if m else None,
-                ) from exc
+                message, _, line = _describe(exc)
+                raise PolicyError(f.shown, f"Rego error: {message}", line) from exc
 
     @property
     def raw(self) -> Any:
@@ -55,9 +64,9 @@ class EmbeddedEngine:
         try:
             result = json.loads(engine.eval_query_as_json("data.mlscan.controls"))
         except Exception as exc:
-            raise EngineError(
-                f"policy evaluation failed: {str(exc).strip().splitlines()[0]}"
-            ) from exc
+            message, path, line = _describe(exc)
+            where = f" in {path}:{line}" if path else ""
+            raise EngineError(f"policy evaluation failed{where}: {message}") from exc
         rows = result.get("result") or []
         if not rows:
             return {}
