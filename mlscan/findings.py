@@ -156,15 +156,20 @@ def _expired(expires: str | None, today: dt.date) -> bool:
 
 
 def _suppression(f: Finding, rules: ShapingRules, today: dt.date) -> Suppression | None:
+    """The first suppression in force (inline before config); when every matching one
+    has expired, the first of those, so that the finding can say so."""
+    candidates: list[Suppression] = []
     line = f.location.start_line
     for s in (rules.inline or {}).get(f.location.path, ()):
         if f.control.id in s.control_ids and line is not None and line in s.applies_to:
-            return Suppression(
-                kind="inSource",
-                justification=s.reason,
-                expires=s.expires,
-                expired=_expired(s.expires, today),
-                location=Location(path=s.path, start_line=s.line),
+            candidates.append(
+                Suppression(
+                    kind="inSource",
+                    justification=s.reason,
+                    expires=s.expires,
+                    expired=_expired(s.expires, today),
+                    location=Location(path=s.path, start_line=s.line),
+                )
             )
     for rule in rules.ignore:
         if rule["control"] != f.control.id:
@@ -172,13 +177,17 @@ def _suppression(f: Finding, rules: ShapingRules, today: dt.date) -> Suppression
         pattern = str(rule["path"])
         if f.location.path == pattern or fnmatch.fnmatchcase(f.location.path, pattern):
             expires = rule.get("expires")
-            return Suppression(
-                kind="external",
-                justification=str(rule["reason"]),
-                expires=expires,
-                expired=_expired(expires, today),
+            candidates.append(
+                Suppression(
+                    kind="external",
+                    justification=str(rule["reason"]),
+                    expires=expires,
+                    expired=_expired(expires, today),
+                )
             )
-    return None
+    active = [c for c in candidates if not c.expired]
+    chosen = active or candidates
+    return chosen[0] if chosen else None
 
 
 def _risk(f: Finding, assets: Sequence[Mapping[str, Any]]) -> Risk:
