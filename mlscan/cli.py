@@ -94,6 +94,34 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="Extra Rego policy folder (repeatable).",
 )
 @click.option(
+    "--opa-url",
+    default=None,
+    help="Evaluate on this OPA server (bearer token from MLSCAN_OPA_TOKEN).",
+)
+@click.option(
+    "--opa-use-server-policies",
+    is_flag=True,
+    help="With --opa-url: the server already runs the mlscan bundle; query only.",
+)
+@click.option(
+    "--mlflow-uri",
+    default=None,
+    help="Also scan this live MLflow registry over its REST API (credentials from "
+    "MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD).",
+)
+@click.option(
+    "--mlflow-timeout",
+    type=float,
+    default=10.0,
+    show_default=True,
+    help="Seconds to wait for the MLflow server.",
+)
+@click.option(
+    "--mlflow-download-artifacts",
+    is_flag=True,
+    help="Download model weights from the registry to analyse and verify them.",
+)
+@click.option(
     "--baseline",
     type=click.Path(dir_okay=False),
     help="Previous SARIF; only new findings count toward --fail-on.",

@@ -141,10 +141,20 @@ def collect_facts(
         root=root,
         config=config,
         facts=facts,
-        notifications=tuple(sorted(set(notes))),
+        notifications=sort_notifications(notes),
         workspace=ws,
         files_by_family=files_by_family,
         timings=timings,
+    )
+
+
+def sort_notifications(notes: Iterable[Notification]) -> tuple[Notification, ...]:
+    """Deduplicated and in a total order (a missing line sorts first)."""
+    return tuple(
+        sorted(
+            set(notes),
+            key=lambda n: (n.path, n.line or 0, n.kind, n.level, n.source, n.message),
+        )
     )
 
 
@@ -232,7 +242,7 @@ def run(options: ScanOptions) -> ScanResult:
     return ScanResult(
         root=fr.root.resolve().as_posix(),
         findings=findings,
-        notifications=tuple(sorted(set(fr.notifications) | set(sup_notes))),
+        notifications=sort_notifications([*fr.notifications, *sup_notes]),
         controls=controls,
         facts_summary=facts_summary(fr.facts),
         tool_version=__version__,

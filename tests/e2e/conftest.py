@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-ADMIN_PASSWORD = "t3st-Admin-pw-0001"  # noqa: S105 - a test server's admin password
+ADMIN_PASSWORD = "t3st-Admin-pw-0001"
 
 
 @dataclass(frozen=True)
@@ -36,9 +36,18 @@ def _start(workdir: Path, auth: bool) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
     mlflow = shutil.which("mlflow", path=str(Path(sys.executable).parent)) or "mlflow"
     cmd = [
-        mlflow, "server", "--host", "127.0.0.1", "--port", str(port), "--workers", "1",
-        "--backend-store-uri", f"sqlite:///{workdir / 'mlflow.db'}",
-        "--default-artifact-root", str(workdir / "artifacts"),
+        mlflow,
+        "server",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--workers",
+        "1",
+        "--backend-store-uri",
+        f"sqlite:///{workdir / 'mlflow.db'}",
+        "--default-artifact-root",
+        str(workdir / "artifacts"),
     ]
     env = {**os.environ, "MLFLOW_TRACKING_URI": "", "PYTHONDONTWRITEBYTECODE": "1"}
     if auth:
@@ -63,7 +72,7 @@ def _wait(proc: subprocess.Popen[bytes], url: str, workdir: Path, timeout: float
         if proc.poll() is not None:
             raise RuntimeError((workdir / "server.log").read_text()[-3000:])
         try:
-            with urllib.request.urlopen(url + "/health", timeout=2) as resp:  # noqa: S310
+            with urllib.request.urlopen(url + "/health", timeout=2) as resp:
                 if resp.status == 200:
                     return
         except OSError:

@@ -81,8 +81,11 @@ def _register(server: MlflowServer, tmp: Path) -> None:
             {"MLmodel": ONNX_MLMODEL.encode(), "model.onnx": b"\x08\x07onnx", "model.sig": b"{}"},
             "champion",
         )
-        log("fraud-unsigned", {"MLmodel": ONNX_MLMODEL.encode(), "model.onnx": b"\x08\x07"},
-            "production")
+        log(
+            "fraud-unsigned",
+            {"MLmodel": ONNX_MLMODEL.encode(), "model.onnx": b"\x08\x07"},
+            "production",
+        )
     finally:
         for k, val in saved.items():
             if val is None:
@@ -92,18 +95,26 @@ def _register(server: MlflowServer, tmp: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def registered(mlflow_servers: dict[str, MlflowServer], tmp_path_factory: pytest.TempPathFactory
-               ) -> Iterator[dict[str, MlflowServer]]:
+def registered(
+    mlflow_servers: dict[str, MlflowServer], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[dict[str, MlflowServer]]:
     for name, server in mlflow_servers.items():
         _register(server, tmp_path_factory.mktemp(f"models-{name}"))
     yield mlflow_servers
 
 
-def _scan(server: MlflowServer, tmp: Path, env: dict[str, str] | None = None) -> tuple[int, Any, str]:
+def _scan(
+    server: MlflowServer, tmp: Path, env: dict[str, str] | None = None
+) -> tuple[int, Any, str]:
     empty = tmp / "empty"
     empty.mkdir(exist_ok=True)
     res = run_cli(
-        "scan", str(empty), "--mlflow-uri", server.url, "--format", "json",
+        "scan",
+        str(empty),
+        "--mlflow-uri",
+        server.url,
+        "--format",
+        "json",
         env=env if env is not None else _client_env(server),
     )
     return res.code, json.loads(res.out) if res.out.strip().startswith("{") else None, res.err
@@ -111,21 +122,28 @@ def _scan(server: MlflowServer, tmp: Path, env: dict[str, str] | None = None) ->
 
 def _by_control(doc: Any) -> list[tuple[str, str, str]]:
     return sorted(
-        (f["control"]["id"] if isinstance(f["control"], dict) else f["control"],
-         f.get("logical_location") or f["location"]["path"], f["severity"])
+        (
+            f["control"]["id"] if isinstance(f["control"], dict) else f["control"],
+            f.get("logical_location") or f["location"]["path"],
+            f["severity"],
+        )
         for f in doc["findings"]
     )
 
 
 @pytest.mark.slow
 @pytest.mark.parametrize("which", ["open", "auth"])
-def test_live_registry_scan(registered: dict[str, MlflowServer], which: str, tmp_path: Path) -> None:
+def test_live_registry_scan(
+    registered: dict[str, MlflowServer], which: str, tmp_path: Path
+) -> None:
     code, doc, err = _scan(registered[which], tmp_path)
     assert code == 1, err
     found = _by_control(doc)
     assert ("MLS-MLF-007", "models:/fraud-unsigned/1", "high") in found
     assert ("MLS-MLF-007", "models:/sentiment-pickled/1", "medium") in found
-    assert not any(loc == "models:/credit-signed/1" and cid == "MLS-MLF-007" for cid, loc, _ in found)
+    assert not any(
+        loc == "models:/credit-signed/1" and cid == "MLS-MLF-007" for cid, loc, _ in found
+    )
 
 
 @pytest.mark.slow
@@ -152,7 +170,8 @@ def test_auth_server_rejects_missing_and_wrong_credentials(
     assert code == 2
     assert "401 Unauthorized" in err and "MLFLOW_TRACKING_USERNAME" in err
     code, _, err = _scan(
-        registered["auth"], tmp_path,
+        registered["auth"],
+        tmp_path,
         env={"MLFLOW_TRACKING_USERNAME": "admin", "MLFLOW_TRACKING_PASSWORD": "wrong"},
     )
     assert code == 2
@@ -167,8 +186,14 @@ def test_unreachable_server_exits_2_quickly(tmp_path: Path) -> None:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     (tmp_path / "e").mkdir()
-    res = run_cli("scan", str(tmp_path / "e"), "--mlflow-uri", f"http://127.0.0.1:{port}",
-                  "--mlflow-timeout", "2")
+    res = run_cli(
+        "scan",
+        str(tmp_path / "e"),
+        "--mlflow-uri",
+        f"http://127.0.0.1:{port}",
+        "--mlflow-timeout",
+        "2",
+    )
     assert res.code == 2
     assert "unreachable" in res.err
     assert "Traceback" not in res.err

@@ -30,7 +30,7 @@ deny contains v if {
 	}
 }
 
-message(cfg) := sprintf("%s sets the default MLflow admin password (password1234)", [cfg.path]) if {
+message(cfg) := sprintf("%s sets MLflow's documented default admin password", [cfg.path]) if {
 	cfg.admin_password_is_default
 }
 
