@@ -420,6 +420,13 @@ _INLINE_COMMENT = re.compile(r"\s[#;]")
 def _unquote(raw: str) -> tuple[str, int, int]:
     """(value, start offset, end offset) of an INI value within ``raw`` (``raw`` has no
     surrounding whitespace)."""
+    for triple in ("'''", '"""'):  # configobj writes these when both quotes occur
+        if raw.startswith(triple) and len(raw) >= 6:
+            if raw.endswith(triple):
+                return raw[3:-3], 3, len(raw) - 3
+            m = re.compile(re.escape(triple) + r"\s*[#;]").search(raw, 3)
+            if m:
+                return raw[3 : m.start()], 3, m.start()
     if raw[:1] in ("'", '"'):
         close = raw.find(raw[0], 1)
         rest = raw[close + 1 :].lstrip() if close != -1 else "x"
@@ -464,8 +471,8 @@ def parse_ini(text: str) -> IniDocument:
                 sections.append(IniSection(name=name, span=start, entries=tuple(entries)))
             raw = msec.group("name").strip()
             if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
-                raw = raw[1:-1]
-            name = raw.strip()
+                raw = raw[1:-1]  # a quoted name keeps its spaces, as in configobj
+            name = raw
             col = line.index("[") + 1
             start = Span(lineno, col, lineno, msec.end("name") + 2)  # through the ']'
 

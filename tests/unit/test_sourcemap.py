@@ -4,9 +4,11 @@ the promise that a bad file raises SourceError and nothing else."""
 from __future__ import annotations
 
 import contextlib
+import io
 import json
 import math
 
+import configobj
 import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
@@ -561,3 +563,39 @@ def test_property_arbitrary_text_only_raises_source_error(text: str) -> None:
     for parse in (parse_json, parse_yaml_documents, parse_ini):
         with contextlib.suppress(SourceError):
             parse(text)  # type: ignore[operator]
+
+
+def test_ini_triple_quoted_values_and_quoted_section_names_keep_spaces() -> None:
+    text = '["remote "]\na = \'\'\'it\'s "x"\'\'\'\nb = """q\'"""  # c\n'
+    doc = parse_ini(text)
+    sec = doc.section("remote ")
+    assert sec is not None
+    a, b = sec.get("a"), sec.get("b")
+    assert a is not None and a.value == 'it\'s "x"'
+    assert _text_at(text, a.value_span) == 'it\'s "x"'
+    assert b is not None and b.value == "q'"
+
+
+_ini_keys = st.from_regex(r"[a-z][a-z0-9_]{0,8}", fullmatch=True)
+_ini_values = st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=15)
+_ini_sections = st.from_regex(r"(remote|core|cache) ?\"?[a-z0-9 ]{0,5}\"?", fullmatch=True)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    data=st.dictionaries(
+        _ini_sections, st.dictionaries(_ini_keys, _ini_values, max_size=4), max_size=3
+    )
+)
+def test_property_ini_reads_what_configobj_writes(data: dict[str, dict[str, str]]) -> None:
+    config = configobj.ConfigObj()
+    for name, entries in data.items():
+        config[name] = dict(entries)
+    buf = io.BytesIO()
+    config.write(buf)
+    text = buf.getvalue().decode("utf-8")
+    reread = configobj.ConfigObj(text.splitlines())
+    doc = parse_ini(text)
+    assert {s.name: {e.key: e.value for e in s.entries} for s in doc.sections} == {
+        name: dict(reread[name]) for name in reread
+    }
