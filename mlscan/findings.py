@@ -175,7 +175,7 @@ def _suppression(f: Finding, rules: ShapingRules, today: dt.date) -> Suppression
         if rule["control"] != f.control.id:
             continue
         pattern = str(rule["path"])
-        if f.location.path == pattern or fnmatch.fnmatchcase(f.location.path, pattern):
+        if f.location.path == pattern or _glob(f.location.path, pattern):
             expires = rule.get("expires")
             candidates.append(
                 Suppression(
@@ -190,14 +190,21 @@ def _suppression(f: Finding, rules: ShapingRules, today: dt.date) -> Suppression
     return chosen[0] if chosen else None
 
 
+def _glob(path: str, pattern: str) -> bool:
+    """fnmatch, where a leading ``**/`` also matches at the top level."""
+    return fnmatch.fnmatchcase(path, pattern) or (
+        pattern.startswith("**/") and fnmatch.fnmatchcase(path, pattern[3:])
+    )
+
+
 def _risk(f: Finding, assets: Sequence[Mapping[str, Any]]) -> Risk:
     likelihood = SEVERITY_RANK[f.severity]
     impact, group = "medium", ""
     for a in assets:
         patterns = a.get("match") or ()
         if any(
-            fnmatch.fnmatchcase(f.location.path, p)
-            or fnmatch.fnmatchcase(f.location.path, p.rstrip("/") + "/*")
+            _glob(f.location.path, p)
+            or _glob(f.location.path, p.rstrip("/") + "/*")
             or (f.asset and fnmatch.fnmatchcase(f.asset, p))
             for p in patterns
         ):

@@ -91,10 +91,18 @@ def _is_venv(path: Path) -> bool:
     return (path / "pyvenv.cfg").is_file()
 
 
+def _glob(rel: str, pattern: str) -> bool:
+    """fnmatch, where a leading ``**/`` also matches at the top level (``**/*.log``
+    matches ``a.log``), as in .gitignore."""
+    return fnmatch.fnmatchcase(rel, pattern) or (
+        pattern.startswith("**/") and fnmatch.fnmatchcase(rel, pattern[3:])
+    )
+
+
 def _matches_any(rel: str, patterns: Iterable[str]) -> bool:
     for pattern in patterns:
         pat = pattern.rstrip("/")
-        if fnmatch.fnmatchcase(rel, pat) or rel == pat or rel.startswith(pat + "/"):
+        if _glob(rel, pat) or rel == pat or rel.startswith(pat + "/"):
             return True
         if pat.endswith("/**") and (rel == pat[:-3] or rel.startswith(pat[:-2])):
             return True

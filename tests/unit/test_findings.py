@@ -239,6 +239,13 @@ def test_config_ignore_with_glob_paths() -> None:
     assert not wrong_control.suppressed
 
 
+def test_config_ignore_leading_double_star_matches_top_level_files() -> None:
+    ignore = ({"control": "MLS-TST-001", "path": "**/dvc.ini", "reason": "r", "expires": None},)
+    (top,) = _shape(_v(path="dvc.ini"), ignore=ignore)
+    (deep,) = _shape(_v(path="a/b/dvc.ini"), ignore=ignore)
+    assert top.suppressed and deep.suppressed
+
+
 def test_expired_config_ignore() -> None:
     ignore = (
         {"control": "MLS-TST-001", "path": "cfg/dvc.ini", "reason": "r", "expires": "2027-01-01"},

@@ -364,3 +364,22 @@ def test_skipped_records_a_notification(tmp_path: Path) -> None:
     note = ws.skipped("m.pkl", "not analysed", kind="skipped", source="artifacts")
     assert ws.notifications == [note]
     assert note.level == "note" and note.source == "artifacts"
+
+
+def test_leading_double_star_exclude_matches_at_the_top_level(tmp_path: Path) -> None:
+    _touch(tmp_path, "a.log")
+    _touch(tmp_path, "sub/b.log")
+    _touch(tmp_path, "sub/c.txt")
+    ws = Workspace.discover(tmp_path, WorkspaceOptions(exclude=("**/*.log",)))
+    assert _paths(ws) == ["sub/c.txt"]
+
+
+def test_git_with_unicode_and_space_file_names(tmp_path: Path) -> None:
+    _git_init(tmp_path)
+    _touch(tmp_path, ".gitignore", "*.tmp\n")
+    _touch(tmp_path, "données/modèle v1.onnx")
+    _touch(tmp_path, "données/brouillon é.tmp")
+    _git(tmp_path, "add", ".gitignore", "données/modèle v1.onnx")
+    ws = Workspace.discover(tmp_path)
+    assert ws.is_tracked("données/modèle v1.onnx") is True
+    assert [f.path for f in ws.files if f.git_ignored] == ["données/brouillon é.tmp"]
