@@ -41,7 +41,7 @@ class ShapingRules:
     today: dt.date | None = None
 
 
-def to_violations(raw: Mapping[str, list[dict[str, Any]]], policies: PolicySet) -> list[Violation]:
+def to_violations(raw: Mapping[str, Sequence[Any]], policies: PolicySet) -> list[Violation]:
     """Validate each deny object and attach it to its control."""
     by_package = policies.by_package
     out: list[Violation] = []
@@ -54,7 +54,13 @@ def to_violations(raw: Mapping[str, list[dict[str, Any]]], policies: PolicySet) 
     return out
 
 
-def _violation(control: Control, item: Mapping[str, Any]) -> Violation:
+def _violation(control: Control, item: Any) -> Violation:
+    if not isinstance(item, Mapping):
+        raise EngineError(
+            f"control {control.id} ({control.source}) produced a {_json_type(item)} in "
+            "'deny'; each deny must be an object with 'msg' and 'loc' "
+            "(deny contains v if {... v := {\"msg\": ..., \"loc\": ...}}); fix the policy"
+        )
     msg = item.get("msg")
     loc = item.get("loc")
     if not isinstance(msg, str) or not isinstance(loc, Mapping) or not loc.get("path"):
@@ -78,6 +84,18 @@ def _violation(control: Control, item: Mapping[str, Any]) -> Violation:
         logical_location=str(item.get("logical_location") or ""),
         severity=sev if sev in SEVERITIES else None,
     )
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "null" if value is None else type(value).__name__
 
 
 def fingerprint(control_id: str, path: str, asset: str, key: str) -> str:

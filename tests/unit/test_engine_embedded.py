@@ -155,9 +155,38 @@ def test_collect_denies_walks_nested_packages() -> None:
         "c": {"helper": {"x": 1}, "deny": {"not": "a list"}},
         "d": 5,
     }
+    # items are kept as they are; findings.to_violations rejects what is not an object
     assert collect_denies(tree) == {
-        "mlscan.controls.a": [{"msg": "1"}],
+        "mlscan.controls.a": [{"msg": "1"}, "not an object"],
         "mlscan.controls.a.b": [{"msg": "2"}],
+        "mlscan.controls.c": [{"not": "a list"}],
     }
     assert collect_denies({"deny": []}, prefix="p") == {"p": []}
     assert collect_denies(None) == {}
+
+
+def test_string_denies_are_an_error_not_silently_nothing(tmp_path: Path) -> None:
+    from mlscan.findings import to_violations
+
+    body = "deny contains msg if {\n\tsome r in input.tst.items\n\tmsg := r.name\n}\n"
+    _write(tmp_path, "s.rego", _control("mlscan.controls.tst.strings", "MLS-TST-005", body))
+    policies = load_policy_set([tmp_path], include_builtin=False)
+    raw = EmbeddedEngine(policies).evaluate(FACTS)
+    assert sorted(raw["mlscan.controls.tst.strings"]) == ["a", "b", "c"]
+    with pytest.raises(EngineError) as err:
+        to_violations(raw, policies)
+    assert "control MLS-TST-005" in str(err.value)
+    assert "produced a string in 'deny'" in str(err.value)
+    assert "'a'" not in str(err.value)  # the denied value itself is not echoed
+
+
+def test_boolean_deny_is_an_error(tmp_path: Path) -> None:
+    from mlscan.findings import to_violations
+
+    body = "deny if {\n\tsome r in input.tst.items\n\tr.open\n}\n"
+    _write(tmp_path, "b.rego", _control("mlscan.controls.tst.boolean", "MLS-TST-006", body))
+    policies = load_policy_set([tmp_path], include_builtin=False)
+    raw = EmbeddedEngine(policies).evaluate(FACTS)
+    assert raw == {"mlscan.controls.tst.boolean": [True]}
+    with pytest.raises(EngineError, match="produced a boolean in 'deny'"):
+        to_violations(raw, policies)
