@@ -599,3 +599,40 @@ def test_property_ini_reads_what_configobj_writes(data: dict[str, dict[str, str]
     assert {s.name: {e.key: e.value for e in s.entries} for s in doc.sections} == {
         name: dict(reread[name]) for name in reread
     }
+
+
+def _slice(text: str, span: Span) -> str:
+    """The source text of a span (1-based, end column exclusive), across lines."""
+    lines = text.split("\n")
+    if span.line == span.end_line:
+        return lines[span.line - 1][span.col - 1 : span.end_col - 1]
+    parts = [lines[span.line - 1][span.col - 1 :]]
+    parts += lines[span.line : span.end_line - 1]
+    parts.append(lines[span.end_line - 1][: span.end_col - 1])
+    return "\n".join(parts)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=_json_values, indent=st.sampled_from([None, 1, 4]))
+def test_property_json_spans_cover_exactly_their_source(value: object, indent: int | None) -> None:
+    text = json.dumps(value, indent=indent, ensure_ascii=False)
+    root = parse_json(text)
+    for node in root.walk():
+        assert _same(json.loads(_slice(text, node.span)), node.value)
+        if node.key_span is not None:
+            key = json.loads(_slice(text, node.key_span))
+            assert isinstance(key, str)
+            parent_keys = [k for n in root.walk() for k, child in n.items() if child is node]
+            assert parent_keys == [key]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(value=_yaml_values, flow=st.sampled_from([None, False]))
+def test_property_yaml_scalar_spans_cover_their_source(value: object, flow: bool | None) -> None:
+    text = yaml.safe_dump(value, default_flow_style=flow, allow_unicode=True)
+    (root,) = parse_yaml_documents(text)
+    for node in root.walk():
+        if node.kind == "scalar":
+            assert _same(yaml.safe_load(_slice(text, node.span)), node.value)
+        if node.key_span is not None:
+            assert isinstance(yaml.safe_load(_slice(text, node.key_span)), str | int | float | bool)
