@@ -96,17 +96,33 @@ class Node:
         return f"Node({self.kind}, line={self.span.line}, value={self.value!r:.60})"
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class _Lines:
+    """Offsets to 1-based (line, column). Lines end at \n, \r\n or \r only, as
+    editors and code-scanning UIs count them (PyYAML also breaks lines at NEL and
+    U+2028/U+2029, which shifts its own line numbers)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+    def pos(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+
 # --------------------------------------------------------------------------- YAML
 class _LimitedLoader(yaml.SafeLoader):
     """SafeLoader composing nodes only; never constructs arbitrary objects."""
 
 
-def _mark_span(start: Any, end: Any) -> Span:
-    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-
-
 class _YamlBuilder:
-    def __init__(self, max_aliases: int, max_depth: int) -> None:
+    def __init__(self, max_aliases: int, max_depth: int, lines: _Lines) -> None:
+        self.lines = lines
         self.max_aliases = max_aliases
         self.max_depth = max_depth
         self.expanded = 0
@@ -117,12 +133,12 @@ class _YamlBuilder:
         if depth > self.max_depth:
             raise SourceError(
                 f"nesting deeper than {self.max_depth} levels (limits.max_nesting_depth)",
-                node.start_mark.line + 1,
+                self._line(node),
             )
         ident = id(node)
         if ident in self.active:
-            raise SourceError("recursive YAML alias", node.start_mark.line + 1)
-        span = _mark_span(node.start_mark, node.end_mark)
+            raise SourceError("recursive YAML alias", self._line(node))
+        span = self._span(node)
         if isinstance(node, yaml.ScalarNode):
             return Node("scalar", self._scalar(node, span), span, key_span=key_span)
         self.active.add(ident)
@@ -142,13 +158,13 @@ class _YamlBuilder:
                         if merged.kind == "scalar" or any(m.kind != "map" for m in sources):
                             raise SourceError(
                                 "a merge key (<<) needs a mapping or a list of mappings",
-                                _node_line(knode),
+                                self._line(knode),
                             )
                         for mk, mv in [kv for m in sources for kv in m.items()]:
                             if all(k != mk for k, _ in items):
                                 items.append((mk, mv))
                         continue
-                    kspan = _mark_span(knode.start_mark, knode.end_mark)
+                    kspan = self._span(knode)
                     if isinstance(knode, yaml.ScalarNode):
                         key = str(self._scalar(knode, kspan))
                     else:
@@ -162,6 +178,14 @@ class _YamlBuilder:
         finally:
             self.active.discard(ident)
         raise SourceError(f"unsupported YAML node {type(node).__name__}", span.line)
+
+    def _line(self, node: yaml.Node) -> int:
+        return self.lines.line(node.start_mark.index)
+
+    def _span(self, node: yaml.Node) -> Span:
+        line, col = self.lines.pos(node.start_mark.index)
+        end_line, end_col = self.lines.pos(node.end_mark.index)
+        return Span(line, col, end_line, end_col)
 
     def _scalar(self, node: yaml.ScalarNode, span: Span) -> Any:
         try:
@@ -177,15 +201,11 @@ class _YamlBuilder:
                 raise SourceError(
                     f"more than {self.max_aliases} alias expansions (limits.max_yaml_aliases); "
                     "possible billion-laughs document",
-                    node.start_mark.line + 1,
+                    self._line(node),
                 )
         else:
             node._mlscan_seen = True  # type: ignore[attr-defined]
         return self.build(node, depth + 1, key_span)
-
-
-def _node_line(node: yaml.Node) -> int:
-    return int(node.start_mark.line) + 1
 
 
 def _block_span(node: yaml.Node, span: Span, children: tuple[Node, ...]) -> Span:
@@ -212,7 +232,8 @@ def _plain(value: Any) -> Any:
 def parse_yaml_documents(text: str, max_aliases: int = 1000, max_depth: int = 200) -> list[Node]:
     """Parse every document of a YAML stream, keeping positions. Empty documents are
     skipped. Raises SourceError on syntax errors or limits."""
-    builder = _YamlBuilder(max_aliases, max_depth)
+    lines = _Lines(text)
+    builder = _YamlBuilder(max_aliases, max_depth, lines)
     docs: list[Node] = []
     try:
         for root in yaml.compose_all(text, Loader=_LimitedLoader):
@@ -225,13 +246,13 @@ def parse_yaml_documents(text: str, max_aliases: int = 1000, max_depth: int = 20
             docs.append(builder.build(root))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        line = lines.line(mark.index) if mark is not None else None
         raise SourceError(f"invalid YAML: {exc.problem or exc}", line) from exc
     except yaml.YAMLError as exc:
         first = str(exc).strip().splitlines()
         line = None
         if isinstance(exc, yaml.reader.ReaderError):  # a bad character: position only
-            line = text.count("\n", 0, exc.position) + 1
+            line = lines.line(exc.position)
         raise SourceError(
             f"invalid YAML: {first[0] if first else type(exc).__name__}", line
         ) from exc
@@ -242,7 +263,6 @@ def parse_yaml_documents(text: str, max_aliases: int = 1000, max_depth: int = 20
 
 # --------------------------------------------------------------------------- JSON
 _WS = re.compile(r"[ \t\n\r]*")
-_LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _STRING = re.compile(r'"(?:[^"\\\x00-\x1f]|\\.)*"', re.DOTALL)
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?")
 
@@ -251,11 +271,10 @@ class _JsonParser:
     def __init__(self, text: str, max_depth: int) -> None:
         self.text = text
         self.max_depth = max_depth
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.lines = _Lines(text)
 
     def pos(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
+        return self.lines.pos(offset)
 
     def span(self, start: int, end: int) -> Span:
         line, col = self.pos(start)
@@ -414,7 +433,9 @@ class IniDocument:
 
 # Linear-time patterns: no two adjacent parts can match the same characters.
 _SECTION = re.compile(r"^\s*\[(?P<name>[^\]]*)\]\s*(?:[#;].*)?$")
-_INLINE_COMMENT = re.compile(r"\s[#;]")
+# An inline comment is ' #' after a value. ';' starts only whole-line comments: configobj
+# (DVC) and configparser (MLflow's basic_auth.ini) both keep 'a = x ;y' as 'x ;y'.
+_INLINE_COMMENT = re.compile(r"\s#")
 
 
 def _unquote(raw: str) -> tuple[str, int, int]:
@@ -424,13 +445,13 @@ def _unquote(raw: str) -> tuple[str, int, int]:
         if raw.startswith(triple) and len(raw) >= 6:
             if raw.endswith(triple):
                 return raw[3:-3], 3, len(raw) - 3
-            m = re.compile(re.escape(triple) + r"\s*[#;]").search(raw, 3)
+            m = re.compile(re.escape(triple) + r"\s*#").search(raw, 3)
             if m:
                 return raw[3 : m.start()], 3, m.start()
     if raw[:1] in ("'", '"'):
         close = raw.find(raw[0], 1)
         rest = raw[close + 1 :].lstrip() if close != -1 else "x"
-        if not rest or rest[0] in "#;":  # configobj: a quoted value, then a comment
+        if not rest or rest[0] == "#":  # configobj: a quoted value, then a comment
             return raw[1:close], 1, close
     # configobj: an unquoted value ends at an inline comment
     m = _INLINE_COMMENT.search(raw)

@@ -636,3 +636,29 @@ def test_property_yaml_scalar_spans_cover_their_source(value: object, flow: bool
             assert _same(yaml.safe_load(_slice(text, node.span)), node.value)
         if node.key_span is not None:
             assert isinstance(yaml.safe_load(_slice(text, node.key_span)), str | int | float | bool)
+
+
+def test_yaml_lines_count_only_cr_and_lf_as_breaks() -> None:
+    # PyYAML also breaks lines at U+2028, U+2029 and NEL; editors and code scanning do not
+    text = 'a: "x\u2028y\u2029z"\nb: 1\r\nc: 2\rd: [1,\n'
+    with pytest.raises(SourceError) as err:
+        parse_yaml_documents(text)
+    assert err.value.line == 5
+    (doc,) = parse_yaml_documents(text[: text.index("d:")])
+    b, c = doc.get("b"), doc.get("c")
+    assert b is not None and b.key_span == Span(2, 1, 2, 2) and b.span == Span(2, 4, 2, 5)
+    assert c is not None and c.key_span == Span(3, 1, 3, 2)
+
+
+def test_json_lines_count_cr_lf_and_crlf() -> None:
+    doc = parse_json('{"a":\r1,\r\n"b": "\u2028",\n"c": 3}')
+    c = doc.get("c")
+    assert c is not None and c.key_span == Span(4, 1, 4, 4)
+
+
+def test_ini_semicolon_is_a_comment_only_at_line_start() -> None:
+    doc = parse_ini("; comment\n[mlflow]\nadmin_password = pass ;word  # note\n")
+    sec = doc.section("mlflow")
+    assert sec is not None
+    pw = sec.get("admin_password")
+    assert pw is not None and pw.value == "pass ;word"
