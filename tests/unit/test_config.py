@@ -7,6 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mlscan.config import (
     AssetRule,
@@ -328,3 +330,46 @@ def test_null_sections_mean_defaults() -> None:
     cfg = parse_config({"signing": None, "limits": None, "ignore": None, "iac": None})
     assert cfg.signing.trusted_keys == ()
     assert cfg.limits == Limits()
+
+
+_config_keys = st.sampled_from(
+    [
+        *("fail_on", "exclude", "policies", "disable", "severity", "ignore", "signing"),
+        *("assets", "limits", "iac", "control", "path", "reason", "expires", "required"),
+        *("trusted_keys", "trusted_identities", "identity", "issuer", "trust_root"),
+        *("signatures", "name", "match", "impact", "max_files", "model_analysis_timeout"),
+        *("include_all_checkov", "MLS-A-1", "high"),
+    ]
+)
+_config_leaves = (
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=8)
+    | st.dates()
+    | st.datetimes()
+    | st.sampled_from(["high", "MLS-A-1", "2027-01-01", "x/*"])
+)
+_config_values = st.recursive(
+    _config_leaves,
+    lambda c: (
+        st.lists(c, max_size=3)
+        | st.dictionaries(_config_keys | st.text(max_size=3) | st.integers(), c, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=st.dictionaries(_config_keys, _config_values, max_size=5))
+def test_property_any_parsed_yaml_or_toml_gives_a_config_or_a_config_error(raw: Any) -> None:
+    try:
+        cfg = parse_config(raw, "p.yaml")
+    except ConfigError as err:
+        assert str(err).startswith("p.yaml: ")
+        assert "\n" not in str(err)
+    else:
+        assert cfg.fail_on in ("critical", "high", "medium", "low", "never")
+        for rule in cfg.ignore:
+            assert rule.expires is None or dt.date.fromisoformat(rule.expires)

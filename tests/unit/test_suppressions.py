@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from mlscan.suppressions import InlineSuppression, parse_suppressions
 
@@ -124,3 +126,21 @@ def test_files_without_markers_and_ordering() -> None:
     assert notes == []
     assert sorted(index) == ["b.yaml", "z.yaml"]
     assert list(index) == ["b.yaml", "z.yaml"]  # deterministic: files in sorted order
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    text=st.text(
+        alphabet=st.sampled_from(
+            list("#/;-*mlscan:ignore[]MLS-A1, reason=\"'expires2027-01\n\r x")
+        ),
+        max_size=120,
+    )
+)
+def test_property_any_text_parses_without_raising(text: str) -> None:
+    index, notes = parse_suppressions({"f.yaml": text})
+    for sup in index.get("f.yaml", []):
+        assert sup.reason.strip()
+        assert sup.line in sup.applies_to
+        assert all(line >= sup.line for line in sup.applies_to)
+    assert all(n.line is not None and n.line >= 1 for n in notes)
