@@ -232,6 +232,8 @@ def _plain(value: Any) -> Any:
 def parse_yaml_documents(text: str, max_aliases: int = 1000, max_depth: int = 200) -> list[Node]:
     """Parse every document of a YAML stream, keeping positions. Empty documents are
     skipped. Raises SourceError on syntax errors or limits."""
+    if text.startswith("\ufeff"):  # columns count from the first real character
+        text = text[1:]
     lines = _Lines(text)
     builder = _YamlBuilder(max_aliases, max_depth, lines)
     docs: list[Node] = []

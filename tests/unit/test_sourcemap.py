@@ -662,3 +662,9 @@ def test_ini_semicolon_is_a_comment_only_at_line_start() -> None:
     assert sec is not None
     pw = sec.get("admin_password")
     assert pw is not None and pw.value == "pass ;word"
+
+
+def test_yaml_bom_is_not_a_column() -> None:
+    (doc,) = parse_yaml_documents("\ufeffa: 1\n")
+    a = doc.get("a")
+    assert a is not None and a.key_span == Span(1, 1, 1, 2) and a.span == Span(1, 4, 1, 5)
