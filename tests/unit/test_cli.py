@@ -173,3 +173,57 @@ def test_missing_scan_path_exits_2(tmp_path: Path) -> None:
     proc = _mlscan("facts", str(tmp_path / "nope"))
     assert proc.returncode == 2
     assert "does not exist" in proc.stderr and "Traceback" not in proc.stderr
+
+
+PKL_POLICY = """\
+# METADATA
+# title: Pickle files in the tree
+# custom:
+#   id: MLS-TST-201
+#   severity: high
+#   stride: [tampering]
+package mlscan.controls.tst.pickles
+
+import rego.v1
+
+deny contains v if {
+	input.workspace.files_by_suffix[".pkl"] > 0
+	v := {"msg": "pickle files present", "loc": {"path": "model.pkl"}, "asset": "tree"}
+}
+"""
+
+
+def _tst_finding(stdout: str) -> dict[str, object]:
+    (finding,) = [f for f in json.loads(stdout)["findings"] if f["control"] == "MLS-TST-201"]
+    assert isinstance(finding, dict)
+    return finding
+
+
+def test_scan_exit_codes_follow_fail_on_and_suppressions(tmp_path: Path) -> None:
+    proj = tmp_path / "proj"
+    proj.mkdir()
+    (proj / "model.pkl").write_bytes(b"\x80\x04N.")
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    (policies / "pickles.rego").write_text(PKL_POLICY, encoding="utf-8")
+    base = ("scan", str(proj), "--policy", str(policies), "--format", "json")
+    found = _mlscan(*base, "--fail-on", "high")
+    assert found.returncode == 1, found.stderr
+    finding = _tst_finding(found.stdout)
+    assert finding["location"] == {
+        "path": "model.pkl",
+        "start_line": None,
+        "start_col": None,
+        "end_line": None,
+        "end_col": None,
+    }
+    assert finding["severity"] == "high" and finding["suppressed"] is False
+    assert _mlscan(*base, "--fail-on", "critical").returncode == 0
+    assert _mlscan(*base, "--fail-on", "never").returncode == 0
+    (proj / ".mlscan.yaml").write_text(
+        "ignore:\n  - {control: MLS-TST-201, path: model.pkl, reason: fixture}\n",
+        encoding="utf-8",
+    )
+    suppressed = _mlscan(*base, "--fail-on", "low")
+    assert suppressed.returncode == 0, suppressed.stdout
+    assert _tst_finding(suppressed.stdout)["suppressed"] is True
