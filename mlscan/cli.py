@@ -15,7 +15,9 @@ from typing import Any, NoReturn
 import click
 
 from mlscan import __version__
-from mlscan.errors import MlscanError
+from mlscan.cli_policy import policy_bundle_command, policy_test_command
+from mlscan.cli_verify import verify_command
+from mlscan.errors import MlscanError, UsageError
 from mlscan.models import ScanResult, severity_at_least
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -151,6 +153,8 @@ def scan(
     """Scan PATH (default: the current directory) and report findings."""
     from mlscan.scan import ScanOptions, run
 
+    if opa_use_server_policies and not opa_url:
+        raise UsageError("--opa-use-server-policies needs --opa-url URL")
     if debug:
         ctx.obj["debug"] = True
         os.environ["MLSCAN_DEBUG"] = "1"
@@ -269,6 +273,9 @@ def policy_docs(output: str | None, check: bool) -> None:
     _write(text, output)
 
 
+cli.add_command(verify_command)
+
+
 def main(argv: Sequence[str] | None = None) -> NoReturn:
     debug = "--debug" in (argv if argv is not None else sys.argv[1:])
     try:
@@ -296,3 +303,7 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         )
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+policy.add_command(policy_test_command, "test")
+policy.add_command(policy_bundle_command, "bundle")

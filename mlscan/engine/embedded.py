@@ -11,21 +11,25 @@ from mlscan.controls import PolicySet
 from mlscan.engine.base import RawViolations, collect_denies
 from mlscan.errors import EngineError, PolicyError
 
-_WHERE = re.compile(r"^\s*-->\s*(?P<path>.+?):(?P<line>\d+):\d+\s*$", re.MULTILINE)
-_ERROR = re.compile(r"^\s*error:\s*(?P<text>.+?)\s*$", re.MULTILINE)
+_LOCATION = re.compile(r"-->\s*(?P<file>.+?):(?P<line>\d+):(?P<col>\d+)")
 
 
-def _describe(exc: BaseException) -> tuple[str, str | None, int | None]:
-    """(error text, file, line) of a regorus error. Its text is a caret diagram,
-    ``--> file:line:col`` then the source line then ``error: ...``, then a backtrace."""
-    text = str(exc)
-    where = _WHERE.search(text)
-    error = _ERROR.search(text)
+def _reason(text: str) -> str:
+    """The ``error:`` line of a regorus message (its first line otherwise)."""
+    for line in text.strip().splitlines():
+        line = line.strip()
+        if line.startswith("error:"):
+            return line.removeprefix("error:").strip()
     lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-    message = error.group("text") if error else (lines[0] if lines else type(exc).__name__)
-    if where is None:
-        return message, None, None
-    return message, where.group("path"), int(where.group("line"))
+    return lines[0] if lines else "unknown error"
+
+
+def rego_error(shown: str, exc: Exception) -> PolicyError:
+    """A regorus parse/compile error as a PolicyError naming the file, line and reason."""
+    text = str(exc).split("Stack backtrace")[0]
+    m = _LOCATION.search(text)
+    line = int(m.group("line")) if m else None
+    return PolicyError(shown, f"Rego error: {_reason(text)}", line)
 
 
 def _engine() -> Any:
@@ -49,9 +53,8 @@ class EmbeddedEngine:
         for f in policies.files:
             try:
                 self._engine.add_policy(f.shown, f.text)
-            except Exception as exc:  # regorus raises a plain RuntimeError with the position
-                message, _, line = _describe(exc)
-                raise PolicyError(f.shown, f"Rego error: {message}", line) from exc
+            except Exception as exc:  # regorus raises RuntimeError carrying "--> file:line:col"
+                raise rego_error(f.shown, exc) from exc
 
     @property
     def raw(self) -> Any:
@@ -63,10 +66,11 @@ class EmbeddedEngine:
         engine.set_input_json(json.dumps(facts))
         try:
             result = json.loads(engine.eval_query_as_json("data.mlscan.controls"))
-        except Exception as exc:
-            message, path, line = _describe(exc)
-            where = f" in {path}:{line}" if path else ""
-            raise EngineError(f"policy evaluation failed{where}: {message}") from exc
+        except Exception as exc:  # the same "--> file:line:col ... error: ..." text
+            text = str(exc).split("Stack backtrace")[0]
+            m = _LOCATION.search(text)
+            where = f" in {m.group('file')}:{m.group('line')}" if m else ""
+            raise EngineError(f"policy evaluation failed{where}: {_reason(text)}") from exc
         rows = result.get("result") or []
         if not rows:
             return {}
