@@ -182,7 +182,7 @@ def metadata_block(text: str) -> tuple[dict[str, Any], int] | None:
     return None
 
 
-def _tuple(value: Any, shown: str, key: str, line: int | None) -> tuple[str, ...]:
+def _tuple(value: Any, shown: str, key: str, line: int) -> tuple[str, ...]:
     if value is None:
         return ()
     if isinstance(value, str | int):
@@ -202,10 +202,6 @@ def parse_control(f: PolicyFile) -> Control:
             f.shown, "control package has no '# METADATA' block directly above 'package'", 1
         )
     meta, line = found
-
-    def at(key: str) -> int | None:  # the line of that key, else the METADATA line
-        return _meta_line(f.text, key, line)
-
     custom = meta.get("custom")
     if not isinstance(custom, dict):
         raise PolicyError(
@@ -216,67 +212,63 @@ def parse_control(f: PolicyFile) -> Control:
         raise PolicyError(
             f.shown,
             f"METADATA custom.id missing or malformed (got {cid!r}); e.g. MLS-DVC-004",
-            at("id"),
+            line,
         )
     severity = custom.get("severity")
     if severity not in SEVERITIES:
         raise PolicyError(
             f.shown,
             f"METADATA custom.severity must be one of {', '.join(SEVERITIES)} (got {severity!r})",
-            at("severity"),
+            line,
         )
-    stride = _tuple(custom.get("stride"), f.shown, "stride", at("stride"))
+    stride = _tuple(custom.get("stride"), f.shown, "stride", line)
     if not stride and not custom.get("linddun"):
         raise PolicyError(
-            f.shown, "METADATA custom.stride must list at least one STRIDE category", at("stride")
+            f.shown, "METADATA custom.stride must list at least one STRIDE category", line
         )
     for cat in stride:
         if cat not in STRIDE_CATEGORIES:
             raise PolicyError(
                 f.shown,
                 f"unknown STRIDE category {cat!r}; use {', '.join(STRIDE_CATEGORIES)}",
-                at("stride"),
+                line,
             )
-    linddun = _tuple(custom.get("linddun"), f.shown, "linddun", at("linddun"))
+    linddun = _tuple(custom.get("linddun"), f.shown, "linddun", line)
     for cat in linddun:
         if cat not in LINDDUN_CATEGORIES:
             raise PolicyError(
                 f.shown,
                 f"unknown LINDDUN category {cat!r}; use {', '.join(LINDDUN_CATEGORIES)}",
-                at("linddun"),
+                line,
             )
-    atlas = _tuple(custom.get("atlas"), f.shown, "atlas", at("atlas"))
+    atlas = _tuple(custom.get("atlas"), f.shown, "atlas", line)
     for a in atlas:
         if not _ATLAS.match(a):
             raise PolicyError(
-                f.shown, f"ATLAS id {a!r} is not of the form AML.T0000 or AML.M0000", at("atlas")
+                f.shown, f"ATLAS id {a!r} is not of the form AML.T0000 or AML.M0000", line
             )
-    owasp = _tuple(custom.get("owasp_ml"), f.shown, "owasp_ml", at("owasp_ml"))
+    owasp = _tuple(custom.get("owasp_ml"), f.shown, "owasp_ml", line)
     for o in owasp:
         if not _OWASP.match(o):
-            raise PolicyError(
-                f.shown, f"OWASP ML Top 10 id {o!r} must be ML01..ML10", at("owasp_ml")
-            )
+            raise PolicyError(f.shown, f"OWASP ML Top 10 id {o!r} must be ML01..ML10", line)
     cwe: list[int] = []
-    for c in _tuple(custom.get("cwe"), f.shown, "cwe", at("cwe")):
+    for c in _tuple(custom.get("cwe"), f.shown, "cwe", line):
         digits = c.upper().removeprefix("CWE-")
         if not digits.isdigit():
-            raise PolicyError(f.shown, f"CWE {c!r} must be a number", at("cwe"))
+            raise PolicyError(f.shown, f"CWE {c!r} must be a number", line)
         cwe.append(int(digits))
     title = meta.get("title")
     if not isinstance(title, str) or not title.strip():
-        raise PolicyError(f.shown, "METADATA needs a 'title'", at("title"))
+        raise PolicyError(f.shown, "METADATA needs a 'title'", line)
     description = meta.get("description") or title
     precision = custom.get("precision", "high")
     if precision not in ("very-high", "high", "medium", "low"):
         raise PolicyError(
-            f.shown,
-            "METADATA custom.precision must be very-high, high, medium or low",
-            at("precision"),
+            f.shown, "METADATA custom.precision must be very-high, high, medium or low", line
         )
     anchor = cid.lower()
     help_uri = str(custom.get("help_uri") or (f"{HELP_BASE}#{anchor}" if f.builtin else ""))
-    refs = _tuple(custom.get("references"), f.shown, "references", at("references"))
+    refs = _tuple(custom.get("references"), f.shown, "references", line)
     rel_refs = meta.get("related_resources")
     if isinstance(rel_refs, list):
         refs = refs + tuple(

@@ -157,65 +157,65 @@ def _policy_error(tmp_path: Path, text: str) -> PolicyError:
     return err.value
 
 
-# line numbers below: 1 "# METADATA", 2 title, 3 description, 4 custom, 5.. custom keys
+# a METADATA problem points at the "# METADATA" line (line 1 here)
 @pytest.mark.parametrize(
     ("custom", "line", "fragment"),
     [
         ("#   severity: high\n#   stride: [tampering]\n", 1, "custom.id missing"),
-        ("#   id: tst-1\n#   severity: high\n#   stride: [tampering]\n", 5, "custom.id"),
+        ("#   id: tst-1\n#   severity: high\n#   stride: [tampering]\n", 1, "custom.id"),
         ("#   id: MLS-TST-001\n#   stride: [tampering]\n", 1, "custom.severity must be one of"),
-        ("#   id: MLS-TST-001\n#   severity: severe\n#   stride: [x]\n", 6, "custom.severity"),
+        ("#   id: MLS-TST-001\n#   severity: severe\n#   stride: [x]\n", 1, "custom.severity"),
         ("#   id: MLS-TST-001\n#   severity: high\n", 1, "at least one STRIDE category"),
-        ("#   id: MLS-TST-001\n#   severity: high\n#   stride: []\n", 7, "at least one STRIDE"),
+        ("#   id: MLS-TST-001\n#   severity: high\n#   stride: []\n", 1, "at least one STRIDE"),
         (
             "#   id: MLS-TST-001\n#   severity: high\n#   stride: [tampering, spoof]\n",
-            7,
+            1,
             "unknown STRIDE category 'spoof'",
         ),
         (
             "#   id: MLS-TST-001\n#   severity: high\n#   stride: {a: 1}\n",
-            7,
+            1,
             "custom.stride must be a list",
         ),
         (
             "#   id: MLS-TST-001\n#   severity: high\n#   stride: [tampering]\n"
             "#   linddun: [linkable]\n",
-            8,
+            1,
             "unknown LINDDUN category 'linkable'",
         ),
         (
             "#   id: MLS-TST-001\n#   severity: high\n#   stride: [tampering]\n"
             "#   atlas: [T0010]\n",
-            8,
+            1,
             "ATLAS id 'T0010'",
         ),
         (
             "#   id: MLS-TST-001\n#   severity: high\n#   stride: [tampering]\n"
             "#   atlas: [AML.T10]\n",
-            8,
+            1,
             "ATLAS id 'AML.T10'",
         ),
         (
             "#   id: MLS-TST-001\n#   severity: high\n#   stride: [tampering]\n"
             "#   owasp_ml: [ML11]\n",
-            8,
+            1,
             "OWASP ML Top 10 id 'ML11'",
         ),
         (
             "#   id: MLS-TST-001\n#   severity: high\n#   stride: [tampering]\n"
             "#   owasp_ml: [LLM01]\n",
-            8,
+            1,
             "OWASP ML Top 10 id 'LLM01'",
         ),
         (
             "#   id: MLS-TST-001\n#   severity: high\n#   stride: [tampering]\n#   cwe: [abc]\n",
-            8,
+            1,
             "CWE 'abc' must be a number",
         ),
         (
             "#   id: MLS-TST-001\n#   severity: high\n#   stride: [tampering]\n"
             "#   precision: perfect\n",
-            8,
+            1,
             "custom.precision",
         ),
     ],
