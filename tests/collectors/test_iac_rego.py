@@ -25,7 +25,7 @@ def test_every_control_has_tests() -> None:
         p for family in ("bucket", "iac", "serving")
         for p in (REGO / "controls" / family).glob("*.rego") if not p.name.endswith("_test.rego")
     )
-    assert len(controls) == 15
+    assert len(controls) >= 15  # the serving family is shared with other collectors
     for control in controls:
         assert control.with_name(control.stem + "_test.rego") in TESTS
 
