@@ -188,6 +188,9 @@ class _YamlBuilder:
         return Span(line, col, end_line, end_col)
 
     def _scalar(self, node: yaml.ScalarNode, span: Span) -> Any:
+        if node.tag.startswith("!"):
+            # application tags (CloudFormation !Ref, !Sub, ...) are opaque strings here
+            return node.value
         try:
             return _plain(self.constructor.construct_object(node, deep=True))
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
