@@ -93,7 +93,7 @@ class DigestService:
             return
         if len(todo) == 1 or self._workers == 1:
             for p in todo:
-                self.digest(p, want)
+                self._digest_quiet(p, want)
             return
         with ThreadPoolExecutor(max_workers=self._workers) as pool:
             for _ in pool.map(lambda p: self._digest_quiet(p, want), todo):
