@@ -64,6 +64,7 @@ class Limits:
     max_zip_members: int = 10_000
     max_zip_ratio: int = 200
     model_analysis_timeout: float = 30.0
+    max_hcl_size: int = 10 * 1024 * 1024  # a .tf file larger than this is not given to checkov
 
 
 @dataclass(frozen=True, kw_only=True)
