@@ -76,6 +76,7 @@ def render_all(root: Path, tmp: Path, config: Path | None = None) -> dict[str, s
     out["facts"] = json.dumps(fr.facts, sort_keys=True) + json.dumps(
         [n.message for n in fr.notifications]
     )
+    tmp.mkdir(parents=True, exist_ok=True)
     runner = CliRunner()
     from mlscan.cli import cli
 
