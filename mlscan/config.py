@@ -6,6 +6,7 @@ the key and what was expected. Unknown keys are rejected.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -88,6 +89,16 @@ class Config:
 
 
 # --------------------------------------------------------------------- loading
+class _ConfigLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings, so a bad date is reported at its key."""
+
+
+_ConfigLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def find_config(root: Path) -> Path | None:
     for name in CONFIG_NAMES:
         candidate = root / name
@@ -125,11 +136,15 @@ def load_config(path: Path | None, root: Path | None = None) -> Config:
         raw = doc.get("tool", {}).get("mlscan", {})
     else:
         try:
-            raw = yaml.safe_load(text)
+            raw = yaml.load(text, Loader=_ConfigLoader)  # noqa: S506 (a SafeLoader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}" if mark is not None else ""
             raise ConfigError(shown, f"invalid YAML{where}; fix the syntax") from exc
+        except (RecursionError, ValueError) as exc:
+            raise ConfigError(
+                shown, f"invalid YAML ({type(exc).__name__}: nesting too deep or bad value)"
+            ) from exc
         if raw is None:
             raw = {}
     return parse_config(raw, shown)
@@ -282,7 +297,7 @@ class _Validator:
 
     def string(self, value: Any, key: str, required: bool = False) -> str:
         if value is None and required:
-            raise self.fail(key, "is required")
+            raise self.fail(key, "is required; expected a string")
         if not isinstance(value, str):
             raise self.fail(key, f"expected a string, got {type(value).__name__}")
         return value
@@ -298,7 +313,12 @@ class _Validator:
         return value
 
     def number(self, value: Any, key: str, as_float: bool = False) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int | float)
+            or not math.isfinite(value)
+            or value <= 0
+        ):
             raise self.fail(key, f"expected a positive number, got {value!r}")
         return float(value) if as_float else int(value)
 
