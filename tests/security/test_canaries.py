@@ -40,36 +40,58 @@ def build_tree(root: Path, c: Canaries) -> dict[str, str]:
     )
     # --- DVC: every secret option DVC knows for its remotes
     dvc_keys = (
-        "access_key_id", "secret_access_key", "session_token", "password", "ask_password",
-        "key", "account_key", "sas_token", "connection_string", "client_secret",
-        "gdrive_client_secret", "gdrive_user_credentials_file", "credentialpath",
-        "token", "keyfile", "oss_key_secret", "oss_key_id", "user",
+        "access_key_id",
+        "secret_access_key",
+        "session_token",
+        "password",
+        "ask_password",
+        "key",
+        "account_key",
+        "sas_token",
+        "connection_string",
+        "client_secret",
+        "gdrive_client_secret",
+        "gdrive_user_credentials_file",
+        "credentialpath",
+        "token",
+        "keyfile",
+        "oss_key_secret",
+        "oss_key_id",
+        "user",
     )
     remote = "\n".join(f"    {k} = {c('dvc:' + k)}" for k in dvc_keys)
-    w(".dvc/config", f"[core]\n    remote = storage\n['remote \"storage\"']\n"
-      f"    url = s3://acme-models/dvc\n{remote}\n"
-      f"['remote \"web\"']\n    url = https://dvc:{c('dvc:url-password')}@mirror.acme.io/store\n")
+    w(
+        ".dvc/config",
+        f"[core]\n    remote = storage\n['remote \"storage\"']\n"
+        f"    url = s3://acme-models/dvc\n{remote}\n"
+        f"['remote \"web\"']\n    url = https://dvc:{c('dvc:url-password')}@mirror.acme.io/store\n",
+    )
     w(".dvc/config.local", f"['remote \"storage\"']\n    secret_access_key = {c('dvc:local')}\n")
     w("data/train.csv.dvc", "outs:\n- md5: 0123456789abcdef0123456789abcdef\n  path: train.csv\n")
     # --- MLflow deployment: URIs, compose and Kubernetes environment, basic_auth.ini
-    w("deploy/docker-compose.yml", f"""services:
+    w(
+        "deploy/docker-compose.yml",
+        f"""services:
   db:
     image: postgres:16
     environment:
-      POSTGRES_PASSWORD: {c('compose:POSTGRES_PASSWORD')}
-      AWS_SECRET_ACCESS_KEY: {c('compose:AWS_SECRET_ACCESS_KEY')}
+      POSTGRES_PASSWORD: {c("compose:POSTGRES_PASSWORD")}
+      AWS_SECRET_ACCESS_KEY: {c("compose:AWS_SECRET_ACCESS_KEY")}
   mlflow:
     image: ghcr.io/mlflow/mlflow:v2.9.1
     command: >
       mlflow server --host 0.0.0.0
-      --backend-store-uri postgresql://mlflow:{c('mlflow:backend-uri')}@db/mlflow
+      --backend-store-uri postgresql://mlflow:{c("mlflow:backend-uri")}@db/mlflow
       --default-artifact-root s3://acme-models/mlflow
     environment:
-      - MLFLOW_TRACKING_URI=https://u:{c('compose:tracking-uri')}@mlflow.acme.io
-      - MLFLOW_TRACKING_PASSWORD={c('compose:MLFLOW_TRACKING_PASSWORD')}
-      - MLFLOW_TRACKING_TOKEN={c('compose:MLFLOW_TRACKING_TOKEN')}
-""")
-    w("k8s/mlflow.yaml", f"""apiVersion: apps/v1
+      - MLFLOW_TRACKING_URI=https://u:{c("compose:tracking-uri")}@mlflow.acme.io
+      - MLFLOW_TRACKING_PASSWORD={c("compose:MLFLOW_TRACKING_PASSWORD")}
+      - MLFLOW_TRACKING_TOKEN={c("compose:MLFLOW_TRACKING_TOKEN")}
+""",
+    )
+    w(
+        "k8s/mlflow.yaml",
+        f"""apiVersion: apps/v1
 kind: Deployment
 metadata:
   name: mlflow
@@ -82,45 +104,57 @@ spec:
           command: ["mlflow", "server", "--host=0.0.0.0"]
           env:
             - name: MLFLOW_BACKEND_STORE_URI
-              value: mysql+pymysql://mlflow:{c('k8s:backend-uri')}@mysql:3306/mlflow
+              value: mysql+pymysql://mlflow:{c("k8s:backend-uri")}@mysql:3306/mlflow
             - name: DB_PASSWORD
-              value: "{c('k8s:DB_PASSWORD')}"
+              value: "{c("k8s:DB_PASSWORD")}"
             - name: AWS_SECRET_ACCESS_KEY
-              value: {c('k8s:AWS_SECRET_ACCESS_KEY')}
+              value: {c("k8s:AWS_SECRET_ACCESS_KEY")}
 ---
 apiVersion: v1
 kind: Secret
 metadata:
   name: mlflow-db
 stringData:
-  password: {c('k8s:secret-stringData')}
-""")
-    w("basic_auth.ini", f"""[mlflow]
+  password: {c("k8s:secret-stringData")}
+""",
+    )
+    w(
+        "basic_auth.ini",
+        f"""[mlflow]
 default_permission = READ
-database_uri = postgresql://auth:{c('ini:database_uri')}@db/auth
+database_uri = postgresql://auth:{c("ini:database_uri")}@db/auth
 admin_username = admin
-admin_password = {c('ini:admin_password')}
-""")
-    w("Dockerfile", 'FROM python:3.12-slim\nCMD ["mlflow", "server", "--host", "0.0.0.0"]\n'
-      f"ENV MLFLOW_TRACKING_PASSWORD={c('dockerfile:ENV')}\n")
-    w("scripts/serve.sh", "#!/bin/sh\nexec mlflow server --host 0.0.0.0 "
-      f"--backend-store-uri postgresql://m:{c('script:uri')}@db/m\n")
+admin_password = {c("ini:admin_password")}
+""",
+    )
+    w(
+        "Dockerfile",
+        'FROM python:3.12-slim\nCMD ["mlflow", "server", "--host", "0.0.0.0"]\n'
+        f"ENV MLFLOW_TRACKING_PASSWORD={c('dockerfile:ENV')}\n",
+    )
+    w(
+        "scripts/serve.sh",
+        "#!/bin/sh\nexec mlflow server --host 0.0.0.0 "
+        f"--backend-store-uri postgresql://m:{c('script:uri')}@db/m\n",
+    )
     # --- Terraform: a password variable default, provider keys, a bucket and policy
-    w("infra/main.tf", f"""provider "aws" {{
+    w(
+        "infra/main.tf",
+        f"""provider "aws" {{
   region     = "eu-west-1"
-  access_key = "{c('tf:provider-access_key')}"
-  secret_key = "{c('tf:provider-secret_key')}"
+  access_key = "{c("tf:provider-access_key")}"
+  secret_key = "{c("tf:provider-secret_key")}"
 }}
 
 variable "db_password" {{
   type    = string
-  default = "{c('tf:variable-default')}"
+  default = "{c("tf:variable-default")}"
 }}
 
 resource "aws_db_instance" "mlflow" {{
   engine   = "postgres"
   username = "mlflow"
-  password = "{c('tf:db-password')}"
+  password = "{c("tf:db-password")}"
 }}
 
 resource "aws_s3_bucket" "models" {{
@@ -137,13 +171,16 @@ resource "aws_s3_bucket_policy" "models" {{
       Principal = "*"
       Action    = "s3:GetObject"
       Resource  = "arn:aws:s3:::acme-models/*"
-      Condition = {{ StringEquals = {{ "aws:Referer" = "{c('tf:policy-referer')}" }} }}
+      Condition = {{ StringEquals = {{ "aws:Referer" = "{c("tf:policy-referer")}" }} }}
     }}]
   }})
 }}
-""")
+""",
+    )
     # --- bucket policy JSON: a Referer header used as a shared secret
-    w("policies/models-bucket.json", f"""{{
+    w(
+        "policies/models-bucket.json",
+        f"""{{
   "Version": "2012-10-17",
   "Statement": [
     {{
@@ -152,11 +189,12 @@ resource "aws_s3_bucket_policy" "models" {{
       "Principal": "*",
       "Action": "s3:GetObject",
       "Resource": "arn:aws:s3:::acme-models/*",
-      "Condition": {{"StringLike": {{"aws:Referer": "{c('policy:referer')}"}}}}
+      "Condition": {{"StringLike": {{"aws:Referer": "{c("policy:referer")}"}}}}
     }}
   ]
 }}
-""")
+""",
+    )
     # --- dataset values: emails and IBANs a privacy detector samples
     rng = random.Random(7)
     rows = ["customer_id,email,iban,amount"]
@@ -166,15 +204,20 @@ resource "aws_s3_bucket_policy" "models" {{
         extra[f"data:iban{i}"] = iban
         rows.append(f"{i},{email},{iban},{rng.randrange(1000)}")
     w("data/customers.csv", "\n".join(rows) + "\n")
-    w("data/customers.jsonl", "\n".join(
-        f'{{"email": "{c(f"data:jsonl{i}").lower()}@example.org", "name": "A B"}}'
-        for i in range(10)) + "\n")
+    w(
+        "data/customers.jsonl",
+        "\n".join(
+            f'{{"email": "{c(f"data:jsonl{i}").lower()}@example.org", "name": "A B"}}'
+            for i in range(10)
+        )
+        + "\n",
+    )
     return extra
 
 
 def _needles(value: str) -> list[str]:
     if value.startswith("CANARY"):
-        hexpart = value[len("CANARY"):]
+        hexpart = value[len("CANARY") :]
         return [hexpart[:10], hexpart[-10:]]
     return [value, value[4:]]  # IBAN, and its BBAN without the country and check digits
 
@@ -207,4 +250,4 @@ def test_canaries_are_detectable(tmp_path: Path) -> None:
     marker = c("path")
     (root / f"{marker}.yml").write_text("services: {mlflow: {command: [unclosed\n")
     outputs = render_all(root, tmp_path)
-    assert any(marker[len("CANARY"):][:10] in text for text in outputs.values())
+    assert any(marker[len("CANARY") :][:10] in text for text in outputs.values())

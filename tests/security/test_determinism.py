@@ -15,9 +15,7 @@ from tests.security.support import DATE_TIME, example_dirs, render_all
 
 
 def _copy(src: Path, dest: Path, reverse: bool) -> None:
-    files = sorted(
-        (p for p in src.rglob("*") if p.is_file() or p.is_symlink()), reverse=reverse
-    )
+    files = sorted((p for p in src.rglob("*") if p.is_file() or p.is_symlink()), reverse=reverse)
     dest.mkdir(parents=True)
     for p in files:
         target = dest / p.relative_to(src)

@@ -14,7 +14,7 @@ import pytest
 
 from tests.security.support import ROOT, example_dirs
 
-GUARD = '''
+GUARD = """
 import os, socket
 
 _LOG = os.environ["MLSCAN_NET_LOG"]
@@ -59,7 +59,7 @@ socket.socket.connect = connect
 socket.socket.connect_ex = connect_ex
 socket.getaddrinfo = getaddrinfo
 socket.gethostbyname = lambda name: getaddrinfo(name, None) and _record("gethostbyname")
-'''
+"""
 
 
 def _guarded_env(tmp_path: Path) -> tuple[dict[str, str], Path]:
@@ -81,8 +81,7 @@ def _guarded_env(tmp_path: Path) -> tuple[dict[str, str], Path]:
 def test_guard_catches_a_connect(tmp_path: Path) -> None:
     env, log = _guarded_env(tmp_path)
     code = (
-        "import socket\ntry:\n socket.create_connection(('192.0.2.1', 80), 1)\n"
-        "except OSError: pass"
+        "import socket\ntry:\n socket.create_connection(('192.0.2.1', 80), 1)\nexcept OSError: pass"
     )
     subprocess.run([sys.executable, "-c", code], env=env, check=True, cwd=ROOT)
     assert "192.0.2.1" in log.read_text(encoding="utf-8")
