@@ -167,16 +167,25 @@ TARGETS: dict[str, Target] = {
 
 
 class Scratch:
-    """One scratch directory reused across runs (fuzzers call thousands of times)."""
+    """One scratch workspace reused across runs (fuzzers call thousands of times): the
+    companion files are written once per target, the fuzzed file on every run."""
 
     def __init__(self) -> None:
         self.dir = Path(tempfile.mkdtemp(prefix="mlscan-fuzz-"))
+        self._target: str | None = None
 
-    def reset(self) -> Path:
+    def prepare(self, target: Target) -> Path:
         root = self.dir / "ws"
-        if root.exists():
-            shutil.rmtree(root)
-        root.mkdir()
+        if self._target != target.name:
+            if root.exists():
+                shutil.rmtree(root)
+            root.mkdir()
+            for rel, content in target.companions.items():
+                dest = root / rel
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                dest.write_bytes(content)
+            (root / target.path).parent.mkdir(parents=True, exist_ok=True)
+            self._target = target.name
         return root
 
     def close(self) -> None:
@@ -196,11 +205,8 @@ def run_target(
         if _SCRATCH is None:
             _SCRATCH = Scratch()
         scratch = _SCRATCH
-    root = scratch.reset()
-    for rel, content in {**target.companions, target.path: data}.items():
-        dest = root / rel
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        dest.write_bytes(content)
+    root = scratch.prepare(target)
+    (root / target.path).write_bytes(data)
     from mlscan.collectors.registry import COLLECTORS
 
     ws = Workspace.discover(root, WorkspaceOptions(honour_gitignore=False))
