@@ -118,6 +118,12 @@ def test_json_depth_in_a_signature_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif("iac" not in FAMILIES, reason="the IaC collector is not registered yet")
+@pytest.mark.xfail(
+    strict=True,
+    reason="the IaC collector hands every .tf file to checkov (and hcl2.loads) without "
+    "checking its size against limits.max_hcl_size; it should skip larger files with a "
+    "notification naming the limit before checkov runs",
+)
 def test_hcl_size_before_checkov(tmp_path: Path) -> None:
     plant_sentinel(tmp_path)
     body = 'resource "aws_s3_bucket" "models" {\n  bucket = "acme-models"\n}\n'
@@ -167,6 +173,6 @@ def test_model_analysis_time_budget(tmp_path: Path) -> None:
     buf = io.BytesIO()
     pickle.dump([{"k": i, "v": str(i)} for i in range(50000)], buf, protocol=2)
     (tmp_path / "models" / "model.pkl").write_bytes(buf.getvalue())
-    _config(tmp_path, model_analysis_timeout=0.000001)
+    _config(tmp_path, model_analysis_timeout="0.000001")
     notes = _scan_with_note(tmp_path, "limits.model_analysis_timeout")
     assert [p for p, _, _ in notes] == ["models/model.pkl"]
