@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -18,7 +19,7 @@ RUNS = {"hcl": 5, "policy-json": 200}
 DEFAULT_RUNS = 500
 
 
-def test_every_target_survives_a_short_atheris_budget() -> None:
+def test_every_target_survives_a_short_atheris_budget(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     procs = {
         name: subprocess.Popen(
@@ -29,7 +30,7 @@ def test_every_target_survives_a_short_atheris_budget() -> None:
                 f"-atheris_runs={RUNS.get(name, DEFAULT_RUNS)}",
                 "-seed=1",
             ],
-            cwd=ROOT,
+            cwd=tmp_path,  # crash-* / leak-* files land here, not in the checkout
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -56,10 +57,10 @@ def test_harness_lists_targets() -> None:
     assert proc.stdout.split()[1:] == sorted(TARGETS)
 
 
-def test_harness_reports_a_crash(tmp_path: object) -> None:
+def test_harness_reports_a_crash(tmp_path: Path) -> None:
     """The harness can fail: a target whose collector raises is reported as a crash."""
     code = (
-        "import sys, runpy\n"
+        f"import sys, runpy\nsys.path.insert(0, {str(ROOT)!r})\n"
         "sys.argv = ['fuzz_parsers.py', 'compose', '-atheris_runs=20']\n"
         "import mlscan.collectors.mlflow as m\n"
         "def boom(self, ws, ctx): raise ValueError('planted crash')\n"
@@ -67,7 +68,7 @@ def test_harness_reports_a_crash(tmp_path: object) -> None:
         f"runpy.run_path({str(ROOT / 'fuzz' / 'fuzz_parsers.py')!r}, run_name='__main__')\n"
     )
     proc = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False
     )
     assert proc.returncode != 0
     assert "planted crash" in proc.stdout + proc.stderr

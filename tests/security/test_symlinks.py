@@ -179,3 +179,23 @@ def test_model_directory_symlink_is_not_analysed(root: Path, outside: Path) -> N
     assert not any(
         "models/clf" in str(m.get("path")) for m in fr.facts.get("artifacts", {}).get("models", [])
     )
+
+
+@pytest.mark.parametrize("where", ["beside", "inside"])
+def test_verify_never_reads_a_found_signature_that_links_outside(
+    root: Path, outside: Path, where: str
+) -> None:
+    """``mlscan verify`` looks for MODEL.sig (and MODEL/model.sig) in the untrusted tree;
+    a link out of the model's folder is not a signature of this model."""
+    from mlscan.verify import VerifyOptions, verify_model
+
+    (outside / "evil.sig").write_text(
+        '{"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json"}', encoding="utf-8"
+    )
+    model = root / "models" / "m"
+    model.mkdir(parents=True)
+    (model / "weights.bin").write_bytes(b"w")
+    link = root / "models" / "m.sig" if where == "beside" else model / "model.sig"
+    link.symlink_to(outside / "evil.sig")
+    outcome = verify_model(VerifyOptions(model_path=str(model)))
+    assert (outcome.ok, outcome.reason, outcome.signature) == (False, "unsigned", None)
