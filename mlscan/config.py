@@ -65,6 +65,7 @@ class Limits:
     max_zip_members: int = 10_000
     max_zip_ratio: int = 200
     model_analysis_timeout: float = 30.0
+    max_hcl_size: int = 10 * 1024 * 1024  # a .tf file larger than this is not given to checkov
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -88,6 +89,16 @@ class Config:
 
 
 # --------------------------------------------------------------------- loading
+class _ConfigLoader(yaml.SafeLoader):
+    """SafeLoader that keeps dates as strings, so a bad date is reported at its key."""
+
+
+_ConfigLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def find_config(root: Path) -> Path | None:
     for name in CONFIG_NAMES:
         candidate = root / name
@@ -126,12 +137,14 @@ def load_config(path: Path | None, root: Path | None = None) -> Config:
         raw = tool.get("mlscan", {}) if isinstance(tool, dict) else {}
     else:
         try:
-            raw = yaml.safe_load(text)
+            raw = yaml.load(text, Loader=_ConfigLoader)  # noqa: S506 (a SafeLoader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}" if mark is not None else ""
             raise ConfigError(shown, f"invalid YAML{where}; fix the syntax") from exc
-        except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date like 2027-02-30
+        except RecursionError as exc:
+            raise ConfigError(shown, "invalid YAML: nesting too deep; simplify the file") from exc
+        except (ValueError, TypeError, OverflowError) as exc:
             raise ConfigError(shown, f"invalid YAML value ({exc}); fix the value") from exc
         if raw is None:
             raw = {}
@@ -285,7 +298,7 @@ class _Validator:
 
     def string(self, value: Any, key: str, required: bool = False) -> str:
         if value is None and required:
-            raise self.fail(key, "is required")
+            raise self.fail(key, "is required; expected a string")
         if not isinstance(value, str):
             raise self.fail(key, f"expected a string, got {type(value).__name__}")
         return value

@@ -117,7 +117,25 @@ class _Lines:
 
 # --------------------------------------------------------------------------- YAML
 class _LimitedLoader(yaml.SafeLoader):
-    """SafeLoader composing nodes only; never constructs arbitrary objects."""
+    """SafeLoader composing nodes only; never constructs arbitrary objects. Composition
+    stops at ``max_depth`` nested collections, before PyYAML's recursive composer can
+    exhaust the interpreter stack."""
+
+    max_depth = 200
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        self._depth += 1
+        try:
+            if self._depth > self.max_depth + 1:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise SourceError(
+                    f"nesting deeper than {self.max_depth} levels (limits.max_nesting_depth)",
+                    mark.line + 1,
+                )
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
 
 
 class _YamlBuilder:
@@ -241,14 +259,20 @@ def parse_yaml_documents(text: str, max_aliases: int = 1000, max_depth: int = 20
     builder = _YamlBuilder(max_aliases, max_depth, lines)
     docs: list[Node] = []
     try:
-        for root in yaml.compose_all(text, Loader=_LimitedLoader):
-            if root is None or (
-                isinstance(root, yaml.ScalarNode)
-                and root.tag == "tag:yaml.org,2002:null"
-                and root.value == ""
-            ):  # an empty document between two '---'
-                continue
-            docs.append(builder.build(root))
+        loader = _LimitedLoader(text)
+        loader.max_depth = max_depth
+        try:
+            while loader.check_node():
+                root = loader.get_node()
+                if root is None or (
+                    isinstance(root, yaml.ScalarNode)
+                    and root.tag == "tag:yaml.org,2002:null"
+                    and root.value == ""
+                ):  # an empty document between two '---'
+                    continue
+                docs.append(builder.build(root))
+        finally:
+            loader.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = lines.line(mark.index) if mark is not None else None
@@ -262,7 +286,9 @@ def parse_yaml_documents(text: str, max_aliases: int = 1000, max_depth: int = 20
             f"invalid YAML: {first[0] if first else type(exc).__name__}", line
         ) from exc
     except RecursionError as exc:
-        raise SourceError("YAML nesting too deep") from exc
+        raise SourceError(
+            f"nesting too deep for the parser (limits.max_nesting_depth is {max_depth})"
+        ) from exc
     return docs
 
 
@@ -398,7 +424,9 @@ def parse_json(text: str, max_depth: int = 200) -> Node:
     try:
         return _JsonParser(text, max_depth).parse()
     except RecursionError as exc:  # a max_depth above what the interpreter can recurse
-        raise SourceError("JSON nesting too deep") from exc
+        raise SourceError(
+            f"JSON nesting too deep for the parser (limits.max_nesting_depth is {max_depth})"
+        ) from exc
 
 
 # ---------------------------------------------------------------------------- INI

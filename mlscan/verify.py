@@ -225,11 +225,18 @@ def _signature_path(model: Path, given: str | None) -> Path | None:
     base = model.resolve()
     for suffix in SIGNATURE_SUFFIXES:
         candidate = base.with_name(base.name + suffix)
-        if candidate.is_file():
+        if candidate.is_file() and _within(candidate, base.parent):
             return candidate
-    if model.is_dir() and (model / "model.sig").is_file():
-        return model / "model.sig"
+    inside = model / "model.sig"
+    if model.is_dir() and inside.is_file() and _within(inside, base):
+        return inside
     return None
+
+
+def _within(path: Path, root: Path) -> bool:
+    """A signature found (not given) must not be a symlink that leaves its folder."""
+    real = path.resolve()
+    return real == root or root in real.parents
 
 
 def _candidates_shown(shown: str, is_dir: bool) -> list[str]:

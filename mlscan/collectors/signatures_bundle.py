@@ -114,7 +114,7 @@ def decode_bundle(data: bytes) -> DecodedSignature:
         raise BundleError("bundle-too-large", f"signature is over {MAX_BUNDLE_SIZE} bytes")
     try:
         doc = json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise BundleError("bundle-not-json", f"signature is not valid JSON ({exc})") from exc
     if not isinstance(doc, dict):
         raise BundleError("bundle-malformed", "signature is not a JSON object")
@@ -143,7 +143,7 @@ def decode_bundle(data: bytes) -> DecodedSignature:
         )
     try:
         statement = json.loads(payload.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise BundleError("payload-not-json", f"DSSE payload is not JSON ({exc})") from exc
     if not isinstance(statement, dict):
         raise BundleError("payload-malformed", "in-toto statement is not a JSON object")
