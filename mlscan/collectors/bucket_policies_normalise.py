@@ -193,6 +193,19 @@ def normalise_conditions(condition: Any) -> list[dict[str, Any]]:
     return out
 
 
+# Condition keys whose values are shared secrets in practice (a Referer header agreed with a
+# CDN, a token); facts record that a value is present, never the value itself.
+_SECRET_CONDITION_KEYS = ("aws:referer", "aws:useragent")
+_SECRETISH = ("secret", "token", "password", "passwd", "apikey", "api_key")
+
+
+def _redacted_condition(cond: Mapping[str, Any]) -> dict[str, Any]:
+    key = str(cond["key"])
+    if key in _SECRET_CONDITION_KEYS or any(w in key for w in _SECRETISH):
+        return {**cond, "values": ["***" for _ in cond["values"]], "values_redacted": True}
+    return dict(cond)
+
+
 def _restricts(cond: Mapping[str, Any], effect: str) -> bool:
     op = str(cond["operator"]).lower()
     key = str(cond["key"])
@@ -313,7 +326,7 @@ def _finish(
         "access": access_categories(actions, not_actions),
         "resources": resources,
         "not_resources": not_resources,
-        "conditions": conditions,
+        "conditions": [_redacted_condition(c) for c in conditions],
         "condition_keys": sorted({c["key"] for c in conditions}),
         "restricting_condition_keys": restricting,
         "secure_transport": secure_transport[0] if secure_transport else None,

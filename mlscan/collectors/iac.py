@@ -93,7 +93,7 @@ def analyse(ws: Workspace, ctx: CollectContext) -> Analysis:
     cached = _CACHE.get(id(ws))
     if cached is not None and cached[0]() is ws and cached[1] == include_all:
         return cached[2]
-    analysis = _analyse(ws, include_all)
+    analysis = _analyse(ws, include_all, ctx.config.limits.max_hcl_size)
     _CACHE[id(ws)] = (weakref.ref(ws), include_all, analysis)
     for key in [k for k, (ref, _, _) in _CACHE.items() if ref() is None]:
         del _CACHE[key]
@@ -110,7 +110,7 @@ def _read(ws: Workspace, rel: str, out: Analysis) -> str | None:
         return None
 
 
-def _analyse(ws: Workspace, include_all: bool) -> Analysis:
+def _analyse(ws: Workspace, include_all: bool, max_hcl_size: int) -> Analysis:
     out = Analysis(include_all=include_all)
     limit = ws.options.max_file_size
     files = [f for f in ws.candidates() if f.size <= limit]
@@ -145,6 +145,17 @@ def _analyse(ws: Workspace, include_all: bool) -> Analysis:
     for f in files:
         rel = f.path
         if f.suffix == ".tf":
+            if f.size > max_hcl_size:
+                out.notifications.append(
+                    notification(
+                        rel,
+                        f"not scanned: {f.size} bytes is over the {max_hcl_size}-byte limit "
+                        "for Terraform files (limits.max_hcl_size)",
+                        SOURCE,
+                        kind="too-large",
+                    )
+                )
+                continue
             text = _read(ws, rel, out)
             if text is not None:
                 texts[rel] = text

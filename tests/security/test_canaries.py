@@ -258,14 +258,6 @@ def test_canaries_are_detectable(tmp_path: Path) -> None:
     assert any(marker[len("CANARY") :][:10] in text for text in outputs.values())
 
 
-@pytest.mark.xfail(
-    "iac" in FAMILIES,
-    strict=True,
-    reason="bucket-policy facts carry condition values verbatim "
-    "(statements[].conditions[].values), so an aws:Referer value used as a shared secret "
-    "between a CDN and the bucket reaches the fact document; the IaC collector should "
-    "record such values as present, not copy them",
-)
 def test_no_policy_condition_secret_in_any_output(tmp_path: Path) -> None:
     root = tmp_path / "project"
     root.mkdir()

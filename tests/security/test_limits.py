@@ -118,12 +118,6 @@ def test_json_depth_in_a_signature_file(tmp_path: Path) -> None:
 
 
 @pytest.mark.skipif("iac" not in FAMILIES, reason="the IaC collector is not registered yet")
-@pytest.mark.xfail(
-    strict=True,
-    reason="the IaC collector hands every .tf file to checkov (and hcl2.loads) without "
-    "checking its size against limits.max_hcl_size; it should skip larger files with a "
-    "notification naming the limit before checkov runs",
-)
 def test_hcl_size_before_checkov(tmp_path: Path) -> None:
     plant_sentinel(tmp_path)
     body = 'resource "aws_s3_bucket" "models" {\n  bucket = "acme-models"\n}\n'
