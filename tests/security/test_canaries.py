@@ -11,8 +11,6 @@ import random
 import uuid
 from pathlib import Path
 
-import pytest
-
 from mlscan.collectors.registry import COLLECTORS
 from tests.security.support import SENTINEL, findings, render_all, scan
 
