@@ -6,6 +6,7 @@ the key and what was expected. Unknown keys are rejected.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 import tomllib
 from collections.abc import Mapping
@@ -121,7 +122,8 @@ def load_config(path: Path | None, root: Path | None = None) -> Config:
             doc = tomllib.loads(text)
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(shown, f"invalid TOML: {exc}") from exc
-        raw = doc.get("tool", {}).get("mlscan", {})
+        tool = doc.get("tool", {})
+        raw = tool.get("mlscan", {}) if isinstance(tool, dict) else {}
     else:
         try:
             raw = yaml.safe_load(text)
@@ -129,6 +131,8 @@ def load_config(path: Path | None, root: Path | None = None) -> Config:
             mark = getattr(exc, "problem_mark", None)
             where = f" at line {mark.line + 1}" if mark is not None else ""
             raise ConfigError(shown, f"invalid YAML{where}; fix the syntax") from exc
+        except (ValueError, TypeError, OverflowError) as exc:  # e.g. a date like 2027-02-30
+            raise ConfigError(shown, f"invalid YAML value ({exc}); fix the value") from exc
         if raw is None:
             raw = {}
     return parse_config(raw, shown)
@@ -297,8 +301,15 @@ class _Validator:
         return value
 
     def number(self, value: Any, key: str, as_float: bool = False) -> Any:
-        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
-            raise self.fail(key, f"expected a positive number, got {value!r}")
+        allowed = (int, float) if as_float else (int,)
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, allowed)
+            or not math.isfinite(value)
+            or value <= 0
+        ):
+            kind = "a positive number" if as_float else "a positive whole number"
+            raise self.fail(key, f"expected {kind}, got {value!r}")
         return float(value) if as_float else int(value)
 
     def choice(self, value: Any, key: str, allowed: tuple[str, ...]) -> Any:
@@ -314,6 +325,8 @@ class _Validator:
     def date(self, value: Any, key: str) -> str | None:
         if value is None:
             return None
+        if isinstance(value, _dt.datetime):  # `2027-01-31 12:00` parses as a datetime
+            return value.date().isoformat()
         if isinstance(value, _dt.date):
             return value.isoformat()
         if isinstance(value, str):

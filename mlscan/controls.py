@@ -23,7 +23,7 @@ from mlscan.models import LINDDUN_CATEGORIES, SEVERITIES, STRIDE_CATEGORIES, Con
 
 CONTROL_PREFIX = "mlscan.controls."
 HELP_BASE = "https://github.com/mlscan/mlscan/blob/main/docs/controls.md"
-_PACKAGE = re.compile(r"^package\s+([A-Za-z_][A-Za-z0-9_.]*)\s*$", re.MULTILINE)
+_PACKAGE = re.compile(r"^package\s+([A-Za-z_][A-Za-z0-9_.]*)\s*(?:#.*)?$", re.MULTILINE)
 _ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
 _ATLAS = re.compile(r"^AML\.[TM]\d{4}(\.\d{3})?$")
 _OWASP = re.compile(r"^ML(0[1-9]|10)$")
@@ -131,7 +131,7 @@ def load_policy_set(
             raise PolicyError(
                 f.shown,
                 f"control id {control.id} is already used by {other.source}",
-                _line_of(f.text, "id:"),
+                _meta_line(f.text, "id"),
             )
         controls[control.id] = control
     return PolicySet(
@@ -139,11 +139,18 @@ def load_policy_set(
     )
 
 
-def _line_of(text: str, needle: str) -> int | None:
+def _meta_line(text: str, key: str, default: int | None = None) -> int | None:
+    """The line of ``# key:`` in the METADATA block (the first such comment line)."""
+    pattern = re.compile(rf"^#\s*{re.escape(key)}\s*:")
+    in_block = False
     for i, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
+        if line.strip() == "# METADATA":
+            in_block = True
+        elif in_block and not line.startswith("#"):
+            in_block = False
+        elif in_block and pattern.match(line):
             return i
-    return None
+    return default
 
 
 def metadata_block(text: str) -> tuple[dict[str, Any], int] | None:
@@ -163,7 +170,12 @@ def metadata_block(text: str) -> tuple[dict[str, Any], int] | None:
                 except yaml.YAMLError as exc:
                     mark = getattr(exc, "problem_mark", None)
                     line_no = i + 2 + (mark.line if mark is not None else 0)
-                    raise PolicyError("", f"METADATA is not valid YAML: {exc}", line_no) from exc
+                    problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+                    raise PolicyError(
+                        "", f"METADATA is not valid YAML: {problem}", line_no
+                    ) from exc
+                except (ValueError, TypeError) as exc:  # e.g. an impossible date
+                    raise PolicyError("", f"METADATA has a bad value: {exc}", i + 1) from exc
                 if not isinstance(data, dict):
                     raise PolicyError("", "METADATA must be a mapping", i + 1)
                 return data, i + 1

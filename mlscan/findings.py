@@ -41,7 +41,7 @@ class ShapingRules:
     today: dt.date | None = None
 
 
-def to_violations(raw: Mapping[str, list[dict[str, Any]]], policies: PolicySet) -> list[Violation]:
+def to_violations(raw: Mapping[str, Sequence[Any]], policies: PolicySet) -> list[Violation]:
     """Validate each deny object and attach it to its control."""
     by_package = policies.by_package
     out: list[Violation] = []
@@ -54,7 +54,13 @@ def to_violations(raw: Mapping[str, list[dict[str, Any]]], policies: PolicySet) 
     return out
 
 
-def _violation(control: Control, item: Mapping[str, Any]) -> Violation:
+def _violation(control: Control, item: Any) -> Violation:
+    if not isinstance(item, Mapping):
+        raise EngineError(
+            f"control {control.id} ({control.source}) produced a {_json_type(item)} in "
+            "'deny'; each deny must be an object with 'msg' and 'loc' "
+            "(deny contains v if {... v := {\"msg\": ..., \"loc\": ...}}); fix the policy"
+        )
     msg = item.get("msg")
     loc = item.get("loc")
     if not isinstance(msg, str) or not isinstance(loc, Mapping) or not loc.get("path"):
@@ -78,6 +84,18 @@ def _violation(control: Control, item: Mapping[str, Any]) -> Violation:
         logical_location=str(item.get("logical_location") or ""),
         severity=sev if sev in SEVERITIES else None,
     )
+
+
+def _json_type(value: Any) -> str:
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "null" if value is None else type(value).__name__
 
 
 def fingerprint(control_id: str, path: str, asset: str, key: str) -> str:
@@ -156,29 +174,45 @@ def _expired(expires: str | None, today: dt.date) -> bool:
 
 
 def _suppression(f: Finding, rules: ShapingRules, today: dt.date) -> Suppression | None:
+    """The first suppression in force (inline before config); when every matching one
+    has expired, the first of those, so that the finding can say so."""
+    candidates: list[Suppression] = []
     line = f.location.start_line
     for s in (rules.inline or {}).get(f.location.path, ()):
         if f.control.id in s.control_ids and line is not None and line in s.applies_to:
-            return Suppression(
-                kind="inSource",
-                justification=s.reason,
-                expires=s.expires,
-                expired=_expired(s.expires, today),
-                location=Location(path=s.path, start_line=s.line),
+            candidates.append(
+                Suppression(
+                    kind="inSource",
+                    justification=s.reason,
+                    expires=s.expires,
+                    expired=_expired(s.expires, today),
+                    location=Location(path=s.path, start_line=s.line),
+                )
             )
     for rule in rules.ignore:
         if rule["control"] != f.control.id:
             continue
         pattern = str(rule["path"])
-        if f.location.path == pattern or fnmatch.fnmatchcase(f.location.path, pattern):
+        if f.location.path == pattern or _glob(f.location.path, pattern):
             expires = rule.get("expires")
-            return Suppression(
-                kind="external",
-                justification=str(rule["reason"]),
-                expires=expires,
-                expired=_expired(expires, today),
+            candidates.append(
+                Suppression(
+                    kind="external",
+                    justification=str(rule["reason"]),
+                    expires=expires,
+                    expired=_expired(expires, today),
+                )
             )
-    return None
+    active = [c for c in candidates if not c.expired]
+    chosen = active or candidates
+    return chosen[0] if chosen else None
+
+
+def _glob(path: str, pattern: str) -> bool:
+    """fnmatch, where a leading ``**/`` also matches at the top level."""
+    return fnmatch.fnmatchcase(path, pattern) or (
+        pattern.startswith("**/") and fnmatch.fnmatchcase(path, pattern[3:])
+    )
 
 
 def _risk(f: Finding, assets: Sequence[Mapping[str, Any]]) -> Risk:
@@ -187,8 +221,8 @@ def _risk(f: Finding, assets: Sequence[Mapping[str, Any]]) -> Risk:
     for a in assets:
         patterns = a.get("match") or ()
         if any(
-            fnmatch.fnmatchcase(f.location.path, p)
-            or fnmatch.fnmatchcase(f.location.path, p.rstrip("/") + "/*")
+            _glob(f.location.path, p)
+            or _glob(f.location.path, p.rstrip("/") + "/*")
             or (f.asset and fnmatch.fnmatchcase(f.asset, p))
             for p in patterns
         ):

@@ -96,17 +96,33 @@ class Node:
         return f"Node({self.kind}, line={self.span.line}, value={self.value!r:.60})"
 
 
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+class _Lines:
+    """Offsets to 1-based (line, column). Lines end at \n, \r\n or \r only, as
+    editors and code-scanning UIs count them (PyYAML also breaks lines at NEL and
+    U+2028/U+2029, which shifts its own line numbers)."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [m.end() for m in _LINE_BREAK.finditer(text)]
+
+    def pos(self, offset: int) -> tuple[int, int]:
+        line = bisect.bisect_right(self.starts, offset)
+        return line, offset - self.starts[line - 1] + 1
+
+    def line(self, offset: int) -> int:
+        return bisect.bisect_right(self.starts, offset)
+
+
 # --------------------------------------------------------------------------- YAML
 class _LimitedLoader(yaml.SafeLoader):
     """SafeLoader composing nodes only; never constructs arbitrary objects."""
 
 
-def _mark_span(start: Any, end: Any) -> Span:
-    return Span(start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-
-
 class _YamlBuilder:
-    def __init__(self, max_aliases: int, max_depth: int) -> None:
+    def __init__(self, max_aliases: int, max_depth: int, lines: _Lines) -> None:
+        self.lines = lines
         self.max_aliases = max_aliases
         self.max_depth = max_depth
         self.expanded = 0
@@ -117,22 +133,19 @@ class _YamlBuilder:
         if depth > self.max_depth:
             raise SourceError(
                 f"nesting deeper than {self.max_depth} levels (limits.max_nesting_depth)",
-                node.start_mark.line + 1,
+                self._line(node),
             )
         ident = id(node)
         if ident in self.active:
-            raise SourceError("recursive YAML alias", node.start_mark.line + 1)
-        span = _mark_span(node.start_mark, node.end_mark)
+            raise SourceError("recursive YAML alias", self._line(node))
+        span = self._span(node)
         if isinstance(node, yaml.ScalarNode):
-            try:
-                value = self.constructor.construct_object(node, deep=True)
-            except (yaml.YAMLError, ValueError, TypeError) as exc:
-                raise SourceError(f"invalid scalar: {exc}", span.line) from exc
-            return Node("scalar", _plain(value), span, key_span=key_span)
+            return Node("scalar", self._scalar(node, span), span, key_span=key_span)
         self.active.add(ident)
         try:
             if isinstance(node, yaml.SequenceNode):
                 children = tuple(self._child(c, depth) for c in node.value)
+                span = _block_span(node, span, children)
                 return Node(
                     "seq", [c.value for c in children], span, seq=children, key_span=key_span
                 )
@@ -141,27 +154,45 @@ class _YamlBuilder:
                 for knode, vnode in node.value:
                     if knode.tag == "tag:yaml.org,2002:merge":
                         merged = self._child(vnode, depth)
-                        for mk, mv in (
-                            merged.items()
-                            if merged.kind == "map"
-                            else [kv for m in merged.children for kv in m.items()]
-                        ):
+                        sources = [merged] if merged.kind == "map" else merged.children
+                        if merged.kind == "scalar" or any(m.kind != "map" for m in sources):
+                            raise SourceError(
+                                "a merge key (<<) needs a mapping or a list of mappings",
+                                self._line(knode),
+                            )
+                        for mk, mv in [kv for m in sources for kv in m.items()]:
                             if all(k != mk for k, _ in items):
                                 items.append((mk, mv))
                         continue
-                    kspan = _mark_span(knode.start_mark, knode.end_mark)
+                    kspan = self._span(knode)
                     if isinstance(knode, yaml.ScalarNode):
-                        key = str(_plain(self.constructor.construct_object(knode)))
+                        key = str(self._scalar(knode, kspan))
                     else:
                         key = str(self.build(knode, depth + 1).value)
                     child = self._child(vnode, depth, kspan)
                     items = [(k, n) for k, n in items if k != key]
                     items.append((key, child))
                 value = {k: n.value for k, n in items}
+                span = _block_span(node, span, tuple(n for _, n in items))
                 return Node("map", value, span, items=tuple(items), key_span=key_span)
         finally:
             self.active.discard(ident)
         raise SourceError(f"unsupported YAML node {type(node).__name__}", span.line)
+
+    def _line(self, node: yaml.Node) -> int:
+        return self.lines.line(node.start_mark.index)
+
+    def _span(self, node: yaml.Node) -> Span:
+        line, col = self.lines.pos(node.start_mark.index)
+        end_line, end_col = self.lines.pos(node.end_mark.index)
+        return Span(line, col, end_line, end_col)
+
+    def _scalar(self, node: yaml.ScalarNode, span: Span) -> Any:
+        try:
+            return _plain(self.constructor.construct_object(node, deep=True))
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            problem = exc.problem if isinstance(exc, yaml.MarkedYAMLError) else None
+            raise SourceError(f"invalid scalar: {problem or exc}", span.line) from exc
 
     def _child(self, node: yaml.Node, depth: int, key_span: Span | None = None) -> Node:
         if getattr(node, "_mlscan_seen", False):
@@ -170,11 +201,23 @@ class _YamlBuilder:
                 raise SourceError(
                     f"more than {self.max_aliases} alias expansions (limits.max_yaml_aliases); "
                     "possible billion-laughs document",
-                    node.start_mark.line + 1,
+                    self._line(node),
                 )
         else:
             node._mlscan_seen = True  # type: ignore[attr-defined]
         return self.build(node, depth + 1, key_span)
+
+
+def _block_span(node: yaml.Node, span: Span, children: tuple[Node, ...]) -> Span:
+    """A block collection's end mark is the start of the next token, after any trailing
+    comments and blank lines; end it where its last child ends instead."""
+    own = [
+        c.span for c in children if (c.span.line, c.span.col) >= (span.line, span.col)
+    ]  # aliased children keep the span of their anchor, which is earlier
+    if getattr(node, "flow_style", False) or not own:
+        return span
+    last = max(own, key=lambda s: (s.end_line, s.end_col))
+    return Span(span.line, span.col, last.end_line, last.end_col)
 
 
 def _plain(value: Any) -> Any:
@@ -189,19 +232,32 @@ def _plain(value: Any) -> Any:
 def parse_yaml_documents(text: str, max_aliases: int = 1000, max_depth: int = 200) -> list[Node]:
     """Parse every document of a YAML stream, keeping positions. Empty documents are
     skipped. Raises SourceError on syntax errors or limits."""
-    builder = _YamlBuilder(max_aliases, max_depth)
+    if text.startswith("\ufeff"):  # columns count from the first real character
+        text = text[1:]
+    lines = _Lines(text)
+    builder = _YamlBuilder(max_aliases, max_depth, lines)
     docs: list[Node] = []
     try:
         for root in yaml.compose_all(text, Loader=_LimitedLoader):
-            if root is None:
+            if root is None or (
+                isinstance(root, yaml.ScalarNode)
+                and root.tag == "tag:yaml.org,2002:null"
+                and root.value == ""
+            ):  # an empty document between two '---'
                 continue
             docs.append(builder.build(root))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
+        line = lines.line(mark.index) if mark is not None else None
         raise SourceError(f"invalid YAML: {exc.problem or exc}", line) from exc
     except yaml.YAMLError as exc:
-        raise SourceError(f"invalid YAML: {exc}") from exc
+        first = str(exc).strip().splitlines()
+        line = None
+        if isinstance(exc, yaml.reader.ReaderError):  # a bad character: position only
+            line = lines.line(exc.position)
+        raise SourceError(
+            f"invalid YAML: {first[0] if first else type(exc).__name__}", line
+        ) from exc
     except RecursionError as exc:
         raise SourceError("YAML nesting too deep") from exc
     return docs
@@ -217,11 +273,10 @@ class _JsonParser:
     def __init__(self, text: str, max_depth: int) -> None:
         self.text = text
         self.max_depth = max_depth
-        self.line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.lines = _Lines(text)
 
     def pos(self, offset: int) -> tuple[int, int]:
-        line = bisect.bisect_right(self.line_starts, offset)
-        return line, offset - self.line_starts[line - 1] + 1
+        return self.lines.pos(offset)
 
     def span(self, start: int, end: int) -> Span:
         line, col = self.pos(start)
@@ -325,7 +380,10 @@ class _JsonParser:
         m = _NUMBER.match(text, i)
         if m and m.end() > i:
             raw = m.group(0)
-            num: int | float = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            try:
+                num: int | float = float(raw) if any(c in raw for c in ".eE") else int(raw)
+            except ValueError as exc:  # more digits than int() converts
+                raise self.fail(f"number too long ({len(raw)} characters)", i) from exc
             return Node("scalar", num, self.span(i, m.end()), key_span=key_span), m.end()
         raise self.fail(f"unexpected character {ch!r}", i)
 
@@ -334,7 +392,10 @@ def parse_json(text: str, max_depth: int = 200) -> Node:
     """Parse one JSON document, keeping positions. Raises SourceError."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    return _JsonParser(text, max_depth).parse()
+    try:
+        return _JsonParser(text, max_depth).parse()
+    except RecursionError as exc:  # a max_depth above what the interpreter can recurse
+        raise SourceError("JSON nesting too deep") from exc
 
 
 # ---------------------------------------------------------------------------- INI
@@ -372,19 +433,48 @@ class IniDocument:
         return None
 
 
-_SECTION = re.compile(r"^(\s*)\[\s*(?P<name>.*?)\s*\]\s*(?:[#;].*)?$")
-_ENTRY = re.compile(r"^(?P<indent>\s*)(?P<key>[^=:\s][^=:]*?)\s*[=:]\s*(?P<value>.*?)\s*$")
+# Linear-time patterns: no two adjacent parts can match the same characters.
+_SECTION = re.compile(r"^\s*\[(?P<name>[^\]]*)\]\s*(?:[#;].*)?$")
+# An inline comment is ' #' after a value. ';' starts only whole-line comments: configobj
+# (DVC) and configparser (MLflow's basic_auth.ini) both keep 'a = x ;y' as 'x ;y'.
+_INLINE_COMMENT = re.compile(r"\s#")
 
 
 def _unquote(raw: str) -> tuple[str, int, int]:
-    """(value, start offset, end offset) of an INI value within ``raw``."""
-    if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
-        return raw[1:-1], 1, len(raw) - 1
+    """(value, start offset, end offset) of an INI value within ``raw`` (``raw`` has no
+    surrounding whitespace)."""
+    for triple in ("'''", '"""'):  # configobj writes these when both quotes occur
+        if raw.startswith(triple) and len(raw) >= 6:
+            if raw.endswith(triple):
+                return raw[3:-3], 3, len(raw) - 3
+            m = re.compile(re.escape(triple) + r"\s*#").search(raw, 3)
+            if m:
+                return raw[3 : m.start()], 3, m.start()
+    if raw[:1] in ("'", '"'):
+        close = raw.find(raw[0], 1)
+        rest = raw[close + 1 :].lstrip() if close != -1 else "x"
+        if not rest or rest[0] == "#":  # configobj: a quoted value, then a comment
+            return raw[1:close], 1, close
     # configobj: an unquoted value ends at an inline comment
-    m = re.search(r"\s+[#;]", raw)
+    m = _INLINE_COMMENT.search(raw)
     if m:
         raw = raw[: m.start()]
     return raw.strip(), 0, len(raw.rstrip())
+
+
+def _split_entry(line: str) -> tuple[str, int, str, int] | None:
+    """(key, key offset, value, value offset) of ``key = value`` (or ``key: value``)."""
+    cuts = [i for i in (line.find("="), line.find(":")) if i != -1]
+    if not cuts:
+        return None
+    sep = min(cuts)
+    key = line[:sep].strip()
+    if not key:
+        return None
+    kstart = len(line) - len(line.lstrip())
+    value = line[sep + 1 :].strip()
+    vstart = sep + 1 + (len(line[sep + 1 :]) - len(line[sep + 1 :].lstrip()))
+    return key, kstart, value, vstart
 
 
 def parse_ini(text: str) -> IniDocument:
@@ -394,7 +484,7 @@ def parse_ini(text: str) -> IniDocument:
     name = ""
     start = Span(1, 1, 1, 1)
     entries: list[IniEntry] = []
-    for lineno, line in enumerate(text.splitlines(), start=1):
+    for lineno, line in enumerate(_LINE_BREAK.split(text), start=1):
         stripped = line.strip()
         if not stripped or stripped[0] in "#;":
             continue
@@ -402,24 +492,24 @@ def parse_ini(text: str) -> IniDocument:
         if msec:
             if entries or name:
                 sections.append(IniSection(name=name, span=start, entries=tuple(entries)))
-            raw = msec.group("name")
+            raw = msec.group("name").strip()
             if len(raw) >= 2 and raw[0] == raw[-1] and raw[0] in "'\"":
-                raw = raw[1:-1]
-            name = raw.strip()
+                raw = raw[1:-1]  # a quoted name keeps its spaces, as in configobj
+            name = raw
             col = line.index("[") + 1
-            start = Span(lineno, col, lineno, len(line.rstrip()) + 1)
+            start = Span(lineno, col, lineno, msec.end("name") + 2)  # through the ']'
+
             entries = []
             continue
-        ment = _ENTRY.match(line)
-        if not ment:
+        entry = _split_entry(line)
+        if entry is None:
             raise SourceError(
                 "cannot parse INI line: expected 'key = value' or '[section]'", lineno
             )
-        key = ment.group("key").strip()
-        kcol = ment.start("key") + 1
-        raw_value = ment.group("value")
+        key, kstart, raw_value, vstart = entry
+        kcol = kstart + 1
         value, vs, ve = _unquote(raw_value)
-        vcol = ment.start("value") + 1
+        vcol = vstart + 1
         entries.append(
             IniEntry(
                 key=key,

@@ -23,6 +23,8 @@ _MARKER = re.compile(
 _REASON = re.compile(r"""reason\s*=\s*(?:"(?P<dq>[^"]*)"|'(?P<sq>[^']*)')""")
 _EXPIRES = re.compile(r"expires\s*=\s*(?P<date>\S+)")
 _ID = re.compile(r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$")
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")  # as the JSON and INI parsers number lines
+_WORD = "mlscan:ignore"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -42,12 +44,21 @@ def parse_suppressions(
     notes: list[Notification] = []
     for path in sorted(texts):
         text = texts[path]
-        if "mlscan:ignore" not in text:
+        if _WORD not in text.lower():
             continue
-        lines = text.splitlines()
-        for lineno, line in enumerate(lines, start=1):
-            m = _MARKER.search(line)
+        lines = _LINE_BREAK.split(text)
+        markers = [_MARKER.search(line) for line in lines]
+        for lineno, (line, m) in enumerate(zip(lines, markers, strict=True), start=1):
             if not m:
+                if _WORD in line.lower():
+                    notes.append(
+                        _note(
+                            path,
+                            lineno,
+                            "suppression ignored: write it as a comment, "
+                            'mlscan:ignore[MLS-DVC-002] reason="..."',
+                        )
+                    )
                 continue
             ids = tuple(i.strip() for i in m.group("ids").split(",") if i.strip())
             bad = [i for i in ids if not _ID.match(i)]
@@ -80,7 +91,8 @@ def parse_suppressions(
                 )
                 continue
             expires = None
-            em = _EXPIRES.search(rest)
+            # look for expires= outside the reason text
+            em = _EXPIRES.search(rest[: rm.start()] + " " + rest[rm.end() :]) if rm else None
             if em:
                 raw = em.group("date").strip("\"'")
                 try:
@@ -95,7 +107,14 @@ def parse_suppressions(
                     )
                     continue
             standalone = not line[: m.start()].strip()
-            applies = (lineno, lineno + 1) if standalone else (lineno,)
+            applies: tuple[int, ...] = (lineno,)
+            if standalone:
+                # the next line that is not itself a suppression comment, so that
+                # several comments can be stacked above one line
+                target = lineno + 1
+                while target <= len(lines) and _standalone(lines[target - 1], markers[target - 1]):
+                    target += 1
+                applies = (lineno, target)
             index.setdefault(path, []).append(
                 InlineSuppression(
                     path=path,
@@ -107,6 +126,10 @@ def parse_suppressions(
                 )
             )
     return index, notes
+
+
+def _standalone(line: str, m: re.Match[str] | None) -> bool:
+    return m is not None and not line[: m.start()].strip()
 
 
 def _note(path: str, line: int, message: str) -> Notification:

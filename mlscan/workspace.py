@@ -5,7 +5,8 @@ is skipped. It is the only place that touches the file system for collectors, so
 symlink and size rules hold everywhere:
 
 * a symlink whose target resolves outside the scan root is never followed;
-* directory loops terminate (each real directory is visited once);
+* a symlinked directory inside the root is not followed (its files are found at their
+  real path), so links never loop and each file is listed once, under its real path;
 * a file larger than ``max_file_size`` is never read; it is recorded as skipped;
 * hard excludes: ``.git``, DVC cache and tmp folders, virtualenvs, ``node_modules``.
 """
@@ -72,14 +73,36 @@ class WorkspaceOptions:
     only: tuple[str, ...] | None = None  # restrict discovery to these relative paths
 
 
+def _wanted(rel: str, is_dir: bool, opts: WorkspaceOptions) -> bool:
+    """Whether discovery keeps a file (or descends into a directory): not excluded, and
+    inside ``only`` when given. Decided before anything about the entry is reported."""
+    if opts.exclude and _matches_any(rel, opts.exclude):
+        return False
+    if opts.only is None:
+        return True
+    for o in opts.only:
+        o = o.strip("/")
+        if rel == o or rel.startswith(o + "/") or (is_dir and o.startswith(rel + "/")):
+            return True
+    return False
+
+
 def _is_venv(path: Path) -> bool:
     return (path / "pyvenv.cfg").is_file()
+
+
+def _glob(rel: str, pattern: str) -> bool:
+    """fnmatch, where a leading ``**/`` also matches at the top level (``**/*.log``
+    matches ``a.log``), as in .gitignore."""
+    return fnmatch.fnmatchcase(rel, pattern) or (
+        pattern.startswith("**/") and fnmatch.fnmatchcase(rel, pattern[3:])
+    )
 
 
 def _matches_any(rel: str, patterns: Iterable[str]) -> bool:
     for pattern in patterns:
         pat = pattern.rstrip("/")
-        if fnmatch.fnmatchcase(rel, pat) or rel == pat or rel.startswith(pat + "/"):
+        if _glob(rel, pat) or rel == pat or rel.startswith(pat + "/"):
             return True
         if pat.endswith("/**") and (rel == pat[:-3] or rel.startswith(pat[:-2])):
             return True
@@ -126,10 +149,6 @@ class Workspace:
         seen_dirs: set[tuple[int, int]] = set()
         limit_hit = False
         for rel, size, is_link in _walk(real_root, real_root, "", seen_dirs, notifications, opts):
-            if opts.only is not None and rel not in opts.only:
-                continue
-            if opts.exclude and _matches_any(rel, opts.exclude):
-                continue
             if len(found) >= opts.max_files:
                 limit_hit = True
                 break
@@ -293,6 +312,8 @@ def _walk(
         rel = prefix + entry.name
         try:
             is_link = entry.is_symlink()
+            if not _wanted(rel, entry.is_dir(), opts):
+                continue
             if is_link:
                 target = Path(entry.path).resolve()
                 if target != real_root and real_root not in target.parents:
@@ -326,6 +347,11 @@ def _walk(
             )
             continue
         if is_dir:
+            if is_link:
+                # the target is inside the root, so it is discovered at its real path;
+                # following the link would list the same files twice under another
+                # name (or first, hiding the real path) and could loop
+                continue
             if (
                 entry.name in HARD_EXCLUDED_DIRS
                 or rel in DVC_INTERNAL

@@ -6,7 +6,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Protocol
 
-RawViolations = Mapping[str, list[dict[str, Any]]]
+# Deny items are kept as the engine returned them; findings.to_violations validates them
+# (a policy that denies with plain strings must be an error, not silently nothing).
+RawViolations = Mapping[str, list[Any]]
 
 
 class Engine(Protocol):
@@ -17,16 +19,17 @@ class Engine(Protocol):
         ...
 
 
-def collect_denies(tree: Any, prefix: str = "mlscan.controls") -> dict[str, list[dict[str, Any]]]:
-    """Walk the value of ``data.mlscan.controls`` and pick every package's ``deny``."""
-    out: dict[str, list[dict[str, Any]]] = {}
+def collect_denies(tree: Any, prefix: str = "mlscan.controls") -> dict[str, list[Any]]:
+    """Walk the value of ``data.mlscan.controls`` and pick every package's ``deny``.
+    A ``deny`` that is not a set (``deny if ...``) is kept as a one-item list."""
+    out: dict[str, list[Any]] = {}
 
     def walk(node: Any, path: str) -> None:
         if not isinstance(node, dict):
             return
-        deny = node.get("deny")
-        if isinstance(deny, list):
-            out[path] = [d for d in deny if isinstance(d, dict)]
+        if "deny" in node:
+            deny = node["deny"]
+            out[path] = list(deny) if isinstance(deny, list) else [deny]
         for key, child in node.items():
             if key != "deny" and isinstance(child, dict):
                 walk(child, f"{path}.{key}")

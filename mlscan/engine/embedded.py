@@ -66,10 +66,11 @@ class EmbeddedEngine:
         engine.set_input_json(json.dumps(facts))
         try:
             result = json.loads(engine.eval_query_as_json("data.mlscan.controls"))
-        except Exception as exc:
-            raise EngineError(
-                f"policy evaluation failed: {str(exc).strip().splitlines()[0]}"
-            ) from exc
+        except Exception as exc:  # the same "--> file:line:col ... error: ..." text
+            text = str(exc).split("Stack backtrace")[0]
+            m = _LOCATION.search(text)
+            where = f" in {m.group('file')}:{m.group('line')}" if m else ""
+            raise EngineError(f"policy evaluation failed{where}: {_reason(text)}") from exc
         rows = result.get("result") or []
         if not rows:
             return {}
