@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import stat
 import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -114,11 +115,15 @@ class DigestService:
         ws = self._ws
         try:
             real = ws.abspath(rel)
-            size = real.stat().st_size
+            st = real.stat()
+            size = st.st_size
         except FileReadError as exc:
             return exc
         except OSError as exc:
             return FileReadError(rel, f"cannot be read ({exc.strerror})")
+        if not stat.S_ISREG(st.st_mode):
+            # a FIFO or device inside the root would block or never end
+            return FileReadError(rel, "is not a regular file", "unreadable")
         if size > ws.options.max_file_size:
             return FileReadError(
                 rel,

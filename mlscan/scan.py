@@ -173,12 +173,18 @@ def load_baseline(path: str) -> frozenset[str]:
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         fps: set[str] = set()
-        for run in data.get("runs", []):
-            for result in run.get("results", []):
+        runs = data.get("runs")
+        if not isinstance(runs, list):
+            raise TypeError("'runs' is not a list")
+        for run in runs:
+            results = run.get("results", [])
+            if not isinstance(results, list):
+                raise TypeError("a run's 'results' is not a list")
+            for result in results:
                 fp = (result.get("partialFingerprints") or {}).get("mlscan/v1")
                 if isinstance(fp, str):
                     fps.add(fp)
-    except (OSError, ValueError, AttributeError) as exc:
+    except (OSError, ValueError, AttributeError, TypeError) as exc:
         raise UsageError(f"--baseline {path}: not a readable SARIF file ({exc})") from exc
     return frozenset(fps)
 

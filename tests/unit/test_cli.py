@@ -187,8 +187,8 @@ package mlscan.controls.tst.pickles
 import rego.v1
 
 deny contains v if {
-	input.workspace.files_by_suffix[".pkl"] > 0
-	v := {"msg": "pickle files present", "loc": {"path": "model.pkl"}, "asset": "tree"}
+	input.workspace.files_by_suffix[".xyz"] > 0
+	v := {"msg": "pickle files present", "loc": {"path": "blob.xyz"}, "asset": "tree"}
 }
 """
 
@@ -202,7 +202,8 @@ def _tst_finding(stdout: str) -> dict[str, object]:
 def test_scan_exit_codes_follow_fail_on_and_suppressions(tmp_path: Path) -> None:
     proj = tmp_path / "proj"
     proj.mkdir()
-    (proj / "model.pkl").write_bytes(b"\x80\x04N.")
+    # a file no built-in control cares about, so only the test policy fires
+    (proj / "blob.xyz").write_bytes(b"\x80\x04N.")
     policies = tmp_path / "policies"
     policies.mkdir()
     (policies / "pickles.rego").write_text(PKL_POLICY, encoding="utf-8")
@@ -211,7 +212,7 @@ def test_scan_exit_codes_follow_fail_on_and_suppressions(tmp_path: Path) -> None
     assert found.returncode == 1, found.stderr
     finding = _tst_finding(found.stdout)
     assert finding["location"] == {
-        "path": "model.pkl",
+        "path": "blob.xyz",
         "start_line": None,
         "start_col": None,
         "end_line": None,
@@ -221,7 +222,7 @@ def test_scan_exit_codes_follow_fail_on_and_suppressions(tmp_path: Path) -> None
     assert _mlscan(*base, "--fail-on", "critical").returncode == 0
     assert _mlscan(*base, "--fail-on", "never").returncode == 0
     (proj / ".mlscan.yaml").write_text(
-        "ignore:\n  - {control: MLS-TST-201, path: model.pkl, reason: fixture}\n",
+        "ignore:\n  - {control: MLS-TST-201, path: blob.xyz, reason: fixture}\n",
         encoding="utf-8",
     )
     suppressed = _mlscan(*base, "--fail-on", "low")

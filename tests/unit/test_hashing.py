@@ -118,12 +118,6 @@ def test_directory_is_refused(ws: Workspace) -> None:
     assert err.value.path == "models"
 
 
-@pytest.mark.xfail(
-    reason="DigestService opens any path that is not a regular file: a FIFO (or a device "
-    "node) inside the root is read until its writer closes, so a scan can block; "
-    "Workspace.read_bytes refuses non-regular files, hashing should too",
-    strict=True,
-)
 def test_fifo_is_refused_without_reading(tmp_path: Path) -> None:
     fifo = tmp_path / "model.bin"
     os.mkfifo(fifo)

@@ -211,11 +211,6 @@ def test_load_baseline_rejects_bad_files(tmp_path: Path, content: str) -> None:
         load_baseline(str(tmp_path / "missing.sarif"))
 
 
-@pytest.mark.xfail(
-    reason="scan.load_baseline iterates `runs`/`results` without checking they are lists: "
-    '{"runs": null} raises TypeError (an internal error) instead of UsageError',
-    strict=True,
-)
 @pytest.mark.parametrize("content", ['{"runs": null}', '{"runs": [{"results": null}]}'])
 def test_load_baseline_null_lists_are_usage_errors(tmp_path: Path, content: str) -> None:
     p = tmp_path / "null.sarif"
