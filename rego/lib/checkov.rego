@@ -6,14 +6,18 @@ import rego.v1
 
 _results := object.get(object.get(input, "iac", {}), "checkov_results", [])
 
-# Sorted ids of the failed checkov checks mapped to `control` on one resource.
-evidence(control, path, address) := sort([r.check_id |
+# Failed check ids grouped by [control, path, resource], built once per evaluation so a
+# lookup per resource stays linear in the number of results.
+_failed_ids[key] contains r.check_id if {
 	some r in _results
 	r.result == "failed"
-	r.control == control
-	r.loc.path == path
-	r.resource == address
-])
+	key := json.marshal([r.control, r.loc.path, r.resource])
+}
+
+# Sorted ids of the failed checkov checks mapped to `control` on one resource.
+evidence(control, path, address) := sort(ids) if {
+	ids := _failed_ids[json.marshal([control, path, address])]
+} else := []
 
 # Failed checks mapped to `control` that the control reports itself: resources mlscan
 # has no fact of its own for (e.g. a framework it does not model).

@@ -1,0 +1,79 @@
+"""Smoke test of the benchmark tree generator: shape of the tree, real md5s, and a scan
+of it that succeeds with valid JSON. Never asserts times."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _generate(out: Path) -> Path:
+    subprocess.run(
+        [sys.executable, str(REPO / "benchmarks" / "generate.py"), str(out), "--projects", "1"],
+        check=True,
+    )
+    return out / "project-000"
+
+
+@pytest.fixture(scope="module")
+def tree(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _generate(tmp_path_factory.mktemp("bench") / "tree")
+
+
+def _names(root: Path, pattern: str) -> list[str]:
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob(pattern))
+
+
+def test_tree_shape(tree: Path) -> None:
+    assert [p.name for p in tree.parent.iterdir()] == ["project-000"]
+    assert len(_names(tree / "data", "*.dvc")) == 40
+    assert len(_names(tree, "*.tf")) == 10
+    assert len(_names(tree / "k8s", "*.yaml")) == 5
+    assert _names(tree / "policies", "*.json") == ["bucket-0.json", "bucket-1.json"]
+    assert len(_names(tree / "models", "*.safetensors")) == 12
+    assert _names(tree / "models", "*.pkl") == [
+        *(f"baseline-{k:02d}.pkl" for k in range(5)),
+        *(f"legacy-{k:02d}.pkl" for k in range(3)),
+    ]
+    assert (tree / ".dvc" / "config").is_file()
+    lock = (tree / "dvc.lock").read_text()
+    assert lock.count("    - path: features/") == 100
+
+
+def test_dvc_md5s_are_real(tree: Path) -> None:
+    dvc = (tree / "data" / "part-007.csv.dvc").read_text()
+    md5 = hashlib.md5((tree / "data" / "part-007.csv").read_bytes()).hexdigest()
+    assert f"- md5: {md5}\n" in dvc
+    lock = (tree / "dvc.lock").read_text()
+    out_md5 = hashlib.md5((tree / "features" / "f-042.csv").read_bytes()).hexdigest()
+    assert f"    - path: features/f-042.csv\n      hash: md5\n      md5: {out_md5}\n" in lock
+
+
+def test_generation_is_deterministic(tree: Path, tmp_path: Path) -> None:
+    again = _generate(tmp_path / "again")
+    for rel in ("dvc.lock", "infra/stack_03.tf", "models/legacy-01.pkl",
+                "models/model-05.safetensors"):
+        assert (again / rel).read_bytes() == (tree / rel).read_bytes(), rel
+
+
+def test_scan_of_generated_tree(tree: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "mlscan", "scan", ".", "--format", "json"],
+        cwd=tree, capture_output=True, text=True,
+        env={"PYTHONPATH": str(REPO), "PATH": "", "BC_SKIP_MAPPING": "TRUE",
+             "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false", "HOME": str(tree)},
+    )
+    assert proc.returncode in (0, 1), proc.stderr
+    report = json.loads(proc.stdout)
+    malicious = sorted(f["location"]["path"] for f in report["findings"]
+                       if f["control"] == "MLS-MOD-002")
+    assert malicious == [f"models/legacy-{k:02d}.pkl" for k in range(3)]
+    assert report["facts_summary"]["artifacts.files"] == 20
+    assert report["facts_summary"]["dvc.outputs"] == 140
