@@ -296,3 +296,8 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         )
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+from mlscan.cli_report import report_command  # noqa: E402
+
+cli.add_command(report_command, "report")
