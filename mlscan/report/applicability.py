@@ -24,13 +24,29 @@ def fact_references(rego: str) -> tuple[str, ...]:
     source (comments ignored)."""
     refs: set[str] = set()
     for line in rego.splitlines():
-        code = _strip_comment(line)
+        code = _strip_strings(_strip_comment(line))
         for m in _REF.finditer(code):
             family = m.group(1) or m.group(2)
             member = m.group(3) or m.group(4)
             refs.add(f"{family}.{member}" if member else family)
     # a bare family that also appears with a member adds nothing
     return tuple(sorted(r for r in refs if "." in r or not any(x.startswith(r + ".") for x in refs)))
+
+
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`')
+
+
+def _strip_strings(code: str) -> str:
+    """String literals emptied, except ``["key"]`` subscripts."""
+
+    def keep(m: re.Match[str]) -> str:
+        before = code[: m.start()].rstrip()
+        after = code[m.end() :].lstrip()
+        if before.endswith("[") and after.startswith("]"):
+            return m.group(0)
+        return '""'
+
+    return _STRING.sub(keep, code)
 
 
 def _strip_comment(line: str) -> str:

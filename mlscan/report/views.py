@@ -113,10 +113,12 @@ class MatrixRow:
 
 
 def stride_matrix(report: Report) -> tuple[list[MatrixRow], int]:
-    """STRIDE x asset counts (active findings), busiest assets first, and how many rows
-    were left out."""
+    """STRIDE x asset counts (active findings), the asset with the highest risk first
+    (then the busiest), and how many rows were left out."""
     rows: dict[str, dict[str, int]] = {}
+    top: dict[str, int] = {}
     for rf in active(report):
+        top[rf.asset_label] = max(top.get(rf.asset_label, 0), rf.score)
         row = rows.setdefault(rf.asset_label, dict.fromkeys(STRIDE_CATEGORIES, 0))
         for c in set(rf.finding.control.stride):
             if c in row:
@@ -131,7 +133,7 @@ def stride_matrix(report: Report) -> tuple[list[MatrixRow], int]:
         )
         for a, row in rows.items()
     ]
-    out.sort(key=lambda r: (-r.total, r.asset))
+    out.sort(key=lambda r: (-top[r.asset], -r.total, r.asset))
     return out[:MAX_MATRIX_ROWS], max(0, len(out) - MAX_MATRIX_ROWS)
 
 
