@@ -37,6 +37,8 @@ MODEL_EXTENSIONS: dict[str, str] = {
 # JSON files are model files only under model-like folders or with a model-like name.
 JSON_MODEL_HINTS = ("model", "booster", "xgb", "lgbm", "lightgbm")
 MODEL_DIR_HINTS = ("models", "model", "artifacts", "checkpoints", "weights")
+# Signature files sit beside models; they are never models themselves.
+SIGNATURE_SUFFIXES = (".sig", ".sigstore.json", ".sigstore", ".sig.json")
 DIR_MARKERS = {"MLmodel": "mlflow", "saved_model.pb": "savedmodel"}
 
 
@@ -84,7 +86,12 @@ def discover_models(ws: Workspace, required: tuple[str, ...] = ()) -> tuple[Mode
             fmt = None
         if fmt is None and _is_json_model(path):
             fmt = "json-model"
-        if fmt is None and required and any(fnmatch.fnmatchcase(path, g) for g in required):
+        if (
+            fmt is None
+            and required
+            and not path.endswith(SIGNATURE_SUFFIXES)
+            and any(fnmatch.fnmatchcase(path, g) for g in required)
+        ):
             fmt = "other"
         if fmt is not None:
             artifacts.append(ModelArtifact(path=path, kind="file", format=fmt))

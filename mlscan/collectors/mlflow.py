@@ -282,7 +282,11 @@ def _env_fact(
     is_uri = "://" in value
     if not (name.startswith("MLFLOW_") or name in URI_ENV or is_uri or looks_secret_name(name)):
         return None
-    literal_secret = looks_secret_name(name) and not ref and bool(value) and not is_uri
+    # NAME_FILE=/run/secrets/x (Docker/Kubernetes secret files) points at a secret; it is not one
+    points_to_file = name.upper().endswith("_FILE") or value.startswith(("/", "./"))
+    literal_secret = (
+        looks_secret_name(name) and not ref and bool(value) and not is_uri and not points_to_file
+    )
     return {
         "path": path,
         "service": service,
