@@ -30,7 +30,9 @@ def fact_references(rego: str) -> tuple[str, ...]:
             member = m.group(3) or m.group(4)
             refs.add(f"{family}.{member}" if member else family)
     # a bare family that also appears with a member adds nothing
-    return tuple(sorted(r for r in refs if "." in r or not any(x.startswith(r + ".") for x in refs)))
+    return tuple(
+        sorted(r for r in refs if "." in r or not any(x.startswith(r + ".") for x in refs))
+    )
 
 
 _STRING = re.compile(r'"(?:[^"\\]|\\.)*"|`[^`]*`')

@@ -25,10 +25,12 @@ from mlscan.report.model import (
     Flow,
 )
 
+#: Trust boundaries, drawn as columns in this order (the runtime next to its users, the
+#: pipeline next to the storage it reads and writes: fewest flows skip a column).
 BOUNDARIES: tuple[tuple[str, str], ...] = (
     ("users", "Users and internet"),
-    ("repo", "Source repository and CI"),
     ("runtime", "Runtime: cluster and hosts"),
+    ("repo", "Source repository and CI"),
     ("cloud", "Cloud account and storage"),
 )
 OTHER_ID = "other"
@@ -36,7 +38,7 @@ MAX_PER_KIND = 6  # per column and element family; the rest is folded into one "
 
 BOX_W, BOX_H = 178, 66
 COL_W, COL_GAP = 202, 72
-V_GAP, PAD, HEADER, MARGIN = 24, 12, 28, 10
+V_GAP, PAD, HEADER, MARGIN = 24, 20, 28, 10
 
 
 @dataclass(kw_only=True)
@@ -50,6 +52,7 @@ class _Node:
     assets: set[str] = field(default_factory=set)
     locs: set[tuple[str, int]] = field(default_factory=set)
     paths: set[str] = field(default_factory=set)
+    outs: tuple[str, ...] = ()
 
 
 @dataclass(kw_only=True)
@@ -175,7 +178,8 @@ def _extract_dvc(facts: Mapping[str, Any], g: _Graph) -> None:
         name = _s(st.get("name")) or "stage"
         sid = f"proc:dvc-stage:{_s(st.get('file'))}:{name}"
         stage_ids.setdefault(name, sid)
-        g.node(sid, "process", name, "DVC stage", "repo", "dvc-stage", st, assets=(name,))
+        node = g.node(sid, "process", name, "DVC stage", "repo", "dvc-stage", st, assets=(name,))
+        node.outs += tuple(o for o in st.get("outs") or [] if isinstance(o, str))
     for o in outs:
         stage = _s(o.get("stage"))
         if stage in stage_ids:
@@ -458,8 +462,15 @@ def _extract_actors(g: _Graph) -> None:
             g.flow("actor:ml-team", n.id, "runs, models")
             if "store:model-files" in g.nodes:
                 g.flow("store:model-files", n.id, "log model")
-    if stages and "store:model-files" in g.nodes:
-        g.flow(stages[-1].id, "store:model-files", "write model")
+    models = g.nodes.get("store:model-files")
+    if stages and models is not None:
+        writers = [
+            n for n in stages
+            if any(p in models.paths or any(m.startswith(p.rstrip("/") + "/") for m in models.paths)
+                   for p in n.outs)
+        ]
+        for n in writers or stages[-1:]:
+            g.flow(n.id, models.id, "write model")
     if not stages and "store:model-files" in g.nodes and not any(
         n.family == "mlflow" for n in builders
     ):
@@ -564,7 +575,7 @@ def _layout(g: _Graph, counted: Mapping[str, list[Finding]]) -> Diagram:
                if any(n.boundary == bid for n in g.nodes.values())]
     elements: list[Element] = []
     boundaries: list[Boundary] = []
-    geo: dict[str, tuple[int, int, int]] = {}  # id -> (x, y, column)
+    geo: dict[str, _Box] = {}
     rows = max((sum(1 for n in g.nodes.values() if n.boundary == b) for b, _ in columns),
                default=0)
     height = MARGIN * 2 + HEADER + PAD * 2 + rows * BOX_H + max(rows - 1, 0) * V_GAP
@@ -578,17 +589,25 @@ def _layout(g: _Graph, counted: Mapping[str, list[Finding]]) -> Diagram:
         for row, n in enumerate(members):
             x = bx + (COL_W - BOX_W) // 2
             y = MARGIN + HEADER + PAD + row * (BOX_H + V_GAP)
-            geo[n.id] = (x, y, col)
+            geo[n.id] = _Box(x=x, y=y, col=col, row=row)
             counts, total = _counts(n.kind, counted.get(n.id, []))
             elements.append(
                 Element(id=n.id, kind=n.kind, label=n.label, detail=n.detail, boundary=bid,
                         counts=counts, findings=total, x=x, y=y, w=BOX_W, h=BOX_H)
             )
+    specs = [fl for fl in g.flows.values() if fl.source in geo and fl.target in geo]
+    ports = _ports(specs, geo)
+    corridor_use: dict[int, int] = {}
     flows: list[Flow] = []
-    for fl in g.flows.values():
-        if fl.source not in geo or fl.target not in geo:
-            continue
-        path, lx, ly = _route(geo[fl.source], geo[fl.target])
+    for fl in specs:
+        a, b = geo[fl.source], geo[fl.target]
+        y0, y3 = ports[(fl.id, "source")], ports[(fl.id, "target")]
+        if abs(a.col - b.col) > 1:
+            slot = corridor_use.get(b.row, 0)
+            corridor_use[b.row] = slot + 1
+            path, lx, ly = _corridor(a, b, y0, y3, slot)
+        else:
+            path, lx, ly = _route(a, b, y0, y3)
         counts, total = _counts("flow", counted.get(fl.id, []))
         flows.append(
             Flow(id=fl.id, source=fl.source, target=fl.target, label=fl.label, counts=counts,
@@ -604,25 +623,77 @@ def _layout(g: _Graph, counted: Mapping[str, list[Finding]]) -> Diagram:
     )
 
 
-def _route(a: tuple[int, int, int], b: tuple[int, int, int]) -> tuple[str, int, int]:
-    """A cubic Bezier between two boxes and the point halfway along it."""
-    ax, ay, acol = a
-    bx, by, bcol = b
-    if acol < bcol:
-        p0 = (ax + BOX_W, ay + BOX_H // 2)
-        p3 = (bx, by + BOX_H // 2)
-    elif acol > bcol:
-        p0 = (ax, ay + BOX_H // 2 + 8)
-        p3 = (bx + BOX_W, by + BOX_H // 2 + 8)
+@dataclass(frozen=True, kw_only=True)
+class _Box:
+    x: int
+    y: int
+    col: int
+    row: int
+
+
+def _sides(a: _Box, b: _Box) -> tuple[str, str]:
+    if a.col < b.col:
+        return "R", "L"
+    if a.col > b.col:
+        return "L", "R"
+    return "R", "R"
+
+
+def _ports(flows: Sequence[_Flow], geo: Mapping[str, _Box]) -> dict[tuple[str, str], int]:
+    """The y of each flow end, spread along the side of its box (ordered by the other
+    end's position, so that neighbouring flows do not cross at the box)."""
+    sides: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
+    for fl in flows:
+        a, b = geo[fl.source], geo[fl.target]
+        sa, sb = _sides(a, b)
+        sides.setdefault((fl.source, sa), []).append((b.y, fl.id, "source"))
+        sides.setdefault((fl.target, sb), []).append((a.y, fl.id, "target"))
+    out: dict[tuple[str, str], int] = {}
+    for (eid, _side), ends in sides.items():
+        ends.sort()
+        box = geo[eid]
+        n = len(ends)
+        step = min(12, (BOX_H - 16) // max(n, 1))
+        for i, (_y, fid, which) in enumerate(ends):
+            out[(fid, which)] = box.y + BOX_H // 2 + int((i - (n - 1) / 2) * step)
+    return out
+
+
+def _gap_x(col: int) -> int:
+    """x of the middle of the gap to the right of column ``col``."""
+    return MARGIN + (col + 1) * COL_W + col * COL_GAP + COL_GAP // 2
+
+
+def _route(a: _Box, b: _Box, y0: int, y3: int) -> tuple[str, int, int]:
+    """A cubic Bezier between two boxes of the same or neighbouring columns and the point
+    halfway along it."""
+    if a.col < b.col:
+        p0, p3 = (a.x + BOX_W, y0), (b.x, y3)
+    elif a.col > b.col:
+        p0, p3 = (a.x, y0), (b.x + BOX_W, y3)
     else:  # same column: loop out on the right-hand side
-        p0 = (ax + BOX_W, ay + BOX_H // 2 + 10)
-        p3 = (bx + BOX_W, by + BOX_H // 2 - 10)
-        bulge = COL_GAP // 2 + 10
-        p1 = (p0[0] + bulge, p0[1])
-        p2 = (p3[0] + bulge, p3[1])
-        return _curve(p0, p1, p2, p3)
+        p0, p3 = (a.x + BOX_W, y0), (b.x + BOX_W, y3)
+        bulge = COL_GAP // 2 - 4
+        return _curve(p0, (p0[0] + bulge, p0[1]), (p3[0] + bulge, p3[1]), p3)
     dx = (p3[0] - p0[0]) // 2
     return _curve(p0, (p0[0] + dx, p0[1]), (p3[0] - dx, p3[1]), p3)
+
+
+def _corridor(a: _Box, b: _Box, y0: int, y3: int, slot: int) -> tuple[str, int, int]:
+    """An orthogonal path for a flow that skips columns: out to the gap beside the
+    source, along the free corridor above the target's row (rows line up across columns,
+    so no box is crossed), and into the target from the gap beside it."""
+    forward = a.col < b.col
+    start = (a.x + BOX_W, y0) if forward else (a.x, y0)
+    end = (b.x, y3) if forward else (b.x + BOX_W, y3)
+    x1 = _gap_x(a.col if forward else a.col - 1) + (slot % 3) * 4 - 4
+    x2 = _gap_x(b.col - 1 if forward else b.col) + (slot % 3) * 4 - 4
+    yc = b.y - V_GAP // 2 + (slot % 3) * 4 - 4
+    d = (
+        f"M{start[0]},{start[1]} L{x1},{start[1]} L{x1},{yc} L{x2},{yc} L{x2},{end[1]} "
+        f"L{end[0]},{end[1]}"
+    )
+    return d, (x1 + x2) // 2, yc
 
 
 def _curve(

@@ -147,7 +147,7 @@ def render(report: Report) -> str:
         for i, rf in enumerate(top, start=1):
             f = rf.finding
             risk = f.risk
-            factors = f" ({risk.likelihood}×{risk.impact_score})" if risk else ""
+            factors = f" ({risk.likelihood}\u00d7{risk.impact_score})" if risk else ""
             evidence = f"{md(f.message)}<br>{code(rf.where)}"
             if rf.snippet:
                 evidence += f"<br>{code(rf.snippet)}"
@@ -168,7 +168,7 @@ def render(report: Report) -> str:
         lines += ["No open findings: nothing to rank.", ""]
 
     # 4. threat model
-    lines += ["## 4. Threat model", "", "### STRIDE × asset", ""]
+    lines += ["## 4. Threat model", "", "### STRIDE \u00d7 asset", ""]
     matrix, more = views.stride_matrix(report)
     if matrix:
         lines += _table(
@@ -224,7 +224,7 @@ def render(report: Report) -> str:
                 e.kind,
                 md(titles.get(e.boundary, e.boundary)),
                 md(e.detail),
-                *(e.counts[c] if c in e.counts else "n/a" for c in STRIDE_CATEGORIES),
+                *(e.counts.get(c, "n/a") for c in STRIDE_CATEGORIES),
             )
         )
     for fl in report.diagram.flows:
@@ -234,7 +234,7 @@ def render(report: Report) -> str:
                 "data flow",
                 "",
                 f"{md(labels.get(fl.source, fl.source))} → {md(labels.get(fl.target, fl.target))}",
-                *(fl.counts[c] if c in fl.counts else "n/a" for c in STRIDE_CATEGORIES),
+                *(fl.counts.get(c, "n/a") for c in STRIDE_CATEGORIES),
             )
         )
     if rows2:

@@ -12,7 +12,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any, Literal, cast
 from urllib.parse import unquote
 
 from mlscan.models import (
@@ -167,7 +167,9 @@ def _suppression(result: Mapping[str, Any], props: Mapping[str, Any]) -> Suppres
     for s in _l(result.get("suppressions")):
         s = _d(s)
         if s.get("status") in (None, "accepted"):
-            kind = "inSource" if s.get("kind") == "inSource" else "external"
+            kind: Literal["inSource", "external"] = (
+                "inSource" if s.get("kind") == "inSource" else "external"
+            )
             expires = _d(s.get("properties")).get("expires")
             return Suppression(
                 kind=kind,

@@ -64,7 +64,9 @@ def snippet(text: str, line: int | None, control: Control) -> tuple[str | None, 
     return shown, False
 
 
-_INVISIBLE = frozenset("\u061c\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_INVISIBLE = frozenset(
+    "\u061c\u200b\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
 
 
 def visible(text: str) -> str:

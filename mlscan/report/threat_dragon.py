@@ -60,7 +60,7 @@ def _threat(rf: ReportFinding, kind: str, number: int) -> dict[str, Any]:
 
 
 def _threats(report: Report) -> tuple[dict[str, list[dict[str, Any]]], int]:
-    kinds = {e.id: e.kind for e in report.diagram.elements}
+    kinds: dict[str, str] = {e.id: e.kind for e in report.diagram.elements}
     kinds.update({fl.id: "flow" for fl in report.diagram.flows})
     out: dict[str, list[dict[str, Any]]] = {}
     number = 0

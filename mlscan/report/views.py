@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mlscan.models import (
@@ -19,7 +19,7 @@ MAX_MATRIX_ROWS = 40
 MAX_PLAN_LOCATIONS = 8
 
 RISK_FORMULA = (
-    "risk = likelihood × business impact; likelihood from severity (low 1, medium 2, high 3, "
+    "risk = likelihood \u00d7 business impact; likelihood from severity (low 1, medium 2, high 3, "
     "critical 4); impact from the asset tiers in the configuration (low 1, medium 2, high 3, "
     "critical 4; assets that match no tier count as medium 2). Scores range from 1 to 16."
 )
@@ -63,7 +63,7 @@ class Summary:
     total: int
     active: int
     suppressed: int
-    by_severity: dict[str, int]
+    by_severity: Mapping[str, int]
     by_stride: dict[str, int]
     by_asset: list[tuple[str, dict[str, int], int]]  # asset, severity counts, total
     controls_by_state: dict[str, int]
@@ -71,7 +71,7 @@ class Summary:
 
 def summary(report: Report) -> Summary:
     act = active(report)
-    by_sev = dict.fromkeys(SEVERITIES, 0)
+    by_sev: dict[str, int] = dict.fromkeys(SEVERITIES, 0)
     by_stride = dict.fromkeys(STRIDE_CATEGORIES, 0)
     assets: dict[str, dict[str, int]] = {}
     for rf in act:

@@ -138,8 +138,8 @@ def test_markdown_sections_and_tables() -> None:
                     "## 4. Threat model", "## 5. ML pipeline data-flow diagram",
                     "## 6. Control catalogue status", "## 7. Remediation plan"):
         assert heading in md
-    assert "risk = likelihood × business impact" in md
-    assert "| 1 | **8** (4×2) | `basic_auth.ini` |" in md
+    assert "risk = likelihood \u00d7 business impact" in md
+    assert "| 1 | **8** (4\u00d72) | `basic_auth.ini` |" in md
     # every table row has the same number of cells as its header
     for block in re.split(r"\n\n", md):
         rows = [r for r in block.splitlines() if r.startswith("| ")]

@@ -159,12 +159,12 @@ def test_diagram_from_facts() -> None:
     assert ids == [
         ("actor:consumers", "actor", "users"),
         ("actor:ml-team", "actor", "users"),
+        ("proc:workload:Deployment.ml.scorer", "process", "runtime"),
+        ("proc:service:Service.ml.scorer", "process", "runtime"),
         ("proc:dvc-stage:dvc.yaml:prepare", "process", "repo"),
         ("proc:dvc-stage:dvc.yaml:train", "process", "repo"),
         ("store:model-files", "store", "repo"),
         ("other", "process", "repo"),
-        ("proc:workload:Deployment.ml.scorer", "process", "runtime"),
-        ("proc:service:Service.ml.scorer", "process", "runtime"),
         ("store:bucket:acme-data", "store", "cloud"),
     ]
     flows = {(f.source, f.target) for f in diagram.flows}
