@@ -19,6 +19,7 @@ from mlscan.cli import cli
 
 REPO = Path(__file__).resolve().parents[2]
 INSECURE = REPO / "tests" / "fixtures" / "mlflow" / "insecure"
+EXAMPLE = REPO / "examples" / "sentiment-api" / "insecure"
 ARTIFACTS = REPO / "tests" / "artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -84,8 +85,13 @@ def _open(driver: object, page: Path) -> tuple[list[str], list[dict[str, object]
     return urls, d.get_log("browser")  # type: ignore[attr-defined]
 
 
-def test_insecure_report_renders_offline(driver: object, tmp_path: Path) -> None:
-    page = _write_report(INSECURE, tmp_path / "report.html")
+@pytest.mark.parametrize(
+    "source", [INSECURE, EXAMPLE], ids=["mlflow-fixture", "sentiment-api-example"]
+)
+def test_insecure_report_renders_offline(driver: object, tmp_path: Path, source: Path) -> None:
+    if not source.is_dir():
+        pytest.skip(f"{source} not present")
+    page = _write_report(source, tmp_path / "report.html")
     urls, console = _open(driver, page)
     assert console == []
     assert urls, "performance logging recorded nothing; the check would be vacuous"
@@ -97,6 +103,8 @@ def test_insecure_report_renders_offline(driver: object, tmp_path: Path) -> None
     assert svg.size["width"] > 400 and svg.size["height"] > 200
     labels = [e.text for e in d.find_elements("css selector", "svg#dfd .dfd-label")]  # type: ignore[attr-defined]
     assert "ML engineers / CI" in labels and "MLflow server (mlflow)" in labels
+    for label in labels:  # every label fits inside its box (A4-readable, nothing clipped)
+        assert len(label) <= 27
     # every stylesheet rule applied: the CSP hash matches the inline style sheet
     color = d.execute_script(  # type: ignore[attr-defined]
         "return getComputedStyle(document.querySelector('.sev-critical')).backgroundColor"
@@ -104,8 +112,9 @@ def test_insecure_report_renders_offline(driver: object, tmp_path: Path) -> None
     assert color == "rgb(139, 0, 0)"
     assert d.find_elements("tag name", "script") == []  # type: ignore[attr-defined]
     ARTIFACTS.mkdir(exist_ok=True)
-    assert svg.screenshot(str(ARTIFACTS / "report-diagram.png"))
-    assert d.save_screenshot(str(ARTIFACTS / "report.png"))  # type: ignore[attr-defined]
+    name = source.parent.name if source == EXAMPLE else source.name
+    assert svg.screenshot(str(ARTIFACTS / f"report-{name}-diagram.png"))
+    assert d.save_screenshot(str(ARTIFACTS / f"report-{name}.png"))  # type: ignore[attr-defined]
 
 
 def test_hostile_report_injects_nothing(driver: object, tmp_path: Path) -> None:

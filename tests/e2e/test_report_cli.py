@@ -254,3 +254,34 @@ def test_merge_rejects_a_file_that_is_not_sarif(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["report", "--sarif", str(bad)])
     assert result.exit_code != 0
     assert "bad.sarif: not a SARIF log" in str(result.exception) + result.output
+
+
+EXAMPLE = REPO / "examples" / "sentiment-api" / "insecure"
+
+
+@pytest.mark.skipif(not EXAMPLE.is_dir(), reason="examples/sentiment-api not present")
+def test_report_has_exactly_the_findings_of_scan() -> None:
+    """The report runs the same pipeline as ``mlscan scan``: same findings, same
+    fingerprints, same risk."""
+    scanned = CliRunner().invoke(
+        cli, ["scan", str(EXAMPLE), "--format", "json", "--fail-on", "never"]
+    )
+    assert scanned.exit_code == 0, scanned.output
+    expected = sorted(
+        (f["control"], f["location"]["path"], f["location"]["start_line"], f["fingerprint"],
+         f["risk"]["score"])
+        for f in json.loads(scanned.output)["findings"]
+    )
+    data = json.loads(report(str(EXAMPLE), "--format", "json"))
+    got = sorted(
+        (f["control"], f["location"]["path"], f["location"]["start_line"], f["fingerprint"],
+         f["risk"]["score"])
+        for f in data["findings"]
+    )
+    assert got == expected and got
+    assert ("MLS-MLF-001", "deploy/docker-compose.yml") in {(g[0], g[1]) for g in got}
+    # every finding is drawn on an element or flow of the diagram
+    drawn = {e["id"] for e in data["diagram"]["elements"]} | {
+        f["id"] for f in data["diagram"]["flows"]
+    }
+    assert all(f["element"] in drawn for f in data["findings"])
