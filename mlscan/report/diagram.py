@@ -75,6 +75,11 @@ def _list(facts: Mapping[str, Any], family: str, name: str) -> list[Mapping[str,
     return [v for v in value if isinstance(v, Mapping)]
 
 
+def _items(value: Any) -> list[Any]:
+    """A list field's items; anything else is no items."""
+    return value if isinstance(value, list) else []
+
+
 def _s(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
@@ -179,7 +184,7 @@ def _extract_dvc(facts: Mapping[str, Any], g: _Graph) -> None:
         sid = f"proc:dvc-stage:{_s(st.get('file'))}:{name}"
         stage_ids.setdefault(name, sid)
         node = g.node(sid, "process", name, "DVC stage", "repo", "dvc-stage", st, assets=(name,))
-        node.outs += tuple(o for o in st.get("outs") or [] if isinstance(o, str))
+        node.outs += tuple(o for o in _items(st.get("outs")) if isinstance(o, str))
     for o in outs:
         stage = _s(o.get("stage"))
         if stage in stage_ids:
@@ -188,10 +193,10 @@ def _extract_dvc(facts: Mapping[str, Any], g: _Graph) -> None:
     outs_by_stage: dict[str, set[str]] = {}
     for st in stages:
         name = _s(st.get("name"))
-        outs_by_stage[name] = {o for o in st.get("outs") or [] if isinstance(o, str)}
+        outs_by_stage[name] = {o for o in _items(st.get("outs")) if isinstance(o, str)}
     for st in stages:
         name = _s(st.get("name"))
-        for dep in st.get("deps") or []:
+        for dep in _items(st.get("deps")):
             if not isinstance(dep, str):
                 continue
             for other, produced in outs_by_stage.items():
@@ -268,7 +273,7 @@ def _extract_mlflow(facts: Mapping[str, Any], g: _Graph) -> None:
         g.node(nid, "process", label, f"tracking / registry, {path}", "runtime", "mlflow", s,
                assets=(ident,))
         for a in auth:
-            if _s(a.get("path")) in (s.get("auth_config_paths") or []):
+            if _s(a.get("path")) in _items(s.get("auth_config_paths")):
                 g.node(nid, "process", "", "", "runtime", "mlflow", a, assets=(_s(a.get("path")),))
         for e in env:
             if _s(e.get("path")) == path and _s(e.get("service")) == service:
@@ -321,8 +326,8 @@ def _extract_buckets(facts: Mapping[str, Any], g: _Graph) -> None:
         role = _s(b.get("role")) or "bucket"
         node = g.node(_bucket_key(name), "store", name, role.replace("-", " "), "cloud", "store",
                       b, assets=(name, _s(b.get("address"))))
-        node.assets.update(a for a in b.get("addresses") or [] if isinstance(a, str))
-        node.paths.update(p for p in b.get("paths") or [] if isinstance(p, str))
+        node.assets.update(a for a in _items(b.get("addresses")) if isinstance(a, str))
+        node.paths.update(p for p in _items(b.get("paths")) if isinstance(p, str))
         if node.detail in ("artifact store (s3)", "bucket") and role != "bucket":
             node.detail = role.replace("-", " ")
     for fam, name in (("bucket_policies", "policies"), ("bucket_policies", "public_grants")):
@@ -356,7 +361,7 @@ def _extract_iac(facts: Mapping[str, Any], g: _Graph) -> None:
                 if _bucket_key(bucket) in g.nodes:
                     g.flow(_bucket_key(bucket), nid, "model data")
     for role in _list(facts, "iac", "iam_roles"):
-        for used in role.get("used_by") or []:
+        for used in _items(role.get("used_by")):
             if isinstance(used, Mapping):
                 for nid, node in g.nodes.items():
                     if _s(used.get("address")) in node.assets:
@@ -368,7 +373,7 @@ def _extract_serving(facts: Mapping[str, Any], g: _Graph) -> None:
     workloads = _list(facts, "serving", "workloads")
     services = _list(facts, "serving", "services")
     ingresses = _list(facts, "serving", "ingresses")
-    selected = {a for s in services for a in s.get("selects") or [] if isinstance(a, str)}
+    selected = {a for s in services for a in _items(s.get("selects")) if isinstance(a, str)}
     wl_ids: dict[str, str] = {}
     for w in workloads:
         address = _s(w.get("address"))
@@ -379,16 +384,18 @@ def _extract_serving(facts: Mapping[str, Any], g: _Graph) -> None:
         node = g.node(nid, "process", _s(w.get("name")) or address,
                       f"{_s(w.get('kind')) or 'workload'} (serving)", "runtime", "serving", w,
                       assets=(address, _s(w.get("name"))))
-        for c in w.get("containers") or []:
+        for c in _items(w.get("containers")):
             if isinstance(c, Mapping):
                 node.locs |= _locs_of(c)
-                for e in c.get("env") or []:
+                for e in _items(c.get("env")):
                     if isinstance(e, Mapping):
                         node.locs |= _locs_of(e)
     svc_ids: dict[str, str] = {}
     for s in services:
         address = _s(s.get("address"))
-        targets = [wl_ids[a] for a in s.get("selects") or [] if a in wl_ids]
+        targets = [
+            wl_ids[a] for a in _items(s.get("selects")) if isinstance(a, str) and a in wl_ids
+        ]
         if not targets:
             continue
         stype = _s(s.get("type")) or "ClusterIP"
@@ -405,7 +412,9 @@ def _extract_serving(facts: Mapping[str, Any], g: _Graph) -> None:
     for ing in ingresses:
         address = _s(ing.get("address"))
         nid = f"proc:ingress:{address}"
-        backends = [svc_ids[b] for b in ing.get("backends") or [] if b in svc_ids]
+        backends = [
+            svc_ids[b] for b in _items(ing.get("backends")) if isinstance(b, str) and b in svc_ids
+        ]
         if not backends:
             continue
         tls = "TLS" if ing.get("tls") else "no TLS"

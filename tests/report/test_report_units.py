@@ -211,3 +211,21 @@ def test_risk_order_plan_and_matrix() -> None:
     linddun, total, tagged = linddun_table(report)
     assert tagged and total == 1
     assert [r.failed for r in linddun if r.category == "identifying"] == [["MLS-A-002"]]
+
+
+def test_diagram_tolerates_malformed_facts() -> None:
+    junk = {
+        "dvc": {"stages": [{"name": 3, "deps": "x", "outs": None}, "not a fact"],
+                "remotes": {"oops": 1}},
+        "mlflow": {"servers": [{"kind": None, "path": None, "auth_config_paths": "a.ini",
+                                "default_artifact_root": "s3://"}]},
+        "serving": {"workloads": [{"serving_hints": ["x"], "containers": [1, {"env": [2]}]}],
+                    "services": [{"selects": [None]}], "ingresses": [{"backends": 5}]},
+        "assets": {"buckets": [{"name": None}], "links": [{"kind": "model-uri"}]},
+        "iac": [],
+        "artifacts": "nope",
+    }
+    f = make_finding(location=Location(path="x.yaml", start_line=1))
+    diagram, targets = build_diagram(junk, [f])
+    assert targets == ["other"]
+    assert diagram.elements[-1].id == "other" or any(e.id == "other" for e in diagram.elements)
