@@ -159,6 +159,14 @@ def test_threat_dragon_export() -> None:
     for cell in diagram["cells"]:
         shapes[cell["shape"]] = shapes.get(cell["shape"], 0) + 1
     assert shapes == {"actor": 1, "flow": 5, "process": 2, "store": 3, "trust-boundary-box": 3}
+    # the fields Threat Dragon's v2 schema requires
+    assert {"contributors", "diagrams", "diagramTop", "reviewer", "threatTop"} <= set(
+        model["detail"]
+    )
+    assert {"diagramType", "id", "thumbnail", "title", "version"} <= set(diagram)
+    for cell in diagram["cells"]:
+        assert {"id", "shape", "zIndex"} <= set(cell)
+        assert {"hasOpenThreats", "name", "type"} <= set(cell["data"])
     ids = {c["id"] for c in diagram["cells"]}
     threats = []
     for cell in diagram["cells"]:
@@ -285,3 +293,28 @@ def test_report_has_exactly_the_findings_of_scan() -> None:
         f["id"] for f in data["diagram"]["flows"]
     }
     assert all(f["element"] in drawn for f in data["findings"])
+
+
+def test_business_impact_from_config_ranks_risks(tmp_path: Path) -> None:
+    root = tmp_path / "platform"
+    shutil.copytree(INSECURE, root)
+    (root / ".mlscan.yaml").write_text(
+        "assets:\n"
+        "  - {name: model-registry, match: ['deploy/*'], impact: critical}\n"
+        "  - {name: sandbox, match: ['k8s/*'], impact: low}\n",
+        encoding="utf-8",
+    )
+    data = json.loads(report(str(root), "--format", "json"))
+    ranked = [
+        (f["control"], f["location"]["path"], f["location"]["start_line"], f["asset_label"],
+         f["risk"]["score"])
+        for f in data["findings"]
+    ]
+    assert ranked[:2] == [
+        ("MLS-MLF-001", "deploy/docker-compose.yml", 10, "model-registry", 16),
+        ("MLS-MLF-004", "deploy/docker-compose.yml", 5, "model-registry", 12),
+    ]
+    assert ranked[-1] == ("MLS-MLF-004", "k8s/mlflow.yaml", 17, "sandbox", 3)
+    assert data["stride_matrix"][0]["asset"] == "model-registry"
+    assert data["remediation_plan"][0]["control"] == "MLS-MLF-001"
+    assert data["remediation_plan"][0]["max_risk"] == 16
