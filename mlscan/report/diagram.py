@@ -605,18 +605,21 @@ def _layout(g: _Graph, counted: Mapping[str, list[Finding]]) -> Diagram:
                         counts=counts, findings=total, x=x, y=y, w=BOX_W, h=BOX_H)
             )
     specs = [fl for fl in g.flows.values() if fl.source in geo and fl.target in geo]
-    ports = _ports(specs, geo)
+    loops = _loop_sides(specs, geo)
+    ports = _ports(specs, geo, loops)
     corridor_use: dict[int, int] = {}
     flows: list[Flow] = []
     for fl in specs:
         a, b = geo[fl.source], geo[fl.target]
-        y0, y3 = ports[(fl.id, "source")], ports[(fl.id, "target")]
-        if abs(a.col - b.col) > 1:
+        y0, y3 = ports.get((fl.id, "source"), 0), ports.get((fl.id, "target"), 0)
+        if _stacked(a, b):
+            path, lx, ly = _vertical(a, b)
+        elif abs(a.col - b.col) > 1:
             slot = corridor_use.get(b.row, 0)
             corridor_use[b.row] = slot + 1
             path, lx, ly = _corridor(a, b, y0, y3, slot)
         else:
-            path, lx, ly = _route(a, b, y0, y3)
+            path, lx, ly = _route(a, b, y0, y3, loops.get(fl.id, "R"))
         counts, total = _counts("flow", counted.get(fl.id, []))
         flows.append(
             Flow(id=fl.id, source=fl.source, target=fl.target, label=fl.label, counts=counts,
@@ -640,21 +643,44 @@ class _Box:
     row: int
 
 
-def _sides(a: _Box, b: _Box) -> tuple[str, str]:
+def _sides(a: _Box, b: _Box, loop_side: str = "R") -> tuple[str, str]:
     if a.col < b.col:
         return "R", "L"
     if a.col > b.col:
         return "L", "R"
-    return "R", "R"
+    return loop_side, loop_side
 
 
-def _ports(flows: Sequence[_Flow], geo: Mapping[str, _Box]) -> dict[tuple[str, str], int]:
+def _loop_sides(flows: Sequence[_Flow], geo: Mapping[str, _Box]) -> dict[str, str]:
+    """For flows within one column: loop out on the side of the column that fewer
+    cross-column flows use (ties: right)."""
+    load: dict[tuple[int, str], int] = {}
+    for fl in flows:
+        a, b = geo[fl.source], geo[fl.target]
+        if a.col != b.col:
+            sa, sb = _sides(a, b)
+            load[(a.col, sa)] = load.get((a.col, sa), 0) + 1
+            load[(b.col, sb)] = load.get((b.col, sb), 0) + 1
+    out: dict[str, str] = {}
+    for fl in flows:
+        a = geo[fl.source]
+        if a.col == geo[fl.target].col and not _stacked(a, geo[fl.target]):
+            left, right = load.get((a.col, "L"), 0), load.get((a.col, "R"), 0)
+            out[fl.id] = "L" if left < right and a.col > 0 else "R"
+    return out
+
+
+def _ports(
+    flows: Sequence[_Flow], geo: Mapping[str, _Box], loops: Mapping[str, str]
+) -> dict[tuple[str, str], int]:
     """The y of each flow end, spread along the side of its box (ordered by the other
     end's position, so that neighbouring flows do not cross at the box)."""
     sides: dict[tuple[str, str], list[tuple[int, str, str]]] = {}
     for fl in flows:
         a, b = geo[fl.source], geo[fl.target]
-        sa, sb = _sides(a, b)
+        if _stacked(a, b):
+            continue
+        sa, sb = _sides(a, b, loops.get(fl.id, "R"))
         sides.setdefault((fl.source, sa), []).append((b.y, fl.id, "source"))
         sides.setdefault((fl.target, sb), []).append((a.y, fl.id, "target"))
     out: dict[tuple[str, str], int] = {}
@@ -668,21 +694,35 @@ def _ports(flows: Sequence[_Flow], geo: Mapping[str, _Box]) -> dict[tuple[str, s
     return out
 
 
+def _stacked(a: _Box, b: _Box) -> bool:
+    """Boxes directly above one another: joined by a straight vertical arrow."""
+    return a.col == b.col and abs(a.row - b.row) == 1
+
+
+def _vertical(a: _Box, b: _Box) -> tuple[str, int, int]:
+    x = a.x + BOX_W // 2
+    y0, y1 = (a.y + BOX_H, b.y) if b.row > a.row else (a.y, b.y + BOX_H)
+    return f"M{x},{y0} L{x},{y1}", x + 34, (y0 + y1) // 2 + 3
+
+
 def _gap_x(col: int) -> int:
     """x of the middle of the gap to the right of column ``col``."""
     return MARGIN + (col + 1) * COL_W + col * COL_GAP + COL_GAP // 2
 
 
-def _route(a: _Box, b: _Box, y0: int, y3: int) -> tuple[str, int, int]:
+def _route(a: _Box, b: _Box, y0: int, y3: int, loop_side: str = "R") -> tuple[str, int, int]:
     """A cubic Bezier between two boxes of the same or neighbouring columns and the point
     halfway along it."""
     if a.col < b.col:
         p0, p3 = (a.x + BOX_W, y0), (b.x, y3)
     elif a.col > b.col:
         p0, p3 = (a.x, y0), (b.x + BOX_W, y3)
-    else:  # same column: loop out on the right-hand side
-        p0, p3 = (a.x + BOX_W, y0), (b.x + BOX_W, y3)
+    else:  # same column: loop out on one side
         bulge = COL_GAP // 2 - 4
+        if loop_side == "L":
+            p0, p3 = (a.x, y0), (b.x, y3)
+            return _curve(p0, (p0[0] - bulge, p0[1]), (p3[0] - bulge, p3[1]), p3)
+        p0, p3 = (a.x + BOX_W, y0), (b.x + BOX_W, y3)
         return _curve(p0, (p0[0] + bulge, p0[1]), (p3[0] + bulge, p3[1]), p3)
     dx = (p3[0] - p0[0]) // 2
     return _curve(p0, (p0[0] + dx, p0[1]), (p3[0] - dx, p3[1]), p3)
