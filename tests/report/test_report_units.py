@@ -173,6 +173,12 @@ def test_diagram_from_facts() -> None:
     assert ("proc:dvc-stage:dvc.yaml:train", "store:model-files") in flows
     assert ("actor:consumers", "proc:service:Service.ml.scorer") in flows
     assert ("proc:service:Service.ml.scorer", "proc:workload:Deployment.ml.scorer") in flows
+    paths = {(f.source, f.target): f.path for f in diagram.flows}
+    stacked = paths[("proc:dvc-stage:dvc.yaml:prepare", "proc:dvc-stage:dvc.yaml:train")]
+    x0, x1 = (p.split(",")[0][1:] for p in stacked.split(" "))
+    assert stacked.startswith("M") and " L" in stacked and x0 == x1  # straight down
+    for f in diagram.flows:  # every flow is drawn
+        assert f.path.startswith("M")
     by_id = {e.id: e for e in diagram.elements}
     # a store counts only T, R, I, D: the elevation-of-privilege category is not drawn
     assert dict(by_id["store:bucket:acme-data"].counts) == {
