@@ -15,6 +15,8 @@ from typing import Any, NoReturn
 import click
 
 from mlscan import __version__
+from mlscan.cli_policy import policy_bundle_command, policy_test_command
+from mlscan.cli_report import report_command
 from mlscan.errors import MlscanError
 from mlscan.models import ScanResult, severity_at_least
 
@@ -298,6 +300,6 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     sys.exit(code if isinstance(code, int) else 0)
 
 
-from mlscan.cli_report import report_command  # noqa: E402
-
+policy.add_command(policy_test_command, "test")
+policy.add_command(policy_bundle_command, "bundle")
 cli.add_command(report_command, "report")
