@@ -24,6 +24,7 @@ from mlscan.report.model import (
     ElementKind,
     Flow,
 )
+from mlscan.report.snippets import mask
 
 #: Trust boundaries, drawn as columns in this order (the runtime next to its users, the
 #: pipeline next to the storage it reads and writes: fewest flows skip a column).
@@ -219,7 +220,7 @@ def _extract_dvc(facts: Mapping[str, Any], g: _Graph) -> None:
             continue
         stage = _s(d.get("stage"))
         scheme = _s(d.get("scheme")) or "external"
-        label = _s(d.get("path")) or scheme
+        label = mask(_s(d.get("path"))) or scheme
         nid = f"store:external-data:{label}"
         g.node(nid, "store", label, f"external data ({scheme})", "cloud", "store", d,
                assets=(label,))
@@ -307,13 +308,13 @@ def _extract_mlflow(facts: Mapping[str, Any], g: _Graph) -> None:
                        assets=(bucket,))
             else:
                 bid = f"store:artifacts:{root}"
-                g.node(bid, "store", root, "artifact store", "cloud", "store", None)
+                g.node(bid, "store", mask(root), "artifact store", "cloud", "store", None)
             g.flow(nid, bid, "model artifacts")
     registry = facts.get("mlflow_registry")
     if isinstance(registry, Mapping) and registry:
         server = registry.get("server")
         uri = _s(server.get("uri")) if isinstance(server, Mapping) else ""
-        g.node("proc:mlflow-registry", "process", "MLflow registry (live)", uri or "REST API",
+        g.node("proc:mlflow-registry", "process", "MLflow registry (live)", mask(uri) or "REST API",
                "runtime", "mlflow", None, assets=(uri,))
 
 

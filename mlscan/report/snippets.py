@@ -30,7 +30,10 @@ _SECRET_ASSIGN = re.compile(
     r"[\"']?\s*(?:=|:|\s)\s*)(?P<value>\S.*)$",
     re.I,
 )
-_LONG_TOKEN = re.compile(r"[A-Za-z0-9+/_=-]{32,}")
+# 32+ characters mixing letters and digits, not a path, not a hex digest (sha256 pins)
+_LONG_TOKEN = re.compile(
+    r"(?<![\w/.-])(?![0-9a-f]{32,}(?![\w+=-]))(?=[\w+=-]*\d)(?=[\w+=-]*[A-Za-z])[\w+=-]{32,}"
+)
 
 
 def is_credential_control(control: Control) -> bool:

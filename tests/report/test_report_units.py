@@ -82,6 +82,10 @@ def test_mask_removes_secret_values() -> None:
     assert mask('  AWS_SECRET_ACCESS_KEY: "abc"') == "  AWS_SECRET_ACCESS_KEY: ***"
     assert mask("token " + "A" * 40) == "token ***"
     assert mask("image: ghcr.io/mlflow/mlflow:v2.9.1") == "image: ghcr.io/mlflow/mlflow:v2.9.1"
+    assert mask("x: AKIA" + "ABCDEFGH12345678ABCD" * 2) == "x: ***"
+    kept = ["outs: data/processed/training_features_v2/part00000000000000",
+            "image: scorer@sha256:" + "ab12" * 16]
+    assert [mask(k) for k in kept] == kept
 
 
 def test_snippet_withholds_lines_of_credential_controls() -> None:
