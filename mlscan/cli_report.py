@@ -7,7 +7,7 @@ package, which itself only sees ``mlscan.models`` types.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,7 +16,7 @@ import click
 
 from mlscan import __version__
 from mlscan.errors import FileReadError, MlscanError, UsageError
-from mlscan.models import Finding, ScanResult
+from mlscan.models import Control, Finding, ScanResult
 
 REPORT_FORMATS = ("html", "markdown", "json", "threat-dragon")
 
@@ -97,7 +97,9 @@ def scan_for_report(
 
 
 def _snippets(
-    findings: Sequence[Finding], read_text: Any, make: Any
+    findings: Sequence[Finding],
+    read_text: Callable[[str], str],
+    make: Callable[[str, int | None, Control], tuple[str | None, bool]],
 ) -> dict[str, tuple[str | None, bool]]:
     out: dict[str, tuple[str | None, bool]] = {}
     for f in findings:
