@@ -138,3 +138,20 @@ def test_hostile_report_injects_nothing(driver: object, tmp_path: Path) -> None:
     assert d.find_elements("css selector", "[onerror],[onload]") == []  # type: ignore[attr-defined]
     text = d.find_element("tag name", "body").text  # type: ignore[attr-defined]
     assert "<img src=x onerror=alert(1)>.yaml" in text
+
+
+def test_report_prints_to_a4_with_a_landscape_diagram_page(driver: object, tmp_path: Path) -> None:
+    import base64
+    import re
+
+    page = _write_report(INSECURE, tmp_path / "print.html")
+    _open(driver, page)
+    pdf = base64.b64decode(
+        driver.execute_cdp_cmd(  # type: ignore[attr-defined]
+            "Page.printToPDF", {"preferCSSPageSize": True, "printBackground": True}
+        )["data"]
+    )
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    sizes = {(round(float(w)), round(float(h))) for w, h in boxes}
+    assert sizes == {(595, 842), (842, 595)}  # A4 portrait, and the landscape diagram page
+    assert len(boxes) >= 7  # the main sections start on their own pages
