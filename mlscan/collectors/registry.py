@@ -5,6 +5,7 @@ their files are present."""
 from __future__ import annotations
 
 from mlscan.collectors.base import Collector
+from mlscan.collectors.dvc import DvcCollector
 from mlscan.collectors.mlflow import MlflowCollector
 from mlscan.collectors.mlflow_registry import MlflowRegistryCollector
 from mlscan.collectors.signatures import SignaturesCollector
@@ -16,4 +17,5 @@ COLLECTORS: tuple[Collector, ...] = (
     MlflowCollector(),
     MlflowRegistryCollector(),
     SignaturesCollector(),
+    DvcCollector(),
 )
