@@ -16,6 +16,7 @@ import click
 
 from mlscan import __version__
 from mlscan.cli_policy import policy_bundle_command, policy_test_command
+from mlscan.cli_report import report_command
 from mlscan.cli_verify import verify_command
 from mlscan.errors import MlscanError, UsageError
 from mlscan.models import ScanResult, severity_at_least
@@ -307,3 +308,4 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 
 policy.add_command(policy_test_command, "test")
 policy.add_command(policy_bundle_command, "bundle")
+cli.add_command(report_command, "report")
