@@ -296,3 +296,9 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         )
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+# Workflow commands (mlscan/cli_workflow.py).
+from mlscan.cli_workflow import init_command  # noqa: E402
+
+cli.add_command(init_command)
