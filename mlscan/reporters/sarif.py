@@ -47,6 +47,8 @@ FINGERPRINT_KEY = "mlscan/v1"
 #: GitHub code scanning limits (results per run, locations per result).
 MAX_RESULTS = 25_000
 MAX_LOCATIONS = 1_000
+#: GitHub rejects a rule with more than 20 tags and shows only the first 10.
+MAX_TAGS = 20
 
 ATLAS_URI = "https://atlas.mitre.org/{kind}/{id}"
 OWASP_ML_URI = "https://owasp.org/www-project-machine-learning-security-top-10/"
@@ -219,7 +221,7 @@ def rule_tags(control: Control) -> list[str]:
     for tag in tags:
         if tag not in unique:
             unique.append(tag)
-    return unique
+    return unique[:MAX_TAGS]
 
 
 def _atlas_uri(ident: str) -> str:
