@@ -15,6 +15,7 @@ from typing import Any, NoReturn
 import click
 
 from mlscan import __version__
+from mlscan.cli_policy import policy_bundle_command, policy_test_command
 from mlscan.errors import MlscanError
 from mlscan.models import ScanResult, severity_at_least
 
@@ -297,6 +298,9 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
         sys.exit(2)
     sys.exit(code if isinstance(code, int) else 0)
 
+
+policy.add_command(policy_test_command, "test")
+policy.add_command(policy_bundle_command, "bundle")
 
 # Workflow commands (mlscan/cli_workflow.py).
 from mlscan.cli_workflow import init_command  # noqa: E402
