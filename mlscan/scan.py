@@ -217,7 +217,7 @@ def make_engine(
     policies: PolicySet, opa_url: str | None = None, use_server_policies: bool = False
 ) -> Engine:
     if opa_url:
-        from mlscan.engine.opa_server import OpaServerEngine  # type: ignore[import-not-found]
+        from mlscan.engine.opa_server import OpaServerEngine
 
         engine: Engine = OpaServerEngine(
             policies,
