@@ -24,8 +24,11 @@ from tests.helpers import REPO
 ACTIONLINT = shutil.which("actionlint", path=str(Path(sys.executable).parent)) or shutil.which(
     "actionlint"
 )
-WORKFLOWS = sorted((REPO / ".github" / "workflows").glob("*.yml")) + sorted(
-    (REPO / "docs" / "examples").glob("*.yml")
+WORKFLOWS = (
+    sorted((REPO / ".github" / "workflows").glob("*.yml"))
+    + sorted((REPO / "docs" / "examples").glob("*.yml"))
+    # The hardened examples' workflows are meant to be copied: they must lint clean too.
+    + sorted(REPO.glob("examples/*/hardened/.github/workflows/*.yml"))
 )
 
 
@@ -69,7 +72,12 @@ def test_actionlint_really_checks(tmp_path: Path) -> None:
 
 
 def test_every_workflow_passes_actionlint() -> None:
-    assert {p.name for p in WORKFLOWS} >= {"ci.yml", "self-scan.yml", "mlscan-code-scanning.yml"}
+    assert {p.name for p in WORKFLOWS} >= {
+        "ci.yml",
+        "self-scan.yml",
+        "mlscan-code-scanning.yml",
+        "train.yml",
+    }
     proc = _actionlint(REPO, *WORKFLOWS)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout == ""
