@@ -30,7 +30,7 @@ import pytest
 
 from mlscan.reporters import render
 from mlscan.scan import ScanOptions, run
-from tests.helpers import EXAMPLES, REPO
+from tests.helpers import EXAMPLES, REPO, run_cli
 from tests.reporters.sarif_schema import validate
 
 EXAMPLE_ROOTS = sorted(
@@ -134,3 +134,16 @@ def test_insecure_examples_have_results_and_hardened_ones_have_no_active_error()
             assert active, example
         if example.endswith("/hardened"):
             assert [r for r in active if r["level"] == "error"] == [], example
+
+
+# ------------------------------------------------------------------------ self-scan
+# The same scans as the self-scan jobs of .github/workflows/ci.yml.
+@pytest.mark.parametrize("example", [e for e in EXAMPLE_ROOTS if e.endswith("/hardened")])
+def test_self_scan_of_each_hardened_example_passes(example: str) -> None:
+    res = run_cli("scan", example, "--fail-on", "medium")
+    assert res.code == 0, res.out + res.err
+
+
+def test_self_scan_of_this_repository_passes() -> None:
+    res = run_cli("scan", ".", "--config", ".github/mlscan-self-scan.yaml", "--fail-on", "medium")
+    assert res.code == 0, res.out + res.err
