@@ -16,7 +16,8 @@ import click
 
 from mlscan import __version__
 from mlscan.cli_policy import policy_bundle_command, policy_test_command
-from mlscan.errors import MlscanError
+from mlscan.cli_verify import verify_command
+from mlscan.errors import MlscanError, UsageError
 from mlscan.models import ScanResult, severity_at_least
 
 FORMATS = ("text", "json", "sarif", "github")
@@ -152,6 +153,8 @@ def scan(
     """Scan PATH (default: the current directory) and report findings."""
     from mlscan.scan import ScanOptions, run
 
+    if opa_use_server_policies and not opa_url:
+        raise UsageError("--opa-use-server-policies needs --opa-url URL")
     if debug:
         ctx.obj["debug"] = True
         os.environ["MLSCAN_DEBUG"] = "1"
@@ -268,6 +271,9 @@ def policy_docs(output: str | None, check: bool) -> None:
             sys.exit(1)
         return
     _write(text, output)
+
+
+cli.add_command(verify_command)
 
 
 def main(argv: Sequence[str] | None = None) -> NoReturn:

@@ -37,9 +37,12 @@ MODEL_EXTENSIONS: dict[str, str] = {
 # JSON files are model files only under model-like folders or with a model-like name.
 JSON_MODEL_HINTS = ("model", "booster", "xgb", "lgbm", "lightgbm")
 MODEL_DIR_HINTS = ("models", "model", "artifacts", "checkpoints", "weights")
-# Signature files sit beside models; they are never models themselves.
-SIGNATURE_SUFFIXES = (".sig", ".sigstore.json", ".sigstore", ".sig.json")
 DIR_MARKERS = {"MLmodel": "mlflow", "saved_model.pb": "savedmodel"}
+# Never model artifacts, even when a ``signing.required`` glob names them: signatures,
+# keys, VCS and DVC metadata.
+SIGNATURE_SUFFIXES = (".sig", ".sigstore", ".sigstore.json", ".sig.json")
+NOT_MODEL_SUFFIXES = (*SIGNATURE_SUFFIXES, ".pub", ".pem", ".crt", ".dvc")
+NOT_MODEL_NAMES = frozenset({".gitignore", ".gitattributes", ".dvcignore", ".keep", ".gitkeep"})
 
 
 @dataclass(frozen=True, kw_only=True, order=True)
@@ -63,9 +66,29 @@ def _is_json_model(path: str) -> bool:
     )
 
 
-def discover_models(ws: Workspace, required: tuple[str, ...] = ()) -> tuple[ModelArtifact, ...]:
+def discover_models(
+    ws: Workspace, required: tuple[str, ...] = (), signed_paths: tuple[str, ...] = ()
+) -> tuple[ModelArtifact, ...]:
+    """Model artifacts of the workspace, sorted by path.
+
+    A directory is a model when it holds ``MLmodel`` or ``saved_model.pb``, when a
+    model-signing signature sits beside it (``models/x.sig`` for ``models/x/``), or when
+    ``signed_paths`` (the configured ``signing.signatures`` keys) names it.
+    """
     files = [f.path for f in ws.candidates(include_ignored=True)]
+    dirs = _directories(files)
     dir_roots: dict[str, str] = {}
+    for path in files:
+        low = path.lower()
+        for suffix in SIGNATURE_SUFFIXES:
+            if low.endswith(suffix) and path[: -len(suffix)] in dirs:
+                dir_roots[path[: -len(suffix)]] = "directory"
+    for named in signed_paths:
+        d = named.strip("/")
+        if d.startswith("./"):
+            d = d[2:]
+        if d in dirs:
+            dir_roots[d] = "directory"
     for path in files:
         p = PurePosixPath(path)
         fmt = DIR_MARKERS.get(p.name)
@@ -73,6 +96,11 @@ def discover_models(ws: Workspace, required: tuple[str, ...] = ()) -> tuple[Mode
             parent = str(p.parent) if str(p.parent) != "." else ""
             if parent:
                 dir_roots[parent] = fmt
+    # A model directory nested in another (a SavedModel inside an MLflow model) belongs to
+    # the outer one: it is signed, and verified, as one tree.
+    for d in sorted(dir_roots):
+        if _owning_dir(d, {k: v for k, v in dir_roots.items() if k != d}) is not None:
+            del dir_roots[d]
     artifacts: list[ModelArtifact] = []
     members: dict[str, list[str]] = {d: [] for d in dir_roots}
     for path in files:
@@ -86,12 +114,7 @@ def discover_models(ws: Workspace, required: tuple[str, ...] = ()) -> tuple[Mode
             fmt = None
         if fmt is None and _is_json_model(path):
             fmt = "json-model"
-        if (
-            fmt is None
-            and required
-            and not path.endswith(SIGNATURE_SUFFIXES)
-            and any(fnmatch.fnmatchcase(path, g) for g in required)
-        ):
+        if fmt is None and required and _is_candidate(path) and matches_any(path, required):
             fmt = "other"
         if fmt is not None:
             artifacts.append(ModelArtifact(path=path, kind="file", format=fmt))
@@ -102,6 +125,18 @@ def discover_models(ws: Workspace, required: tuple[str, ...] = ()) -> tuple[Mode
     return tuple(sorted(artifacts))
 
 
+def _directories(files: list[str]) -> set[str]:
+    out: set[str] = set()
+    for path in files:
+        parent = PurePosixPath(path).parent
+        while str(parent) not in ("", "."):
+            if str(parent) in out:
+                break
+            out.add(str(parent))
+            parent = parent.parent
+    return out
+
+
 def _owning_dir(path: str, dir_roots: dict[str, str]) -> str | None:
     parent = PurePosixPath(path).parent
     while str(parent) not in ("", "."):
@@ -109,6 +144,38 @@ def _owning_dir(path: str, dir_roots: dict[str, str]) -> str | None:
             return str(parent)
         parent = parent.parent
     return None
+
+
+def is_signature_file(path: str) -> bool:
+    return path.lower().endswith(SIGNATURE_SUFFIXES)
+
+
+def _is_candidate(path: str) -> bool:
+    name = PurePosixPath(path).name
+    return name not in NOT_MODEL_NAMES and not name.lower().endswith(NOT_MODEL_SUFFIXES)
+
+
+def matches_any(path: str, globs: tuple[str, ...]) -> bool:
+    """``fnmatch`` semantics (``*`` crosses ``/``); ``dir/**`` also matches ``dir`` itself."""
+    for g in globs:
+        pattern = g.rstrip("/")
+        if fnmatch.fnmatchcase(path, pattern):
+            return True
+        if pattern.endswith("/**") and path == pattern[:-3]:
+            return True
+    return False
+
+
+RUN_OUTPUT_DIRS = frozenset({"mlruns", "mlartifacts"})
+
+
+def in_model_location(artifact: ModelArtifact) -> bool:
+    """A model directory (MLmodel, SavedModel, signed tree), or a file under a models/-like
+    folder; never a run output of a local MLflow tracking store (mlruns/, mlartifacts/)."""
+    parts = [p.lower() for p in PurePosixPath(artifact.path).parts]
+    if any(p in RUN_OUTPUT_DIRS for p in parts):
+        return False
+    return artifact.kind == "dir" or _under_model_dir(artifact.path)
 
 
 def _under_model_dir(path: str) -> bool:

@@ -21,11 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from mlscan.controls import CONTROL_PREFIX, PolicyFile, PolicySet, load_policy_set
-from mlscan.errors import EngineError, PolicyError
+from mlscan.engine.embedded import _reason as _first_line
+from mlscan.engine.embedded import rego_error
+from mlscan.errors import EngineError
 
 FIRES_PREFIX = "test_fires"
 SILENT_PREFIX = "test_silent"
-_LOCATION = re.compile(r"-->\s*(?P<file>.+?):(?P<line>\d+):(?P<col>\d+)")
 _UNDEFINED = '"<undefined>"'
 
 
@@ -167,23 +168,6 @@ def _regorus() -> Any:
     engine = regorus.Engine()
     engine.set_rego_v0(False)
     return engine
-
-
-def _first_line(text: str) -> str:
-    for line in text.strip().splitlines():
-        line = line.strip()
-        if line.startswith("error:"):
-            return line.removeprefix("error:").strip()
-    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
-    return lines[0] if lines else "unknown error"
-
-
-def rego_error(shown: str, exc: Exception) -> PolicyError:
-    """A regorus parse/compile error as a PolicyError naming the file and line."""
-    text = str(exc)
-    m = _LOCATION.search(text)
-    line = int(m.group("line")) if m else None
-    return PolicyError(shown, f"Rego error: {_first_line(text)}", line)
 
 
 def load_engine(policies: PolicySet, coverage: bool = False) -> Any:

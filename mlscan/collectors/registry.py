@@ -7,6 +7,7 @@ from __future__ import annotations
 from mlscan.collectors.base import Collector
 from mlscan.collectors.mlflow import MlflowCollector
 from mlscan.collectors.mlflow_registry import MlflowRegistryCollector
+from mlscan.collectors.signatures import SignaturesCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
 # One collector per line (keeps merges trivial).
@@ -14,4 +15,5 @@ COLLECTORS: tuple[Collector, ...] = (
     WorkspaceCollector(),
     MlflowCollector(),
     MlflowRegistryCollector(),
+    SignaturesCollector(),
 )

@@ -11,7 +11,25 @@ from mlscan.controls import PolicySet
 from mlscan.engine.base import RawViolations, collect_denies
 from mlscan.errors import EngineError, PolicyError
 
-_LINE = re.compile(r":(\d+):\d+")
+_LOCATION = re.compile(r"-->\s*(?P<file>.+?):(?P<line>\d+):(?P<col>\d+)")
+
+
+def _reason(text: str) -> str:
+    """The ``error:`` line of a regorus message (its first line otherwise)."""
+    for line in text.strip().splitlines():
+        line = line.strip()
+        if line.startswith("error:"):
+            return line.removeprefix("error:").strip()
+    lines = [ln.strip() for ln in text.strip().splitlines() if ln.strip()]
+    return lines[0] if lines else "unknown error"
+
+
+def rego_error(shown: str, exc: Exception) -> PolicyError:
+    """A regorus parse/compile error as a PolicyError naming the file, line and reason."""
+    text = str(exc).split("Stack backtrace")[0]
+    m = _LOCATION.search(text)
+    line = int(m.group("line")) if m else None
+    return PolicyError(shown, f"Rego error: {_reason(text)}", line)
 
 
 def _engine() -> Any:
@@ -35,14 +53,8 @@ class EmbeddedEngine:
         for f in policies.files:
             try:
                 self._engine.add_policy(f.shown, f.text)
-            except Exception as exc:  # regorus raises a plain RuntimeError with the position
-                message = str(exc).strip().splitlines()
-                m = _LINE.search(str(exc))
-                raise PolicyError(
-                    f.shown,
-                    f"Rego error: {message[0] if message else exc}",
-                    int(m.group(1)) if m else None,
-                ) from exc
+            except Exception as exc:  # regorus raises RuntimeError carrying "--> file:line:col"
+                raise rego_error(f.shown, exc) from exc
 
     @property
     def raw(self) -> Any:

@@ -1,0 +1,47 @@
+# METADATA
+# title: Model contents differ from the signed manifest
+# description: >-
+#   The signature's in-toto statement lists every file of the model with its sha256. A
+#   file on disk has a different digest, a file was added, or a signed file is missing:
+#   the model is not the artifact that was signed (tampering, a partial download, or a
+#   model swapped after signing). The comparison uses the statement even when the
+#   signature itself cannot be verified.
+# custom:
+#   id: MLS-SIG-002
+#   severity: critical
+#   stride: [tampering]
+#   linddun: []
+#   atlas: [AML.T0018, AML.M0014]
+#   owasp_ml: [ML10]
+#   cwe: [347]
+#   references: ["https://github.com/sigstore/model-transparency"]
+#   remediation: >-
+#     Restore the signed files (or fetch the model again from the registry) and verify it
+#     with 'mlscan verify MODEL'. If the change is intended, sign the new model version.
+package mlscan.controls.signatures.manifest_mismatch
+
+import rego.v1
+
+file_loc(p) := {"path": p, "line": null, "col": null, "end_line": null, "end_col": null}
+
+deny contains v if {
+	some m in input.signatures.models
+	d := m.manifest_diff
+	is_object(d)
+	count(d.changed) + count(d.added) + count(d.missing) > 0
+	groups := [["changed", d.changed], ["added", d.added], ["missing", d.missing]]
+	parts := [sprintf("%s: %s", [g[0], concat(", ", g[1])]) | some g in groups; count(g[1]) > 0]
+	v := {
+		"msg": sprintf(
+			"Model %s differs from its signed manifest %s (%s)",
+			[m.path, m.signature_path, concat("; ", parts)],
+		),
+		"loc": m.loc,
+		"asset": m.path,
+		"related": array.concat(
+			[file_loc(p) | some p in array.concat(d.changed, d.added)],
+			[m.signature.loc],
+		),
+		"evidence": {"changed": d.changed, "added": d.added, "missing": d.missing},
+	}
+}

@@ -1,0 +1,31 @@
+package mlscan.controls.signatures.manifest_mismatch
+
+import rego.v1
+
+model(diff) := {
+	"path": "models/x", "kind": "dir", "loc": file_loc("models/x"),
+	"signature_path": "models/x.sig", "signature": {"loc": file_loc("models/x.sig")},
+	"manifest_diff": diff,
+}
+
+test_changed_added_missing_one_finding if {
+	vs := deny with input as {"signatures": {"models": [model({
+		"changed": ["models/x/model.pkl"], "added": ["models/x/evil.py"],
+		"missing": ["models/x/conda.yaml"],
+	})]}}
+	count(vs) == 1
+	some v in vs
+	v.msg == "Model models/x differs from its signed manifest models/x.sig (changed: models/x/model.pkl; added: models/x/evil.py; missing: models/x/conda.yaml)"
+	v.loc.path == "models/x"
+	[r.path | some r in v.related] == ["models/x/model.pkl", "models/x/evil.py", "models/x.sig"]
+}
+
+test_clean_manifest_silent if {
+	vs := deny with input as {"signatures": {"models": [model({"changed": [], "added": [], "missing": []})]}}
+	count(vs) == 0
+}
+
+test_unsigned_model_silent if {
+	vs := deny with input as {"signatures": {"models": [model(null)]}}
+	count(vs) == 0
+}

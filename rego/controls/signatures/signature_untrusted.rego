@@ -1,0 +1,62 @@
+# METADATA
+# title: Model signature does not verify, or its signer is not trusted
+# description: >-
+#   The model's signature was checked offline against the configured trust
+#   (signing.trusted_keys, signing.trusted_certificates, signing.trusted_identities with
+#   the bundled or pinned Sigstore trust root) and failed: wrong key, wrong identity or
+#   issuer, a certificate outside the trusted chain, a failed transparency-log proof, or
+#   a corrupt bundle. A signature that no configured trust can check proves nothing
+#   either; that case is reported at medium severity.
+# custom:
+#   id: MLS-SIG-003
+#   severity: high
+#   stride: [spoofing]
+#   linddun: []
+#   atlas: [AML.T0010.003, AML.M0013]
+#   owasp_ml: [ML06]
+#   cwe: [347]
+#   references: ["https://docs.sigstore.dev/about/bundle/"]
+#   remediation: >-
+#     Re-sign the model with the trusted key or CI identity, or add the signer to
+#     signing.trusted_keys / signing.trusted_identities after checking who it is. Verify
+#     with 'mlscan verify MODEL'.
+package mlscan.controls.signatures.signature_untrusted
+
+import rego.v1
+
+deny contains v if {
+	some m in input.signatures.models
+	m.signed
+	ver := m.verification
+	ver.status == "failed"
+	v := {
+		"msg": sprintf("Signature %s of model %s is not valid: %s [%s]", [m.signature_path, m.path, ver.message, ver.reason]),
+		"loc": m.signature.loc,
+		"asset": m.path,
+		"related": [m.loc],
+		"evidence": evidence(ver),
+	}
+}
+
+deny contains v if {
+	some m in input.signatures.models
+	m.signed
+	ver := m.verification
+	ver.status == "not_attempted"
+	v := {
+		"msg": sprintf("Signature %s of model %s is not checked against any trusted signer: %s [%s]", [m.signature_path, m.path, ver.message, ver.reason]),
+		"loc": m.signature.loc,
+		"asset": m.path,
+		"related": [m.loc],
+		"severity": "medium",
+		"evidence": evidence(ver),
+	}
+}
+
+evidence(ver) := {
+	"reason": ver.reason,
+	"signer_kind": ver.signer_kind,
+	"identity": ver.identity,
+	"issuer": ver.issuer,
+	"key_fingerprint": ver.key_fingerprint,
+}
