@@ -3,8 +3,8 @@ checkout, on a git repository holding an insecure or a hardened example.
 
 pre-commit builds a virtualenv and pip-installs mlscan into it. To stay lean the hook
 repository holds only what the wheel needs, and pip gets a local wheelhouse of mlscan's
-dependencies (built once, from pip's cache; it falls back to the index if a wheel is
-missing). The pre-commit environment is shared by every test of this module.
+dependencies (built once, from pip's cache; pip uses the index only when the wheelhouse
+could not be completed). The pre-commit environment is shared by every test of this module.
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def precommit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     home = tmp_path_factory.mktemp("pre-commit-home")
     wheels = tmp_path_factory.mktemp("wheelhouse")
     # Wheels of mlscan's dependencies and build backend, from pip's cache when it has them.
-    subprocess.run(
+    built = subprocess.run(
         [
             sys.executable,
             "-m",
@@ -81,6 +81,8 @@ def precommit_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
         {
             "PRE_COMMIT_HOME": str(home),
             "PIP_FIND_LINKS": str(wheels),
+            # A complete wheelhouse needs no index: offline, and no resolver round trips.
+            **({"PIP_NO_INDEX": "1"} if built.returncode == 0 else {}),
             "PIP_DISABLE_PIP_VERSION_CHECK": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
             "NO_COLOR": "1",
