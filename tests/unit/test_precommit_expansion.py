@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -192,3 +193,22 @@ def test_a_staged_terraform_file_runs_the_iac_collector_when_registered(project:
         assert "checkov" in got["heavy_roots"]
     assert "mlflow" not in got["families"]
 
+
+
+def test_a_named_model_file_is_verified_against_its_folders_signature(tmp_path: Path) -> None:
+    """Only the model file is named (as pre-commit would pass it); its model folder's
+    signature and the trusted key come along, so a tampered file is caught."""
+    from tests.helpers import EXAMPLES
+
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLES / "credit-fraud-platform" / "hardened", project)
+    clean = run_cli("scan", "models/credit/model.onnx", "--format", "json", cwd=project)
+    assert clean.code == 0, clean.out + clean.err
+    assert json.loads(clean.out)["findings"] == []
+    with (project / "models" / "credit" / "model.onnx").open("ab") as fh:
+        fh.write(b"tampered")
+    res = run_cli("scan", "models/credit/model.onnx", "--format", "json", cwd=project)
+    assert res.code == 1
+    assert [
+        (f["control"], f["location"]["path"]) for f in json.loads(res.out)["findings"]
+    ] == [("MLS-SIG-002", "models/credit")]
