@@ -43,6 +43,8 @@ def expand_paths(root: Path, only: tuple[str, ...], config: Config) -> tuple[str
     whole root (a changed configuration file)."""
     if any(PurePosixPath(p).name in CONFIG_NAMES and "/" not in p for p in only):
         return None
+    if all((root / p).is_file() and not _may_have_dependencies(p) for p in only):
+        return only  # nothing to follow: no need to walk the whole tree
     ws = Workspace.discover(
         root,
         WorkspaceOptions(
@@ -63,6 +65,20 @@ def expand_paths(root: Path, only: tuple[str, ...], config: Config) -> tuple[str
         wanted.add(rel)
         todo.extend(d for d in deps.of(rel) if d not in wanted)
     return tuple(sorted(wanted))
+
+
+def _may_have_dependencies(rel: str) -> bool:
+    p = PurePosixPath(rel)
+    name = p.name
+    lower = name.lower()
+    return (
+        lower.endswith(".dvc")
+        or name in ("dvc.yaml", "dvc.lock")
+        or name in DIR_MARKERS
+        or lower.endswith(SIGNATURE_SUFFIXES)
+        or p.suffix.lower() in MODEL_EXTENSIONS
+        or p.suffix.lower() == ".json"
+    )
 
 
 class _Dependencies:

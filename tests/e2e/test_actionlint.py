@@ -259,3 +259,13 @@ def test_action_scan_step_runs_under_bash(tmp_path: Path) -> None:
     )
     assert outputs == {"sarif-file": env["MLSCAN_OUTPUT"], "exit-code": "1"}
     assert '"ruleId": "MLS-MLF-001"' in Path(env["MLSCAN_OUTPUT"]).read_text()
+
+
+def test_every_action_script_is_valid_bash() -> None:
+    for step in _action()["runs"]["steps"]:
+        if "run" in step:
+            assert step["shell"] == "bash"
+            proc = subprocess.run(
+                ["bash", "-n", "-c", step["run"]], capture_output=True, text=True, check=False
+            )
+            assert proc.returncode == 0, f"{step.get('name')}: {proc.stderr}"
