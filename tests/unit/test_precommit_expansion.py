@@ -17,7 +17,7 @@ from mlscan.precommit import expand_paths
 from tests.helpers import REPO, run_cli
 
 FILES = {
-    "data/train.csv.dvc": "outs:\n- md5: 0\n  path: train.csv\n",
+    "data/train.csv.dvc": "outs:\n- md5: f69f5b72bc79a92dc70c63c9aa142e36\n  path: train.csv\n",
     "data/train.csv": "a,b\n",
     "data/images.dvc": "outs:\n- path: images\n",
     "data/images/1.png": "x",
@@ -140,6 +140,16 @@ def test_cli_with_file_names_reports_only_what_was_named(project: Path) -> None:
         (f["control"], f["location"]["path"], f["location"]["start_line"])
         for f in json.loads(both.out)["findings"]
     ] == [("MLS-MLF-001", "deploy/docker-compose.yml", 4)]
+
+
+def test_a_named_dvc_file_brings_its_artifact_and_catches_a_changed_one(project: Path) -> None:
+    (project / "data" / "train.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    res = run_cli("scan", "data/train.csv.dvc", "--format", "json", cwd=project)
+    assert res.code == 1, res.err
+    assert [
+        (f["control"], f["location"]["path"], f["location"]["start_line"])
+        for f in json.loads(res.out)["findings"]
+    ] == [("MLS-DVC-007", "data/train.csv.dvc", 3)]
 
 
 PROBE = """
