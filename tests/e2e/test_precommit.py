@@ -128,24 +128,6 @@ def test_hook_definition_is_a_python_hook_on_staged_file_names() -> None:
     assert hook["entry"] == "mlscan scan --fail-on high"
 
 
-def test_hook_fails_on_the_insecure_example_with_the_findings_in_its_output(
-    tmp_path: Path, hook_repo: Path, precommit_env: dict[str, str]
-) -> None:
-    project = _project(tmp_path, "sentiment-api/insecure")
-    proc = _try_repo(project, hook_repo, precommit_env, "--all-files")
-    out = proc.stdout + proc.stderr
-    assert proc.returncode == 1, out
-    assert "mlscan (ML security scan)" in out
-    assert "Failed" in out
-    assert "deploy/docker-compose.yml" in out
-    assert (
-        "L21:7  CRITICAL  MLS-MLF-001  mlflow server listens on 0.0.0.0 without authentication"
-        in out
-    )
-    assert "L23:7  HIGH  MLS-MLF-004" in out
-    assert "FAKEPASSWORD" not in out  # secret values never reach the output
-
-
 @pytest.fixture(scope="module")
 def configured_env(
     hook_repo: Path, precommit_env: dict[str, str], tmp_path_factory: pytest.TempPathFactory
@@ -182,6 +164,37 @@ def _pre_commit(project: Path, env: dict[str, str], *args: str) -> subprocess.Co
         timeout=900,
         check=False,
     )
+
+
+def test_hook_fails_on_the_insecure_example_with_the_findings_in_its_output(
+    tmp_path: Path, configured_env: tuple[dict[str, str], str]
+) -> None:
+    env, config = configured_env
+    project = _configured_project(tmp_path, "sentiment-api/insecure", config)
+    proc = _pre_commit(project, env, "run", "--all-files", "--verbose")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "mlscan (ML security scan)" in out
+    assert "Failed" in out
+    assert "deploy/docker-compose.yml" in out
+    assert "L21:7  CRITICAL  MLS-MLF-001  mlflow server listens on 0.0.0.0 without auth" in out
+    assert "L23:7  HIGH  MLS-MLF-004" in out
+    assert "FAKEPASSWORD" not in out  # secret values never reach the output
+
+
+def test_try_repo_runs_the_hook_from_a_commit_of_this_checkout(
+    tmp_path: Path, hook_repo: Path, precommit_env: dict[str, str]
+) -> None:
+    """``pre-commit try-repo`` builds its own environment in a temporary store (a second
+    install), so it runs only with MLSCAN_TEST_TRY_REPO=1; the tests above use the same
+    hook through ``.pre-commit-config.yaml``."""
+    if not os.environ.get("MLSCAN_TEST_TRY_REPO"):
+        pytest.skip("set MLSCAN_TEST_TRY_REPO=1 to also run pre-commit try-repo")
+    project = _project(tmp_path, "sentiment-api/insecure")
+    proc = _try_repo(project, hook_repo, precommit_env, "--all-files")
+    out = proc.stdout + proc.stderr
+    assert proc.returncode == 1, out
+    assert "L21:7  CRITICAL  MLS-MLF-001" in out
 
 
 def test_hook_passes_on_the_hardened_example(
