@@ -309,3 +309,8 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
 policy.add_command(policy_test_command, "test")
 policy.add_command(policy_bundle_command, "bundle")
 cli.add_command(report_command, "report")
+
+# Workflow commands (mlscan/cli_workflow.py).
+from mlscan.cli_workflow import init_command  # noqa: E402
+
+cli.add_command(init_command)

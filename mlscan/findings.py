@@ -141,12 +141,9 @@ def shape(
                 n += 1
             fp = f"{fp}:{n}"
             finding = replace(finding, fingerprint=fp)
+        # An expired suppression stays on the finding (expired=True); every reporter
+        # says so next to the message, so the message itself is left as the policy wrote it.
         finding = replace(finding, suppression=_suppression(finding, rules, today))
-        if finding.suppression is not None and finding.suppression.expired:
-            finding = replace(
-                finding,
-                message=f"{finding.message} (suppression expired on {finding.suppression.expires})",
-            )
         finding = replace(finding, risk=_risk(finding, rules.assets))
         if rules.baseline is not None:
             finding = replace(

@@ -213,6 +213,13 @@ class ScanResult:
     policy_hash: str = ""
     automation_id: str = "mlscan/"
     timings: Mapping[str, float] = field(default_factory=dict)
+    # The scan root's path inside its git work tree ("sub/dir/", or "" at the top or
+    # outside git). Code scanning and annotations resolve paths against the repository
+    # root, so the SARIF and github reporters put it in front of every path.
+    uri_prefix: str = ""
+    # Results of the --baseline SARIF that this scan no longer produces, as the baseline
+    # wrote them (SARIF result objects); the SARIF reporter emits them as "absent".
+    baseline_absent: tuple[Mapping[str, Any], ...] = ()
 
 
 def severity_at_least(severity: str, threshold: str) -> bool:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import subprocess
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -91,6 +92,10 @@ def collect_facts(
     t0 = time.perf_counter()
     root, only = resolve_root(paths)
     config = load_config(Path(config_path) if config_path else None, root=root)
+    if only is not None:
+        from mlscan.precommit import expand_paths
+
+        only = expand_paths(root, only, config)
     ws_opts = WorkspaceOptions(
         max_file_size=config.limits.max_file_size,
         max_files=config.limits.max_files,
@@ -170,9 +175,15 @@ def facts_summary(facts: Mapping[str, Any]) -> dict[str, int]:
 
 def load_baseline(path: str) -> frozenset[str]:
     """Fingerprints of the results of a previous SARIF log."""
+    return frozenset(load_baseline_results(path))
+
+
+def load_baseline_results(path: str) -> dict[str, Mapping[str, Any]]:
+    """The results of a previous SARIF log by fingerprint. Results that log already
+    marked ``absent`` are gone and are not carried forward."""
     try:
         data = json.loads(Path(path).read_text(encoding="utf-8"))
-        fps: set[str] = set()
+        found: dict[str, Mapping[str, Any]] = {}
         runs = data.get("runs")
         if not isinstance(runs, list):
             raise TypeError("'runs' is not a list")
@@ -182,11 +193,30 @@ def load_baseline(path: str) -> frozenset[str]:
                 raise TypeError("a run's 'results' is not a list")
             for result in results:
                 fp = (result.get("partialFingerprints") or {}).get("mlscan/v1")
-                if isinstance(fp, str):
-                    fps.add(fp)
+                if isinstance(fp, str) and result.get("baselineState") != "absent":
+                    found.setdefault(fp, result)
     except (OSError, ValueError, AttributeError, TypeError) as exc:
         raise UsageError(f"--baseline {path}: not a readable SARIF file ({exc})") from exc
-    return frozenset(fps)
+    return found
+
+
+def repo_prefix(root: Path) -> str:
+    """The scan root's path inside its git work tree ("sub/dir/"), "" at the top or
+    outside git. Code scanning resolves result paths against the repository root."""
+    try:
+        proc = subprocess.run(
+            ["git", "-C", str(root), "rev-parse", "--show-prefix"],
+            capture_output=True,
+            timeout=60,
+            check=False,
+            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"},
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return ""
+    if proc.returncode != 0:
+        return ""
+    prefix = proc.stdout.decode("utf-8", "surrogateescape").strip()
+    return prefix if not prefix or prefix.endswith("/") else prefix + "/"
 
 
 def make_engine(
@@ -230,6 +260,7 @@ def run(options: ScanOptions) -> ScanResult:
     timings["engine"] = time.perf_counter() - t
     t = time.perf_counter()
     inline, sup_notes = parse_suppressions(fr.workspace.texts_read)
+    baseline = load_baseline_results(options.baseline) if options.baseline else None
     rules = ShapingRules(
         disable=frozenset(config.disable),
         severity=config.severity,
@@ -239,10 +270,13 @@ def run(options: ScanOptions) -> ScanResult:
         ),
         assets=tuple({"name": a.name, "match": a.match, "impact": a.impact} for a in config.assets),
         inline=inline,
-        baseline=load_baseline(options.baseline) if options.baseline else None,
+        baseline=frozenset(baseline) if baseline is not None else None,
         today=options.today,
     )
     findings = shape(to_violations(raw, policies), policies, rules)
+    current = {f.fingerprint for f in findings}
+    previous = baseline or {}
+    absent = tuple(previous[fp] for fp in sorted(previous) if fp not in current)
     timings["findings"] = time.perf_counter() - t
     controls = tuple(c for c in policies.controls if c.id not in config.disable)
     return ScanResult(
@@ -255,4 +289,6 @@ def run(options: ScanOptions) -> ScanResult:
         policy_hash=policies.policy_hash(),
         automation_id=f"mlscan/{fr.root.resolve().name}/",
         timings=timings,
+        uri_prefix=repo_prefix(fr.root.resolve()),
+        baseline_absent=absent,
     )

@@ -3,7 +3,8 @@
 ``::error file=F,line=L,col=C,endLine=L2,endColumn=C2,title=T::message``. Critical and
 high map to ``error``, medium to ``warning``, low to ``notice``. Suppressed findings are
 not emitted; notifications (files that could not be parsed...) are, at their level.
-Paths are relative to the scan root, which GitHub expects to be the repository root.
+Paths are relative to the repository root, as GitHub expects: a scan root below the
+top of its work tree contributes ``ScanResult.uri_prefix``.
 """
 
 from __future__ import annotations
@@ -56,11 +57,13 @@ def _positive(value: int | None) -> int | None:
     return value if isinstance(value, int) and value >= 1 else None
 
 
-def finding_command(finding: Finding) -> str:
+def finding_command(finding: Finding, prefix: str = "") -> str:
     loc = finding.location
     # A registry finding's path is its logical location (models:/name/3), not a file.
     is_file = bool(loc.path) and loc.path != finding.logical_location
-    props: list[tuple[str, str | int | None]] = [("file", loc.path if is_file else None)]
+    props: list[tuple[str, str | int | None]] = [
+        ("file", prefix + loc.path if is_file else None)
+    ]
     line, end_line = _positive(loc.start_line), _positive(loc.end_line)
     if is_file and line is not None:
         props += [("line", line), ("col", _positive(loc.start_col))]
@@ -76,9 +79,10 @@ def finding_command(finding: Finding) -> str:
     return command(COMMAND.get(finding.severity, "warning"), props, message)
 
 
-def notification_command(n: Notification) -> str:
+def notification_command(n: Notification, prefix: str = "") -> str:
+    path = (prefix + n.path if n.path != "." else prefix.rstrip("/") or ".") if n.path else None
     props: list[tuple[str, str | int | None]] = [
-        ("file", n.path or None),
+        ("file", path),
         ("line", _positive(n.line) if n.path else None),
         ("title", f"mlscan {n.kind}" if n.kind else "mlscan"),
     ]
@@ -86,6 +90,11 @@ def notification_command(n: Notification) -> str:
 
 
 def render(result: ScanResult) -> str:
-    lines = [finding_command(f) for f in sorted_findings(result.findings) if not f.suppressed]
-    lines += [notification_command(n) for n in sorted_notifications(result.notifications)]
+    prefix = result.uri_prefix
+    lines = [
+        finding_command(f, prefix) for f in sorted_findings(result.findings) if not f.suppressed
+    ]
+    lines += [
+        notification_command(n, prefix) for n in sorted_notifications(result.notifications)
+    ]
     return "".join(line + "\n" for line in lines)

@@ -47,6 +47,8 @@ FINGERPRINT_KEY = "mlscan/v1"
 #: GitHub code scanning limits (results per run, locations per result).
 MAX_RESULTS = 25_000
 MAX_LOCATIONS = 1_000
+#: GitHub rejects a rule with more than 20 tags and shows only the first 10.
+MAX_TAGS = 20
 
 ATLAS_URI = "https://atlas.mitre.org/{kind}/{id}"
 OWASP_ML_URI = "https://owasp.org/www-project-machine-learning-security-top-10/"
@@ -137,6 +139,16 @@ def artifact_uri(path: str) -> str:
     return quote(posix.encode("utf-8", "surrogateescape"), safe="/")
 
 
+def repository_root(root: str, uri_prefix: str) -> str:
+    """The work tree's top-level directory: the scan root without its ``uri_prefix``."""
+    depth = len([p for p in uri_prefix.split("/") if p])
+    if not depth:
+        return root
+    pure = PureWindowsPath(root) if _WINDOWS_ABS.match(root) else PurePosixPath(root)
+    parents = pure.parents
+    return str(parents[depth - 1].as_posix()) if depth <= len(parents) else root
+
+
 def root_uri(root: str) -> str | None:
     """``file:///abs/root/`` for an absolute scan root, else None."""
     if root.startswith("/"):
@@ -178,15 +190,19 @@ def region(loc: Location) -> om.Region:
     )
 
 
-def physical_location(loc: Location) -> om.PhysicalLocation:
+def physical_location(loc: Location, prefix: str = "") -> om.PhysicalLocation:
+    """``prefix`` is the scan root's path inside the repository (``ScanResult.uri_prefix``):
+    code scanning resolves ``%SRCROOT%`` to the repository root."""
     return om.PhysicalLocation(
-        artifact_location=om.ArtifactLocation(uri=artifact_uri(loc.path), uri_base_id=SRCROOT),
+        artifact_location=om.ArtifactLocation(
+            uri=artifact_uri(prefix + loc.path), uri_base_id=SRCROOT
+        ),
         region=region(loc),
     )
 
 
-def _location(loc: Location) -> om.Location:
-    return om.Location(physical_location=physical_location(loc))
+def _location(loc: Location, prefix: str = "") -> om.Location:
+    return om.Location(physical_location=physical_location(loc, prefix))
 
 
 # --------------------------------------------------------------------------- rules
@@ -205,7 +221,7 @@ def rule_tags(control: Control) -> list[str]:
     for tag in tags:
         if tag not in unique:
             unique.append(tag)
-    return unique
+    return unique[:MAX_TAGS]
 
 
 def _atlas_uri(ident: str) -> str:
@@ -270,7 +286,7 @@ def rule(control: Control) -> om.ReportingDescriptor:
 # --------------------------------------------------------------------------- results
 
 
-def _suppression(finding: Finding) -> list[om.Suppression] | None:
+def _suppression(finding: Finding, prefix: str = "") -> list[om.Suppression] | None:
     sup = finding.suppression
     if sup is None or sup.expired:
         return None
@@ -279,7 +295,7 @@ def _suppression(finding: Finding) -> list[om.Suppression] | None:
             kind=sup.kind,
             state="accepted",
             justification=sup.justification or None,
-            location=None if sup.location is None else _location(sup.location),
+            location=None if sup.location is None else _location(sup.location, prefix),
             properties={"expires": sup.expires} if sup.expires else None,
         )
     ]
@@ -328,7 +344,7 @@ def anchor(finding: Finding) -> Location | None:
 
 
 def sarif_result(
-    finding: Finding, rule_index: int, max_locations: int
+    finding: Finding, rule_index: int, max_locations: int, prefix: str = ""
 ) -> tuple[om.Result | None, int]:
     """The SARIF result for a finding (None when it has no location at all) and how
     many related locations were dropped."""
@@ -340,7 +356,9 @@ def sarif_result(
     if note:
         text = f"{text} ({note})"
     location = om.Location(
-        physical_location=physical_location(where),
+        physical_location=physical_location(
+            where, "" if where.path == finding.logical_location else prefix
+        ),
         logical_locations=[
             om.LogicalLocation(fully_qualified_name=finding.logical_location, kind="resource")
         ]
@@ -356,11 +374,11 @@ def sarif_result(
         rule_index=rule_index,
         level=SARIF_LEVEL.get(finding.severity, "warning"),
         locations=[location],
-        related_locations=[_location(r) for r in related] or None,
+        related_locations=[_location(r, prefix) for r in related] or None,
         partial_fingerprints={FINGERPRINT_KEY: finding.fingerprint}
         if finding.fingerprint
         else None,
-        suppressions=_suppression(finding),
+        suppressions=_suppression(finding, prefix),
         baseline_state=finding.baseline_state,
         properties=_result_properties(finding),
     )
@@ -384,18 +402,36 @@ def _select(findings: list[Finding], max_results: int) -> list[Finding]:
     return [findings[i] for i in keep]
 
 
+def absent_results(
+    result: ScanResult, index: Mapping[str, int], room: int
+) -> list[dict[str, Any]]:
+    """The baseline's results that this scan no longer produces, as the baseline wrote
+    them, marked ``baselineState: absent`` (at most ``room`` of them). ``ruleIndex``
+    points into this run's rules, or is dropped when the rule is no longer evaluated."""
+    out: list[dict[str, Any]] = []
+    for old in result.baseline_absent[: max(0, room)]:
+        copy = {k: v for k, v in old.items() if k not in ("ruleIndex", "baselineState")}
+        rule_id = copy.get("ruleId")
+        if isinstance(rule_id, str) and rule_id in index:
+            copy["ruleIndex"] = index[rule_id]
+        copy["baselineState"] = "absent"
+        out.append(copy)
+    return out
+
+
 # --------------------------------------------------------------------------- notifications
 
 
-def tool_notification(n: Notification) -> om.Notification:
+def tool_notification(n: Notification, prefix: str = "") -> om.Notification:
     locations = None
     if n.path:
+        path = prefix + n.path if n.path != "." else (prefix or ".")
         line = _positive(n.line)
         locations = [
             om.Location(
                 physical_location=om.PhysicalLocation(
                     artifact_location=om.ArtifactLocation(
-                        uri=artifact_uri(n.path), uri_base_id=SRCROOT
+                        uri=artifact_uri(path), uri_base_id=SRCROOT
                     ),
                     region=om.Region(start_line=line) if line else None,
                 )
@@ -436,7 +472,9 @@ def build_log(
     dropped_related: list[tuple[str, int]] = []
     unlocated: list[Finding] = []
     for finding in selected:
-        sarif, dropped = sarif_result(finding, index[finding.control.id], max_locations)
+        sarif, dropped = sarif_result(
+            finding, index[finding.control.id], max_locations, result.uri_prefix
+        )
         if sarif is None:
             unlocated.append(finding)
             continue
@@ -444,7 +482,10 @@ def build_log(
         if dropped:
             dropped_related.append((finding.control.id, dropped))
 
-    notes = [tool_notification(n) for n in sorted_notifications(result.notifications)]
+    absent = absent_results(result, index, max_results - len(results))
+    notes = [
+        tool_notification(n, result.uri_prefix) for n in sorted_notifications(result.notifications)
+    ]
     if len(selected) < len(findings):
         notes.append(
             _warning(
@@ -479,7 +520,7 @@ def build_log(
         information_uri=INFORMATION_URI,
         rules=[rule(c) for c in rules],
     )
-    root = root_uri(result.root)
+    root = root_uri(repository_root(result.root, result.uri_prefix))
     base = (
         om.ArtifactLocation(uri=root)
         if root
@@ -501,7 +542,7 @@ def build_log(
                 tool_execution_notifications=notes or None,
             )
         ],
-        results=results,
+        results=[*results, *absent],
         properties=run_properties or None,
     )
     return om.SarifLog(runs=[run], version=SARIF_VERSION, schema_uri=SARIF_SCHEMA_URI)

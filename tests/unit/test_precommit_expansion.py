@@ -1,0 +1,224 @@
+"""Scans of named files (pre-commit): the files plus what they depend on, and no
+collector for file types that were not passed."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mlscan.config import Config, SigningConfig
+from mlscan.precommit import expand_paths
+from tests.helpers import REPO, run_cli
+
+FILES = {
+    "data/train.csv.dvc": "outs:\n- md5: f69f5b72bc79a92dc70c63c9aa142e36\n  path: train.csv\n",
+    "data/train.csv": "a,b\n",
+    "data/images.dvc": "outs:\n- path: images\n",
+    "data/images/1.png": "x",
+    "data/images/2.png": "y",
+    "data/escape.dvc": "outs:\n- path: ../../etc/passwd\n- path: /etc/passwd\n",
+    "dvc.yaml": "stages: {}\n",
+    "dvc.lock": "schema: '2.0'\n",
+    "models/fraud/model.safetensors": "w",
+    "models/fraud/model.safetensors.sig": "{}",
+    "models/credit/MLmodel": "flavors: {}\n",
+    "models/credit/model.pkl": "p",
+    "models/credit/conda.yaml": "name: x\n",
+    "models/credit.sig": "{}",
+    "models/lonely.onnx": "o",
+    "keys/model-signing.pub": "k",
+    "policies/training-data-bucket.json": json.dumps(
+        {
+            "Statement": [
+                {"Resource": ["arn:aws:s3:::acme-training", "arn:aws:s3:::acme-training/*"]}
+            ]
+        }
+    ),
+    "policies/unrelated.json": '{"name": "not a policy"}',
+    "infra/buckets.tf": 'resource "aws_s3_bucket" "t" {\n  bucket = "acme-training"\n}\n',
+    "infra/other.tf": 'resource "aws_s3_bucket" "o" {\n  bucket = "acme-other"\n}\n',
+    "deploy/docker-compose.yml": (
+        "services:\n  mlflow:\n    image: ghcr.io/mlflow/mlflow:v3.1.0\n"
+        '    command: ["mlflow", "server", "--host", "0.0.0.0"]\n'
+    ),
+}
+CONFIG = Config(signing=SigningConfig(trusted_keys=("keys/model-signing.pub",)))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    for rel, text in FILES.items():
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+@pytest.mark.parametrize(
+    ("named", "expected"),
+    [
+        (("data/train.csv.dvc",), ["data/train.csv", "data/train.csv.dvc"]),
+        (
+            ("data/images.dvc",),
+            ["data/images.dvc", "data/images/1.png", "data/images/2.png"],
+        ),
+        (("data/escape.dvc",), ["data/escape.dvc"]),
+        (("dvc.lock",), ["dvc.lock", "dvc.yaml"]),
+        (
+            ("models/fraud/model.safetensors",),
+            [
+                "keys/model-signing.pub",
+                "models/fraud/model.safetensors",
+                "models/fraud/model.safetensors.sig",
+            ],
+        ),
+        (
+            ("models/credit/model.pkl",),
+            [
+                "keys/model-signing.pub",
+                "models/credit.sig",
+                "models/credit/MLmodel",
+                "models/credit/conda.yaml",
+                "models/credit/model.pkl",
+            ],
+        ),
+        (
+            ("models/credit.sig",),
+            [
+                "keys/model-signing.pub",
+                "models/credit.sig",
+                "models/credit/MLmodel",
+                "models/credit/conda.yaml",
+                "models/credit/model.pkl",
+            ],
+        ),
+        (("models/lonely.onnx",), ["models/lonely.onnx"]),
+        (
+            ("policies/training-data-bucket.json",),
+            ["infra/buckets.tf", "policies/training-data-bucket.json"],
+        ),
+        (("policies/unrelated.json",), ["policies/unrelated.json"]),
+        (("infra/other.tf",), ["infra/other.tf"]),
+        (("data/images",), ["data/images/1.png", "data/images/2.png"]),
+    ],
+)
+def test_named_files_bring_in_their_dependencies(
+    project: Path, named: tuple[str, ...], expected: list[str]
+) -> None:
+    assert expand_paths(project, named, CONFIG) == tuple(expected)
+
+
+def test_a_changed_configuration_scans_everything(project: Path) -> None:
+    assert expand_paths(project, ("data/train.csv.dvc", ".mlscan.yaml"), CONFIG) is None
+
+
+def test_configured_signature_mapping_is_followed_both_ways(project: Path) -> None:
+    (project / "sigs").mkdir()
+    (project / "sigs" / "lonely.bundle").write_text("{}")
+    cfg = Config(signing=SigningConfig(signatures={"models/lonely.onnx": "sigs/lonely.bundle"}))
+    assert expand_paths(project, ("models/lonely.onnx",), cfg) == (
+        "models/lonely.onnx",
+        "sigs/lonely.bundle",
+    )
+
+
+def test_cli_with_file_names_reports_only_what_was_named(project: Path) -> None:
+    named = run_cli("scan", "data/train.csv.dvc", "--format", "json", cwd=project)
+    assert named.code == 0, named.err
+    assert json.loads(named.out)["findings"] == []
+    both = run_cli(
+        "scan", "data/train.csv.dvc", "deploy/docker-compose.yml", "--format", "json", cwd=project
+    )
+    assert both.code == 1
+    assert [
+        (f["control"], f["location"]["path"], f["location"]["start_line"])
+        for f in json.loads(both.out)["findings"]
+    ] == [("MLS-MLF-001", "deploy/docker-compose.yml", 4)]
+
+
+def test_a_named_dvc_file_brings_its_artifact_and_catches_a_changed_one(project: Path) -> None:
+    (project / "data" / "train.csv").write_text("a,b\n1,2\n", encoding="utf-8")
+    res = run_cli("scan", "data/train.csv.dvc", "--format", "json", cwd=project)
+    assert res.code == 1, res.err
+    assert [
+        (f["control"], f["location"]["path"], f["location"]["start_line"])
+        for f in json.loads(res.out)["findings"]
+    ] == [("MLS-DVC-007", "data/train.csv.dvc", 3)]
+
+
+PROBE = """
+import json, sys
+from mlscan.collectors.registry import COLLECTORS
+from mlscan.scan import collect_facts
+fr = collect_facts(tuple(sys.argv[1:]))
+heavy = sorted(
+    m for m in sys.modules if m.split(".")[0] in ("checkov", "dvc", "sigstore", "model_signing")
+)
+print(json.dumps({
+    "families": sorted(k for k in fr.facts if k != "schema_version"),
+    "registered": sorted(c.family for c in COLLECTORS),
+    "heavy_roots": sorted({m.split(".")[0] for m in heavy}),
+    "files": [f.path for f in fr.workspace.files],
+}))
+"""
+
+
+def _probe(project: Path, *names: str) -> dict[str, list[str]]:
+    env = {**os.environ, "PYTHONPATH": str(REPO), "PYTHONDONTWRITEBYTECODE": "1"}
+    proc = subprocess.run(
+        [sys.executable, "-c", PROBE, *names],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    return dict(json.loads(proc.stdout))
+
+
+def test_no_iac_file_staged_means_checkov_is_never_imported(project: Path) -> None:
+    got = _probe(project, "data/train.csv.dvc", "models/fraud/model.safetensors")
+    assert got["files"] == [
+        "data/train.csv",
+        "data/train.csv.dvc",
+        "models/fraud/model.safetensors",
+        "models/fraud/model.safetensors.sig",
+    ]
+    assert "checkov" not in got["heavy_roots"]
+    assert "iac" not in got["families"] and "mlflow" not in got["families"]
+
+
+def test_a_staged_terraform_file_runs_the_iac_collector_when_registered(project: Path) -> None:
+    got = _probe(project, "infra/buckets.tf")
+    assert got["files"] == ["infra/buckets.tf"]
+    if "iac" in got["registered"]:
+        assert "iac" in got["families"]
+        assert "checkov" in got["heavy_roots"]
+    assert "mlflow" not in got["families"]
+
+
+
+def test_a_named_model_file_is_verified_against_its_folders_signature(tmp_path: Path) -> None:
+    """Only the model file is named (as pre-commit would pass it); its model folder's
+    signature and the trusted key come along, so a tampered file is caught."""
+    from tests.helpers import EXAMPLES
+
+    project = tmp_path / "project"
+    shutil.copytree(EXAMPLES / "credit-fraud-platform" / "hardened", project)
+    clean = run_cli("scan", "models/credit/model.onnx", "--format", "json", cwd=project)
+    assert clean.code == 0, clean.out + clean.err
+    assert json.loads(clean.out)["findings"] == []
+    with (project / "models" / "credit" / "model.onnx").open("ab") as fh:
+        fh.write(b"tampered")
+    res = run_cli("scan", "models/credit/model.onnx", "--format", "json", cwd=project)
+    assert res.code == 1
+    assert [
+        (f["control"], f["location"]["path"]) for f in json.loads(res.out)["findings"]
+    ] == [("MLS-SIG-002", "models/credit")]
