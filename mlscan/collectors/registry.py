@@ -5,8 +5,11 @@ their files are present."""
 from __future__ import annotations
 
 from mlscan.collectors.base import Collector
+from mlscan.collectors.datasets import DatasetsCollector
 from mlscan.collectors.mlflow import MlflowCollector
 from mlscan.collectors.mlflow_registry import MlflowRegistryCollector
+from mlscan.collectors.privacy import PrivacyCollector
+from mlscan.collectors.robustness import RobustnessCollector
 from mlscan.collectors.signatures import SignaturesCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
@@ -16,4 +19,7 @@ COLLECTORS: tuple[Collector, ...] = (
     MlflowCollector(),
     MlflowRegistryCollector(),
     SignaturesCollector(),
+    DatasetsCollector(),
+    PrivacyCollector(),
+    RobustnessCollector(),
 )
