@@ -57,7 +57,9 @@ FRONT_MATTER_KEYS = {
 }
 
 
-def _loc(path: str, line: int | None, col: int | None = None, end: int | None = None) -> dict[str, Any]:
+def _loc(
+    path: str, line: int | None, col: int | None = None, end: int | None = None
+) -> dict[str, Any]:
     return {"path": path, "line": line, "col": col, "end_line": line, "end_col": end}
 
 
@@ -95,7 +97,7 @@ class DatasetsCollector:
                         schemas.append(schema)
                         parsed.append(f.path)
             except FileReadError as exc:
-                notes.append(notification(f.path, exc.message, SOURCE, kind=exc.kind))
+                notes.append(notification(f.path, exc.reason, SOURCE, kind=exc.kind))
             except SourceError as exc:
                 if kind == "schema":
                     continue  # not every JSON/YAML file is a schema; only known shapes count
@@ -122,7 +124,9 @@ def _kind(path: str) -> str | None:
     if low == "readme.md" and parents and parents[-1] in DATA_DIRS:
         return "card"
     if suffix in SCHEMA_SUFFIXES and (
-        "schema" in low or "expectation" in low or low == "datapackage.json"
+        "schema" in low
+        or "expectation" in low
+        or low == "datapackage.json"
         or any(part in ("expectations", "great_expectations", "schemas") for part in parents)
     ):
         return "schema"
@@ -150,7 +154,9 @@ def _dvc_tracked(ws: Workspace, paths: set[str]) -> set[str]:
                 for key in ("deps", "outs"):
                     seq = stage.get(key)
                     for item in seq.children if seq is not None and seq.kind == "seq" else []:
-                        value = item.value if item.kind == "scalar" else next(iter(item.value), None)
+                        value = (
+                            item.value if item.kind == "scalar" else next(iter(item.value), None)
+                        )
                         if isinstance(value, str):
                             tracked.add(value if base == "." else f"{base}/{value}")
     return tracked
@@ -215,7 +221,11 @@ def _header_columns(
     cols = []
     for i, name in enumerate(header):
         if offsets is not None and i < len(offsets):
-            start = offsets[i] + 1 + (len(raw.split(delimiter)[i]) - len(raw.split(delimiter)[i].lstrip()))
+            start = (
+                offsets[i]
+                + 1
+                + (len(raw.split(delimiter)[i]) - len(raw.split(delimiter)[i].lstrip()))
+            )
             loc = _loc(rel, line, start, start + len(name.strip()))
         else:
             loc = _loc(rel, line, 1, len(raw) + 1)
@@ -255,7 +265,7 @@ def _jsonl(rel: str, text: str, truncated: bool) -> dict[str, Any] | None:
 
 def _parquet(ws: Workspace, rel: str, notes: list[Notification]) -> dict[str, Any] | None:
     try:
-        import pyarrow.parquet as pq  # heavy; only when a Parquet file is present
+        import pyarrow.parquet as pq  # type: ignore[import-untyped]  # lazy: Parquet only
     except ImportError:
         notes.append(
             notification(
@@ -290,13 +300,23 @@ def _file_fact(
     for col, sample in zip(cols, samples, strict=True):
         if col["category"] is not None:
             personal.append(
-                {"column": col["name"], "detector": "column-name", "category": col["category"],
-                 "matches": None, "loc": col["loc"]}
+                {
+                    "column": col["name"],
+                    "detector": "column-name",
+                    "category": col["category"],
+                    "matches": None,
+                    "loc": col["loc"],
+                }
             )
         for detector, count in sorted(value_hits(sample).items()):
             personal.append(
-                {"column": col["name"], "detector": detector, "category": detector,
-                 "matches": count, "loc": col["loc"]}
+                {
+                    "column": col["name"],
+                    "detector": detector,
+                    "category": detector,
+                    "matches": count,
+                    "loc": col["loc"],
+                }
             )
     end = len(raw_header) + 1 if raw_header is not None else None
     return {
@@ -330,12 +350,23 @@ def _schema(ws: Workspace, rel: str, ctx: CollectContext) -> dict[str, Any] | No
             span = node.key_span or node.span
             cols.append(_column(name, i, span.loc(rel)))
         personal = [
-            {"column": c["name"], "detector": "column-name", "category": c["category"],
-             "matches": None, "loc": c["loc"]}
-            for c in cols if c["category"] is not None
+            {
+                "column": c["name"],
+                "detector": "column-name",
+                "category": c["category"],
+                "matches": None,
+                "loc": c["loc"],
+            }
+            for c in cols
+            if c["category"] is not None
         ]
-        return {"path": rel, "kind": kind, "columns": cols, "personal_data": personal,
-                "loc": doc.span.loc(rel)}
+        return {
+            "path": rel,
+            "kind": kind,
+            "columns": cols,
+            "personal_data": personal,
+            "loc": doc.span.loc(rel),
+        }
     return None
 
 
@@ -352,8 +383,10 @@ def _schema_columns(doc: Node) -> tuple[str, list[tuple[str, Node]]] | None:
                 out.append((col.value, col))
         return "great-expectations", out
     columns = doc.get("columns")
-    if columns is not None and columns.kind == "map" and (
-        doc.get("schema_type") is not None or doc.get("version") is not None
+    if (
+        columns is not None
+        and columns.kind == "map"
+        and (doc.get("schema_type") is not None or doc.get("version") is not None)
     ):
         return "pandera", [(k, n) for k, n in columns.items()]
     fields = doc.get("fields")
@@ -418,8 +451,9 @@ def _card(ws: Workspace, rel: str, all_paths: set[str]) -> dict[str, Any]:
     directory = str(PurePosixPath(rel).parent)
     prefix = "" if directory == "." else directory + "/"
     describes = sorted(
-        p for p in all_paths
-        if p.startswith(prefix) and "/" not in p[len(prefix):] and _kind(p) in TABULAR.values()
+        p
+        for p in all_paths
+        if p.startswith(prefix) and "/" not in p[len(prefix) :] and _kind(p) in TABULAR.values()
     )
     return {
         "path": rel,

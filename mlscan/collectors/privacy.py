@@ -54,7 +54,9 @@ _BUCKET_REF = re.compile(r"\$\{aws_s3_bucket\.([A-Za-z0-9_-]+)\.(?:id|bucket|arn
 _S3_URI = re.compile(r"^s3://([^/$]+)")
 
 
-def _loc(path: str, line: int | None, col: int | None = None, end: int | None = None) -> dict[str, Any]:
+def _loc(
+    path: str, line: int | None, col: int | None = None, end: int | None = None
+) -> dict[str, Any]:
     return {"path": path, "line": line, "col": col, "end_line": line, "end_col": end}
 
 
@@ -95,9 +97,13 @@ class PrivacyCollector:
                                             "framework": h.framework,
                                             "sink": p["sink"],
                                             "argument": p["argument"],
-                                            "loc": {"path": f.path, "line": p["line"],
-                                                    "col": p["col"], "end_line": p["end_line"],
-                                                    "end_col": p["end_col"]},
+                                            "loc": {
+                                                "path": f.path,
+                                                "line": p["line"],
+                                                "col": p["col"],
+                                                "end_line": p["end_line"],
+                                                "end_col": p["end_col"],
+                                            },
                                         }
                                     )
                 elif f.suffix == ".tf":
@@ -118,13 +124,16 @@ class PrivacyCollector:
                     if model is not None:
                         parsed.append(f.path)
                         models.append(model)
-                elif f.name in ("config", "config.local") and PurePosixPath(f.path).parent.name == ".dvc":
+                elif (
+                    f.name in ("config", "config.local")
+                    and PurePosixPath(f.path).parent.name == ".dvc"
+                ):
                     for name, url in _dvc_remotes(ws.read_text(f.path)):
                         m = _S3_URI.match(url)
                         if m:
                             dvc_buckets.setdefault(m.group(1), name)
             except FileReadError as exc:
-                notes.append(notification(f.path, exc.message, SOURCE, kind=exc.kind))
+                notes.append(notification(f.path, exc.reason, SOURCE, kind=exc.kind))
             except SourceError as exc:
                 notes.append(notification(f.path, str(exc), SOURCE, line=exc.line))
             except (SyntaxError, ValueError) as exc:
@@ -161,12 +170,19 @@ def _terraform(
     try:
         import hcl2  # lazy: installed with checkov
     except ImportError:
-        notes.append(notification(rel, "Terraform not read: hcl2 is not installed", SOURCE,
-                                  kind="skipped", level="note"))
+        notes.append(
+            notification(
+                rel,
+                "Terraform not read: hcl2 is not installed",
+                SOURCE,
+                kind="skipped",
+                level="note",
+            )
+        )
         return None
     try:
-        doc = hcl2.loads(text)
-    except Exception as exc:  # noqa: BLE001 - lark raises many unrelated error types
+        doc = hcl2.loads(text)  # type: ignore[attr-defined]
+    except Exception as exc:
         notes.append(notification(rel, f"invalid HCL ({type(exc).__name__})", SOURCE))
         return None
     lines = text.splitlines()
@@ -278,7 +294,9 @@ def _sdk_capture(rel: str, text: str) -> list[dict[str, Any]]:
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
-        name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        name = (
+            node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        )
         if name != "DataCaptureConfig":
             continue
         kw = {k.arg: k.value for k in node.keywords if k.arg}
@@ -287,11 +305,18 @@ def _sdk_capture(rel: str, text: str) -> list[dict[str, Any]]:
         modes = ["Input", "Output"]  # the SDK default is REQUEST and RESPONSE
         if isinstance(options, ast.List):
             modes = sorted(
-                {"Input" if "REQ" in str(e.value).upper() or "INPUT" in str(e.value).upper()
-                 else "Output" for e in options.elts if isinstance(e, ast.Constant)}
+                {
+                    "Input"
+                    if "REQ" in str(e.value).upper() or "INPUT" in str(e.value).upper()
+                    else "Output"
+                    for e in options.elts
+                    if isinstance(e, ast.Constant)
+                }
             )
         dest = kw.get("destination_s3_uri")
-        dest_s = dest.value if isinstance(dest, ast.Constant) and isinstance(dest.value, str) else ""
+        dest_s = (
+            dest.value if isinstance(dest, ast.Constant) and isinstance(dest.value, str) else ""
+        )
         out.append(
             {
                 "kind": "sagemaker-sdk",

@@ -134,13 +134,16 @@ class _HandlerVisitor:
             node = node.value
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
             base = node.func.value
-            if node.func.attr in REQUEST_READS and isinstance(base, ast.Name) and (
-                base.id in self.tainted or (self.flask and base.id == "request")
+            if (
+                node.func.attr in REQUEST_READS
+                and isinstance(base, ast.Name)
+                and (base.id in self.tainted or (self.flask and base.id == "request"))
             ):
                 return _dotted(node.func) + "()"
-            if node.func.attr in ("loads", "load") and _dotted(base) in ("json", "orjson", "ujson"):
-                if node.args and self.reveals(node.args[0]):
-                    return _dotted(node.func) + "()"
+            is_json = _dotted(base) in ("json", "orjson", "ujson")
+            is_load = node.func.attr in ("loads", "load") and is_json
+            if is_load and node.args and self.reveals(node.args[0]):
+                return _dotted(node.func) + "()"
         if (
             self.flask
             and isinstance(node, ast.Attribute)
@@ -197,8 +200,7 @@ class _HandlerVisitor:
                 src = self._is_source(node.value)
                 if src is not None:
                     self.h.raw_reads.append(
-                        {"call": src, "line": node.value.lineno,
-                         "col": node.value.col_offset + 1}
+                        {"call": src, "line": node.value.lineno, "col": node.value.col_offset + 1}
                     )
         # a second pass, now that every assignment has been seen
         for node in ast.walk(fn):
@@ -210,12 +212,13 @@ class _HandlerVisitor:
         name = _dotted(func)
         short = name.rsplit(".", 1)[-1]
         # validation evidence
-        if isinstance(func, ast.Attribute) and func.attr in VALIDATE_METHODS:
+        validates = isinstance(func, ast.Attribute) and func.attr in VALIDATE_METHODS
+        if validates or (isinstance(func, ast.Name) and func.id in self.models):
             self.h.validation.append(self._ev("pydantic", name, node))
-        elif isinstance(func, ast.Name) and func.id in self.models:
-            self.h.validation.append(self._ev("pydantic", name, node))
-        elif name in ("jsonschema.validate", "validate") or short in ("iter_errors",) or (
-            short == "validate" and ("Validator" in name or "schema" in name.lower())
+        elif (
+            name in ("jsonschema.validate", "validate")
+            or short in ("iter_errors",)
+            or (short == "validate" and ("Validator" in name or "schema" in name.lower()))
         ):
             self.h.validation.append(self._ev("jsonschema", name, node))
         elif short in ("parse", "validate") and "guard" in name.lower():
@@ -223,8 +226,10 @@ class _HandlerVisitor:
         elif short == "load" and "schema" in name.lower():
             self.h.validation.append(self._ev("marshmallow", name, node))
         # payload logging
-        is_log = isinstance(func, ast.Attribute) and func.attr in LOG_METHODS and (
-            "log" in _dotted(func.value).lower()
+        is_log = (
+            isinstance(func, ast.Attribute)
+            and func.attr in LOG_METHODS
+            and ("log" in _dotted(func.value).lower())
         )
         is_print = isinstance(func, ast.Name) and func.id == "print"
         if is_log or is_print:
@@ -281,18 +286,22 @@ def analyse(path: str, text: str) -> ServingModule | None:
                 tainted.add(arg.arg)
                 validation.append({"kind": "pydantic", "name": ann, "line": arg.lineno})
             elif ann in ("dict", "Dict", "Any", "list", "List", "bytes", "str") and arg.arg in (
-                "body", "payload", "data", "request", "item", "items"
+                "body",
+                "payload",
+                "data",
+                "request",
+                "item",
+                "items",
             ):
                 tainted.add(arg.arg)
                 raw_param = arg
         if framework == "flask":
             tainted.add("request")
         for dec in fn.decorator_list:
-            if isinstance(dec, ast.Call) and any(
-                k.arg == "response_model" for k in dec.keywords
-            ):
-                validation.append({"kind": "pydantic-response", "name": "response_model",
-                                   "line": dec.lineno})
+            if isinstance(dec, ast.Call) and any(k.arg == "response_model" for k in dec.keywords):
+                validation.append(
+                    {"kind": "pydantic-response", "name": "response_model", "line": dec.lineno}
+                )
         h = Handler(
             function=fn.name,
             framework=framework,
@@ -304,9 +313,8 @@ def analyse(path: str, text: str) -> ServingModule | None:
             validation=validation,
         )
         _HandlerVisitor(h, tainted, models, flask).run(fn)
-        if framework == "sagemaker" and h.raw_reads:
-            h.input_line, h.input_col = h.raw_reads[0]["line"], h.raw_reads[0]["col"]
-        elif raw_param is None and h.raw_reads and framework == "flask":
+        body_parsed = framework == "sagemaker" or (raw_param is None and framework == "flask")
+        if body_parsed and h.raw_reads:
             h.input_line, h.input_col = h.raw_reads[0]["line"], h.raw_reads[0]["col"]
         handlers.append(h)
     if not handlers:

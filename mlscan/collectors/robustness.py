@@ -51,10 +51,14 @@ TOOL_COMMANDS = re.compile(
 )
 _SCRIPT = re.compile(r"\bpython[0-9.]*\s+(?:-u\s+)?([\w./-]+\.py)\b")
 _REPRO = re.compile(r"\bdvc\s+(?:repro|exp\s+run)\b([^\n&|;]*)")
-REPORT_NAME = re.compile(r"(^|/)(robustness[\w.-]*|[\w.-]*adversarial[\w.-]*)\.(json|html|md)$", re.I)
+REPORT_NAME = re.compile(
+    r"(^|/)(robustness[\w.-]*|[\w.-]*adversarial[\w.-]*)\.(json|html|md)$", re.I
+)
 
 
-def _loc(path: str, line: int | None, col: int | None = None, end: int | None = None) -> dict[str, Any]:
+def _loc(
+    path: str, line: int | None, col: int | None = None, end: int | None = None
+) -> dict[str, Any]:
     return {"path": path, "line": line, "col": col, "end_line": line, "end_col": end}
 
 
@@ -80,7 +84,7 @@ class RobustnessCollector:
                     stages.update(tool_stages)
                     parsed.append(p)
             except FileReadError as exc:
-                notes.append(notification(p, exc.message, SOURCE, kind=exc.kind))
+                notes.append(notification(p, exc.reason, SOURCE, kind=exc.kind))
             except SourceError as exc:
                 notes.append(notification(p, str(exc), SOURCE, line=exc.line))
         workflows = [p for p in paths if _is_workflow(p)]
@@ -98,7 +102,7 @@ class RobustnessCollector:
                         {"kind": "report", "tool": None, "name": name, "loc": _loc(p, None)}
                     )
             except FileReadError as exc:
-                notes.append(notification(p, exc.message, SOURCE, kind=exc.kind))
+                notes.append(notification(p, exc.reason, SOURCE, kind=exc.kind))
             except SourceError as exc:
                 notes.append(notification(p, str(exc), SOURCE, line=exc.line))
         models = _models(ws, ctx)
@@ -106,9 +110,12 @@ class RobustnessCollector:
         parsed.extend(serving_files)
         in_scope = [m for m in models if m["in_scope"]]
         anchor_path = (
-            "dvc.yaml" if "dvc.yaml" in paths
-            else workflows[0] if workflows
-            else in_scope[0]["path"] if in_scope
+            "dvc.yaml"
+            if "dvc.yaml" in paths
+            else workflows[0]
+            if workflows
+            else in_scope[0]["path"]
+            if in_scope
             else None
         )
         return CollectorOutput(
@@ -152,7 +159,9 @@ def _script_tools(ws: Workspace, paths: list[str], notes: list[Notification]) ->
             for mod in mods:
                 top = mod.split(".")[0]
                 # `art` is a common name: only ART's own subpackages count
-                if top == "art" and not re.match(r"^art\.(attacks|estimators|defences|metrics)", mod):
+                if top == "art" and not re.match(
+                    r"^art\.(attacks|estimators|defences|metrics)", mod
+                ):
                     continue
                 if top in TOOL_MODULES:
                     out.setdefault(p, TOOL_MODULES[top])
@@ -170,9 +179,9 @@ def _command_tool(cmd: str, base: str, scripts: dict[str, str]) -> str | None:
     for script in _SCRIPT.findall(cmd):
         rel = script[2:] if script.startswith("./") else script
         full = rel if base in ("", ".") else f"{base}/{rel}"
-        tool = scripts.get(full) or scripts.get(rel)
-        if tool is not None:
-            return tool
+        found = scripts.get(full) or scripts.get(rel)
+        if found is not None:
+            return found
     return None
 
 
@@ -181,7 +190,9 @@ def _dvc_stages(
     ws: Workspace, rel: str, scripts: dict[str, str], ctx: CollectContext
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
     limits = ctx.config.limits
-    docs = parse_yaml_documents(ws.read_text(rel), limits.max_yaml_aliases, limits.max_nesting_depth)
+    docs = parse_yaml_documents(
+        ws.read_text(rel), limits.max_yaml_aliases, limits.max_nesting_depth
+    )
     base = str(PurePosixPath(rel).parent)
     evidence, tool_stages = [], {}
     for doc in docs:
@@ -192,7 +203,11 @@ def _dvc_stages(
             cmd_node = stage.get("cmd") if stage.kind == "map" else None
             if cmd_node is None:
                 continue
-            cmd = " ".join(str(v) for v in cmd_node.value) if isinstance(cmd_node.value, list) else str(cmd_node.value)
+            cmd = (
+                " ".join(str(v) for v in cmd_node.value)
+                if isinstance(cmd_node.value, list)
+                else str(cmd_node.value)
+            )
             tool = _command_tool(cmd, base, scripts)
             if tool is None:
                 continue
@@ -216,7 +231,9 @@ def _workflow(
     ws: Workspace, rel: str, scripts: dict[str, str], stages: dict[str, str], ctx: CollectContext
 ) -> list[dict[str, Any]]:
     limits = ctx.config.limits
-    docs = parse_yaml_documents(ws.read_text(rel), limits.max_yaml_aliases, limits.max_nesting_depth)
+    docs = parse_yaml_documents(
+        ws.read_text(rel), limits.max_yaml_aliases, limits.max_nesting_depth
+    )
     out = []
     for doc in docs:
         jobs = doc.get("jobs") if doc.kind == "map" else None
@@ -233,7 +250,9 @@ def _workflow(
                     tool = _repro_tool(text, stages)
                 if tool is None and uses is not None and isinstance(uses.value, str):
                     low = uses.value.lower()
-                    tool = next((t for m, t in TOOL_MODULES.items() if m != "art" and m in low), None)
+                    tool = next(
+                        (t for m, t in TOOL_MODULES.items() if m != "art" and m in low), None
+                    )
                 if tool is None:
                     continue
                 name_node = step.get("name")
@@ -270,7 +289,9 @@ def _lines(
         if tool is None and kind == "nox":
             m = re.search(r"session\.run\((.*)\)", line)
             if m:
-                tool = _command_tool(" ".join(re.findall(r"[\"']([^\"']+)[\"']", m.group(1))), base, scripts)
+                tool = _command_tool(
+                    " ".join(re.findall(r"[\"']([^\"']+)[\"']", m.group(1))), base, scripts
+                )
         if tool is not None:
             out.append({"kind": kind, "tool": tool, "name": line.strip()[:80], "loc": _loc(rel, i)})
     return out
@@ -319,11 +340,14 @@ def _serving(
                 continue
             module = analyse(p, text)
         except FileReadError as exc:
-            notes.append(notification(p, exc.message, SOURCE, kind=exc.kind))
+            notes.append(notification(p, exc.reason, SOURCE, kind=exc.kind))
             continue
         except (SyntaxError, ValueError) as exc:
-            notes.append(notification(p, f"cannot be parsed ({exc})", SOURCE,
-                                      line=getattr(exc, "lineno", None)))
+            notes.append(
+                notification(
+                    p, f"cannot be parsed ({exc})", SOURCE, line=getattr(exc, "lineno", None)
+                )
+            )
             continue
         if module is None:
             continue
@@ -336,12 +360,16 @@ def _serving(
                     "framework": h.framework,
                     "raw_reads": [r["call"] for r in h.raw_reads],
                     "validation": [
-                        {"kind": v["kind"], "name": v["name"],
-                         "loc": _loc(p, v["line"])}
+                        {"kind": v["kind"], "name": v["name"], "loc": _loc(p, v["line"])}
                         for v in h.validation + module.module_validation
                     ],
-                    "loc": {"path": p, "line": h.line, "col": h.col, "end_line": h.line,
-                            "end_col": h.end_col},
+                    "loc": {
+                        "path": p,
+                        "line": h.line,
+                        "col": h.col,
+                        "end_line": h.line,
+                        "end_col": h.end_col,
+                    },
                     "input_loc": _loc(p, h.input_line, h.input_col),
                 }
             )
