@@ -13,7 +13,8 @@
 * ``serving``: serving handlers (``privacy_serving``) with where their input enters and
   the validation evidence found (pydantic models, jsonschema, Guardrails, marshmallow).
 * ``anchor``: the file a project-level finding points at (``dvc.yaml``, else the first
-  CI workflow, else the first in-scope model).
+  CI workflow, else a ``Makefile`` / ``tox.ini`` / ``noxfile.py``); null when the project
+  has no pipeline definition at all (models trained elsewhere: nothing to judge here).
 
 Facts go under ``robustness``; docs/facts.md documents every field.
 """
@@ -108,14 +109,19 @@ class RobustnessCollector:
         models = _models(ws, ctx)
         serving, serving_files = _serving(ws, paths, notes)
         parsed.extend(serving_files)
-        in_scope = [m for m in models if m["in_scope"]]
+        pipelines = [
+            p
+            for p in paths
+            if PurePosixPath(p).name
+            in ("Makefile", "makefile", "GNUmakefile", "tox.ini", "noxfile.py")
+        ]
         anchor_path = (
             "dvc.yaml"
             if "dvc.yaml" in paths
             else workflows[0]
             if workflows
-            else in_scope[0]["path"]
-            if in_scope
+            else pipelines[0]
+            if pipelines
             else None
         )
         return CollectorOutput(

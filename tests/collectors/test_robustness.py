@@ -58,3 +58,39 @@ def test_low_impact_assets_are_out_of_scope(tmp_path: Path) -> None:
         "assets:\n  - {name: m, match: ['models/**'], impact: low}\n", encoding="utf-8"
     )
     assert _scan(tmp_path) == set()
+
+
+def test_silent_without_any_pipeline_definition(tmp_path: Path) -> None:
+    (tmp_path / "models").mkdir()
+    (tmp_path / "models" / "m.onnx").write_bytes(b"\x08\x01")
+    assert _scan(tmp_path) == set()
+
+
+def test_ci_step_reproducing_a_textattack_stage_counts(tmp_path: Path) -> None:
+    _project(tmp_path, "textattack attack --recipe textfooler --model-from-file src/m.py")
+    wf = tmp_path / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    (wf / "ci.yml").write_text(
+        "on: push\njobs:\n  t:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: dvc repro rob\n",
+        encoding="utf-8",
+    )
+    assert _scan(tmp_path) == set()
+    from mlscan.collectors.base import CollectContext
+    from mlscan.collectors.robustness import RobustnessCollector
+    from mlscan.config import Config
+    from mlscan.hashing import DigestService
+    from mlscan.workspace import Workspace
+
+    ws = Workspace.discover(tmp_path)
+    facts = (
+        RobustnessCollector()
+        .collect(ws, CollectContext(config=Config(), digests=DigestService(ws)))
+        .facts
+    )
+    assert [
+        (e["kind"], e["tool"], e["loc"]["path"], e["loc"]["line"]) for e in facts["evidence"]
+    ] == [
+        ("ci-step", "textattack", ".github/workflows/ci.yml", 6),
+        ("dvc-stage", "textattack", "dvc.yaml", 2),
+    ]
