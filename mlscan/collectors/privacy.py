@@ -6,7 +6,11 @@
   ``aws_sagemaker_endpoint_configuration.data_capture_config``) and SageMaker Python SDK
   ``DataCaptureConfig(...)`` calls: capture modes, KMS key, destination bucket;
 * ``request_loggers``: KServe ``InferenceService`` (``spec.<component>.logger``) and
-  Seldon ``SeldonDeployment`` (``graph.logger`` / ``logger``) payload loggers;
+  Seldon ``SeldonDeployment`` (``graph.logger`` / ``logger``) payload loggers, and
+  MLServer's Kafka forwarding (``MLSERVER_KAFKA_ENABLED`` in env files, Dockerfiles,
+  compose / k8s YAML, or ``"kafka_enabled": true`` in ``settings.json``). MLServer is the
+  server behind ``mlflow models serve --enable-mlserver``; ``mlflow models serve`` itself
+  has no payload-logging option;
 * ``buckets``: Terraform S3 buckets with their lifecycle rules and their roles (DVC
   remote, inference-capture destination), so that retention can be judged;
 * ``models``: MLmodel signature inputs, with protected attributes (age, sex, race, ...)
@@ -112,8 +116,14 @@ class PrivacyCollector:
                         parsed.append(f.path)
                         captures.extend(tf[0])
                         buckets.extend(tf[1])
-                elif f.suffix in (".yaml", ".yml"):
+                elif _mlserver_candidate(f.path):
                     text = ws.read_text(f.path)
+                    found_ms = _mlserver_kafka(f.path, text)
+                    if found_ms:
+                        parsed.append(f.path)
+                        loggers.extend(found_ms)
+                    if f.suffix not in (".yaml", ".yml"):
+                        continue
                     if "logger" in text and ("kserve" in text or "seldon" in text):
                         found = _k8s_loggers(f.path, text, ctx)
                         if found:
@@ -377,6 +387,52 @@ def _k8s_loggers(rel: str, text: str, ctx: CollectContext) -> list[dict[str, Any
                     "mode": str(mode).lower(),
                     "url": lg.value.get("url") if isinstance(lg.value, dict) else None,
                     "loc": span.loc(rel),
+                }
+            )
+    return out
+
+
+# ------------------------------------------------------------------ MLServer
+_KAFKA_INLINE = re.compile(r"MLSERVER_KAFKA_ENABLED[\"']?\s*[=:]\s*[\"']?(true|1|yes)\b", re.I)
+_KAFKA_NAME = re.compile(r"name:\s*[\"']?MLSERVER_KAFKA_ENABLED[\"']?\s*$")
+_KAFKA_VALUE = re.compile(r"^\s*value:\s*[\"']?(true|1|yes)\b", re.I)
+_KAFKA_JSON = re.compile(r"\"kafka_enabled\"\s*:\s*true\b")
+
+
+def _mlserver_candidate(path: str) -> bool:
+    name = PurePosixPath(path).name
+    return (
+        PurePosixPath(path).suffix in (".yaml", ".yml", ".env")
+        or name.startswith("Dockerfile")
+        or name in (".env", "settings.json")
+    )
+
+
+def _mlserver_kafka(rel: str, text: str) -> list[dict[str, Any]]:
+    """MLServer (``mlflow models serve --enable-mlserver``, Seldon) forwards every
+    inference request and response to Kafka when ``kafka_enabled`` is on."""
+    if "MLSERVER_KAFKA_ENABLED" not in text and "kafka_enabled" not in text:
+        return []
+    lines = text.splitlines()
+    out: list[dict[str, Any]] = []
+    for i, line in enumerate(lines):
+        hit = bool(_KAFKA_INLINE.search(line)) or (
+            PurePosixPath(rel).name == "settings.json" and bool(_KAFKA_JSON.search(line))
+        )
+        if not hit and _KAFKA_NAME.search(line):
+            nxt = next((x for x in lines[i + 1 : i + 3] if x.strip()), "")
+            hit = bool(_KAFKA_VALUE.match(nxt))
+        if hit:
+            col = len(line) - len(line.lstrip()) + 1
+            out.append(
+                {
+                    "platform": "mlserver",
+                    "kind": "kafka",
+                    "name": PurePosixPath(rel).name,
+                    "component": "server",
+                    "mode": "all",
+                    "url": "Kafka (kafka_topic_input / kafka_topic_output)",
+                    "loc": _loc(rel, i + 1, col, len(line) + 1),
                 }
             )
     return out

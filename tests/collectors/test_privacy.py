@@ -60,7 +60,8 @@ def test_capture_loggers_retention_and_protected_attributes(tmp_path: Path) -> N
     (tmp_path / "models" / "credit").mkdir(parents=True)
     (tmp_path / "models" / "credit" / "MLmodel").write_text(
         "flavors: {}\nsignature:\n"
-        '  inputs: \'[{"type": "double", "name": "income"}, {"type": "long", "name": "applicant_age"}]\'\n',
+        '  inputs: \'[{"type": "double", "name": "income"},\n'
+        '    {"type": "long", "name": "applicant_age"}]\'\n',
         encoding="utf-8",
     )
     assert _scan(tmp_path) == {
@@ -76,7 +77,8 @@ def test_hardened_capture_is_silent(tmp_path: Path) -> None:
         'resource "aws_s3_bucket" "capture" {\n  bucket = "cap"\n}\n'
         'resource "aws_s3_bucket_lifecycle_configuration" "capture" {\n'
         "  bucket = aws_s3_bucket.capture.id\n"
-        '  rule {\n    id = "x"\n    status = "Enabled"\n    expiration {\n      days = 30\n    }\n  }\n}\n'
+        '  rule {\n    id = "x"\n    status = "Enabled"\n'
+        "    expiration {\n      days = 30\n    }\n  }\n}\n"
         'resource "aws_sagemaker_endpoint_configuration" "c" {\n'
         '  data_capture_config {\n    enable_capture = true\n    kms_key_id = "k"\n'
         '    destination_s3_uri = "s3://${aws_s3_bucket.capture.bucket}/c"\n'
@@ -84,3 +86,19 @@ def test_hardened_capture_is_silent(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert _scan(tmp_path) == set()
+
+
+def test_mlserver_kafka_forwarding(tmp_path: Path) -> None:
+    (tmp_path / "Dockerfile").write_text(
+        "FROM python:3.11\nENV MLSERVER_KAFKA_ENABLED=true\n", encoding="utf-8"
+    )
+    (tmp_path / "deploy.yaml").write_text(
+        'env:\n  - name: MLSERVER_KAFKA_ENABLED\n    value: "true"\n'
+        '  - name: MLSERVER_DEBUG\n    value: "false"\n',
+        encoding="utf-8",
+    )
+    (tmp_path / "settings.json").write_text('{"kafka_enabled": false}\n', encoding="utf-8")
+    assert _scan(tmp_path) == {
+        ("MLS-PRV-002", "Dockerfile", 2),
+        ("MLS-PRV-002", "deploy.yaml", 2),
+    }
