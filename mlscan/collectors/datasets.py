@@ -183,7 +183,8 @@ def _tabular(
     if kind == "parquet":
         return _parquet(ws, rel, notes)
     data = _prefix(ws, rel)
-    truncated = ws.get(rel) is not None and (ws.get(rel).size > len(data))  # type: ignore[union-attr]
+    entry = ws.get(rel)
+    truncated = entry is not None and entry.size > len(data)
     text = data.decode("utf-8-sig", errors="replace")
     if truncated:
         text = text[: text.rfind("\n") + 1] if "\n" in text else text

@@ -12,7 +12,8 @@ For every handler the analysis reports
   ``transform_fn``, pydantic-typed route parameters) and which names it flows into;
 * logging or ``print`` calls that reveal the payload (the payload itself, a field of it,
   ``json.dumps`` / ``str`` / f-strings of it; ``len(payload)`` reveals nothing);
-* validation evidence: pydantic models (``BaseModel`` subclasses as route parameters or
+* validation evidence (a web route without a request body, such as a health check, is
+  not a handler here): pydantic models (``BaseModel`` subclasses as route parameters or
   ``Model.model_validate*`` / ``parse_obj`` / ``parse_raw`` / ``Model(**body)`` calls),
   ``jsonschema`` validation, Guardrails guards, marshmallow ``load``.
 """
@@ -28,6 +29,7 @@ SERVING_DIRS = frozenset({"serving", "app", "api", "inference", "server"})
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "route", "api_route", "websocket", "options"}
 )
+BODY_NAMES = frozenset({"body", "payload", "data", "request", "item", "items"})
 SAGEMAKER_INPUT = frozenset({"input_fn", "transform_fn"})
 SAGEMAKER_ALL = frozenset({"model_fn", "input_fn", "predict_fn", "output_fn", "transform_fn"})
 LOG_METHODS = frozenset(
@@ -285,13 +287,8 @@ def analyse(path: str, text: str) -> ServingModule | None:
             elif ann in models:
                 tainted.add(arg.arg)
                 validation.append({"kind": "pydantic", "name": ann, "line": arg.lineno})
-            elif ann in ("dict", "Dict", "Any", "list", "List", "bytes", "str") and arg.arg in (
-                "body",
-                "payload",
-                "data",
-                "request",
-                "item",
-                "items",
+            elif ann in ("dict", "Dict", "Any", "list", "List") or (
+                ann in ("bytes", "str") and arg.arg in BODY_NAMES
             ):
                 tainted.add(arg.arg)
                 raw_param = arg
@@ -313,6 +310,9 @@ def analyse(path: str, text: str) -> ServingModule | None:
             validation=validation,
         )
         _HandlerVisitor(h, tainted, models, flask).run(fn)
+        takes_body = framework == "sagemaker" or raw_param is not None or bool(validation)
+        if not takes_body and not h.raw_reads:
+            continue  # a route without a request body (health check, GET by id)
         body_parsed = framework == "sagemaker" or (raw_param is None and framework == "flask")
         if body_parsed and h.raw_reads:
             h.input_line, h.input_col = h.raw_reads[0]["line"], h.raw_reads[0]["col"]

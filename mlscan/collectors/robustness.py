@@ -52,6 +52,7 @@ TOOL_COMMANDS = re.compile(
 )
 _SCRIPT = re.compile(r"\bpython[0-9.]*\s+(?:-u\s+)?([\w./-]+\.py)\b")
 _REPRO = re.compile(r"\bdvc\s+(?:repro|exp\s+run)\b([^\n&|;]*)")
+_IMPORTS_TOOL = re.compile(r"^\s*(?:from|import)\s+(?:" + "|".join(TOOL_MODULES) + r")\b", re.M)
 REPORT_NAME = re.compile(
     r"(^|/)(robustness[\w.-]*|[\w.-]*adversarial[\w.-]*)\.(json|html|md)$", re.I
 )
@@ -150,7 +151,7 @@ def _script_tools(ws: Workspace, paths: list[str], notes: list[Notification]) ->
             text = ws.read_text(p)
         except FileReadError:
             continue
-        if not any(m in text for m in TOOL_MODULES):
+        if not _IMPORTS_TOOL.search(text):
             continue
         try:
             tree = ast.parse(text, filename=p)

@@ -102,3 +102,29 @@ def test_mlserver_kafka_forwarding(tmp_path: Path) -> None:
         ("MLS-PRV-002", "Dockerfile", 2),
         ("MLS-PRV-002", "deploy.yaml", 2),
     }
+
+
+FLASK = """from flask import Flask, request
+app = Flask(__name__)
+
+
+@app.route("/health")
+def health():
+    return "ok"
+
+
+@app.route("/score", methods=["POST"])
+def score():
+    data = request.get_json()
+    app.logger.info("scoring %s", data["applicant"])
+    app.logger.info("n=%d", len(data))
+    return {}
+"""
+
+
+def test_flask_handler_and_health_route() -> None:
+    module = analyse("api/server.py", FLASK)
+    assert module is not None
+    (h,) = module.handlers  # the health check takes no body
+    assert (h.function, h.framework, h.input_line) == ("score", "flask", 12)
+    assert [(p["sink"], p["line"]) for p in h.payload_logging] == [("app.logger.info", 13)]
