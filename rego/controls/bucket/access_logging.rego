@@ -1,0 +1,43 @@
+# METADATA
+# title: No access logging on a model or data bucket
+# description: >-
+#   Reads and writes of models and training data are not logged, so a model theft or a
+#   poisoned upload cannot be traced to a principal afterwards.
+# custom:
+#   id: MLS-BKT-006
+#   severity: medium
+#   stride: [repudiation]
+#   linddun: []
+#   atlas: []
+#   owasp_ml: [ML05]
+#   cwe: [778]
+#   references: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html", "CKV_AWS_18", "CKV_GCP_62"]
+#   remediation: >-
+#     Enable server access logging (aws_s3_bucket_logging / LoggingConfiguration / logging {})
+#     or CloudTrail data events for the bucket.
+package mlscan.controls.bucket.access_logging
+
+import data.mlscan.lib.checkov
+import data.mlscan.lib.ml_assets
+import rego.v1
+
+deny contains v if {
+	some b in object.get(object.get(input, "iac", {}), "buckets", [])
+	b.provider in {"aws", "gcp"}
+	name := ml_assets.bucket_key(b)
+	ml_assets.ml_bucket(name)
+	not b.logging
+	v := {
+		"msg": sprintf("bucket %s has no access logging", [ml_assets.describe(name)]),
+		"loc": b.loc,
+		"asset": name,
+		"key": b.address,
+		"evidence": {"checkov": checkov.evidence("MLS-BKT-006", b.loc.path, b.address)},
+	}
+}
+
+deny contains v if {
+	some r in checkov.uncovered
+	r.control == "MLS-BKT-006"
+	v := checkov.violation(r)
+}

@@ -1,0 +1,24 @@
+package mlscan.controls.bucket.access_logging
+
+import rego.v1
+
+_bucket(logging) := {"name": "acme-data", "address": "aws_s3_bucket.d", "provider": "aws", "logging": logging,
+	"loc": {"path": "s.tf", "line": 9}}
+
+_assets := {"buckets": [{"name": "acme-data", "roles": ["training-data"], "role": "training-data",
+	"role_sources": ["name"], "stores_models": false, "links": [], "description": ""}]}
+
+test_data_bucket_without_logging if {
+	vs := deny with input as {"iac": {"buckets": [_bucket(false)]}, "assets": _assets}
+	count(vs) == 1
+	some v in vs
+	contains(v.msg, "training-data by name")
+}
+
+test_logged_bucket_is_silent if {
+	count(deny) == 0 with input as {"iac": {"buckets": [_bucket(true)]}, "assets": _assets}
+}
+
+test_bucket_without_role_is_silent if {
+	count(deny) == 0 with input as {"iac": {"buckets": [_bucket(false)]}}
+}

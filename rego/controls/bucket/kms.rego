@@ -1,0 +1,56 @@
+# METADATA
+# title: No KMS encryption for model or data storage
+# description: >-
+#   The bucket that holds models or training data is not encrypted with a KMS key, so access
+#   to the objects is not also gated (and logged) by a key policy.
+# custom:
+#   id: MLS-BKT-007
+#   severity: medium
+#   stride: [information-disclosure]
+#   linddun: [data-disclosure]
+#   atlas: []
+#   owasp_ml: [ML05]
+#   cwe: [311]
+#   references: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/UsingKMSEncryption.html", "CKV_AWS_19", "CKV_AWS_145"]
+#   remediation: >-
+#     Set default encryption to aws:kms with a customer-managed key
+#     (aws_s3_bucket_server_side_encryption_configuration, BucketEncryption, or
+#     encryption { default_kms_key_name } on GCS).
+package mlscan.controls.bucket.kms
+
+import data.mlscan.lib.checkov
+import data.mlscan.lib.ml_assets
+import rego.v1
+
+_kms_algorithms := {"aws:kms", "aws:kms:dsse", "kms"}
+
+_kms(b) if b.kms_key_set
+
+_kms(b) if b.sse_algorithm in _kms_algorithms
+
+deny contains v if {
+	some b in object.get(object.get(input, "iac", {}), "buckets", [])
+	b.provider in {"aws", "gcp"}
+	name := ml_assets.bucket_key(b)
+	ml_assets.ml_bucket(name)
+	not _kms(b)
+	v := {
+		"msg": sprintf("bucket %s is not encrypted with a KMS key (default encryption: %s)", [
+			ml_assets.describe(name), _algorithm(b),
+		]),
+		"loc": b.loc,
+		"asset": name,
+		"key": b.address,
+		"evidence": {"sse_algorithm": b.sse_algorithm, "checkov": checkov.evidence("MLS-BKT-007", b.loc.path, b.address)},
+	}
+}
+
+deny contains v if {
+	some r in checkov.uncovered
+	r.control == "MLS-BKT-007"
+	v := checkov.violation(r)
+}
+
+_algorithm(b) := b.sse_algorithm if b.sse_algorithm != null
+
+_algorithm(b) := "not configured" if b.sse_algorithm == null

@@ -1,0 +1,38 @@
+# METADATA
+# title: No object lock or MFA delete on the model registry bucket
+# description: >-
+#   The bucket behind the model registry or model store has neither object lock nor MFA
+#   delete, so anyone with write access (or a stolen pipeline credential) can destroy or
+#   rewrite released model versions, history included.
+# custom:
+#   id: MLS-BKT-005
+#   severity: medium
+#   stride: [tampering, repudiation]
+#   linddun: []
+#   atlas: [AML.T0018]
+#   owasp_ml: [ML10]
+#   cwe: [693]
+#   references: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/object-lock.html", "CKV_AWS_143"]
+#   remediation: >-
+#     Create the bucket with object_lock_enabled = true and a default retention
+#     (aws_s3_bucket_object_lock_configuration), or enable MFA delete on versioning.
+package mlscan.controls.bucket.object_lock
+
+import data.mlscan.lib.checkov
+import data.mlscan.lib.ml_assets
+import rego.v1
+
+deny contains v if {
+	some b in object.get(object.get(input, "iac", {}), "buckets", [])
+	name := ml_assets.bucket_key(b)
+	ml_assets.stores_models(name)
+	not b.object_lock
+	not b.mfa_delete
+	v := {
+		"msg": sprintf("bucket %s stores models but has neither object lock nor MFA delete", [ml_assets.describe(name)]),
+		"loc": b.loc,
+		"asset": name,
+		"key": b.address,
+		"evidence": {"checkov": checkov.evidence("MLS-BKT-005", b.loc.path, b.address)},
+	}
+}

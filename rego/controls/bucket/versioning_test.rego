@@ -1,0 +1,28 @@
+package mlscan.controls.bucket.versioning
+
+import rego.v1
+
+_bucket(enabled, state) := {"name": "acme-models", "address": "aws_s3_bucket.m", "provider": "aws",
+	"versioning": state, "versioning_enabled": enabled, "loc": {"path": "s.tf", "line": 2}}
+
+_assets(roles, stores) := {"buckets": [{"name": "acme-models", "roles": roles, "role": roles[0],
+	"role_sources": ["link"], "stores_models": stores, "links": [], "description": "MLflow artifact root"}]}
+
+test_model_store_without_versioning_is_high if {
+	vs := deny with input as {"iac": {"buckets": [_bucket(false, null)]}, "assets": _assets(["model-store"], true)}
+	count(vs) == 1
+	some v in vs
+	v.severity == "high"
+	v.loc.line == 2
+	contains(v.msg, "absent")
+}
+
+test_training_data_is_medium if {
+	vs := deny with input as {"iac": {"buckets": [_bucket(false, "Suspended")]}, "assets": _assets(["training-data"], false)}
+	some v in vs
+	v.severity == "medium"
+}
+
+test_versioned_bucket_is_silent if {
+	count(deny) == 0 with input as {"iac": {"buckets": [_bucket(true, "Enabled")]}, "assets": _assets(["model-store"], true)}
+}

@@ -1,0 +1,25 @@
+package mlscan.controls.iac.checkov_other
+
+import rego.v1
+
+_r(extra) := object.union({"check_id": "CKV_AWS_163", "check_name": "scan on push", "resource": "aws_ecr_repository.r",
+	"result": "failed", "mapped": true, "control": "MLS-IAC-004", "severity": "medium", "fallback": true,
+	"native_fact": true, "loc": {"path": "ecr.tf", "line": 4}}, extra)
+
+test_mapped_direct_check if {
+	vs := deny with input as {"iac": {"checkov_results": [_r({})]}}
+	count(vs) == 1
+	some v in vs
+	v.severity == "medium"
+	v.loc.line == 4
+}
+
+test_unmapped_check_is_low if {
+	vs := deny with input as {"iac": {"checkov_results": [_r({"mapped": false, "control": null, "check_id": "CKV_AWS_1"})]}}
+	some v in vs
+	v.severity == "low"
+}
+
+test_passed_and_other_controls_are_silent if {
+	count(deny) == 0 with input as {"iac": {"checkov_results": [_r({"result": "passed"}), _r({"control": "MLS-BKT-004"})]}}
+}

@@ -1,0 +1,67 @@
+package mlscan.controls.iac.role_privilege
+
+import rego.v1
+
+_role(services, used_by) := {"address": "aws_iam_role.r", "name": null, "trusted_services": services, "used_by": used_by,
+	"loc": {"path": "iam.tf", "line": 1}}
+
+_stmt(actions, access, wildcard) := {"policy": "aws_iam_role.r.inline_policy[0]", "policy_name": null, "index": 0, "effect": "Allow",
+	"roles": ["aws_iam_role.r"], "actions": actions, "resources": ["*"], "access": access,
+	"action_is_wildcard": wildcard, "loc": {"path": "iam.tf", "line": 14}, "block_loc": {"path": "iam.tf", "line": 12}}
+
+test_s3_star_on_sagemaker_role if {
+	vs := deny with input as {"iac": {"iam_roles": [_role(["sagemaker.amazonaws.com"], [])],
+		"iam_statements": [_stmt(["s3:*"], ["read", "write"], true)]}}
+	count(vs) == 1
+	some v in vs
+	v.loc.line == 12
+	v.related[0].line == 14
+}
+
+test_iam_write if {
+	count(deny) == 1 with input as {"iac": {"iam_roles": [_role(["sagemaker.amazonaws.com"], [])],
+		"iam_statements": [_stmt(["iam:putrolepolicy"], ["iam_write"], false)]}}
+}
+
+test_registry_write_from_serving_role if {
+	r := _role([], [{"kind": "model", "address": "aws_sagemaker_model.m"}])
+	count(deny) == 1 with input as {"iac": {"iam_roles": [r],
+		"iam_statements": [_stmt(["sagemaker:createmodelpackage"], ["registry_write"], false)]}}
+}
+
+test_registry_write_from_training_role_is_silent if {
+	r := _role(["sagemaker.amazonaws.com"], [{"kind": "notebook", "address": "n"}])
+	count(deny) == 0 with input as {"iac": {"iam_roles": [r],
+		"iam_statements": [_stmt(["sagemaker:createmodelpackage"], ["registry_write"], false)]}}
+}
+
+test_role_named_for_training if {
+	r := object.union(_role(["ec2.amazonaws.com"], []), {"name": "sentiment-training"})
+	count(deny) == 1 with input as {"iac": {"iam_roles": [r],
+		"iam_statements": [_stmt(["s3:*"], ["read", "write"], true)]}}
+}
+
+test_non_ml_role_is_silent if {
+	r := object.union(_role(["lambda.amazonaws.com"], []), {"address": "aws_iam_role.billing", "name": "billing"})
+	count(deny) == 0 with input as {"iac": {"iam_roles": [r],
+		"iam_statements": [_stmt(["s3:*"], ["read", "write"], true)]}}
+}
+
+test_unattached_policy_named_for_mlflow if {
+	s := object.union(_stmt(["s3:*"], ["read", "write"], true), {"policy": "aws_iam_policy.mlflow_server", "roles": []})
+	count(deny) == 1 with input as {"iac": {"iam_roles": [], "iam_statements": [s]}}
+	scoped := object.union(s, {"actions": ["s3:getobject"], "access": ["read"], "action_is_wildcard": false})
+	count(deny) == 0 with input as {"iac": {"iam_roles": [], "iam_statements": [scoped]}}
+}
+
+test_broad_managed_policy_on_sagemaker_role if {
+	m := {"role": "aws_iam_role.r", "policy_arn": "arn:aws:iam::aws:policy/AmazonSageMakerFullAccess",
+		"policy_name": "AmazonSageMakerFullAccess", "aws_managed": true, "address": "aws_iam_role_policy_attachment.a",
+		"loc": {"path": "iam.tf", "line": 30}}
+	vs := deny with input as {"iac": {"iam_roles": [_role(["sagemaker.amazonaws.com"], [])], "iam_managed_policies": [m]}}
+	count(vs) == 1
+	some v in vs
+	v.loc.line == 30
+	scoped := object.union(m, {"policy_arn": "arn:aws:iam::aws:policy/AmazonSageMakerReadOnly", "policy_name": "AmazonSageMakerReadOnly"})
+	count(deny) == 0 with input as {"iac": {"iam_roles": [_role(["sagemaker.amazonaws.com"], [])], "iam_managed_policies": [scoped]}}
+}

@@ -1,0 +1,45 @@
+# METADATA
+# title: Keras Lambda layer or TensorFlow file-I/O op in a model
+# description: >-
+#   A Keras Lambda layer stores marshalled Python bytecode that runs when the model is loaded
+#   (unless Keras' safe_mode refuses it); TensorFlow graph ops such as ReadFile, WriteFile,
+#   MatchingFiles and PyFunc read or write files or call back into Python when the graph runs.
+# custom:
+#   id: MLS-MOD-003
+#   severity: high
+#   stride: [elevation-of-privilege]
+#   linddun: []
+#   atlas: [AML.T0018.002]
+#   owasp_ml: [ML10]
+#   cwe: [94]
+#   references: ["https://keras.io/api/layers/core_layers/lambda/", "https://www.tensorflow.org/api_docs/python/tf/io/read_file"]
+#   remediation: >-
+#     Replace Lambda layers with registered custom layers whose code lives in your package, keep
+#     safe_mode=True when loading, and rebuild graphs without file-I/O or py_function ops.
+package mlscan.controls.model.code_in_model
+
+import rego.v1
+
+deny contains v if {
+	some f in input.artifacts.files
+	count(f.lambda_layers) > 0
+	v := {
+		"msg": sprintf("%s contains Keras Lambda layer(s) %s whose Python bytecode runs at load time", [f.path, concat(", ", f.lambda_layers)]),
+		"loc": f.loc,
+		"asset": f.path,
+		"key": "lambda",
+		"evidence": {"lambda_layers": f.lambda_layers, "format": f.format},
+	}
+}
+
+deny contains v if {
+	some f in input.artifacts.files
+	count(f.tf_file_ops) > 0
+	v := {
+		"msg": sprintf("%s uses TensorFlow op(s) %s that read or write files or run Python", [f.path, concat(", ", f.tf_file_ops)]),
+		"loc": f.loc,
+		"asset": f.path,
+		"key": "tf-ops",
+		"evidence": {"tf_file_ops": f.tf_file_ops, "format": f.format},
+	}
+}

@@ -1,0 +1,34 @@
+# METADATA
+# title: MLflow model flavor loads via pickle or cloudpickle
+# description: >-
+#   The MLmodel file declares a flavor whose model is restored with pickle or cloudpickle
+#   (serialization_format pickle/cloudpickle, python_model, pickled_model, pickle_module_name).
+#   Serving the model unpickles it, so a replaced artifact runs code in the serving process.
+# custom:
+#   id: MLS-MOD-004
+#   severity: medium
+#   stride: [tampering, elevation-of-privilege]
+#   linddun: []
+#   atlas: [AML.T0011.000]
+#   owasp_ml: [ML06]
+#   cwe: [502]
+#   references: ["https://mlflow.org/docs/latest/models.html#storage-format"]
+#   remediation: >-
+#     Log the model with a data-only serialization (e.g. ONNX, XGBoost/LightGBM native formats,
+#     skops for scikit-learn), or sign the model directory and verify it before serving.
+package mlscan.controls.model.mlmodel_pickle_flavor
+
+import rego.v1
+
+deny contains v if {
+	some m in input.artifacts.mlmodels
+	some fl in m.flavors
+	fl.deserialization != null
+	v := {
+		"msg": sprintf("%s: flavor '%s' loads the model with %s", [m.path, fl.name, fl.deserialization]),
+		"loc": fl.deserialization_loc,
+		"asset": m.dir,
+		"key": fl.name,
+		"evidence": {"flavor": fl.name, "deserialization": fl.deserialization},
+	}
+}

@@ -1,0 +1,47 @@
+# METADATA
+# title: Model environment dependencies unpinned
+# description: >-
+#   Dependencies in the environment files that MLflow uses to rebuild the model's environment
+#   (requirements.txt, python_env.yaml, conda.yaml beside MLmodel) are not pinned to one
+#   version, so every rebuild may install a different, possibly compromised, release. One
+#   finding per model, at the first unpinned dependency.
+# custom:
+#   id: MLS-MOD-006
+#   severity: medium
+#   stride: [tampering]
+#   linddun: []
+#   atlas: [AML.T0010.001]
+#   owasp_ml: [ML06]
+#   cwe: [1357]
+#   references: ["https://mlflow.org/docs/latest/model/dependencies.html", "https://pip.pypa.io/en/stable/topics/secure-installs/"]
+#   remediation: >-
+#     Pin every dependency with == (pip) or = (conda) to the version the model was trained with,
+#     ideally with hashes (pip --require-hashes).
+package mlscan.controls.model.unpinned_env
+
+import rego.v1
+
+# installer tooling that MLflow itself writes with a range
+tooling := {"pip", "setuptools", "wheel"}
+
+# One finding per model: at the first unpinned dependency (requirements.txt first, the file
+# MLflow's default virtualenv manager installs), naming every unpinned package.
+deny contains v if {
+	some m in input.artifacts.mlmodels
+	unpinned := [dep |
+		some env in m.env_files
+		some dep in env.dependencies
+		not dep.pinned
+		not lower(dep.name) in tooling
+	]
+	count(unpinned) > 0
+	names := sort({lower(dep.name) | some dep in unpinned})
+	first := unpinned[0]
+	v := {
+		"msg": sprintf("%s: %d model environment dependencies are not pinned to one version: %s", [m.dir, count(names), concat(", ", names)]),
+		"loc": first.loc,
+		"asset": m.dir,
+		"evidence": {"unpinned": names, "first": first.spec},
+		"related": [dep.loc | some dep in unpinned],
+	}
+}

@@ -1,0 +1,27 @@
+package mlscan.controls.model.unpinned_env
+
+import rego.v1
+
+with_deps(deps) := {"artifacts": {"mlmodels": [{"path": "m/MLmodel", "dir": "m", "env_files": [
+	{"path": "m/requirements.txt", "dependencies": deps},
+	{"path": "m/conda.yaml", "dependencies": [mk_dep("numpy", "numpy", false, 9)]},
+]}]}}
+
+mk_dep(name, spec, pinned, line) := {"name": name, "spec": spec, "pinned": pinned, "source": "pip", "loc": {"path": "m/requirements.txt", "line": line}}
+
+test_fires_once_at_the_first_unpinned_dependency if {
+	vs := deny with input as with_deps([mk_dep("mlflow", "mlflow==2.9.2", true, 1), mk_dep("scikit-learn", "scikit-learn>=1.3", false, 2)])
+	count(vs) == 1
+	some v in vs
+	v.msg == "m: 2 model environment dependencies are not pinned to one version: numpy, scikit-learn"
+	v.loc.line == 2
+	v.asset == "m"
+}
+
+test_silent_when_everything_is_pinned if {
+	count(deny) == 0 with input as {"artifacts": {"mlmodels": [{"path": "m/MLmodel", "dir": "m", "env_files": [{"path": "m/requirements.txt", "dependencies": [mk_dep("mlflow", "mlflow==2.9.2", true, 1)]}]}]}}
+}
+
+test_silent_on_pip_tooling if {
+	count(deny) == 0 with input as {"artifacts": {"mlmodels": [{"path": "m/MLmodel", "dir": "m", "env_files": [{"path": "m/conda.yaml", "dependencies": [mk_dep("pip", "pip<=23.3.1", false, 5)]}]}]}}
+}

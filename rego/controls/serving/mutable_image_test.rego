@@ -1,0 +1,47 @@
+package mlscan.controls.serving.mutable_image
+
+import rego.v1
+
+_w(hints, image, tag, pinned) := {"address": "Deployment.ml.scorer", "serving_hints": hints, "loc": {"path": "k.yaml", "line": 1},
+	"containers": [{"name": "server", "image": image, "tag": tag, "pinned_by_digest": pinned, "image_loc": {"path": "k.yaml", "line": 18}}]}
+
+test_latest_tag if {
+	vs := deny with input as {"serving": {"workloads": [_w(["env:MODEL_URI"], "acme/s:latest", "latest", false)]}}
+	count(vs) == 1
+	some v in vs
+	v.loc.line == 18
+	contains(v.msg, ":latest")
+}
+
+test_tag_without_digest if {
+	vs := deny with input as {"serving": {"workloads": [_w(["env:MODEL_URI"], "acme/s:1.2", "1.2", false)]}}
+	some v in vs
+	contains(v.msg, "'1.2' without a digest")
+}
+
+test_digest_is_silent if {
+	img := "acme/s@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+	count(deny) == 0 with input as {"serving": {"workloads": [_w(["env:MODEL_URI"], img, null, true)]}}
+}
+
+test_non_serving_workload_is_silent if {
+	count(deny) == 0 with input as {"serving": {"workloads": [_w([], "redis:latest", "latest", false)]}}
+}
+
+test_mutable_ecr_repository if {
+	r := {"address": "aws_ecr_repository.r", "tag_mutability": "MUTABLE", "loc": {"path": "ecr.tf", "line": 1}}
+	count(deny) == 1 with input as {"iac": {"ecr_repositories": [r]}}
+	count(deny) == 0 with input as {"iac": {"ecr_repositories": [object.union(r, {"tag_mutability": "IMMUTABLE"})]}}
+}
+
+test_sagemaker_model_image if {
+	m := {"address": "aws_sagemaker_model.m", "image": "1.dkr.ecr.eu-west-1.amazonaws.com/s:latest", "loc": {"path": "sm.tf", "line": 3}}
+	vs := deny with input as {"iac": {"sagemaker_models": [m]}}
+	some v in vs
+	contains(v.msg, ":latest")
+}
+
+test_sagemaker_versioned_framework_image_is_silent if {
+	m := {"address": "aws_sagemaker_model.m", "image": "763104351884.dkr.ecr.eu-central-1.amazonaws.com/sklearn-inference:1.2-1", "loc": {"path": "sm.tf", "line": 3}}
+	count(deny) == 0 with input as {"iac": {"sagemaker_models": [m]}}
+}

@@ -1,0 +1,99 @@
+package mlscan.lib.serving
+
+# Serving facts (input.serving): which workloads serve models, and how they are exposed.
+
+import rego.v1
+
+_serving := object.get(input, "serving", {})
+
+workloads := object.get(_serving, "workloads", [])
+
+services := object.get(_serving, "services", [])
+
+ingresses := object.get(_serving, "ingresses", [])
+
+# A workload that serves a model (by kind, image, name, command or model env vars).
+serving_workload(w) if count(w.serving_hints) > 0
+
+_serving_name := `(?i)(model|inference|predict|serving|scor(e|ing)|classifier|llm)`
+
+# A Service in front of a model server: it selects a serving workload, or its name says so.
+serving_service(svc) if {
+	some address in svc.selects
+	some w in workloads
+	w.address == address
+	serving_workload(w)
+}
+
+serving_service(svc) if regex.match(_serving_name, svc.name)
+
+# Annotations that keep a LoadBalancer on the private network.
+_internal_lb := {
+	"service.beta.kubernetes.io/aws-load-balancer-internal",
+	"service.beta.kubernetes.io/azure-load-balancer-internal",
+	"networking.gke.io/load-balancer-type",
+	"cloud.google.com/load-balancer-type",
+	"service.beta.kubernetes.io/oci-load-balancer-internal",
+}
+
+internal_service(svc) if {
+	some key, value in svc.annotations
+	key in _internal_lb
+	lower(value) in {"true", "internal"}
+}
+
+internal_service(svc) if {
+	svc.annotations["service.beta.kubernetes.io/aws-load-balancer-scheme"] == "internal"
+}
+
+externally_exposed(svc) if {
+	svc.type in {"LoadBalancer", "NodePort"}
+	not internal_service(svc)
+}
+
+# Ingress annotations that put authentication in front of the backend.
+_auth_annotation := `^(nginx\.ingress\.kubernetes\.io/auth-(url|type|signin|tls-secret)|alb\.ingress\.kubernetes\.io/auth-type|konghq\.com/plugins|traefik\.ingress\.kubernetes\.io/router\.middlewares|ingress\.kubernetes\.io/auth-(type|url)|appgw\.ingress\.kubernetes\.io/.*auth.*)$`
+
+ingress_has_auth(ing) if {
+	some key in ing.annotation_keys
+	regex.match(_auth_annotation, key)
+	not key == "alb.ingress.kubernetes.io/auth-type"
+}
+
+ingress_has_auth(ing) if {
+	ing.annotations["alb.ingress.kubernetes.io/auth-type"] in {"cognito", "oidc"}
+}
+
+# Ingress annotations that limit request rates.
+_rate_annotation := `^(nginx\.ingress\.kubernetes\.io/limit-(rps|rpm|connections|burst-multiplier)|haproxy\.org/rate-limit-requests|haproxy-ingress\.github\.io/rate-limit.*|konghq\.com/plugins|traefik\.ingress\.kubernetes\.io/router\.middlewares|zalando\.org/ratelimit|getambassador\.io/.*rate.*)$`
+
+ingress_rate_limited(ing) if {
+	some key in ing.annotation_keys
+	regex.match(_rate_annotation, key)
+}
+
+# An authenticating proxy runs beside the model server in the selected pods.
+_auth_proxy := `(?i)(oauth2-proxy|oauth-proxy|keycloak-gatekeeper|pomerium|vouch-proxy)`
+
+service_has_auth_proxy(svc) if {
+	some address in svc.selects
+	some w in workloads
+	w.address == address
+	some c in w.containers
+	c.image != null
+	regex.match(_auth_proxy, c.image)
+}
+
+# Services an Ingress routes to (same namespace).
+ingress_services(ing) := [svc |
+	some svc in services
+	svc.namespace == ing.namespace
+	svc.name in ing.backends
+]
+
+ingress_to_serving(ing) if {
+	some svc in ingress_services(ing)
+	serving_service(svc)
+}
+
+ingress_to_serving(ing) if regex.match(_serving_name, ing.name)
