@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from mlscan.collectors.artifacts import ArtifactsCollector
 from mlscan.collectors.base import Collector
+from mlscan.collectors.datasets import DatasetsCollector
 from mlscan.collectors.dvc import DvcCollector
 from mlscan.collectors.iac import (
     AssetsCollector,
@@ -15,6 +16,8 @@ from mlscan.collectors.iac import (
 )
 from mlscan.collectors.mlflow import MlflowCollector
 from mlscan.collectors.mlflow_registry import MlflowRegistryCollector
+from mlscan.collectors.privacy import PrivacyCollector
+from mlscan.collectors.robustness import RobustnessCollector
 from mlscan.collectors.serving_code import ServingCodeCollector
 from mlscan.collectors.signatures import SignaturesCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
@@ -32,4 +35,7 @@ COLLECTORS: tuple[Collector, ...] = (
     BucketPolicyCollector(),
     ServingCollector(),
     AssetsCollector(),
+    DatasetsCollector(),
+    PrivacyCollector(),
+    RobustnessCollector(),
 )

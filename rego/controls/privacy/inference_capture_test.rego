@@ -1,0 +1,45 @@
+package mlscan.controls.privacy.inference_capture
+
+import rego.v1
+
+loc(p, l) := {"path": p, "line": l, "col": 1, "end_line": l, "end_col": 2}
+
+capture(modes, kms) := {
+	"resource": "aws_sagemaker_endpoint_configuration.fraud", "enabled": true,
+	"capture_modes": modes, "kms_key": kms, "sampling_percentage": 100,
+	"destination": "s3://b/fraud", "loc": loc("infra/f.tf", 18),
+}
+
+test_fires_on_payload_logging if {
+	vs := deny with input as {"privacy": {"payload_logging": [{
+		"path": "serving/app.py", "function": "predict", "sink": "log.info",
+		"argument": "body", "loc": loc("serving/app.py", 21),
+	}]}}
+	count(vs) == 1
+	some v in vs
+	v.loc.line == 21
+}
+
+test_fires_on_capture_without_kms if {
+	vs := deny with input as {"privacy": {"data_capture": [capture(["Input", "Output"], false)]}}
+	count(vs) == 1
+	some v in vs
+	v.loc.line == 18
+	contains(v.msg, "Input and Output")
+}
+
+test_silent_on_capture_with_kms if {
+	count(deny) == 0 with input as {"privacy": {"data_capture": [capture(["Output"], true)]}}
+}
+
+test_fires_on_kserve_logger if {
+	vs := deny with input as {"privacy": {"request_loggers": [{
+		"platform": "kserve", "kind": "InferenceService", "name": "credit", "component": "predictor",
+		"mode": "all", "url": "http://sink", "loc": loc("k8s/isvc.yaml", 9),
+	}]}}
+	count(vs) == 1
+}
+
+test_silent_without_facts if {
+	count(deny) == 0 with input as {}
+}
