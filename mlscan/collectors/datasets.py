@@ -214,19 +214,17 @@ def _header_columns(
     rel: str, raw: str, header: list[str], line: int, delimiter: str
 ) -> list[dict[str, Any]]:
     offsets: list[int] | None = None
+    cells: list[str] = []
     if '"' not in raw:
+        cells = raw.split(delimiter)  # once: a wide header must stay linear
         offsets, pos = [], 0
-        for cell in raw.split(delimiter):
+        for cell in cells:
             offsets.append(pos)
             pos += len(cell) + 1
     cols = []
     for i, name in enumerate(header):
         if offsets is not None and i < len(offsets):
-            start = (
-                offsets[i]
-                + 1
-                + (len(raw.split(delimiter)[i]) - len(raw.split(delimiter)[i].lstrip()))
-            )
+            start = offsets[i] + 1 + (len(cells[i]) - len(cells[i].lstrip()))
             loc = _loc(rel, line, start, start + len(name.strip()))
         else:
             loc = _loc(rel, line, 1, len(raw) + 1)
