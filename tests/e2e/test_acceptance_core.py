@@ -80,7 +80,7 @@ def _json(root: Path, *extra: str) -> tuple[int, dict[str, Any], str]:
 def test_malformed_dvc_config_is_a_notification_and_other_findings_remain(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     (root / ".dvc" / "config").write_text("[core\n    remote = storage\n@@@ not ini\n")
-    _, doc, _ = _json(root)
+    code, doc, _ = _json(root)
     assert code == 1
     notes = [(n["path"], n["kind"]) for n in doc["notifications"] if n["path"] == ".dvc/config"]
     assert notes and all(kind == "parse-error" for _, kind in notes)
