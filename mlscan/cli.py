@@ -120,11 +120,6 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="Seconds to wait for the MLflow server.",
 )
 @click.option(
-    "--mlflow-download-artifacts",
-    is_flag=True,
-    help="Download model weights from the registry to analyse and verify them.",
-)
-@click.option(
     "--baseline",
     type=click.Path(dir_okay=False),
     help="Previous SARIF; only new findings count toward --fail-on.",
@@ -145,7 +140,6 @@ def scan(
     opa_use_server_policies: bool,
     mlflow_uri: str | None,
     mlflow_timeout: float,
-    mlflow_download_artifacts: bool,
     baseline: str | None,
     show_suppressed: bool,
     profile: bool,
@@ -170,7 +164,6 @@ def scan(
             "opa_use_server_policies": opa_use_server_policies,
             "mlflow_uri": mlflow_uri,
             "mlflow_timeout": mlflow_timeout,
-            "mlflow_download_artifacts": mlflow_download_artifacts,
         },
     )
     result = run(options)

@@ -3,7 +3,7 @@
 Only active when the user asks for it (``--mlflow-uri``): it is the one collector that
 talks to the network. It enumerates registered models and versions (aliases, stages,
 tags, sources), fetches each version's ``MLmodel`` and any signature files, never the
-weights unless ``--mlflow-download-artifacts`` is given.
+weights (downloading and verifying registry weights is not implemented yet).
 """
 
 from __future__ import annotations
