@@ -137,6 +137,7 @@ def load_config(path: Path | None, root: Path | None = None) -> Config:
         raw = tool.get("mlscan", {}) if isinstance(tool, dict) else {}
     else:
         try:
+            # mlscan:ignore[MLS-SRV-005] reason="_ConfigLoader is a yaml.SafeLoader subclass"
             raw = yaml.load(text, Loader=_ConfigLoader)  # noqa: S506 (a SafeLoader)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)

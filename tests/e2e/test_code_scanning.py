@@ -78,8 +78,12 @@ def test_rules_meet_github_requirements(example: str) -> None:
         kept = tags[:10]
         assert kept[0] == "security"
         stride = [t for t in tags if t.startswith("stride:")]
-        assert stride, f"{rule['id']} has no STRIDE tag"
+        linddun = [t for t in tags if t.startswith("linddun:")]
+        # every control is threat-modelled: STRIDE, or LINDDUN for privacy-only controls
+        # (purpose and consent, retention) that no STRIDE category describes
+        assert stride or linddun, f"{rule['id']} has neither a STRIDE nor a LINDDUN tag"
         assert all(t in kept for t in stride), f"{rule['id']}: a STRIDE tag is past the 10th"
+        assert all(t in kept for t in linddun), f"{rule['id']}: a LINDDUN tag is past the 10th"
         assert props["precision"] in {"very-high", "high", "medium", "low"}
         score = float(props["security-severity"])
         low, high = BANDS[props["severity"]]
