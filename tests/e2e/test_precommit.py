@@ -233,7 +233,8 @@ def test_installed_hook_blocks_a_commit_of_insecure_files_only(
             check=False,
         )
 
-    first = commit(".pre-commit-config.yaml", "data/reviews.csv.dvc")
+    # lexicon.csv.dvc: its artifact holds no personal data (reviews.csv would, MLS-PRV-001)
+    first = commit(".pre-commit-config.yaml", "data/lexicon.csv.dvc")
     assert first.returncode == 0, first.stdout + first.stderr
     assert "MLS-MLF" not in first.stdout + first.stderr
 
@@ -245,4 +246,4 @@ def test_installed_hook_blocks_a_commit_of_insecure_files_only(
     assert "L23:7  HIGH  MLS-MLF-004" in out
     # Nothing was committed: HEAD still holds only the first commit's files.
     tree = git(project, "ls-tree", "-r", "--name-only", "HEAD").split()
-    assert tree == [".pre-commit-config.yaml", "data/reviews.csv.dvc"]
+    assert tree == [".pre-commit-config.yaml", "data/lexicon.csv.dvc"]

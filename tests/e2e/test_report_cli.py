@@ -266,7 +266,9 @@ def test_merge_sarif_logs_of_two_repositories(tmp_path: Path) -> None:
     assert elements == ["proc:repository:insecure", "proc:repository:payments-ml"]
     html = report("--sarif", str(a), str(b), "--format", "html")
     assert "payments-ml: deploy/docker-compose.yml:10:7" in html
-    assert "insecure: k8s/mlflow.yaml:13:15" in html
+    # SARIF paths are relative to the repository root (code scanning), and this fixture
+    # lives inside this repository
+    assert "insecure: tests/fixtures/mlflow/insecure/k8s/mlflow.yaml:13:15" in html
 
 
 def test_merge_rejects_a_file_that_is_not_sarif(tmp_path: Path) -> None:
