@@ -348,6 +348,11 @@ class _Validator:
                 return _dt.date.fromisoformat(value).isoformat()
             except ValueError:
                 pass
+            try:  # a timestamp: keep its date
+                stamp = value.strip().replace("Z", "+00:00")
+                return _dt.datetime.fromisoformat(stamp).date().isoformat()
+            except ValueError:
+                pass
         raise self.fail(key, f"expected a date YYYY-MM-DD, got {value!r}")
 
     def only_keys(self, m: Mapping[str, Any], key: str, allowed: tuple[str, ...]) -> None:
