@@ -24,6 +24,8 @@ from typing import Any
 
 import yaml
 
+from mlscan.models import STRIDE_CATEGORIES
+
 FRAMEWORKS = ("terraform", "cloudformation", "kubernetes", "dockerfile")
 
 # Environment switches read by checkov at import time; set before the first import.
@@ -35,16 +37,7 @@ _OFFLINE_ENV = {
     "CHECKOV_CREATE_MARKDOWN_HYPERLINKS": "false",
 }
 _MAPPING_RESOURCE = "iac_checkov_map.yaml"
-_STRIDE = frozenset(
-    {
-        "spoofing",
-        "tampering",
-        "repudiation",
-        "information-disclosure",
-        "denial-of-service",
-        "elevation-of-privilege",
-    }
-)
+_STRIDE = frozenset(STRIDE_CATEGORIES)
 _SEVERITIES = frozenset({"critical", "high", "medium", "low"})
 
 
