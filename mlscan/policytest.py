@@ -22,8 +22,7 @@ from typing import Any
 
 from mlscan.controls import CONTROL_PREFIX, PolicyFile, PolicySet, load_policy_set
 from mlscan.engine.embedded import _reason as _first_line
-from mlscan.engine.embedded import rego_error
-from mlscan.errors import EngineError
+from mlscan.engine.embedded import new_engine, rego_error
 
 FIRES_PREFIX = "test_fires"
 SILENT_PREFIX = "test_silent"
@@ -158,21 +157,9 @@ class _Rule:
     function: bool = False  # test_x(arg) is a helper, not a test (as in ``opa test``)
 
 
-def _regorus() -> Any:
-    try:
-        import regorus
-    except ImportError as exc:  # pragma: no cover - packaging error
-        raise EngineError(
-            "the embedded Rego engine is missing; reinstall mlscan (needs gordon-to-regorus)"
-        ) from exc
-    engine = regorus.Engine()
-    engine.set_rego_v0(False)
-    return engine
-
-
 def load_engine(policies: PolicySet, coverage: bool = False) -> Any:
     """A regorus engine holding every file of the policy set (tests included)."""
-    engine = _regorus()
+    engine = new_engine()
     if coverage:
         engine.set_enable_coverage(True)
     for f in policies.files:

@@ -32,7 +32,8 @@ def rego_error(shown: str, exc: Exception) -> PolicyError:
     return PolicyError(shown, f"Rego error: {_reason(text)}", line)
 
 
-def _engine() -> Any:
+def new_engine() -> Any:
+    """A fresh regorus engine in Rego v1 mode (shared with ``mlscan policy test``)."""
     try:
         import regorus
     except ImportError as exc:  # pragma: no cover - packaging error
@@ -49,7 +50,7 @@ class EmbeddedEngine:
 
     def __init__(self, policies: PolicySet) -> None:
         self._policies = policies
-        self._engine = _engine()
+        self._engine = new_engine()
         for f in policies.files:
             try:
                 self._engine.add_policy(f.shown, f.text)
