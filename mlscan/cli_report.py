@@ -14,7 +14,6 @@ from typing import Any
 
 import click
 
-from mlscan import __version__
 from mlscan.errors import FileReadError, MlscanError, UsageError
 from mlscan.models import Control, Finding, ScanResult
 
@@ -39,51 +38,20 @@ def scan_for_report(
     policy_dirs: Sequence[str] = (),
     today: dt.date | None = None,
 ) -> ReportScan:
-    """The same pipeline as ``mlscan.scan.run`` (same collectors, engine and shaping), but
-    keeping the facts and the workspace's text cache for the report."""
-    from mlscan.controls import load_policy_set
-    from mlscan.findings import ShapingRules, shape, to_violations
+    """``mlscan.scan.run``, keeping the facts and the workspace's text cache."""
     from mlscan.report.snippets import snippet
-    from mlscan.scan import (
-        collect_facts,
-        facts_summary,
-        make_engine,
-        sort_notifications,
-    )
-    from mlscan.suppressions import parse_suppressions
+    from mlscan.scan import ScanOptions, run_detailed
 
-    fr = collect_facts(paths or (".",), config_path)
-    config = fr.config
-    dirs = list(policy_dirs)
-    for d in config.policies:
-        p = Path(d)
-        dirs.append(str(p if p.is_absolute() else fr.root / p))
-    policies = load_policy_set(dirs)
-    raw = make_engine(policies).evaluate(fr.facts)
-    inline, sup_notes = parse_suppressions(fr.workspace.texts_read)
-    rules = ShapingRules(
-        disable=frozenset(config.disable),
-        severity=config.severity,
-        ignore=tuple(
-            {"control": r.control, "path": r.path, "reason": r.reason, "expires": r.expires}
-            for r in config.ignore
-        ),
-        assets=tuple({"name": a.name, "match": a.match, "impact": a.impact} for a in config.assets),
-        inline=inline,
-        today=today,
+    scanned = run_detailed(
+        ScanOptions(
+            paths=tuple(paths) or (".",),
+            config_path=config_path,
+            policy_dirs=tuple(policy_dirs),
+            today=today,
+        )
     )
-    findings = shape(to_violations(raw, policies), policies, rules)
-    controls = tuple(c for c in policies.controls if c.id not in config.disable)
-    result = ScanResult(
-        root=fr.root.resolve().as_posix(),
-        findings=findings,
-        notifications=sort_notifications([*fr.notifications, *sup_notes]),
-        controls=controls,
-        facts_summary=facts_summary(fr.facts),
-        tool_version=__version__,
-        policy_hash=policies.policy_hash(),
-        automation_id=f"mlscan/{fr.root.resolve().name}/",
-    )
+    result, fr, policies = scanned.result, scanned.facts, scanned.policies
+    controls, findings = result.controls, result.findings
     sources = {
         c.id: f.text for c in controls for f in policies.files if f.package == c.package
     }

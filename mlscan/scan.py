@@ -237,7 +237,20 @@ def make_engine(
     return EmbeddedEngine(policies)
 
 
+@dataclass(frozen=True, kw_only=True)
+class ScanRun:
+    """A scan's result together with what produced it (the auditor report needs both)."""
+
+    result: ScanResult
+    facts: FactsResult
+    policies: PolicySet
+
+
 def run(options: ScanOptions) -> ScanResult:
+    return run_detailed(options).result
+
+
+def run_detailed(options: ScanOptions) -> ScanRun:
     fr = collect_facts(
         options.paths,
         options.config_path,
@@ -279,7 +292,7 @@ def run(options: ScanOptions) -> ScanResult:
     absent = tuple(previous[fp] for fp in sorted(previous) if fp not in current)
     timings["findings"] = time.perf_counter() - t
     controls = tuple(c for c in policies.controls if c.id not in config.disable)
-    return ScanResult(
+    result = ScanResult(
         root=fr.root.resolve().as_posix(),
         findings=findings,
         notifications=sort_notifications([*fr.notifications, *sup_notes]),
@@ -292,3 +305,4 @@ def run(options: ScanOptions) -> ScanResult:
         uri_prefix=repo_prefix(fr.root.resolve()),
         baseline_absent=absent,
     )
+    return ScanRun(result=result, facts=fr, policies=policies)
