@@ -9,6 +9,7 @@ one-line message (unreachable, timeout, 401, 403, other HTTP errors).
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import os
 import socket
@@ -17,13 +18,14 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, BinaryIO
 
 from mlscan.errors import MlscanError
 
 MAX_JSON_BYTES = 32 * 1024 * 1024
 MAX_ARTIFACT_BYTES = 16 * 1024 * 1024
 PAGE = 1000
+CHUNK = 1 << 20
 
 
 class MlflowRestError(MlscanError):
@@ -79,9 +81,8 @@ class MlflowRest:
         self.timeout = timeout
 
     # ------------------------------------------------------------------ transport
-    def _request(
-        self, path: str, params: Mapping[str, str] | None = None, limit: int = MAX_JSON_BYTES
-    ) -> bytes:
+    def _open(self, path: str, params: Mapping[str, str] | None) -> Any:
+        """The open HTTP response (a context manager); errors become MlflowRestError."""
         url = self.base + path
         if params:
             url += "?" + urllib.parse.urlencode(params)
@@ -92,9 +93,9 @@ class MlflowRest:
         if auth:
             req.add_header("Authorization", auth)
         try:
-            with urllib.request.urlopen(req, timeout=self.timeout) as resp:  # noqa: S310
-                data: bytes = resp.read(limit + 1)
+            return urllib.request.urlopen(req, timeout=self.timeout)  # noqa: S310
         except urllib.error.HTTPError as exc:
+            exc.close()
             if exc.code == 401:
                 raise MlflowRestError(
                     f"MLflow server {self.shown} answered 401 Unauthorized: set "
@@ -110,23 +111,30 @@ class MlflowRest:
             raise MlflowRestError(
                 f"MLflow server {self.shown} answered HTTP {exc.code} for {path}"
             ) from exc
-        except TimeoutError as exc:
-            raise MlflowRestError(
+        except (TimeoutError, urllib.error.URLError, OSError) as exc:
+            raise self._transport_error(exc) from exc
+
+    def _transport_error(self, exc: BaseException) -> MlflowRestError:
+        reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+        if isinstance(reason, TimeoutError | socket.timeout):
+            return MlflowRestError(
                 f"MLflow server {self.shown} did not answer within {self.timeout:g}s "
                 "(raise --mlflow-timeout or check the URL)"
-            ) from exc
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, TimeoutError | socket.timeout):
-                raise MlflowRestError(
-                    f"MLflow server {self.shown} did not answer within {self.timeout:g}s "
-                    "(raise --mlflow-timeout or check the URL)"
-                ) from exc
-            raise MlflowRestError(
+            )
+        if isinstance(exc, urllib.error.URLError):
+            return MlflowRestError(
                 f"MLflow server {self.shown} is unreachable ({reason}); check --mlflow-uri"
-            ) from exc
-        except OSError as exc:
-            raise MlflowRestError(f"MLflow server {self.shown} is unreachable ({exc})") from exc
+            )
+        return MlflowRestError(f"MLflow server {self.shown} is unreachable ({exc})")
+
+    def _request(
+        self, path: str, params: Mapping[str, str] | None = None, limit: int = MAX_JSON_BYTES
+    ) -> bytes:
+        try:
+            with self._open(path, params) as resp:
+                data: bytes = resp.read(limit + 1)
+        except (TimeoutError, OSError) as exc:
+            raise self._transport_error(exc) from exc
         if len(data) > limit:
             raise MlflowRestError(
                 f"MLflow server {self.shown} sent more than {limit} bytes for {path}"
@@ -187,6 +195,33 @@ class MlflowRest:
         except _NotFound:
             return None
 
+    def download_version_artifact(
+        self, name: str, version: str, path: str, dest: BinaryIO, limit: int
+    ) -> tuple[int, str] | None:
+        """Stream one artifact file of a model version into ``dest``: (size, sha256), or
+        None when the server has no such file. Raises ArtifactTooLarge past ``limit`` bytes
+        (whatever size the listing claimed)."""
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            with self._open(
+                "/model-versions/get-artifact", {"path": path, "name": name, "version": version}
+            ) as resp:
+                while True:
+                    chunk = resp.read(min(CHUNK, limit + 1 - size))
+                    if not chunk:
+                        break
+                    size += len(chunk)
+                    if size > limit:
+                        raise ArtifactTooLarge(path, limit)
+                    digest.update(chunk)
+                    dest.write(chunk)
+        except _NotFound:
+            return None
+        except (TimeoutError, OSError) as exc:
+            raise self._transport_error(exc) from exc
+        return size, digest.hexdigest()
+
     def list_version_files(self, version: Mapping[str, Any]) -> list[dict[str, Any]] | None:
         """Files of a version's model directory, or None when the server cannot list them."""
         source = str(version.get("source") or "")
@@ -239,6 +274,15 @@ class MlflowRest:
 
 class _NotFound(Exception):
     pass
+
+
+class ArtifactTooLarge(Exception):
+    """A downloaded artifact went past its size limit (the download stops there)."""
+
+    def __init__(self, path: str, limit: int) -> None:
+        super().__init__(f"{path} is larger than {limit} bytes")
+        self.path = path
+        self.limit = limit
 
 
 def _int(value: Any) -> int | None:

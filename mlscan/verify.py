@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mlscan.collectors.signatures import SignatureRef, check_model
+from mlscan.collectors.signatures import SignatureRef, check_model, gate
 from mlscan.collectors.signatures_manifest import OnDiskFile
 from mlscan.collectors.signatures_verify import (
     TrustedFile,
@@ -181,6 +181,7 @@ def verify_model(options: VerifyOptions) -> VerifyOutcome:
             changed=diff.changed, added=diff.added, missing=diff.missing,
             not_compared=diff.not_compared, ignored_files=diff.ignored_files,
         )
+    decision = gate(check)
     if v.status != "verified":
         hint = (
             ""
@@ -190,28 +191,8 @@ def verify_model(options: VerifyOptions) -> VerifyOutcome:
         return VerifyOutcome(
             ok=False, reason=v.reason, message=f"{shown}: {v.message}{hint}", **common
         )
-    if diff is None or not diff.clean:
-        parts = []
-        if diff is not None:
-            for label, items in (("changed", diff.changed), ("added", diff.added),
-                                 ("missing", diff.missing)):
-                if items:
-                    parts.append(f"{label}: {', '.join(items)}")
-        return VerifyOutcome(
-            ok=False, reason="contents-differ",
-            message=f"{shown}: contents differ from the signed manifest ({'; '.join(parts)})",
-            **common,
-        )
-    if not diff.compared or diff.not_compared:
-        return VerifyOutcome(
-            ok=False, reason="not-compared",
-            message=f"{shown}: signature verified but contents not fully compared ({diff.reason})",
-            **common,
-        )
     return VerifyOutcome(
-        ok=True, reason="verified",
-        message=f"{shown}: verified ({v.message}; {diff.signed_files} file(s) match)",
-        **common,
+        ok=decision.ok, reason=decision.reason, message=f"{shown}: {decision.detail}", **common
     )
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import time
 from pathlib import PurePosixPath
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from mlscan.collectors.artifacts_files import (
     COMPATIBLE,
@@ -91,14 +91,47 @@ def _targets(models: tuple[ModelArtifact, ...]) -> list[tuple[str, str, str | No
             out[art.path] = (art.path, art.format, None)
             continue
         for member in art.members:
-            name = PurePosixPath(member).name
-            if name in GRAPH_FILES:
-                out[member] = (member, GRAPH_FILES[name], art.path)
-                continue
-            fmt = MODEL_EXTENSIONS.get(PurePosixPath(member).suffix.lower())
-            if fmt is not None and fmt != "model":
+            fmt = declared_format(member)
+            if fmt is not None:
                 out[member] = (member, fmt, art.path)
     return [out[k] for k in sorted(out)]
+
+
+def declared_format(path: str) -> str | None:
+    """The format a model directory member declares by its name (None: not a model file)."""
+    name = PurePosixPath(path).name
+    if name in GRAPH_FILES:
+        return GRAPH_FILES[name]
+    fmt = MODEL_EXTENSIONS.get(PurePosixPath(path).suffix.lower())
+    return fmt if fmt is not None and fmt != "model" else None
+
+
+def analyse_open_file(fh: BinaryIO, size: int, declared: str, limits: AnalysisLimits
+                      ) -> FileAnalysis:
+    """Static analysis of one open model file; never raises for bad content."""
+    try:
+        if declared in GRAPH_FILES.values():
+            with buffer_of(fh, size) as buf:
+                return _graph_file(buf, declared, limits)
+        return analyse_file(fh, size, declared, limits)
+    except FileReadError as exc:
+        return FileAnalysis(format=declared, unanalysed_reason=exc.reason)
+    except OSError as exc:
+        return FileAnalysis(format=declared, unanalysed_reason=f"cannot be read ({exc})")
+    except Exception as exc:  # one bad file must never cost the other findings
+        return FileAnalysis(format=declared,
+                            unanalysed_reason=f"analysis failed ({type(exc).__name__}: {exc})")
+
+
+def unanalysed_note(path: str, result: FileAnalysis) -> Notification | None:
+    if result.unanalysed_reason is None:
+        return None
+    # unknown content (a tokenizer .model, a fastText .bin) is a note; a pickle that
+    # could not be analysed to the end, or a file over a limit, is a warning
+    level: Literal["note", "warning"] = (
+        "note" if result.unanalysed_reason.startswith(UNKNOWN_CONTENT) else "warning")
+    return notification(path, f"model file not fully analysed: {result.unanalysed_reason}",
+                        SOURCE, kind="model-unanalysed", level=level)
 
 
 def _analyse(ws: Workspace, ctx: CollectContext, path: str, declared: str,
@@ -113,28 +146,13 @@ def _analyse(ws: Workspace, ctx: CollectContext, path: str, declared: str,
         fact["size"], fact["sha256"] = digest.size, digest.sha256
         real = ws.abspath(path)
         with real.open("rb") as fh:
-            if declared in GRAPH_FILES.values():
-                with buffer_of(fh, digest.size) as buf:
-                    result = _graph_file(buf, declared, limits)
-            else:
-                result = analyse_file(fh, digest.size, declared, limits)
+            result = analyse_open_file(fh, digest.size, declared, limits)
     except FileReadError as exc:
         result = FileAnalysis(format=declared, unanalysed_reason=exc.reason)
     except OSError as exc:
         result = FileAnalysis(format=declared, unanalysed_reason=f"cannot be read ({exc})")
-    except Exception as exc:  # one bad file must never cost the other findings
-        result = FileAnalysis(format=declared,
-                              unanalysed_reason=f"analysis failed ({type(exc).__name__}: {exc})")
-    fact.update(_result_fields(result, declared))
-    note = None
-    if result.unanalysed_reason is not None:
-        # unknown content (a tokenizer .model, a fastText .bin) is a note; a pickle that
-        # could not be analysed to the end, or a file over a limit, is a warning
-        level: Literal["note", "warning"] = (
-            "note" if result.unanalysed_reason.startswith(UNKNOWN_CONTENT) else "warning")
-        note = notification(path, f"model file not fully analysed: {result.unanalysed_reason}",
-                            SOURCE, kind="model-unanalysed", level=level)
-    return fact, note
+    fact.update(file_fields(result, declared))
+    return fact, unanalysed_note(path, result)
 
 
 def _graph_file(data: Buffer, declared: str, limits: AnalysisLimits) -> FileAnalysis:
@@ -147,7 +165,7 @@ def _graph_file(data: Buffer, declared: str, limits: AnalysisLimits) -> FileAnal
                         engines=("keras-metadata-scan",))
 
 
-def _result_fields(result: FileAnalysis, declared: str) -> dict[str, Any]:
+def file_fields(result: FileAnalysis, declared: str) -> dict[str, Any]:
     ops = list(result.header.get("tf_file_ops", []))
     header = {k: v for k, v in result.header.items() if k != "tf_file_ops"}
     compatible = COMPATIBLE.get(declared)

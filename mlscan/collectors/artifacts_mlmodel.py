@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -91,20 +92,37 @@ def _field_loc(path: str, node: Node | None) -> dict[str, Any]:
 
 
 def mlmodel_fact(ws: Workspace, rel: str) -> tuple[dict[str, Any] | None, list[Notification]]:
-    notes: list[Notification] = []
+    """The fact of the on-disk MLmodel file ``rel`` and its environment files."""
     try:
         text = ws.read_text(rel)
-        docs = parse_yaml_documents(text)
     except FileReadError as exc:
         return None, [notification(rel, str(exc.args[-1] if exc.args else exc), SOURCE,
                                    "unreadable")]
+    model_dir = str(PurePosixPath(rel).parent)
+
+    def read_env(name: str) -> str | None:
+        env = f"{model_dir}/{name}" if model_dir not in ("", ".") else name
+        return ws.read_text(env) if ws.exists(env) else None
+
+    return mlmodel_fact_from_text(text, rel, model_dir, read_env)
+
+
+def mlmodel_fact_from_text(
+    text: str, rel: str, model_dir: str, read_env: Callable[[str], str | None]
+) -> tuple[dict[str, Any] | None, list[Notification]]:
+    """The fact of an MLmodel whose text is ``text``, shown at path ``rel`` (a workspace
+    path, or a logical one such as ``models:/credit/3/MLmodel``) in folder ``model_dir``.
+    ``read_env(name)`` returns the text of an environment file beside it, or None when
+    there is none (it may raise FileReadError)."""
+    notes: list[Notification] = []
+    try:
+        docs = parse_yaml_documents(text)
     except SourceError as exc:
         return None, [notification(rel, f"MLmodel is not valid YAML: {exc}", SOURCE,
                                    line=getattr(exc, "line", None))]
     if not docs or docs[0].kind != "map":
         return None, [notification(rel, "MLmodel is not a YAML mapping", SOURCE)]
     root = docs[0]
-    model_dir = str(PurePosixPath(rel).parent)
     flavors: list[dict[str, Any]] = []
     paths: list[dict[str, Any]] = []
     flav_node = root.get("flavors")
@@ -144,7 +162,7 @@ def mlmodel_fact(ws: Workspace, rel: str) -> tuple[dict[str, Any] | None, list[N
         "outputs": outputs is not None and outputs.value not in (None, "", "[]"),
         "loc": _loc(rel, sig.key_span if sig is not None else None),
     }
-    envs, env_notes = _env_files(ws, model_dir)
+    envs, env_notes = _env_files(read_env, model_dir)
     notes.extend(env_notes)
     fact = {
         "path": rel,
@@ -225,15 +243,16 @@ def _yaml_deps(root: Node, rel: str, kind: str) -> list[dict[str, Any]]:
     return deps
 
 
-def _env_files(ws: Workspace, model_dir: str) -> tuple[list[dict[str, Any]], list[Notification]]:
+def _env_files(read_env: Callable[[str], str | None], model_dir: str
+               ) -> tuple[list[dict[str, Any]], list[Notification]]:
     envs: list[dict[str, Any]] = []
     notes: list[Notification] = []
     for name in ENV_FILES:
         rel = f"{model_dir}/{name}" if model_dir not in ("", ".") else name
-        if not ws.exists(rel):
-            continue
         try:
-            text = ws.read_text(rel)
+            text = read_env(name)
+            if text is None:
+                continue
             if name == "requirements.txt":
                 deps = _requirements(text, rel)
             else:

@@ -266,13 +266,13 @@ def check_model(
         err = BundleError("signature-unreadable", f"signature {ref.path} cannot be read: "
                           f"{exc.reason}")
         return ModelCheck(signature=ref, decoded=None, bundle_error=err, diff=None,
-                          verification=_corrupt(err), staging=trust_root_staging,
+                          verification=corrupt_verification(err), staging=trust_root_staging,
                           inside_model_dir=inside)
     try:
         decoded = decode_bundle(data)
     except BundleError as err:
         return ModelCheck(signature=ref, decoded=None, bundle_error=err, diff=None,
-                          verification=_corrupt(err), staging=trust_root_staging,
+                          verification=corrupt_verification(err), staging=trust_root_staging,
                           inside_model_dir=inside)
     diff = compare(
         model_path=model_path,
@@ -291,7 +291,47 @@ def check_model(
                       verification=verification, staging=staging, inside_model_dir=inside)
 
 
-def _corrupt(err: BundleError) -> VerificationResult:
+@dataclass(frozen=True, kw_only=True)
+class GateDecision:
+    """The deployment gate's verdict on a checked model (``mlscan verify``, registry)."""
+
+    ok: bool
+    reason: str  # verified | unsigned | contents-differ | not-compared | a verification reason
+    detail: str  # one line, without the model's name
+
+
+def gate(check: ModelCheck) -> GateDecision:
+    """A model passes only when its signature verifies against a trusted signer AND every
+    file matches the signed manifest (nothing changed, added, missing or left uncompared)."""
+    v = check.verification
+    if check.signature is None or v is None:
+        return GateDecision(ok=False, reason="unsigned", detail="no signature found")
+    if v.status != "verified":
+        return GateDecision(ok=False, reason=v.reason, detail=v.message)
+    diff = check.diff
+    if diff is None or not diff.clean:
+        parts = []
+        if diff is not None:
+            for label, items in (("changed", diff.changed), ("added", diff.added),
+                                 ("missing", diff.missing)):
+                if items:
+                    parts.append(f"{label}: {', '.join(items)}")
+        return GateDecision(
+            ok=False, reason="contents-differ",
+            detail=f"contents differ from the signed manifest ({'; '.join(parts)})",
+        )
+    if not diff.compared or diff.not_compared:
+        return GateDecision(
+            ok=False, reason="not-compared",
+            detail=f"signature verified but contents not fully compared ({diff.reason})",
+        )
+    return GateDecision(
+        ok=True, reason="verified",
+        detail=f"verified ({v.message}; {diff.signed_files} file(s) match)",
+    )
+
+
+def corrupt_verification(err: BundleError) -> VerificationResult:
     return VerificationResult(
         status="failed",
         reason="bundle-corrupt",
@@ -307,6 +347,68 @@ def _model_loc(m: ModelArtifact) -> dict[str, Any]:
     return Location(path=m.path).to_fact()
 
 
+def signature_fact(check: ModelCheck, loc: dict[str, Any] | None = None) -> dict[str, Any] | None:
+    """What the signature claims (decoded without trusting it), for the facts."""
+    decoded = check.decoded
+    ref = check.signature
+    if ref is None:
+        return None
+    sig_fact: dict[str, Any] = {
+        "path": ref.path,
+        "source": ref.source,
+        "loc": loc if loc is not None else Location(path=ref.path).to_fact(),
+        "decoded": decoded is not None,
+        "error": (
+            {"reason": check.bundle_error.reason, "message": check.bundle_error.message}
+            if check.bundle_error else None
+        ),
+    }
+    if decoded is not None:
+        ser = decoded.serialization
+        cert = decoded.certificate
+        sig_fact.update(
+            {
+                "media_type": decoded.media_type,
+                "predicate_type": decoded.predicate_type,
+                "format": decoded.format,
+                "model_name": decoded.model_name,
+                "serialization": {
+                    "method": ser.method,
+                    "hash_type": ser.hash_type,
+                    "shard_size": ser.shard_size,
+                    "allow_symlinks": ser.allow_symlinks,
+                    "ignore_paths": list(ser.ignore_paths),
+                },
+                "resources": len(decoded.resources),
+                "root_digest_ok": decoded.root_digest_ok,
+                "signer": {
+                    "kind": decoded.signer_kind,
+                    "key_hint": decoded.key_hint,
+                    "identity": cert.identity if cert else None,
+                    "issuer": cert.issuer if cert else None,
+                    "certificate_subject": cert.subject if cert else None,
+                    "certificate_issuer": cert.issuer_dn if cert else None,
+                    "certificate_fingerprint": cert.fingerprint if cert else None,
+                    "certificates": len(decoded.certificates_der),
+                },
+                "tlog": [
+                    {
+                        "kind": e.kind,
+                        "version": e.version,
+                        "log_index": e.log_index,
+                        "log_id": e.log_id,
+                        "integrated_time": e.integrated_time,
+                        "has_inclusion_proof": e.has_inclusion_proof,
+                        "has_inclusion_promise": e.has_inclusion_promise,
+                    }
+                    for e in decoded.tlog_entries
+                ],
+                "rfc3161_timestamps": decoded.rfc3161_timestamps,
+            }
+        )
+    return sig_fact
+
+
 def _model_fact(
     m: ModelArtifact,
     signing: SigningConfig,
@@ -316,61 +418,7 @@ def _model_fact(
 ) -> dict[str, Any]:
     decoded = check.decoded
     ref = check.signature
-    sig_fact: dict[str, Any] | None = None
-    if ref is not None:
-        sig_fact = {
-            "path": ref.path,
-            "source": ref.source,
-            "loc": Location(path=ref.path).to_fact(),
-            "decoded": decoded is not None,
-            "error": (
-                {"reason": check.bundle_error.reason, "message": check.bundle_error.message}
-                if check.bundle_error else None
-            ),
-        }
-        if decoded is not None:
-            ser = decoded.serialization
-            cert = decoded.certificate
-            sig_fact.update(
-                {
-                    "media_type": decoded.media_type,
-                    "predicate_type": decoded.predicate_type,
-                    "format": decoded.format,
-                    "model_name": decoded.model_name,
-                    "serialization": {
-                        "method": ser.method,
-                        "hash_type": ser.hash_type,
-                        "shard_size": ser.shard_size,
-                        "allow_symlinks": ser.allow_symlinks,
-                        "ignore_paths": list(ser.ignore_paths),
-                    },
-                    "resources": len(decoded.resources),
-                    "root_digest_ok": decoded.root_digest_ok,
-                    "signer": {
-                        "kind": decoded.signer_kind,
-                        "key_hint": decoded.key_hint,
-                        "identity": cert.identity if cert else None,
-                        "issuer": cert.issuer if cert else None,
-                        "certificate_subject": cert.subject if cert else None,
-                        "certificate_issuer": cert.issuer_dn if cert else None,
-                        "certificate_fingerprint": cert.fingerprint if cert else None,
-                        "certificates": len(decoded.certificates_der),
-                    },
-                    "tlog": [
-                        {
-                            "kind": e.kind,
-                            "version": e.version,
-                            "log_index": e.log_index,
-                            "log_id": e.log_id,
-                            "integrated_time": e.integrated_time,
-                            "has_inclusion_proof": e.has_inclusion_proof,
-                            "has_inclusion_promise": e.has_inclusion_promise,
-                        }
-                        for e in decoded.tlog_entries
-                    ],
-                    "rfc3161_timestamps": decoded.rfc3161_timestamps,
-                }
-            )
+    sig_fact = signature_fact(check)
     diff = check.diff
     verification = (
         check.verification.to_fact()
