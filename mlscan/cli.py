@@ -120,6 +120,13 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="Seconds to wait for the MLflow server.",
 )
 @click.option(
+    "--mlflow-download-artifacts",
+    is_flag=True,
+    help="With --mlflow-uri: download every file of each model version (bounded by "
+    "limits.max_file_size and limits.max_registry_download) to analyse the weights and "
+    "verify signatures against the configured signing trust. Nothing is loaded.",
+)
+@click.option(
     "--baseline",
     type=click.Path(dir_okay=False),
     help="Previous SARIF; only new findings count toward --fail-on.",
@@ -140,6 +147,7 @@ def scan(
     opa_use_server_policies: bool,
     mlflow_uri: str | None,
     mlflow_timeout: float,
+    mlflow_download_artifacts: bool,
     baseline: str | None,
     show_suppressed: bool,
     profile: bool,
@@ -150,6 +158,8 @@ def scan(
 
     if opa_use_server_policies and not opa_url:
         raise UsageError("--opa-use-server-policies needs --opa-url URL")
+    if mlflow_download_artifacts and not mlflow_uri:
+        raise UsageError("--mlflow-download-artifacts needs --mlflow-uri URL")
     if debug:
         ctx.obj["debug"] = True
         os.environ["MLSCAN_DEBUG"] = "1"
@@ -164,6 +174,7 @@ def scan(
             "opa_use_server_policies": opa_use_server_policies,
             "mlflow_uri": mlflow_uri,
             "mlflow_timeout": mlflow_timeout,
+            "mlflow_download_artifacts": mlflow_download_artifacts,
         },
     )
     result = run(options)

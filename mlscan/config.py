@@ -66,6 +66,8 @@ class Limits:
     max_zip_ratio: int = 200
     model_analysis_timeout: float = 30.0
     max_hcl_size: int = 10 * 1024 * 1024  # a .tf file larger than this is not given to checkov
+    # all files downloaded from a live MLflow registry in one scan (--mlflow-download-artifacts)
+    max_registry_download: int = 4 * 1024 * 1024 * 1024
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -31,3 +31,18 @@ deny contains v if {
 		"evidence": {"imports": f.dangerous_globals, "format": f.format, "sha256": f.sha256},
 	}
 }
+
+# files of a registry model version downloaded with --mlflow-download-artifacts
+deny contains v if {
+	some mv in input.mlflow_registry.versions
+	some f in mv.model_files
+	count(f.dangerous_globals) > 0
+	v := {
+		"msg": sprintf("%s imports %s; loading this %s model runs that code", [f.logical_path, concat(", ", f.dangerous_globals), f.format]),
+		"loc": mv.loc,
+		"asset": mv.logical_location,
+		"logical_location": mv.logical_location,
+		"key": f.path,
+		"evidence": {"file": f.path, "imports": f.dangerous_globals, "format": f.format, "sha256": f.sha256},
+	}
+}

@@ -32,3 +32,18 @@ deny contains v if {
 		"evidence": {"flavor": p.flavor, "field": p.field, "value": p.value},
 	}
 }
+
+deny contains v if {
+	some mv in input.mlflow_registry.versions
+	is_object(mv.mlmodel)
+	some p in mv.mlmodel.paths
+	p.escapes
+	v := {
+		"msg": sprintf("%s: MLmodel %s.%s = '%s' points outside the model directory", [mv.logical_location, p.flavor, p.field, p.value]),
+		"loc": mv.loc,
+		"asset": mv.logical_location,
+		"logical_location": mv.logical_location,
+		"key": sprintf("%s.%s", [p.flavor, p.field]),
+		"evidence": {"flavor": p.flavor, "field": p.field, "value": p.value},
+	}
+}

@@ -32,3 +32,19 @@ deny contains v if {
 		"evidence": {"flavor": fl.name, "deserialization": fl.deserialization},
 	}
 }
+
+# a model version in a live MLflow registry (--mlflow-uri): its MLmodel, fetched over REST
+deny contains v if {
+	some mv in input.mlflow_registry.versions
+	is_object(mv.mlmodel)
+	some fl in mv.mlmodel.flavors
+	fl.deserialization != null
+	v := {
+		"msg": sprintf("%s: flavor '%s' loads the model with %s", [mv.logical_location, fl.name, fl.deserialization]),
+		"loc": mv.loc,
+		"asset": mv.logical_location,
+		"logical_location": mv.logical_location,
+		"key": fl.name,
+		"evidence": {"flavor": fl.name, "deserialization": fl.deserialization},
+	}
+}

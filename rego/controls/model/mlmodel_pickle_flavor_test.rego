@@ -19,3 +19,24 @@ test_fires_on_cloudpickle if {
 test_silent_on_native_format if {
 	count(deny) == 0 with input as {"artifacts": {"mlmodels": [mk_mlmodel([mk_flavor("xgboost", null)])]}}
 }
+
+reg_version(mlmodel) := {"mlflow_registry": {"versions": [{
+	"logical_location": "models:/credit/3", "loc": {"path": "models:/credit/3", "line": null, "col": null, "end_line": null, "end_col": null}, "mlmodel": mlmodel,
+}]}}
+
+test_fires_registry_pickle_flavor if {
+	vs := deny with input as reg_version(mk_mlmodel([mk_flavor("sklearn", "cloudpickle")]))
+	count(vs) == 1
+	some v in vs
+	v.msg == "models:/credit/3: flavor 'sklearn' loads the model with cloudpickle"
+	v.loc.path == "models:/credit/3"
+	v.logical_location == "models:/credit/3"
+}
+
+test_silent_registry_native_flavor if {
+	count(deny) == 0 with input as reg_version(mk_mlmodel([mk_flavor("onnx", null)]))
+}
+
+test_silent_registry_without_mlmodel if {
+	count(deny) == 0 with input as reg_version(null)
+}

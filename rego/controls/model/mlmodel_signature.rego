@@ -33,3 +33,16 @@ deny contains v if {
 loc(m) := m.signature.loc if m.signature.present
 
 loc(m) := m.loc if not m.signature.present
+
+deny contains v if {
+	some mv in input.mlflow_registry.versions
+	is_object(mv.mlmodel)
+	not mv.mlmodel.signature.inputs
+	v := {
+		"msg": sprintf("%s has no input signature; served requests are not validated against a schema", [mv.logical_location]),
+		"loc": mv.loc,
+		"asset": mv.logical_location,
+		"logical_location": mv.logical_location,
+		"evidence": {"signature_present": mv.mlmodel.signature.present},
+	}
+}

@@ -23,3 +23,20 @@ test_fires_on_outputs_only_signature if {
 test_silent_with_inputs if {
 	count(deny) == 0 with input as {"artifacts": {"mlmodels": [mk_mlmodel(true, true)]}}
 }
+
+reg_version(mlmodel) := {"mlflow_registry": {"versions": [{
+	"logical_location": "models:/credit/3", "loc": {"path": "models:/credit/3", "line": null, "col": null, "end_line": null, "end_col": null}, "mlmodel": mlmodel,
+}]}}
+
+test_fires_registry_without_input_signature if {
+	vs := deny with input as reg_version(mk_mlmodel(false, false))
+	count(vs) == 1
+	some v in vs
+	v.loc.path == "models:/credit/3"
+	v.logical_location == "models:/credit/3"
+	startswith(v.msg, "models:/credit/3 has no input signature")
+}
+
+test_silent_registry_with_inputs if {
+	count(deny) == 0 with input as reg_version(mk_mlmodel(true, true))
+}

@@ -30,3 +30,18 @@ deny contains v if {
 		"evidence": {"format": f.format, "sha256": f.sha256},
 	}
 }
+
+# files of a registry model version downloaded with --mlflow-download-artifacts
+deny contains v if {
+	some mv in input.mlflow_registry.versions
+	some f in mv.model_files
+	f.pickle_based
+	v := {
+		"msg": sprintf("%s is a pickle-based model file (%s); loading it can run arbitrary code", [f.logical_path, f.format]),
+		"loc": mv.loc,
+		"asset": mv.logical_location,
+		"logical_location": mv.logical_location,
+		"key": f.path,
+		"evidence": {"file": f.path, "format": f.format, "sha256": f.sha256},
+	}
+}

@@ -26,3 +26,26 @@ test_silent_on_safetensors if {
 test_silent_without_artifacts if {
 	count(deny) == 0 with input as {}
 }
+
+reg_version(files) := {"mlflow_registry": {"versions": [{
+	"logical_location": "models:/credit/3", "loc": {"path": "models:/credit/3", "line": null, "col": null, "end_line": null, "end_col": null}, "model_files": files,
+}]}}
+
+reg_file(extra) := object.union({
+	"path": "model.pkl", "logical_path": "models:/credit/3/model.pkl", "format": "pickle",
+	"pickle_based": true, "dangerous_globals": [], "lambda_layers": [], "tf_file_ops": [],
+	"sha256": "ab",
+}, extra)
+
+test_fires_registry_pickle_file if {
+	vs := deny with input as reg_version([reg_file({})])
+	count(vs) == 1
+	some v in vs
+	v.msg == "models:/credit/3/model.pkl is a pickle-based model file (pickle); loading it can run arbitrary code"
+	v.loc.path == "models:/credit/3"
+	v.logical_location == "models:/credit/3"
+}
+
+test_silent_registry_onnx if {
+	count(deny) == 0 with input as reg_version([reg_file({"path": "m.onnx", "format": "onnx", "pickle_based": false})])
+}

@@ -45,3 +45,23 @@ deny contains v if {
 		"related": [dep.loc | some dep in unpinned],
 	}
 }
+
+deny contains v if {
+	some mv in input.mlflow_registry.versions
+	is_object(mv.mlmodel)
+	unpinned := [dep |
+		some env in mv.mlmodel.env_files
+		some dep in env.dependencies
+		not dep.pinned
+		not lower(dep.name) in tooling
+	]
+	count(unpinned) > 0
+	names := sort({lower(dep.name) | some dep in unpinned})
+	v := {
+		"msg": sprintf("%s: %d model environment dependencies are not pinned to one version: %s", [mv.logical_location, count(names), concat(", ", names)]),
+		"loc": mv.loc,
+		"asset": mv.logical_location,
+		"logical_location": mv.logical_location,
+		"evidence": {"unpinned": names, "first": unpinned[0].spec},
+	}
+}

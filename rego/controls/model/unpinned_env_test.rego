@@ -25,3 +25,20 @@ test_silent_when_everything_is_pinned if {
 test_silent_on_pip_tooling if {
 	count(deny) == 0 with input as {"artifacts": {"mlmodels": [{"path": "m/MLmodel", "dir": "m", "env_files": [{"path": "m/conda.yaml", "dependencies": [mk_dep("pip", "pip<=23.3.1", false, 5)]}]}]}}
 }
+
+reg_version(deps) := {"mlflow_registry": {"versions": [{
+	"logical_location": "models:/credit/3", "loc": {"path": "models:/credit/3", "line": null, "col": null, "end_line": null, "end_col": null},
+	"mlmodel": {"env_files": [{"path": "models:/credit/3/requirements.txt", "dependencies": deps}]},
+}]}}
+
+test_fires_registry_unpinned if {
+	vs := deny with input as reg_version([mk_dep("scikit-learn", "scikit-learn>=1.3", false, 2)])
+	count(vs) == 1
+	some v in vs
+	v.msg == "models:/credit/3: 1 model environment dependencies are not pinned to one version: scikit-learn"
+	v.logical_location == "models:/credit/3"
+}
+
+test_silent_registry_pinned if {
+	count(deny) == 0 with input as reg_version([mk_dep("mlflow", "mlflow==2.9.2", true, 1)])
+}

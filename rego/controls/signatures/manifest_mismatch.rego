@@ -45,3 +45,23 @@ deny contains v if {
 		"evidence": {"changed": d.changed, "added": d.added, "missing": d.missing},
 	}
 }
+
+# a registry model version downloaded with --mlflow-download-artifacts
+deny contains v if {
+	some mv in input.mlflow_registry.versions
+	d := mv.manifest_diff
+	is_object(d)
+	count(d.changed) + count(d.added) + count(d.missing) > 0
+	groups := [["changed", d.changed], ["added", d.added], ["missing", d.missing]]
+	parts := [sprintf("%s: %s", [g[0], concat(", ", g[1])]) | some g in groups; count(g[1]) > 0]
+	v := {
+		"msg": sprintf(
+			"Model version %s differs from its signed manifest %s (%s)",
+			[mv.logical_location, mv.signature.path, concat("; ", parts)],
+		),
+		"loc": mv.loc,
+		"asset": mv.logical_location,
+		"logical_location": mv.logical_location,
+		"evidence": {"changed": d.changed, "added": d.added, "missing": d.missing},
+	}
+}

@@ -29,3 +29,25 @@ test_unsigned_model_silent if {
 	vs := deny with input as {"signatures": {"models": [model(null)]}}
 	count(vs) == 0
 }
+
+reg_version(diff) := {"mlflow_registry": {"versions": [{
+	"logical_location": "models:/credit/3", "loc": {"path": "models:/credit/3", "line": null, "col": null, "end_line": null, "end_col": null},
+	"signature": {"path": "models:/credit/3/model.sig"}, "manifest_diff": diff,
+}]}}
+
+test_fires_registry_changed_file if {
+	vs := deny with input as reg_version({"changed": ["models:/credit/3/model.onnx"], "added": [], "missing": []})
+	count(vs) == 1
+	some v in vs
+	v.msg == "Model version models:/credit/3 differs from its signed manifest models:/credit/3/model.sig (changed: models:/credit/3/model.onnx)"
+	v.logical_location == "models:/credit/3"
+	v.loc.path == "models:/credit/3"
+}
+
+test_silent_registry_clean if {
+	count(deny) == 0 with input as reg_version({"changed": [], "added": [], "missing": []})
+}
+
+test_silent_registry_not_downloaded if {
+	count(deny) == 0 with input as reg_version(null)
+}

@@ -60,3 +60,38 @@ evidence(ver) := {
 	"issuer": ver.issuer,
 	"key_fingerprint": ver.key_fingerprint,
 }
+
+# registry model versions (--mlflow-uri): a signature that cannot be decoded, or, with
+# --mlflow-download-artifacts, one that does not verify against the configured trust.
+# A manifest that differs from the downloaded files is MLS-SIG-002's; a version whose
+# files were not downloaded was not checked, which docs/facts.md explains.
+registry_unchecked := {"unsigned", "not-downloaded", "contents-differ"}
+
+deny contains v if {
+	some mv in input.mlflow_registry.versions
+	ver := mv.verification
+	ver.status == "failed"
+	not ver.reason in registry_unchecked
+	v := {
+		"msg": sprintf("Signature %s of model version %s is not valid: %s [%s]", [mv.signature.path, mv.logical_location, ver.message, ver.reason]),
+		"loc": mv.loc,
+		"asset": mv.logical_location,
+		"logical_location": mv.logical_location,
+		"evidence": evidence(ver),
+	}
+}
+
+deny contains v if {
+	some mv in input.mlflow_registry.versions
+	ver := mv.verification
+	ver.status == "not_attempted"
+	not ver.reason in registry_unchecked
+	v := {
+		"msg": sprintf("Signature %s of model version %s is not checked against any trusted signer: %s [%s]", [mv.signature.path, mv.logical_location, ver.message, ver.reason]),
+		"loc": mv.loc,
+		"asset": mv.logical_location,
+		"logical_location": mv.logical_location,
+		"severity": "medium",
+		"evidence": evidence(ver),
+	}
+}

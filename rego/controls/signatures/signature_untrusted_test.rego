@@ -41,3 +41,35 @@ test_unsigned_silent if {
 	vs := deny with input as {"signatures": {"models": [m]}}
 	count(vs) == 0
 }
+
+reg_version(ver) := {"mlflow_registry": {"versions": [{
+	"logical_location": "models:/credit/3", "loc": {"path": "models:/credit/3", "line": null, "col": null, "end_line": null, "end_col": null},
+	"signature": {"path": "models:/credit/3/model.sig"}, "verification": ver,
+}]}}
+
+test_fires_registry_untrusted_key if {
+	vs := deny with input as reg_version(ver("failed", "untrusted-key"))
+	count(vs) == 1
+	some v in vs
+	v.msg == "Signature models:/credit/3/model.sig of model version models:/credit/3 is not valid: why [untrusted-key]"
+	v.logical_location == "models:/credit/3"
+	not v.severity
+}
+
+test_fires_registry_corrupt_bundle_without_download if {
+	vs := deny with input as reg_version(ver("failed", "bundle-corrupt"))
+	count(vs) == 1
+}
+
+test_fires_registry_medium_without_trust if {
+	vs := deny with input as reg_version(ver("not_attempted", "no-trusted-keys"))
+	some v in vs
+	v.severity == "medium"
+}
+
+test_silent_registry_verified_unsigned_or_not_downloaded if {
+	count(deny) == 0 with input as reg_version(ver("verified", "verified"))
+	count(deny) == 0 with input as reg_version(ver("not_attempted", "not-downloaded"))
+	count(deny) == 0 with input as reg_version(ver("not_attempted", "unsigned"))
+	count(deny) == 0 with input as reg_version(ver("failed", "contents-differ"))
+}
