@@ -337,3 +337,9 @@ def test_unreachable_server_exits_2_quickly(tmp_path: Path) -> None:
     assert res.code == 2
     assert "unreachable" in res.err
     assert "Traceback" not in res.err
+
+
+def test_download_flag_needs_a_registry(tmp_path: Path) -> None:
+    res = run_cli("scan", str(tmp_path), "--mlflow-download-artifacts")
+    assert res.code == 2
+    assert "--mlflow-download-artifacts needs --mlflow-uri URL" in res.err

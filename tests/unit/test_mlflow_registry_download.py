@@ -23,7 +23,7 @@ BODIES = {"model.onnx": b"\x08\x07onnx", "big.bin": b"x" * 5000, "sub/weights.pk
 
 
 class _Handler(BaseHTTPRequestHandler):
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         url = urllib.parse.urlsplit(self.path)
         query = urllib.parse.parse_qs(url.query)
         body = BODIES.get(query.get("path", [""])[0])
