@@ -211,10 +211,14 @@ def bucket_assets(
             by_name.setdefault(
                 link["bucket"], {"name": link["bucket"], "addresses": [], "paths": [], "tags": {}}
             )
+    links_of: dict[str, list[dict[str, Any]]] = {}
+    for link in links:
+        if link["bucket"]:
+            links_of.setdefault(link["bucket"], []).append(link)
     out = []
     for name, entry in sorted(by_name.items()):
         own = sorted(
-            (lk for lk in links if lk["bucket"] == name),
+            links_of.get(name, ()),
             key=lambda lk: (_KIND_ORDER.get(lk["kind"], 99), lk["name"], lk["loc"]["path"]),
         )
         roles: set[str] = set()

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mlscan.controls import PolicySet
-from mlscan.engine.base import RawViolations, collect_denies
+from mlscan.engine.base import RawViolations
 from mlscan.errors import EngineError, PolicyError
 
 _LOCATION = re.compile(r"-->\s*(?P<file>.+?):(?P<line>\d+):(?P<col>\d+)")
@@ -45,11 +45,39 @@ def new_engine() -> Any:
     return engine
 
 
+def deny_query(packages: Iterable[str]) -> str:
+    """One query for the ``deny`` rule of each control package, and nothing else.
+
+    Asking for ``data.mlscan.controls`` as a whole would evaluate (and serialise back to
+    Python) every helper rule of every package too, several times the work and the
+    output. Each package is wrapped in a comprehension so that a package whose ``deny`` is
+    undefined contributes nothing instead of making the whole query undefined.
+    """
+    parts = []
+    for package in sorted(set(packages)):
+        ref = "data" + "".join(f"[{json.dumps(seg)}]" for seg in package.split("."))
+        parts.append(f"{{{json.dumps(package)}: d | d := {ref}.deny}}")
+    return "x := object.union_n([\n" + ",\n".join(parts) + "\n])"
+
+
+def encode_input(facts: Mapping[str, Any]) -> str:
+    """The fact document as compact JSON for the engine. orjson is several times faster
+    than the standard library on large documents; the standard library takes over for the
+    few values orjson refuses (integers beyond 64 bits, lone surrogates in strings)."""
+    import orjson
+
+    try:
+        return orjson.dumps(facts).decode("utf-8")
+    except TypeError:
+        return json.dumps(facts, separators=(",", ":"))
+
+
 class EmbeddedEngine:
     name = "embedded"
 
     def __init__(self, policies: PolicySet) -> None:
         self._policies = policies
+        self._query = deny_query(c.package for c in policies.controls)
         self._engine = new_engine()
         for f in policies.files:
             try:
@@ -64,9 +92,9 @@ class EmbeddedEngine:
 
     def evaluate(self, facts: Mapping[str, Any]) -> RawViolations:
         engine = self._engine
-        engine.set_input_json(json.dumps(facts))
+        engine.set_input_json(encode_input(facts))
         try:
-            result = json.loads(engine.eval_query_as_json("data.mlscan.controls"))
+            result = json.loads(engine.eval_query_as_json(self._query))
         except Exception as exc:  # the same "--> file:line:col ... error: ..." text
             text = str(exc).split("Stack backtrace")[0]
             m = _LOCATION.search(text)
@@ -75,5 +103,8 @@ class EmbeddedEngine:
         rows = result.get("result") or []
         if not rows:
             return {}
-        value = rows[0]["expressions"][0]["value"]
-        return collect_denies(value)
+        value = rows[0]["bindings"]["x"]
+        return {
+            package: list(deny) if isinstance(deny, list) else [deny]
+            for package, deny in value.items()
+        }

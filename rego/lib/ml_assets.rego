@@ -6,10 +6,18 @@ import rego.v1
 
 _buckets := object.get(object.get(input, "assets", {}), "buckets", [])
 
+# The asset entries by name, built once per evaluation so that a lookup per bucket does
+# not scan every entry (the collector emits one entry per name; should a document hold
+# two, the first one wins).
+_positions[b.name] contains i if {
+	some i, b in _buckets
+}
+
+_by_name := {name: _buckets[min(positions)] | some name, positions in _positions}
+
 # The asset entry of a bucket name, or an empty entry.
-bucket(name) := b if {
-	some b in _buckets
-	b.name == name
+bucket(name) := _by_name[name] if {
+	_by_name[name]
 } else := {"name": name, "roles": [], "role": null, "stores_models": false, "links": [], "description": ""}
 
 roles(name) := bucket(name).roles
@@ -22,13 +30,19 @@ holds_training_data(name) if "training-data" in bucket(name).roles
 ml_bucket(name) if count(bucket(name).roles) > 0
 
 # "acme-models (DVC remote 'prod', MLflow artifact root)" or "acme-models (model-store by name)".
-describe(name) := sprintf("%s (%s)", [name, b.description]) if {
-	b := bucket(name)
-	b.description != ""
-} else := sprintf("%s (%s by %s)", [name, b.role, concat("/", b.role_sources)]) if {
-	b := bucket(name)
-	b.role != null
+describe(name) := _descriptions[name] if {
+	_descriptions[name]
 } else := name
+
+# Every entry's description, built once per evaluation: several controls describe the
+# same buckets.
+_descriptions := {b.name: _description(b) | some b in _buckets}
+
+_description(b) := sprintf("%s (%s)", [b.name, b.description]) if {
+	b.description != ""
+} else := sprintf("%s (%s by %s)", [b.name, b.role, concat("/", b.role_sources)]) if {
+	b.role != null
+} else := b.name
 
 # The name a bucket fact is known by in the asset graph.
 bucket_key(b) := b.name if b.name != null

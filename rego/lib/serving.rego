@@ -12,6 +12,23 @@ services := object.get(_serving, "services", [])
 
 ingresses := object.get(_serving, "ingresses", [])
 
+# Positions of workloads by address and of services by [namespace, name], built once per
+# evaluation so that joins stay linear in the number of facts.
+_workload_at[w.address] contains i if {
+	some i, w in workloads
+}
+
+_service_at[key] contains i if {
+	some i, svc in services
+	key := [svc.namespace, svc.name]
+}
+
+# The workloads a Service selects.
+selected_workloads(svc) := [workloads[i] |
+	some address in svc.selects
+	some i in _workload_at[address]
+]
+
 # A workload that serves a model (by kind, image, name, command or model env vars).
 serving_workload(w) if count(w.serving_hints) > 0
 
@@ -19,9 +36,7 @@ _serving_name := `(?i)(model|inference|predict|serving|scor(e|ing)|classifier|ll
 
 # A Service in front of a model server: it selects a serving workload, or its name says so.
 serving_service(svc) if {
-	some address in svc.selects
-	some w in workloads
-	w.address == address
+	some w in selected_workloads(svc)
 	serving_workload(w)
 }
 
@@ -76,19 +91,16 @@ ingress_rate_limited(ing) if {
 _auth_proxy := `(?i)(oauth2-proxy|oauth-proxy|keycloak-gatekeeper|pomerium|vouch-proxy)`
 
 service_has_auth_proxy(svc) if {
-	some address in svc.selects
-	some w in workloads
-	w.address == address
+	some w in selected_workloads(svc)
 	some c in w.containers
 	c.image != null
 	regex.match(_auth_proxy, c.image)
 }
 
 # Services an Ingress routes to (same namespace).
-ingress_services(ing) := [svc |
-	some svc in services
-	svc.namespace == ing.namespace
-	svc.name in ing.backends
+ingress_services(ing) := [services[i] |
+	some name in ing.backends
+	some i in _service_at[[ing.namespace, name]]
 ]
 
 ingress_to_serving(ing) if {

@@ -190,3 +190,49 @@ def test_boolean_deny_is_an_error(tmp_path: Path) -> None:
     assert raw == {"mlscan.controls.tst.boolean": [True]}
     with pytest.raises(EngineError, match="produced a boolean in 'deny'"):
         to_violations(raw, policies)
+
+
+def test_only_deny_rules_are_evaluated(tmp_path: Path) -> None:
+    # A helper rule that no deny uses is never evaluated: its runtime error cannot
+    # surface, and its value is not copied back (the query asks for deny sets alone).
+    body = DENY_BY_NAME + '\nunused_helper := to_number("not a number")\n'
+    _write(tmp_path, "h.rego", _control("mlscan.controls.tst.helper", "MLS-TST-007", body))
+    raw = _engine(tmp_path).evaluate(FACTS)
+    assert sorted(v["asset"] for v in raw["mlscan.controls.tst.helper"]) == ["a", "b"]
+
+
+def test_undefined_boolean_deny_leaves_the_other_packages_intact(tmp_path: Path) -> None:
+    body = "deny if {\n\tsome r in input.tst.items\n\tr.name == \"zzz\"\n}\n"
+    _write(tmp_path, "b.rego", _control("mlscan.controls.tst.never", "MLS-TST-008", body))
+    _write(tmp_path, "o.rego", _control("mlscan.controls.tst.open", "MLS-TST-001", DENY_BY_NAME))
+    raw = _engine(tmp_path).evaluate(FACTS)
+    assert set(raw) == {"mlscan.controls.tst.open"}
+    assert len(raw["mlscan.controls.tst.open"]) == 2
+
+
+def test_deny_query_names_every_control_package_once() -> None:
+    from mlscan.engine.embedded import deny_query
+
+    q = deny_query(["mlscan.controls.b.x", "mlscan.controls.a.y", "mlscan.controls.b.x"])
+    assert q.count('data["mlscan"]["controls"]["a"]["y"].deny') == 1
+    assert q.count('data["mlscan"]["controls"]["b"]["x"].deny') == 1
+    assert q.index('"mlscan.controls.a.y"') < q.index('"mlscan.controls.b.x"')
+
+
+def test_input_encoding_falls_back_for_values_orjson_refuses() -> None:
+    import json
+
+    from mlscan.engine.embedded import encode_input
+
+    assert json.loads(encode_input({"a": [1, "é", None]})) == {"a": [1, "é", None]}
+    big = {"size": 2**70}
+    assert json.loads(encode_input(big)) == big
+    odd = {"path": "bad\udcffname"}
+    assert encode_input(odd) == '{"path":"bad\\udcffname"}'
+
+
+def test_facts_beyond_what_orjson_encodes_still_evaluate(tmp_path: Path) -> None:
+    _write(tmp_path, "o.rego", _control("mlscan.controls.tst.open", "MLS-TST-001", DENY_BY_NAME))
+    facts = {"tst": {"items": [{"name": "big", "open": True, "size": 2**70, "loc": _loc(1)}]}}
+    raw = _engine(tmp_path).evaluate(facts)
+    assert [v["asset"] for v in raw["mlscan.controls.tst.open"]] == ["big"]

@@ -25,16 +25,22 @@ _bp := object.get(input, "bucket_policies", {})
 
 _statements := object.get(_bp, "statements", [])
 
+# Statements grouped by policy, built once per evaluation (a lookup per policy instead of
+# a scan of every statement).
+_by_policy[s.policy_id] contains i if {
+	some i, s in _statements
+}
+
 _tls_deny(policy_id) if {
-	some s in _statements
-	s.policy_id == policy_id
+	some i in _by_policy[policy_id]
+	s := _statements[i]
 	s.effect == "Deny"
 	s.secure_transport == "false"
 }
 
 # Every Allow statement requires aws:SecureTransport true.
 _tls_required(policy_id) if {
-	allows := [s | some s in _statements; s.policy_id == policy_id; s.effect == "Allow"]
+	allows := [s | some i in _by_policy[policy_id]; s := _statements[i]; s.effect == "Allow"]
 	count(allows) > 0
 	every s in allows {
 		s.secure_transport == "true"
@@ -43,8 +49,8 @@ _tls_required(policy_id) if {
 
 # A resource policy: some statement names a principal.
 _resource_policy(policy_id) if {
-	some s in _statements
-	s.policy_id == policy_id
+	some i in _by_policy[policy_id]
+	s := _statements[i]
 	_has_principal(s)
 }
 

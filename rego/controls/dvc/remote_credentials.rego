@@ -24,23 +24,27 @@ package mlscan.controls.dvc.remote_credentials
 
 import rego.v1
 
+# Config files by path, built once per evaluation (a lookup per remote, not a scan).
+_config_at[cfg.path] contains i if {
+	some i, cfg in input.dvc.configs
+}
+
+_configs(path) := [input.dvc.configs[i] | some i in _config_at[path]]
+
 # A config file whose content reaches the git repository (or would with `git add .`).
 exposure(path) := "committed with the repository" if {
-	some cfg in input.dvc.configs
-	cfg.path == path
+	some cfg in _configs(path)
 	cfg.level == "repo"
 }
 
 exposure(path) := "in .dvc/config.local, which git tracks" if {
-	some cfg in input.dvc.configs
-	cfg.path == path
+	some cfg in _configs(path)
 	cfg.level == "local"
 	cfg.tracked_by_git == true
 }
 
 exposure(path) := "in .dvc/config.local, which is not git-ignored" if {
-	some cfg in input.dvc.configs
-	cfg.path == path
+	some cfg in _configs(path)
 	cfg.level == "local"
 	cfg.tracked_by_git != true
 	cfg.gitignore_covers_local == false

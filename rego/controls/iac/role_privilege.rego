@@ -29,6 +29,11 @@ _iac := object.get(input, "iac", {})
 
 _roles := object.get(_iac, "iam_roles", [])
 
+# Positions of roles by address, built once per evaluation (joins stay linear).
+_role_at[role.address] contains i if {
+	some i, role in _roles
+}
+
 _ml_name := `(?i)(train|sagemaker|serving|inference|model|mlflow)`
 
 _ml_role(role) if "sagemaker.amazonaws.com" in role.trusted_services
@@ -44,8 +49,9 @@ _text(x) := "" if not is_string(x)
 
 # The ML roles a statement's policy is attached to.
 _attached(s) := [role |
-	some role in _roles
-	role.address in s.roles
+	some address in s.roles
+	some i in _role_at[address]
+	role := _roles[i]
 	_ml_role(role)
 ]
 
@@ -133,8 +139,8 @@ deny contains v if {
 	some m in object.get(_iac, "iam_managed_policies", [])
 	m.aws_managed
 	m.policy_name in _broad_managed
-	some role in _roles
-	role.address == m.role
+	some i in _role_at[m.role]
+	role := _roles[i]
 	_ml_role(role)
 	v := {
 		"msg": sprintf("role %s (%s) has the AWS managed policy %s attached", [role.address, _users(role), m.policy_name]),
