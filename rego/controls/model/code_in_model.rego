@@ -4,6 +4,8 @@
 #   A Keras Lambda layer stores marshalled Python bytecode that runs when the model is loaded
 #   (unless Keras' safe_mode refuses it); TensorFlow graph ops such as ReadFile, WriteFile,
 #   MatchingFiles and PyFunc read or write files or call back into Python when the graph runs.
+#   Files of live MLflow registry versions are analysed too when downloaded
+#   (--mlflow-download-artifacts), reported at models:/<name>/<version>.
 # custom:
 #   id: MLS-MOD-003
 #   severity: high

@@ -5,6 +5,8 @@
 #   commands, evaluate code, import modules, or reach the file system or network (os.system,
 #   subprocess, builtins.exec/eval, socket, runpy, ...). Loading the file runs them. The file
 #   was never loaded by mlscan.
+#   Files of live MLflow registry versions are analysed too when downloaded
+#   (--mlflow-download-artifacts), reported at models:/<name>/<version>.
 # custom:
 #   id: MLS-MOD-002
 #   severity: critical

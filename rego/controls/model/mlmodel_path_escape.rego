@@ -4,6 +4,8 @@
 #   A path field of the MLmodel file (data, model_path, pickled_model, artifacts, code, env, ...)
 #   is absolute or climbs out with '..'. Loading the model then reads, or unpickles, a file
 #   outside the model directory that signatures and reviews of the model do not cover.
+#   Also applied to the MLmodel of every model version in a live MLflow registry
+#   (--mlflow-uri), reported at models:/<name>/<version>.
 # custom:
 #   id: MLS-MOD-007
 #   severity: high

@@ -4,6 +4,8 @@
 #   The MLmodel file declares a flavor whose model is restored with pickle or cloudpickle
 #   (serialization_format pickle/cloudpickle, python_model, pickled_model, pickle_module_name).
 #   Serving the model unpickles it, so a replaced artifact runs code in the serving process.
+#   Also applied to the MLmodel of every model version in a live MLflow registry
+#   (--mlflow-uri), reported at models:/<name>/<version>.
 # custom:
 #   id: MLS-MOD-004
 #   severity: medium

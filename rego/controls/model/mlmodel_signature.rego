@@ -3,6 +3,8 @@
 # description: >-
 #   The MLmodel file has no signature with inputs, so MLflow's serving layer cannot enforce an
 #   input schema: malformed or adversarial payloads reach the model unchecked.
+#   Also applied to the MLmodel of every model version in a live MLflow registry
+#   (--mlflow-uri), reported at models:/<name>/<version>.
 # custom:
 #   id: MLS-MOD-005
 #   severity: medium

@@ -4,6 +4,8 @@
 #   The model file is a pickle stream (raw pickle, joblib, PyTorch checkpoint, numpy object
 #   array). Loading it with pickle, joblib.load or torch.load runs whatever callables the
 #   stream names, so anyone who can replace the file can run code wherever it is loaded.
+#   Files of live MLflow registry versions are analysed too when downloaded
+#   (--mlflow-download-artifacts), reported at models:/<name>/<version>.
 # custom:
 #   id: MLS-MOD-001
 #   severity: medium

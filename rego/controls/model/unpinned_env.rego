@@ -5,6 +5,8 @@
 #   (requirements.txt, python_env.yaml, conda.yaml beside MLmodel) are not pinned to one
 #   version, so every rebuild may install a different, possibly compromised, release. One
 #   finding per model, at the first unpinned dependency.
+#   Also applied to the MLmodel of every model version in a live MLflow registry
+#   (--mlflow-uri), reported at models:/<name>/<version>.
 # custom:
 #   id: MLS-MOD-006
 #   severity: medium

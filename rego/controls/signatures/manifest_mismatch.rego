@@ -5,7 +5,8 @@
 #   file on disk has a different digest, a file was added, or a signed file is missing:
 #   the model is not the artifact that was signed (tampering, a partial download, or a
 #   model swapped after signing). The comparison uses the statement even when the
-#   signature itself cannot be verified.
+#   signature itself cannot be verified. Model versions of a live MLflow registry are
+#   compared when their files are downloaded (--mlflow-download-artifacts).
 # custom:
 #   id: MLS-SIG-002
 #   severity: critical

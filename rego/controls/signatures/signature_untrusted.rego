@@ -6,7 +6,10 @@
 #   the bundled or pinned Sigstore trust root) and failed: wrong key, wrong identity or
 #   issuer, a certificate outside the trusted chain, a failed transparency-log proof, or
 #   a corrupt bundle. A signature that no configured trust can check proves nothing
-#   either; that case is reported at medium severity.
+#   either; that case is reported at medium severity. Model versions of a live MLflow
+#   registry are checked the same way when their files are downloaded
+#   (--mlflow-download-artifacts); a registry signature that cannot be decoded is reported
+#   even without downloading.
 # custom:
 #   id: MLS-SIG-003
 #   severity: high
@@ -87,7 +90,7 @@ deny contains v if {
 	ver.status == "not_attempted"
 	not ver.reason in registry_unchecked
 	v := {
-		"msg": sprintf("Signature %s of model version %s is not checked against any trusted signer: %s [%s]", [mv.signature.path, mv.logical_location, ver.message, ver.reason]),
+		"msg": sprintf("Signature %s of model version %s is not fully checked: %s [%s]", [mv.signature.path, mv.logical_location, ver.message, ver.reason]),
 		"loc": mv.loc,
 		"asset": mv.logical_location,
 		"logical_location": mv.logical_location,
