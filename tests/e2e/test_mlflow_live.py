@@ -205,6 +205,15 @@ def test_live_registry_scan(registered: Registered, which: str, tmp_path: Path) 
                    env=_client_env(server))
     assert ("MLS-MOD-004  models:/sentiment-pickled/1: flavor 'sklearn' loads the model with "
             "cloudpickle") in text.out
+    if which == "open":
+        sarif = run_cli("scan", str(tmp_path / "empty"), "--mlflow-uri", server.url,
+                        "--format", "sarif")
+        results = json.loads(sarif.out)["runs"][0]["results"]
+        assert sorted(
+            (r["ruleId"], r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"])
+            for r in results
+            if r["ruleId"] == "MLS-MOD-004"
+        ) == [("MLS-MOD-004", MALICIOUS), ("MLS-MOD-004", PICKLED)]
 
 
 @pytest.mark.slow
