@@ -52,6 +52,8 @@ TAMPERED = "models:/credit-tampered/1"
 MALICIOUS = "models:/churn-malicious/1"
 PICKLED = "models:/sentiment-pickled/1"
 UNSIGNED = "models:/fraud-unsigned/1"
+FOREIGN = "models:/credit-foreign/1"
+CORRUPT = "models:/credit-badsig/1"
 
 
 @dataclass(frozen=True)
@@ -66,11 +68,12 @@ def _client_env(server: MlflowServer) -> dict[str, str]:
     return {}
 
 
-def _register(server: MlflowServer, tmp: Path, private_key: Path) -> None:
-    """Register five models with the real mlflow client: a pickled sklearn flavor, an ONNX
-    model signed with model-signing (``model.sig`` inside, as MLflow users log it), the
-    same model tampered with after signing, a pickle that calls os.system, and an unsigned
-    model behind the 'production' alias."""
+def _register(server: MlflowServer, tmp: Path, private_key: Path, foreign_key: Path) -> None:
+    """Register models with the real mlflow client: a pickled sklearn flavor, an ONNX model
+    signed with model-signing (``model.sig`` inside, as MLflow users log it), the same model
+    tampered with after signing, signed by an untrusted key, and with a signature that is
+    not a bundle, a pickle that calls os.system, and an unsigned model behind the
+    'production' alias."""
     from mlflow import MlflowClient
 
     saved = {k: os.environ.get(k) for k in ("MLFLOW_TRACKING_USERNAME", "MLFLOW_TRACKING_PASSWORD")}
@@ -80,13 +83,14 @@ def _register(server: MlflowServer, tmp: Path, private_key: Path) -> None:
         exp = client.create_experiment(f"e2e-{tmp.name}")
 
         def log(name: str, files: dict[str, bytes], alias: str | None = None,
-                sign: bool = False, after_signing: dict[str, bytes] | None = None) -> None:
+                sign: bool = False, after_signing: dict[str, bytes] | None = None,
+                key: Path = private_key) -> None:
             d = tmp / name
             d.mkdir()
             for fname, data in files.items():
                 (d / fname).write_bytes(data)
             if sign:
-                sig = sign_with_key(d, tmp / f"{name}.sig", private_key)
+                sig = sign_with_key(d, tmp / f"{name}.sig", key)
                 for fname, data in (after_signing or {}).items():
                     (d / fname).write_bytes(data)
                 shutil.copyfile(sig, d / "model.sig")
@@ -105,6 +109,8 @@ def _register(server: MlflowServer, tmp: Path, private_key: Path) -> None:
         log("sentiment-pickled", {"MLmodel": PICKLE_MLMODEL.encode(), "model.pkl": benign})
         log("credit-signed", onnx, "champion", sign=True)
         log("credit-tampered", onnx, sign=True, after_signing={"model.onnx": b"\x08\x07evil"})
+        log("credit-foreign", onnx, sign=True, key=foreign_key)
+        log("credit-badsig", {**onnx, "model.sig": b"{}"})
         # os.system("id"), written opcode by opcode: nothing here is ever unpickled
         evil = pc.p2(pc.call_p2("os", "system", "id"))
         log("churn-malicious", {"MLmodel": PICKLE_MLMODEL.encode(), "model.pkl": evil})
@@ -122,9 +128,11 @@ def _register(server: MlflowServer, tmp: Path, private_key: Path) -> None:
 def registered(
     mlflow_servers: dict[str, MlflowServer], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[Registered]:
-    private, public = key_pair(tmp_path_factory.mktemp("signing-key"))
+    keys = tmp_path_factory.mktemp("signing-keys")
+    private, public = key_pair(keys)
+    foreign, _ = key_pair(keys, "foreign")
     for name, server in mlflow_servers.items():
-        _register(server, tmp_path_factory.mktemp(f"models-{name}"), private)
+        _register(server, tmp_path_factory.mktemp(f"models-{name}"), private, foreign)
     yield Registered(servers=mlflow_servers, public_key=public)
 
 
@@ -189,6 +197,7 @@ METADATA_FINDINGS = [
     ("MLS-MOD-004", PICKLED, "medium"),
     ("MLS-MOD-005", MALICIOUS, "medium"),
     ("MLS-MOD-005", PICKLED, "medium"),
+    ("MLS-SIG-003", CORRUPT, "high"),  # decoded without downloading: not a bundle
 ]
 
 
@@ -234,6 +243,7 @@ def test_live_registry_download_artifacts(
         ("MLS-MOD-001", PICKLED, "medium"),
         ("MLS-MOD-002", MALICIOUS, "critical"),
         ("MLS-SIG-002", TAMPERED, "critical"),
+        ("MLS-SIG-003", FOREIGN, "high"),
     ])
     by_id = {(_control_id(f), f["logical_location"]): f for f in doc["findings"]}
     assert by_id[("MLS-MOD-002", MALICIOUS)]["message"] == (
@@ -281,6 +291,8 @@ def test_registry_download_facts(
     assert [(f["path"], f["dangerous_globals"], f["verdict"]) for f in malicious] == [
         ("model.pkl", ["os.system"], "dangerous")
     ]
+    foreign = versions[FOREIGN]["verification"]
+    assert (foreign["status"], foreign["reason"]) == ("failed", "untrusted-key")
     assert versions[UNSIGNED]["verification"]["reason"] == "unsigned"
 
 
@@ -308,6 +320,11 @@ def test_facts_from_the_live_registry(registered: Registered, tmp_path: Path) ->
         "not_attempted", "not-downloaded"
     )
     assert versions[UNSIGNED]["aliases"] == ["production"]
+    corrupt = versions[CORRUPT]
+    assert corrupt["signature"]["error"]["reason"] == "bundle-malformed"
+    assert (corrupt["verification"]["status"], corrupt["verification"]["reason"]) == (
+        "failed", "bundle-corrupt"
+    )
 
 
 @pytest.mark.slow
