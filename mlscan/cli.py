@@ -120,6 +120,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="Seconds to wait for the MLflow server.",
 )
 @click.option(
+    "--digest-cache",
+    type=click.Path(dir_okay=False),
+    envvar="MLSCAN_DIGEST_CACHE",
+    default=None,
+    help="Reuse file digests across scans from this SQLite file (outside the scanned "
+    "tree); entries are keyed by path, inode, size, mtime and ctime. Env: MLSCAN_DIGEST_CACHE.",
+)
+@click.option(
     "--baseline",
     type=click.Path(dir_okay=False),
     help="Previous SARIF; only new findings count toward --fail-on.",
@@ -140,6 +148,7 @@ def scan(
     opa_use_server_policies: bool,
     mlflow_uri: str | None,
     mlflow_timeout: float,
+    digest_cache: str | None,
     baseline: str | None,
     show_suppressed: bool,
     profile: bool,
@@ -164,6 +173,7 @@ def scan(
             "opa_use_server_policies": opa_use_server_policies,
             "mlflow_uri": mlflow_uri,
             "mlflow_timeout": mlflow_timeout,
+            "digest_cache": digest_cache,
         },
     )
     result = run(options)
