@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -180,9 +181,12 @@ def scan(
     color = (
         fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     )
+    started = time.perf_counter()
     _write(_render(fmt, result, color=color, show_suppressed=show_suppressed), output)
+    rendered = time.perf_counter() - started
     if profile:
-        for phase, seconds in result.timings.items():
+        phases = {**result.timings, f"reporter:{fmt}": rendered}
+        for phase, seconds in phases.items():
             click.echo(f"profile: {phase:<28} {seconds * 1000:9.1f} ms", err=True)
     threshold = fail_on or _config_fail_on(config_path, paths)
     ctx.exit(1 if _should_fail(result, threshold) else 0)
