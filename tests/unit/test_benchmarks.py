@@ -77,3 +77,31 @@ def test_scan_of_generated_tree(tree: Path) -> None:
     assert malicious == [f"models/legacy-{k:02d}.pkl" for k in range(3)]
     assert report["facts_summary"]["artifacts.files"] == 20
     assert report["facts_summary"]["dvc.outputs"] == 140
+
+
+
+def test_scaled_fact_documents_keep_joins_one_to_one(tree: Path) -> None:
+    # Each copy is renamed as another project, so per-resource findings grow exactly with
+    # the copies; a join that multiplied (every bucket against every copy) would show.
+    # Repository-level findings (one for the whole scan) stay at one.
+    sys.path.insert(0, str(REPO / "benchmarks"))
+    try:
+        import run
+    finally:
+        sys.path.remove(str(REPO / "benchmarks"))
+    from mlscan.controls import load_policy_set
+    from mlscan.engine.embedded import EmbeddedEngine
+
+    one, three = run.engine_bench(tree, (1, 3 * 560), 1)
+    assert three.facts == 3 * one.facts
+    assert three.input_mb > one.input_mb
+    facts = run.collect_facts_quietly_in(tree)
+    engine = EmbeddedEngine(load_policy_set())
+    base = engine.evaluate(run.scale_facts(facts, 1)[0])
+    scaled = engine.evaluate(run.scale_facts(facts, 3 * one.facts)[0])
+    repo_level = {"mlscan.controls.robustness.adversarial_evaluation"}
+    assert sum(len(v) for v in base.values()) == one.findings > 0
+    for package, denies in base.items():
+        want = len(denies) if package in repo_level else 3 * len(denies)
+        assert len(scaled[package]) == want, package
+    assert len(base["mlscan.controls.robustness.adversarial_evaluation"]) == 1
