@@ -32,12 +32,16 @@ def _names(root: Path, pattern: str) -> list[str]:
 
 
 def test_tree_shape(tree: Path) -> None:
-    assert [p.name for p in tree.parent.iterdir()] == ["project-000"]
+    assert sorted(p.name for p in tree.parent.iterdir()) == [".mlscan.yaml", "keys",
+                                                              "project-000"]
     assert len(_names(tree / "data", "*.dvc")) == 40
     assert len(_names(tree, "*.tf")) == 10
     assert len(_names(tree / "k8s", "*.yaml")) == 5
     assert _names(tree / "policies", "*.json") == ["bucket-0.json", "bucket-1.json"]
     assert len(_names(tree / "models", "*.safetensors")) == 12
+    assert _names(tree / "models", "*.sig") == [
+        f"model-{k:02d}.safetensors.sig" for k in range(7)
+    ]
     assert _names(tree / "models", "*.pkl") == [
         *(f"baseline-{k:02d}.pkl" for k in range(5)),
         *(f"legacy-{k:02d}.pkl" for k in range(3)),
@@ -105,3 +109,39 @@ def test_scaled_fact_documents_keep_joins_one_to_one(tree: Path) -> None:
         want = len(denies) if package in repo_level else 3 * len(denies)
         assert len(scaled[package]) == want, package
     assert len(base["mlscan.controls.robustness.adversarial_evaluation"]) == 1
+
+
+def test_generated_signatures_verify_except_the_changed_model(tree: Path) -> None:
+    out = tree.parent  # the tree root holds the trusted key and .mlscan.yaml
+    assert (out / ".mlscan.yaml").read_text(encoding="utf-8") == (
+        "signing:\n  trusted_keys: [keys/model-signing.pub]\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-m", "mlscan", "scan", ".", "--format", "json", "--fail-on", "never"],
+        cwd=out, capture_output=True, text=True,
+        env={"PYTHONPATH": str(REPO), "PATH": "", "BC_SKIP_MAPPING": "TRUE",
+             "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false", "HOME": str(out)},
+    )
+    assert proc.returncode == 0, proc.stderr
+    report = json.loads(proc.stdout)
+    sig = sorted((f["control"], f["location"]["path"]) for f in report["findings"]
+                 if f["control"].startswith("MLS-SIG")
+                 and f["location"]["path"].endswith(".safetensors"))
+    models = "project-000/models"
+    assert sig == sorted(
+        [("MLS-SIG-001", f"{models}/model-{k:02d}.safetensors") for k in range(7, 12)]
+        + [("MLS-SIG-002", f"{models}/model-06.safetensors")]
+    )
+    facts = subprocess.run(
+        [sys.executable, "-m", "mlscan", "facts", "."], cwd=out, capture_output=True,
+        text=True, check=True,
+        env={"PYTHONPATH": str(REPO), "PATH": "", "BC_SKIP_MAPPING": "TRUE",
+             "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false", "HOME": str(out)},
+    )
+    status = {m["path"]: m["verification"]["status"]
+              for m in json.loads(facts.stdout)["signatures"]["models"]
+              if m["path"].endswith(".safetensors")}
+    # the signature over model-06 is genuine; its manifest no longer matches (MLS-SIG-002)
+    assert [p for p, st in sorted(status.items()) if st == "verified"] == [
+        f"{models}/model-{k:02d}.safetensors" for k in range(7)
+    ]
