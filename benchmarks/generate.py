@@ -1,6 +1,6 @@
-"""Generate a synthetic ML monorepo for benchmarks (deterministic, standard library only).
+"""Generate a synthetic ML monorepo for benchmarks.
 
-    python benchmarks/generate.py OUT --projects N [--big]
+    python benchmarks/generate.py OUT --projects N [--big] [--no-signatures]
 
 Each project ``OUT/project-NNN/`` gets:
 
@@ -16,10 +16,13 @@ Each project ``OUT/project-NNN/`` gets:
   only touch a marker file under /tmp if someone loaded them), plus a small serving
   module.
 
-Signatures: the tree carries no ``.sig`` files. Real Sigstore/model-signing bundles need
-keys and ``model_signing``; signing hundreds of files would dominate generation time and
-would not change what checkov sees. The signature collector still runs (and reports the
-models as unsigned).
+Signatures (model-signing 1.1, with the examples' demo ECDSA P-256 key): in each
+project ``model-00`` .. ``model-05.safetensors`` are signed (``<model>.sig`` beside
+them), ``model-06`` is signed and then changed (its signature no longer matches), the
+rest are unsigned. The tree root gets ``keys/model-signing.pub`` and a ``.mlscan.yaml``
+that trusts it, so a scan verifies every signature for real. Everything except the
+``.sig`` files is byte-for-byte deterministic (ECDSA signatures are randomised);
+``--no-signatures`` leaves them out.
 
 ``--big`` pads the safetensors so the model files total about 1 GB over the whole tree.
 """
@@ -45,6 +48,8 @@ N_K8S = 5
 N_SAFETENSORS = 12
 N_BENIGN = 5
 N_MALICIOUS = 3
+N_SIGNED = 6  # model-00 .. model-05 signed; model-06 signed, then changed
+EXAMPLE_KEYS = Path(__file__).resolve().parent.parent / "examples" / "keys"
 BIG_TOTAL = 1 << 30
 MARKER = "/tmp/mlscan-bench-marker"  # noqa: S108 - only named in inert payloads
 
@@ -243,11 +248,33 @@ def project(out: Path, p: int, big_pad: int) -> None:
     _write(root / "README.md", f"# project {p:03d}\n\nSynthetic benchmark project.\n")
 
 
-def generate(out: Path, projects: int, big: bool = False) -> Path:
+def sign_models(out: Path, projects: int) -> None:
+    """Sign each project's first models with the demo key; sign one more, then change it."""
+    from model_signing import hashing, signing
+
+    config = signing.Config().use_elliptic_key_signer(
+        private_key=EXAMPLE_KEYS / "example-signing-key.pem"
+    ).set_hashing_config(hashing.Config().set_ignored_paths(paths=[], ignore_git_paths=False))
+    for p in range(projects):
+        models = out / f"project-{p:03d}" / "models"
+        for k in range(N_SIGNED + 1):
+            model = models / f"model-{k:02d}.safetensors"
+            config.sign(model, model.with_name(model.name + ".sig"))
+        tampered = models / f"model-{N_SIGNED:02d}.safetensors"
+        data = bytearray(tampered.read_bytes())
+        data[-1] ^= 0xFF  # one weight byte flipped after signing
+        tampered.write_bytes(bytes(data))
+    _write(out / "keys" / "model-signing.pub", (EXAMPLE_KEYS / "model-signing.pub").read_bytes())
+    _write(out / ".mlscan.yaml", "signing:\n  trusted_keys: [keys/model-signing.pub]\n")
+
+
+def generate(out: Path, projects: int, big: bool = False, signatures: bool = True) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     pad = BIG_TOTAL // (projects * N_SAFETENSORS) if big else 0
     for p in range(projects):
         project(out, p, pad)
+    if signatures:
+        sign_models(out, projects)
     return out
 
 
@@ -256,8 +283,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("out", type=Path)
     ap.add_argument("--projects", type=int, default=1)
     ap.add_argument("--big", action="store_true", help="about 1 GB of model files in total")
+    ap.add_argument("--no-signatures", action="store_true", help="leave every model unsigned")
     args = ap.parse_args(argv)
-    generate(args.out, args.projects, args.big)
+    generate(args.out, args.projects, args.big, signatures=not args.no_signatures)
     return 0
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
@@ -127,6 +128,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
     "verify signatures against the configured signing trust. Nothing is loaded.",
 )
 @click.option(
+    "--digest-cache",
+    type=click.Path(dir_okay=False),
+    envvar="MLSCAN_DIGEST_CACHE",
+    default=None,
+    help="Reuse file digests across scans from this SQLite file (outside the scanned "
+    "tree); entries are keyed by path, inode, size, mtime and ctime. Env: MLSCAN_DIGEST_CACHE.",
+)
+@click.option(
     "--baseline",
     type=click.Path(dir_okay=False),
     help="Previous SARIF; only new findings count toward --fail-on.",
@@ -148,6 +157,7 @@ def scan(
     mlflow_uri: str | None,
     mlflow_timeout: float,
     mlflow_download_artifacts: bool,
+    digest_cache: str | None,
     baseline: str | None,
     show_suppressed: bool,
     profile: bool,
@@ -175,15 +185,19 @@ def scan(
             "mlflow_uri": mlflow_uri,
             "mlflow_timeout": mlflow_timeout,
             "mlflow_download_artifacts": mlflow_download_artifacts,
+            "digest_cache": digest_cache,
         },
     )
     result = run(options)
     color = (
         fmt == "text" and output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     )
+    started = time.perf_counter()
     _write(_render(fmt, result, color=color, show_suppressed=show_suppressed), output)
+    rendered = time.perf_counter() - started
     if profile:
-        for phase, seconds in result.timings.items():
+        phases = {**result.timings, f"reporter:{fmt}": rendered}
+        for phase, seconds in phases.items():
             click.echo(f"profile: {phase:<28} {seconds * 1000:9.1f} ms", err=True)
     threshold = fail_on or _config_fail_on(config_path, paths)
     ctx.exit(1 if _should_fail(result, threshold) else 0)

@@ -22,9 +22,13 @@ import threading
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from mlscan.errors import FileReadError
 from mlscan.workspace import Workspace
+
+if TYPE_CHECKING:
+    from mlscan.digest_cache import DigestCache, FileKey
 
 CHUNK = 1024 * 1024
 ALGORITHMS: tuple[str, ...] = ("md5", "sha256")
@@ -57,8 +61,11 @@ class DigestService:
         ws: Workspace,
         workers: int | None = None,
         algorithms: Iterable[str] = ALGORITHMS,
+        cache: DigestCache | None = None,
     ) -> None:
         self._ws = ws
+        self._disk = cache
+        self.read = 0  # files actually read (not answered by the on-disk cache)
         self._cache: dict[str, Digest | FileReadError] = {}
         self._lock = threading.Lock()
         self._workers = workers or min(4, (os.cpu_count() or 2))
@@ -131,6 +138,15 @@ class DigestService:
                 "(limits.max_file_size)",
                 "too-large",
             )
+        key: FileKey | None = None
+        if self._disk is not None:
+            from mlscan.digest_cache import FileKey
+
+            key = FileKey.of(real, st)
+            known = self._disk.lookup(key)
+            if known is not None and set(algorithms) <= set(known.algorithms):
+                return Digest(path=rel, size=size, md5=known.md5, sha256=known.sha256,
+                              algorithms=known.algorithms)
         md5 = hashlib.md5(usedforsecurity=False) if "md5" in algorithms else None
         sha = hashlib.sha256() if "sha256" in algorithms else None
         try:
@@ -148,10 +164,15 @@ class DigestService:
                         sha.update(chunk)
         except OSError as exc:
             return FileReadError(rel, f"cannot be read ({exc.strerror})")
-        return Digest(
+        with self._lock:
+            self.read += 1
+        digest = Digest(
             path=rel,
             size=size,
             md5=md5.hexdigest() if md5 is not None else "",
             sha256=sha.hexdigest() if sha is not None else "",
             algorithms=algorithms,
         )
+        if self._disk is not None and key is not None:
+            self._disk.store(key, digest.md5, digest.sha256)
+        return digest

@@ -104,13 +104,44 @@ def collect_facts(
     )
     ws = Workspace.discover(root, ws_opts)
     timings["discovery"] = time.perf_counter() - t0
+    options = dict(extra or {})
+    disk = None
+    if options.get("digest_cache"):
+        from mlscan.digest_cache import open_cache
+
+        disk = open_cache(str(options["digest_cache"]), root)
     ctx = CollectContext(
-        config=config, digests=DigestService(ws), network=network, options=dict(extra or {})
+        config=config,
+        digests=DigestService(ws, cache=disk),
+        network=network,
+        options=options,
     )
+    try:
+        facts, notes, files_by_family = _run_collectors(
+            ws, ctx, collectors if collectors is not None else registered_collectors(), timings
+        )
+    finally:
+        if disk is not None:
+            disk.close()
+    notes.extend(ws.notifications)
+    return FactsResult(
+        root=root,
+        config=config,
+        facts=facts,
+        notifications=sort_notifications(notes),
+        workspace=ws,
+        files_by_family=files_by_family,
+        timings=timings,
+    )
+
+
+def _run_collectors(
+    ws: Workspace, ctx: CollectContext, collectors: Iterable[Collector], timings: dict[str, float]
+) -> tuple[dict[str, Any], list[Notification], dict[str, tuple[str, ...]]]:
     facts: dict[str, Any] = {"schema_version": SCHEMA_VERSION}
     notes: list[Notification] = []
     files_by_family: dict[str, tuple[str, ...]] = {}
-    for collector in collectors if collectors is not None else registered_collectors():
+    for collector in collectors:
         t = time.perf_counter()
         option = getattr(collector, "option", None)
         if option and not ctx.options.get(option):
@@ -141,16 +172,7 @@ def collect_facts(
         notes.extend(out.notifications)
         files_by_family[collector.family] = tuple(sorted(set(out.files)))
         timings[f"collector:{collector.family}"] = time.perf_counter() - t
-    notes.extend(ws.notifications)
-    return FactsResult(
-        root=root,
-        config=config,
-        facts=facts,
-        notifications=sort_notifications(notes),
-        workspace=ws,
-        files_by_family=files_by_family,
-        timings=timings,
-    )
+    return facts, notes, files_by_family
 
 
 def sort_notifications(notes: Iterable[Notification]) -> tuple[Notification, ...]:

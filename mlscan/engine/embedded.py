@@ -86,6 +86,11 @@ class EmbeddedEngine:
                 raise rego_error(f.shown, exc) from exc
 
     @property
+    def query(self) -> str:
+        """The query ``evaluate`` runs (benchmarks time its phases separately)."""
+        return self._query
+
+    @property
     def raw(self) -> Any:
         """The underlying regorus engine (used by ``mlscan policy test``)."""
         return self._engine

@@ -228,3 +228,24 @@ def test_scan_exit_codes_follow_fail_on_and_suppressions(tmp_path: Path) -> None
     suppressed = _mlscan(*base, "--fail-on", "low")
     assert suppressed.returncode == 0, suppressed.stdout
     assert _tst_finding(suppressed.stdout)["suppressed"] is True
+
+
+def test_profile_prints_every_phase_to_stderr_and_leaves_stdout_alone(tmp_path: Path) -> None:
+    proj = tmp_path / "proj"
+    (proj / "models").mkdir(parents=True)
+    (proj / "models" / "m.pkl").write_bytes(b"\x80\x04K\x01.")
+    plain = _mlscan("scan", str(proj), "--format", "json", "--fail-on", "never")
+    timed = _mlscan("scan", str(proj), "--format", "json", "--fail-on", "never", "--profile")
+    assert plain.returncode == timed.returncode == 0, timed.stderr
+    assert timed.stdout == plain.stdout
+    phases = [
+        line.split()[1]
+        for line in timed.stderr.splitlines()
+        if line.startswith("profile: ")
+    ]
+    assert phases[0] == "discovery"
+    assert "collector:workspace" in phases and "collector:artifacts" in phases
+    assert phases[-3:] == ["engine", "findings", "reporter:json"]
+    for line in timed.stderr.splitlines():
+        if line.startswith("profile: "):
+            assert line.rstrip().endswith(" ms") and float(line.split()[-2]) >= 0
