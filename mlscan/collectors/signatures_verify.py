@@ -2,8 +2,11 @@
 
 Three signer kinds, three trust sources:
 
-* ``public_key`` bundles (``model_signing`` ``use_elliptic_key_signer``): verified with
-  model-signing's elliptic-key verifier against ``signing.trusted_keys``. The bundle's key
+* ``public_key`` bundles (``model_signing`` ``use_elliptic_key_signer``): the ECDSA
+  signature over the DSSE envelope is checked with ``cryptography`` against
+  ``signing.trusted_keys``, exactly as model-signing's elliptic-key verifier does (a
+  differential test holds the two to the same verdicts) without importing model-signing
+  and sigstore for it. The bundle's key
   hint (sha256 of the PEM public key) picks the key; a hint that names no trusted key is
   an untrusted signer, not a bad signature.
 * ``certificate`` bundles (``use_certificate_signer``): model-signing's certificate
@@ -26,16 +29,14 @@ trust-root-invalid, trust-root-unavailable, bundle-corrupt, manifest-inconsisten
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mlscan.collectors.signatures_bundle import DecodedSignature
+from mlscan.collectors.signatures_bundle import IN_TOTO_PAYLOAD_TYPE, DecodedSignature
 
 STAGING_HOST = "sigstage.dev"
 
@@ -130,6 +131,49 @@ def key_fingerprint(pem: bytes) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
+def dsse_pae(payload: bytes, payload_type: str = IN_TOTO_PAYLOAD_TYPE) -> bytes:
+    """DSSE v1 pre-authentication encoding, the bytes a DSSE signature covers:
+    ``DSSEv1 SP LEN(type) SP type SP LEN(body) SP body``."""
+    kind = payload_type.encode("utf-8")
+    return b"DSSEv1 %d %s %d %s" % (len(kind), kind, len(payload), payload)
+
+
+def _pae_model_signing_v02(payload: bytes) -> bytes:
+    """The encoding model-signing 0.2 signed by mistake (its body went through ``str()``,
+    so it reads ``b'...'`` with escapes); model-signing still accepts it, and so do we."""
+    kind = IN_TOTO_PAYLOAD_TYPE
+    return f"DSSEV1 {len(kind)} {kind} {len(payload)} {payload!r}".encode()
+
+
+def dsse_signature_verifies(public_key_pem: bytes, payload: bytes, signature: bytes) -> bool:
+    """Whether ``signature`` is the trusted EC key's ECDSA signature over the DSSE
+    envelope of ``payload`` (an in-toto statement), as model-signing's elliptic-key
+    signer makes it: the curve picks the hash (P-256 SHA-256, P-384 SHA-384, P-521
+    SHA-512). Only ``cryptography`` is needed: model-signing and sigstore, which would
+    cost about half a second to import, are kept for certificate and keyless bundles.
+    Raises ValueError for a key that is not a supported EC public key."""
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    key = serialization.load_pem_public_key(public_key_pem)
+    if not isinstance(key, ec.EllipticCurvePublicKey):
+        raise ValueError("the trusted key is not an elliptic-curve public key")
+    digests: dict[int, hashes.HashAlgorithm] = {
+        256: hashes.SHA256(), 384: hashes.SHA384(), 521: hashes.SHA512()
+    }
+    digest = digests.get(key.curve.key_size)
+    if digest is None:
+        raise ValueError(f"unsupported curve {key.curve.name}")
+    for encoded in (dsse_pae(payload), _pae_model_signing_v02(payload)):
+        try:
+            key.verify(signature, encoded, ec.ECDSA(digest))
+        except InvalidSignature:
+            continue
+        return True
+    return False
+
+
 def _verify_key(
     decoded: DecodedSignature, sig_path: Path, trust: TrustSettings, base: dict[str, Any]
 ) -> VerificationResult:
@@ -164,25 +208,17 @@ def _verify_key(
                 **base,
             )
         candidates = matching
-    from cryptography.exceptions import InvalidSignature
-    from model_signing._signing import sign_ec_key, sign_sigstore_pb
-
     last = ""
     for key, fp in candidates:
         try:
-            with contextlib.redirect_stdout(io.StringIO()):
-                signature = sign_sigstore_pb.Signature.read(sig_path)
-                sign_ec_key.Verifier(key.path).verify(signature)
-        except InvalidSignature:
-            last = "the DSSE signature does not verify"
-            continue
-        except (ValueError, KeyError, TypeError) as exc:
+            ok = dsse_signature_verifies(
+                key.path.read_bytes(), decoded.payload, decoded.envelope_signature
+            )
+        except (OSError, ValueError, TypeError) as exc:
             last = _short(exc)
-            if hint is not None:
-                return VerificationResult(
-                    status="failed", reason="bundle-corrupt",
-                    message=f"model-signing rejected the bundle: {last}", **base,
-                )
+            continue
+        if not ok:
+            last = "the DSSE signature does not verify"
             continue
         return VerificationResult(
             status="verified", reason="verified",
