@@ -16,6 +16,7 @@ from typing import Any, NoReturn
 import click
 
 from mlscan import __version__
+from mlscan.cli_options import config_option, policy_option
 from mlscan.cli_policy import policy_bundle_command, policy_test_command
 from mlscan.cli_report import report_command
 from mlscan.cli_verify import verify_command
@@ -84,19 +85,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     default=None,
     help="Lowest severity that makes the exit code 1 (default: config or medium).",
 )
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    help="Configuration file (default: .mlscan.yaml or [tool.mlscan] at the root).",
-)
-@click.option(
-    "--policy",
-    "policy_dirs",
-    multiple=True,
-    type=click.Path(),
-    help="Extra Rego policy folder (repeatable).",
-)
+@config_option
+@policy_option
 @click.option(
     "--opa-url",
     default=None,
@@ -213,7 +203,7 @@ def _config_fail_on(config_path: str | None, paths: Sequence[str]) -> str:
 
 @cli.command()
 @click.argument("path", type=click.Path(), default=".")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False))
+@config_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False))
 def facts(path: str, config_path: str | None, output: str | None) -> None:
     """Print the fact document that policies evaluate, as JSON."""

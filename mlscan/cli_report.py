@@ -14,6 +14,7 @@ from typing import Any
 
 import click
 
+from mlscan.cli_options import config_option, policy_option
 from mlscan.errors import FileReadError, MlscanError, UsageError
 from mlscan.models import Control, Finding, ScanResult
 
@@ -110,15 +111,8 @@ def _write(text: str, output: str | None) -> None:
     "--format", "fmt", type=click.Choice(REPORT_FORMATS), default="html", show_default=True
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the report here.")
-@click.option(
-    "--config",
-    "config_path",
-    type=click.Path(dir_okay=False),
-    help="Configuration file (default: .mlscan.yaml or [tool.mlscan] at the root).",
-)
-@click.option(
-    "--policy", "policy_dirs", multiple=True, type=click.Path(), help="Extra Rego policy folder."
-)
+@config_option
+@policy_option
 @click.option("--title", default="", help="Report title.")
 @click.option(
     "--timestamps",

@@ -74,6 +74,11 @@ class Node:
                 return node
         return None
 
+    def get_str(self, key: str) -> str | None:
+        """The child's value when it is a string scalar, else None."""
+        node = self.get(key)
+        return node.value if node is not None and isinstance(node.value, str) else None
+
     def items(self) -> list[tuple[str, Node]]:
         return list(self._items)
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mlscan.collectors.signatures import SignatureRef, check_model, gate
+from mlscan.collectors.signatures import BESIDE_SUFFIXES, SignatureRef, check_model, gate
 from mlscan.collectors.signatures_manifest import OnDiskFile
 from mlscan.collectors.signatures_verify import (
     TrustedFile,
@@ -30,7 +30,6 @@ from mlscan.hashing import DigestService
 from mlscan.models import Notification
 from mlscan.workspace import Workspace, WorkspaceFile, WorkspaceOptions
 
-SIGNATURE_SUFFIXES = (".sig", ".sigstore.json", ".sigstore")
 UNLIMITED = 1 << 62
 MAX_SIGNATURE_SIZE = 64 * 1024 * 1024
 
@@ -204,7 +203,7 @@ def _signature_path(model: Path, given: str | None) -> Path | None:
             raise UsageError(f"--signature {given}: no such file")
         return p
     base = model.resolve()
-    for suffix in SIGNATURE_SUFFIXES:
+    for suffix in BESIDE_SUFFIXES:
         candidate = base.with_name(base.name + suffix)
         if candidate.is_file() and _within(candidate, base.parent):
             return candidate
@@ -221,7 +220,7 @@ def _within(path: Path, root: Path) -> bool:
 
 
 def _candidates_shown(shown: str, is_dir: bool) -> list[str]:
-    out = [shown + s for s in SIGNATURE_SUFFIXES]
+    out = [shown + s for s in BESIDE_SUFFIXES]
     if is_dir:
         out.append(f"{shown}/model.sig")
     return out

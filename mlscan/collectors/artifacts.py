@@ -24,7 +24,7 @@ from mlscan.collectors.artifacts_files import (
 from mlscan.collectors.artifacts_keras import keras_metadata_lambdas, tf_file_ops
 from mlscan.collectors.artifacts_mlmodel import mlmodel_fact
 from mlscan.collectors.artifacts_pickle import Buffer, buffer_of
-from mlscan.collectors.base import CollectContext, CollectorOutput, notification
+from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc, notification
 from mlscan.errors import FileReadError
 from mlscan.modelfiles import MODEL_EXTENSIONS, ModelArtifact, discover_models
 from mlscan.models import Notification
@@ -33,10 +33,6 @@ from mlscan.workspace import Workspace
 SOURCE = "artifacts"
 DEFAULT_MAX_ANALYSIS_BYTES = 256 * 1024 * 1024
 GRAPH_FILES = {"saved_model.pb": "tf-savedmodel", "keras_metadata.pb": "keras-metadata"}
-
-
-def _file_loc(path: str) -> dict[str, Any]:
-    return {"path": path, "line": None, "col": None, "end_line": None, "end_col": None}
 
 
 def limits_from(ctx: CollectContext, ws: Workspace) -> AnalysisLimits:
@@ -139,7 +135,7 @@ def _analyse(ws: Workspace, ctx: CollectContext, path: str, declared: str,
              ) -> tuple[dict[str, Any], Notification | None]:
     fact: dict[str, Any] = {
         "path": path, "declared_format": declared, "model_dir": model_dir,
-        "size": None, "sha256": None, "loc": _file_loc(path),
+        "size": None, "sha256": None, "loc": line_loc(path),
     }
     try:
         digest = ctx.digests.digest(path)

@@ -16,7 +16,7 @@ from mlscan.models import Notification
 from mlscan.sourcemap import Node, SourceError, Span, parse_yaml_documents
 from mlscan.workspace import Workspace
 
-from .base import notification
+from .base import line_loc, notification
 
 SOURCE = "artifacts"
 PICKLE_FORMATS = frozenset({"pickle", "cloudpickle"})
@@ -39,7 +39,7 @@ def redact(text: str) -> str:
 
 def _loc(path: str, span: Span | None) -> dict[str, Any]:
     if span is None:
-        return {"path": path, "line": None, "col": None, "end_line": None, "end_col": None}
+        return line_loc(path)
     return span.loc(path)
 
 

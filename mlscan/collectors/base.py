@@ -65,3 +65,11 @@ def notification(
     return Notification(
         path=path, message=message, level=level, kind=kind, source=source, line=line
     )
+
+
+def line_loc(
+    path: str, line: int | None = None, col: int | None = None, end_col: int | None = None
+) -> dict[str, Any]:
+    """A fact location on one line, or the whole file (or registry object) when ``line``
+    is None. Spans over several lines come from ``sourcemap.Span.loc``."""
+    return {"path": path, "line": line, "col": col, "end_line": line, "end_col": end_col}

@@ -25,7 +25,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from mlscan.collectors.base import CollectContext, CollectorOutput, notification
+from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc, notification
 from mlscan.collectors.datasets_pii import column_category, value_hits
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
@@ -55,12 +55,6 @@ FRONT_MATTER_KEYS = {
     "consent": ("consent", "legal_basis", "lawful_basis", "privacy_notice"),
     "purpose": ("purpose", "intended_use", "intended_uses", "task_categories"),
 }
-
-
-def _loc(
-    path: str, line: int | None, col: int | None = None, end: int | None = None
-) -> dict[str, Any]:
-    return {"path": path, "line": line, "col": col, "end_line": line, "end_col": end}
 
 
 class DatasetsCollector:
@@ -225,9 +219,9 @@ def _header_columns(
     for i, name in enumerate(header):
         if offsets is not None and i < len(offsets):
             start = offsets[i] + 1 + (len(cells[i]) - len(cells[i].lstrip()))
-            loc = _loc(rel, line, start, start + len(name.strip()))
+            loc = line_loc(rel, line, start, start + len(name.strip()))
         else:
-            loc = _loc(rel, line, 1, len(raw) + 1)
+            loc = line_loc(rel, line, 1, len(raw) + 1)
         cols.append(_column(name.strip(), i, loc))
     return cols
 
@@ -252,7 +246,7 @@ def _jsonl(rel: str, text: str, truncated: bool) -> dict[str, Any] | None:
         first_line = first_line or lineno
         for key, value in record.items():
             if key not in keys:
-                keys[key] = _column(str(key), len(keys), _loc(rel, lineno))
+                keys[key] = _column(str(key), len(keys), line_loc(rel, lineno))
             if isinstance(value, str | int):
                 values.setdefault(key, []).append(str(value))
     if first_line is None:
@@ -281,7 +275,7 @@ def _parquet(ws: Workspace, rel: str, notes: list[Notification]) -> dict[str, An
     except (OSError, ValueError) as exc:  # pyarrow raises ArrowInvalid (a ValueError)
         notes.append(notification(rel, f"Parquet schema cannot be read ({exc})", SOURCE))
         return None
-    cols = [_column(str(name), i, _loc(rel, None)) for i, name in enumerate(schema.names)]
+    cols = [_column(str(name), i, line_loc(rel, None)) for i, name in enumerate(schema.names)]
     return _file_fact(rel, "parquet", None, None, cols, [[] for _ in cols], 0, False)
 
 
@@ -325,7 +319,7 @@ def _file_fact(
         "rows_sampled": rows,
         "sample_truncated": truncated,
         "personal_data": personal,
-        "loc": _loc(rel, header_line, 1 if header_line else None, end),
+        "loc": line_loc(rel, header_line, 1 if header_line else None, end),
     }
 
 
@@ -461,10 +455,10 @@ def _card(ws: Workspace, rel: str, all_paths: set[str]) -> dict[str, Any]:
             stmt: {
                 "present": stmt in statements,
                 "via": statements.get(stmt, {}).get("via"),
-                "loc": _loc(rel, statements[stmt]["line"]) if stmt in statements else None,
+                "loc": line_loc(rel, statements[stmt]["line"]) if stmt in statements else None,
             }
             for stmt in STATEMENTS
         },
         "describes": describes,
-        "loc": _loc(rel, title_line, 1, len(lines[title_line - 1]) + 1 if lines else None),
+        "loc": line_loc(rel, title_line, 1, len(lines[title_line - 1]) + 1 if lines else None),
     }

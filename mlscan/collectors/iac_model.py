@@ -519,6 +519,16 @@ def empty_bucket(
     }
 
 
+def _tf_versioning(b: dict[str, Any], body: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The inline ``versioning { enabled = ... }`` block (AWS and GCS spell it alike)."""
+    versioning = block(body.get("versioning"))
+    if versioning is not None:
+        enabled = truthy(versioning.get("enabled"))
+        b["versioning"] = "Enabled" if enabled else "Disabled"
+        b["versioning_enabled"] = bool(enabled)
+    return versioning
+
+
 def _tf_bucket(path: str, address: str, body: Mapping[str, Any]) -> dict[str, Any]:
     b = empty_bucket(
         path=path,
@@ -529,11 +539,8 @@ def _tf_bucket(path: str, address: str, body: Mapping[str, Any]) -> dict[str, An
         loc_=_tf_loc(path, body),
         tags=string_tags(body.get("tags")),
     )
-    versioning = block(body.get("versioning"))
+    versioning = _tf_versioning(b, body)
     if versioning is not None:
-        enabled = truthy(versioning.get("enabled"))
-        b["versioning"] = "Enabled" if enabled else "Disabled"
-        b["versioning_enabled"] = bool(enabled)
         b["mfa_delete"] = truthy(versioning.get("mfa_delete")) is True
     if truthy(body.get("object_lock_enabled")) or block(body.get("object_lock_configuration")):
         b["object_lock"] = True
@@ -554,11 +561,7 @@ def _tf_gcs_bucket(path: str, address: str, body: Mapping[str, Any]) -> dict[str
         loc_=_tf_loc(path, body),
         tags=string_tags(body.get("labels")),
     )
-    versioning = block(body.get("versioning"))
-    if versioning is not None:
-        enabled = truthy(versioning.get("enabled"))
-        b["versioning"] = "Enabled" if enabled else "Disabled"
-        b["versioning_enabled"] = bool(enabled)
+    _tf_versioning(b, body)
     retention = block(body.get("retention_policy"))
     b["object_lock"] = retention is not None and truthy(retention.get("is_locked")) is True
     enc = block(body.get("encryption"))

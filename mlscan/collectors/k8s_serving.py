@@ -136,11 +136,7 @@ def _containers(spec: Node, path: str) -> list[dict[str, Any]]:
             if c.kind != "map":
                 continue
             image_node = c.get("image")
-            image = (
-                image_node.value
-                if image_node is not None and isinstance(image_node.value, str)
-                else None
-            )
+            image = c.get_str("image")
             env: list[dict[str, Any]] = []
             env_node = c.get("env")
             if env_node is not None and env_node.kind == "seq":
@@ -415,11 +411,7 @@ def add_compose(model: ServingModel, path: str, doc: Node) -> None:
         if svc.kind != "map":
             continue
         image_node = svc.get("image")
-        image = (
-            image_node.value
-            if image_node is not None and isinstance(image_node.value, str)
-            else None
-        )
+        image = svc.get_str("image")
         env: list[dict[str, Any]] = []
         env_node = svc.get("environment")
         if env_node is not None and env_node.kind == "map":

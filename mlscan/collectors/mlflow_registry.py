@@ -28,7 +28,7 @@ from mlscan.collectors.artifacts import (
     unanalysed_note,
 )
 from mlscan.collectors.artifacts_mlmodel import mlmodel_fact_from_text
-from mlscan.collectors.base import CollectContext, CollectorOutput, notification
+from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc, notification
 from mlscan.collectors.mlflow_cmd import looks_secret_name, redact_uri
 from mlscan.collectors.mlflow_registry_download import (
     DownloadBudget,
@@ -36,6 +36,7 @@ from mlscan.collectors.mlflow_registry_download import (
     download_version,
 )
 from mlscan.collectors.signatures import (
+    BESIDE_SUFFIXES,
     ModelCheck,
     SignatureRef,
     check_model,
@@ -53,17 +54,12 @@ from mlscan.models import Notification
 from mlscan.workspace import Workspace
 
 SOURCE = "mlflow-registry"
-SIGNATURE_SUFFIXES = (".sig", ".sigstore.json", ".sigstore")
 MAX_SIGNATURE_BYTES = 4 * 1024 * 1024
 MAX_ENV_BYTES = 1024 * 1024
 
 
 def logical(name: str, version: str | None = None) -> str:
     return f"models:/{name}" if version is None else f"models:/{name}/{version}"
-
-
-def _loc(path: str) -> dict[str, Any]:
-    return {"path": path, "line": None, "col": None, "end_line": None, "end_col": None}
 
 
 class MlflowRegistryCollector:
@@ -128,7 +124,7 @@ class MlflowRegistryCollector:
                     "logical_location": logical(name),
                     "aliases": aliases,
                     "tags": _tags(m.get("tags")),
-                    "loc": _loc(logical(name)),
+                    "loc": line_loc(logical(name)),
                 }
             )
             by_version: dict[str, list[str]] = {}
@@ -176,7 +172,7 @@ def _version_fact(
     where = logical(name, version)
     files = client.list_version_files(v)
     listed = {str(f["path"]) for f in files or []}
-    signature_files = sorted(p for p in listed if p.endswith(SIGNATURE_SUFFIXES))
+    signature_files = sorted(p for p in listed if p.endswith(BESIDE_SUFFIXES))
     mlmodel = _mlmodel(client, name, version, where, listed if files is not None else None, notes)
     signatures: list[dict[str, Any]] = []
     sig_bytes: dict[str, bytes] = {}
@@ -208,7 +204,7 @@ def _version_fact(
         "model_files": [],
         "manifest_diff": None,
         "verification": _verification("not_attempted", "unsigned", "no signature artifact"),
-        "loc": _loc(where),
+        "loc": line_loc(where),
     }
     ref = SignatureRef(path=f"{where}/{primary}", source="inside") if primary else None
     if dest is not None and files is not None:
@@ -271,7 +267,7 @@ def _verification(status: str, reason: str, message: str,
 
 
 def _record_signature(fact: dict[str, Any], check: ModelCheck, where: str) -> None:
-    fact["signature"] = signature_fact(check, loc=_loc(where))
+    fact["signature"] = signature_fact(check, loc=line_loc(where))
     if check.decoded is not None:
         fact["signed_files"] = sorted({r.name for r in check.decoded.resources})
     if check.diff is not None:

@@ -29,7 +29,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from mlscan.collectors.base import CollectContext, CollectorOutput, notification
+from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc, notification
 from mlscan.collectors.datasets_pii import tokens
 from mlscan.collectors.privacy_serving import analyse, is_serving_candidate
 from mlscan.config import Config
@@ -56,12 +56,6 @@ DECISION_WORDS = re.compile(
 )
 _BUCKET_REF = re.compile(r"\$\{aws_s3_bucket\.([A-Za-z0-9_-]+)\.(?:id|bucket|arn)\}")
 _S3_URI = re.compile(r"^s3://([^/$]+)")
-
-
-def _loc(
-    path: str, line: int | None, col: int | None = None, end: int | None = None
-) -> dict[str, Any]:
-    return {"path": path, "line": line, "col": col, "end_line": line, "end_col": end}
 
 
 class PrivacyCollector:
@@ -203,7 +197,7 @@ def _terraform(
         for rtype, named in block.items():
             for name, body in named.items():
                 start = body.get("__start_line__")
-                loc = _loc(rel, start, 1, len(lines[start - 1]) + 1 if start else None)
+                loc = line_loc(rel, start, 1, len(lines[start - 1]) + 1 if start else None)
                 if rtype == "aws_sagemaker_endpoint_configuration":
                     for dcc in body.get("data_capture_config", []):
                         modes = sorted(
@@ -337,7 +331,7 @@ def _sdk_capture(rel: str, text: str) -> list[dict[str, Any]]:
                 "sampling_percentage": getattr(kw.get("sampling_percentage"), "value", None),
                 "destination": dest_s,
                 "destination_bucket": _bucket_of(dest_s),
-                "loc": _loc(rel, node.lineno, node.col_offset + 1),
+                "loc": line_loc(rel, node.lineno, node.col_offset + 1),
             }
         )
     return out
@@ -432,7 +426,7 @@ def _mlserver_kafka(rel: str, text: str) -> list[dict[str, Any]]:
                     "component": "server",
                     "mode": "all",
                     "url": "Kafka (kafka_topic_input / kafka_topic_output)",
-                    "loc": _loc(rel, i + 1, col, len(line) + 1),
+                    "loc": line_loc(rel, i + 1, col, len(line) + 1),
                 }
             )
     return out

@@ -26,7 +26,7 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from mlscan.collectors.base import CollectContext, CollectorOutput, notification
+from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc, notification
 from mlscan.collectors.privacy_serving import analyse, is_serving_candidate
 from mlscan.errors import FileReadError
 from mlscan.modelfiles import discover_models, in_model_location, matches_any
@@ -56,12 +56,6 @@ _IMPORTS_TOOL = re.compile(r"^\s*(?:from|import)\s+(?:" + "|".join(TOOL_MODULES)
 REPORT_NAME = re.compile(
     r"(^|/)(robustness[\w.-]*|[\w.-]*adversarial[\w.-]*)\.(json|html|md)$", re.I
 )
-
-
-def _loc(
-    path: str, line: int | None, col: int | None = None, end: int | None = None
-) -> dict[str, Any]:
-    return {"path": path, "line": line, "col": col, "end_line": line, "end_col": end}
 
 
 class RobustnessCollector:
@@ -101,7 +95,7 @@ class RobustnessCollector:
                     parsed.append(p)
                 elif REPORT_NAME.search(p):
                     evidence.append(
-                        {"kind": "report", "tool": None, "name": name, "loc": _loc(p, None)}
+                        {"kind": "report", "tool": None, "name": name, "loc": line_loc(p, None)}
                     )
             except FileReadError as exc:
                 notes.append(notification(p, exc.reason, SOURCE, kind=exc.kind))
@@ -133,7 +127,7 @@ class RobustnessCollector:
                     evidence, key=lambda e: (e["loc"]["path"], e["loc"]["line"] or 0, e["kind"])
                 ),
                 "serving": serving,
-                "anchor": _loc(anchor_path, None) if anchor_path else None,
+                "anchor": line_loc(anchor_path, None) if anchor_path else None,
             },
             notifications=tuple(sorted(notes)),
             files=tuple(sorted(set(parsed))),
@@ -300,7 +294,9 @@ def _lines(
                     " ".join(re.findall(r"[\"']([^\"']+)[\"']", m.group(1))), base, scripts
                 )
         if tool is not None:
-            out.append({"kind": kind, "tool": tool, "name": line.strip()[:80], "loc": _loc(rel, i)})
+            out.append(
+                {"kind": kind, "tool": tool, "name": line.strip()[:80], "loc": line_loc(rel, i)}
+            )
     return out
 
 
@@ -327,7 +323,7 @@ def _models(ws: Workspace, ctx: CollectContext) -> list[dict[str, Any]]:
                 "asset": asset,
                 "impact": impact,
                 "in_scope": in_scope,
-                "loc": _loc(art.path, None),
+                "loc": line_loc(art.path, None),
             }
         )
     return out
@@ -367,7 +363,7 @@ def _serving(
                     "framework": h.framework,
                     "raw_reads": [r["call"] for r in h.raw_reads],
                     "validation": [
-                        {"kind": v["kind"], "name": v["name"], "loc": _loc(p, v["line"])}
+                        {"kind": v["kind"], "name": v["name"], "loc": line_loc(p, v["line"])}
                         for v in h.validation + module.module_validation
                     ],
                     "loc": {
@@ -377,7 +373,7 @@ def _serving(
                         "end_line": h.line,
                         "end_col": h.end_col,
                     },
-                    "input_loc": _loc(p, h.input_line, h.input_col),
+                    "input_loc": line_loc(p, h.input_line, h.input_col),
                 }
             )
     return out, files

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
-from mlscan.models import Control, Finding, Notification
+from mlscan.models import STRIDE_CATEGORIES, Control, Finding, Notification
 
 ControlState = Literal["failed", "accepted", "passed", "not-applicable", "not-determined"]
 ElementKind = Literal["actor", "process", "store"]
@@ -20,14 +20,7 @@ ElementKind = Literal["actor", "process", "store"]
 APPLICABLE_STRIDE: Mapping[str, tuple[str, ...]] = {
     "actor": ("spoofing", "repudiation"),
     "store": ("tampering", "repudiation", "information-disclosure", "denial-of-service"),
-    "process": (
-        "spoofing",
-        "tampering",
-        "repudiation",
-        "information-disclosure",
-        "denial-of-service",
-        "elevation-of-privilege",
-    ),
+    "process": STRIDE_CATEGORIES,
     "flow": ("tampering", "information-disclosure", "denial-of-service"),
 }
 
