@@ -89,8 +89,8 @@ def modelscan_scan(sample: Sample, path: Path) -> Verdict:
 
 
 def mlscan_scan(sample: Sample, path: Path) -> Verdict:
-    from mlscan.collectors.artifacts_files import AnalysisLimits, analyse_file
-    from mlscan.modelfiles import MODEL_EXTENSIONS
+    from mlscan.collectors.artifacts.files import AnalysisLimits, analyse_file
+    from mlscan.collectors.artifacts.discovery import MODEL_EXTENSIONS
 
     declared = MODEL_EXTENSIONS.get(path.suffix, "other")
     with path.open("rb") as fh:
@@ -115,7 +115,7 @@ def large_inputs() -> None:
 
     from picklescan.scanner import scan_pickle_bytes
 
-    from mlscan.collectors.artifacts_pickle import walk
+    from mlscan.collectors.artifacts.pickles import walk
 
     inputs = {
         "1M-element int list (1M opcodes, 2 MB)":

@@ -1,4 +1,4 @@
-from mlscan.cli import main
+from mlscan.cli.main import main
 
 if __name__ == "__main__":
     main()

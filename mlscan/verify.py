@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mlscan.collectors.signatures import BESIDE_SUFFIXES, SignatureRef, check_model, gate
-from mlscan.collectors.signatures_manifest import OnDiskFile
-from mlscan.collectors.signatures_verify import (
+from mlscan.collectors.signatures.collector import BESIDE_SUFFIXES, SignatureRef, check_model, gate
+from mlscan.collectors.signatures.manifest import OnDiskFile
+from mlscan.collectors.signatures.verify import (
     TrustedFile,
     TrustSettings,
     key_fingerprint,

@@ -4,22 +4,22 @@ their files are present."""
 
 from __future__ import annotations
 
-from mlscan.collectors.artifacts import ArtifactsCollector
+from mlscan.collectors.artifacts.collector import ArtifactsCollector
 from mlscan.collectors.base import Collector
-from mlscan.collectors.datasets import DatasetsCollector
-from mlscan.collectors.dvc import DvcCollector
-from mlscan.collectors.iac import (
+from mlscan.collectors.datasets.collector import DatasetsCollector
+from mlscan.collectors.dvc.collector import DvcCollector
+from mlscan.collectors.iac.collector import (
     AssetsCollector,
     BucketPolicyCollector,
     IacCollector,
     ServingCollector,
 )
-from mlscan.collectors.mlflow import MlflowCollector
-from mlscan.collectors.mlflow_registry import MlflowRegistryCollector
-from mlscan.collectors.privacy import PrivacyCollector
-from mlscan.collectors.robustness import RobustnessCollector
-from mlscan.collectors.serving_code import ServingCodeCollector
-from mlscan.collectors.signatures import SignaturesCollector
+from mlscan.collectors.mlflow.collector import MlflowCollector
+from mlscan.collectors.mlflow.registry import MlflowRegistryCollector
+from mlscan.collectors.privacy.collector import PrivacyCollector
+from mlscan.collectors.robustness.collector import RobustnessCollector
+from mlscan.collectors.serving.code import ServingCodeCollector
+from mlscan.collectors.signatures.collector import SignaturesCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
 # One collector per line (keeps merges trivial).

@@ -1,7 +1,7 @@
 """The auditor report (``mlscan report``): threat model, risk ranking, data-flow diagram,
 control status and remediation plan, as HTML, Markdown, JSON or a Threat Dragon model.
 
-Imports ``mlscan.models`` only; the command module (``mlscan.cli_report``) wires the scan
+Imports ``mlscan.models`` only; the command module (``mlscan.cli.report``) wires the scan
 in.
 """
 

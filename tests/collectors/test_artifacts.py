@@ -10,7 +10,7 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from mlscan.collectors.artifacts import ArtifactsCollector
+from mlscan.collectors.artifacts.collector import ArtifactsCollector
 from mlscan.collectors.base import CollectContext, CollectorOutput
 from mlscan.config import Config, Limits
 from mlscan.hashing import DigestService

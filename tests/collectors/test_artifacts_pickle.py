@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from mlscan.collectors.artifacts_files import AnalysisLimits, analyse_file
-from mlscan.collectors.artifacts_globals import classify
-from mlscan.collectors.artifacts_pickle import analyse, byte_scan, walk
-from mlscan.modelfiles import MODEL_EXTENSIONS
+from mlscan.collectors.artifacts.discovery import MODEL_EXTENSIONS
+from mlscan.collectors.artifacts.files import AnalysisLimits, analyse_file
+from mlscan.collectors.artifacts.globals import classify
+from mlscan.collectors.artifacts.pickles import analyse, byte_scan, walk
 from tests import pickle_corpus as pc
 
 CORPUS = pc.build_corpus()

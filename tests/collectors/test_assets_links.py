@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from mlscan.collectors.assets_links import (
+from mlscan.collectors.assets.links import (
     bucket_assets,
     dvc_remote_links,
     mlflow_flag_links,

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from mlscan.collectors.bucket_policies_normalise import (
+from mlscan.collectors.iac.bucket_policies import (
     access_categories,
     looks_like_policy,
     normalise_principal,

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from mlscan.collectors.base import CollectContext
-from mlscan.collectors.datasets import DatasetsCollector
-from mlscan.collectors.datasets_pii import (
+from mlscan.collectors.datasets.collector import DatasetsCollector
+from mlscan.collectors.datasets.pii import (
     column_category,
     iban_valid,
     is_phone,

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from mlscan.collectors.base import CollectContext
-from mlscan.collectors.dvc import DvcCollector
+from mlscan.collectors.dvc.collector import DvcCollector
 from mlscan.config import Config
 from mlscan.hashing import DigestService
 from mlscan.models import Finding, Notification

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mlscan.collectors.base import CollectContext
-from mlscan.collectors.dvc import DvcCollector
+from mlscan.collectors.dvc.collector import DvcCollector
 from mlscan.config import Config
 from mlscan.hashing import DigestService
 from mlscan.workspace import Workspace, WorkspaceOptions

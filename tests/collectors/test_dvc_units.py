@@ -10,10 +10,10 @@ import regorus
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mlscan.collectors.dvc_config import describe_url, hides_value, redact_url
-from mlscan.collectors.dvc_files import scheme_of
-from mlscan.collectors.dvc_ini import load_values, scan_ini
-from mlscan.collectors.dvc_verify import DvcIgnore
+from mlscan.collectors.dvc.config import describe_url, hides_value, redact_url
+from mlscan.collectors.dvc.files import scheme_of
+from mlscan.collectors.dvc.ini import load_values, scan_ini
+from mlscan.collectors.dvc.verify import DvcIgnore
 from mlscan.workspace import Workspace
 
 REGO = Path(__file__).resolve().parents[2] / "rego"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from mlscan.collectors.iac_hcl import policy_statement_lines, tokenize
+from mlscan.collectors.iac.hcl import policy_statement_lines, tokenize
 
 JSONENCODE = """\
 resource "aws_s3_bucket_policy" "p" {

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from mlscan.collectors.iac_checkov import check_mapping
+from mlscan.collectors.iac.checkov_run import check_mapping
 from mlscan.models import ScanResult
 from mlscan.scan import FactsResult, ScanOptions, collect_facts, run
 
@@ -273,7 +273,7 @@ def test_facts_are_deterministic(facts: FactsResult) -> None:
 
 
 def test_command_arguments_are_redacted() -> None:
-    from mlscan.collectors.k8s_serving import redact_args
+    from mlscan.collectors.serving.k8s import redact_args
 
     assert redact_args([
         "mlflow", "server", "--backend-store-uri", "postgresql://mlflow:FAKEPW@db/mlflow",

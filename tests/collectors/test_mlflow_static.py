@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mlscan.collectors.mlflow_cmd import find_invocations, redact_uri, split_shell, uri_has_password
+from mlscan.collectors.mlflow.cmd import find_invocations, redact_uri, split_shell, uri_has_password
 from mlscan.scan import ScanOptions, collect_facts, run
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "mlflow"

@@ -6,7 +6,7 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
-from mlscan.collectors.artifacts import ArtifactsCollector
+from mlscan.collectors.artifacts.collector import ArtifactsCollector
 from mlscan.collectors.base import CollectContext
 from mlscan.config import Config
 from mlscan.hashing import DigestService

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mlscan.collectors.privacy_serving import analyse
+from mlscan.collectors.privacy.serving import analyse
 from mlscan.scan import ScanOptions, run
 
 APP = """from fastapi import FastAPI, Request

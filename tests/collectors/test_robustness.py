@@ -77,7 +77,7 @@ def test_ci_step_reproducing_a_textattack_stage_counts(tmp_path: Path) -> None:
     )
     assert _scan(tmp_path) == set()
     from mlscan.collectors.base import CollectContext
-    from mlscan.collectors.robustness import RobustnessCollector
+    from mlscan.collectors.robustness.collector import RobustnessCollector
     from mlscan.config import Config
     from mlscan.hashing import DigestService
     from mlscan.workspace import Workspace

@@ -6,7 +6,7 @@ import textwrap
 from pathlib import Path
 
 from mlscan.collectors.base import CollectContext
-from mlscan.collectors.serving_code import ServingCodeCollector, calls_in_source
+from mlscan.collectors.serving.code import ServingCodeCollector, calls_in_source
 from mlscan.config import Config
 from mlscan.hashing import DigestService
 from mlscan.scan import ScanOptions, run

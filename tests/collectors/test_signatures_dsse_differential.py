@@ -14,8 +14,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from mlscan.collectors.signatures_bundle import decode_bundle
-from mlscan.collectors.signatures_verify import dsse_signature_verifies
+from mlscan.collectors.signatures.bundle import decode_bundle
+from mlscan.collectors.signatures.verify import dsse_signature_verifies
 from tests.fixtures.signatures.helpers import edit_bundle, flip_b64, sign_with_key
 
 
@@ -137,8 +137,8 @@ def test_key_verification_does_not_import_model_signing(tmp_path: Path) -> None:
     script = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from mlscan.collectors.signatures_bundle import decode_bundle\n"
-        "from mlscan.collectors.signatures_verify import dsse_signature_verifies\n"
+        "from mlscan.collectors.signatures.bundle import decode_bundle\n"
+        "from mlscan.collectors.signatures.verify import dsse_signature_verifies\n"
         f"d = decode_bundle(Path({str(sig)!r}).read_bytes())\n"
         f"ok = dsse_signature_verifies(Path({str(pub)!r}).read_bytes(), d.payload, "
         "d.envelope_signature)\n"

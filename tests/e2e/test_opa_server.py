@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from mlscan.bundle import build_bundle
 from mlscan.controls import load_policy_set
 from mlscan.engine.opa_server import OpaServerEngine, policy_ids
 from mlscan.errors import EngineError, PolicyError
 from mlscan.models import ScanResult
+from mlscan.policy.bundle import build_bundle
 from mlscan.scan import ScanOptions, run
 from tests.helpers import EXAMPLES, REPO, run_cli
 from tests.opa_double import OpaDouble

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from mlscan.cli import cli
+from mlscan.cli.main import cli
 
 REPO = Path(__file__).resolve().parents[2]
 INSECURE = REPO / "tests" / "fixtures" / "mlflow" / "insecure"

@@ -55,7 +55,7 @@ def scan_formats() -> tuple[str, ...]:
 
 def report_formats() -> tuple[str, ...]:
     """The auditor report's formats, once ``mlscan report`` exists (read off its options)."""
-    from mlscan.cli import cli
+    from mlscan.cli.main import cli
 
     report = cli.commands.get("report")  # type: ignore[attr-defined]
     if report is None:
@@ -78,7 +78,7 @@ def render_all(root: Path, tmp: Path, config: Path | None = None) -> dict[str, s
     )
     tmp.mkdir(parents=True, exist_ok=True)
     runner = CliRunner()
-    from mlscan.cli import cli
+    from mlscan.cli.main import cli
 
     for fmt in report_formats():
         dest = tmp / f"report-{fmt}.out"

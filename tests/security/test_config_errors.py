@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mlscan.cli import main
+from mlscan.cli.main import main
 
 DEEP = "x: " + "[" * 3000 + "]" * 3000
 

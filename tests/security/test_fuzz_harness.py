@@ -62,7 +62,7 @@ def test_harness_reports_a_crash(tmp_path: Path) -> None:
     code = (
         f"import sys, runpy\nsys.path.insert(0, {str(ROOT)!r})\n"
         "sys.argv = ['fuzz_parsers.py', 'compose', '-atheris_runs=20']\n"
-        "import mlscan.collectors.mlflow as m\n"
+        "import mlscan.collectors.mlflow.collector as m\n"
         "def boom(self, ws, ctx): raise ValueError('planted crash')\n"
         "m.MlflowCollector.collect = boom\n"
         f"runpy.run_path({str(ROOT / 'fuzz' / 'fuzz_parsers.py')!r}, run_name='__main__')\n"

@@ -35,11 +35,11 @@ def _mlscan(*args: str, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
 
 
 def _heavy_modules_after(args: list[str], cwd: Path = REPO) -> tuple[int, list[str], str]:
-    """Run mlscan.cli.main(args) in a fresh interpreter; return (exit code, heavy modules
+    """Run mlscan.cli.main.main(args) in a fresh interpreter; return (exit code, heavy modules
     imported, stdout)."""
     script = (
         "import io, json, sys, contextlib\n"
-        "from mlscan.cli import main\n"
+        "from mlscan.cli.main import main\n"
         "out = io.StringIO()\n"
         "code = 0\n"
         "with contextlib.redirect_stdout(out):\n"

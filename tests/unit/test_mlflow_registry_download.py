@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 
-from mlscan.collectors.mlflow_registry_download import (
+from mlscan.collectors.mlflow.registry_download import (
     DownloadBudget,
     download_version,
     safe_artifact_path,
 )
-from mlscan.mlflow_rest import Credentials, MlflowRest
+from mlscan.collectors.mlflow.rest import Credentials, MlflowRest
 
 BODIES = {"model.onnx": b"\x08\x07onnx", "big.bin": b"x" * 5000, "sub/weights.pkl": b"\x80\x04."}
 

@@ -16,8 +16,8 @@ from urllib.parse import urlsplit
 import pytest
 
 from mlscan.controls import HELP_BASE, load_policy_set
-from mlscan.docs import render_controls_markdown
-from mlscan.policytest import run_policy_tests
+from mlscan.policy.docs import render_controls_markdown
+from mlscan.policy.testing import run_policy_tests
 
 REPO = Path(__file__).resolve().parent.parent.parent
 DOCS = REPO / "docs" / "controls.md"

@@ -1,4 +1,4 @@
-"""mlscan.bundle: a standard, deterministic OPA bundle of the policy set."""
+"""mlscan.policy.bundle: a standard, deterministic OPA bundle of the policy set."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pytest
 import regorus
 
 from mlscan import __version__
-from mlscan.bundle import build_bundle
 from mlscan.controls import builtin_policy_dir, load_policy_set
+from mlscan.policy.bundle import build_bundle
 
 REPO = Path(__file__).resolve().parent.parent.parent
 GOOD = REPO / "tests" / "fixtures" / "policies" / "good"

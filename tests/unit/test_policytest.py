@@ -1,4 +1,4 @@
-"""mlscan.policytest: running test_* rules, observing whether deny fired, coverage, and the
+"""mlscan.policy.testing: running test_* rules, observing whether deny fired, coverage, and the
 fires/silent convention, on small policy folders in tests/fixtures/policies/."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from mlscan.errors import PolicyError
-from mlscan.policytest import line_ranges, run_policy_tests
+from mlscan.policy.testing import line_ranges, run_policy_tests
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "policies"
 

@@ -1,0 +1,196 @@
+"""Scans of a few named files (pre-commit passes the staged file names).
+
+A file is rarely judged alone. Given file names, mlscan scans those files plus what they
+depend on, and nothing else, so that collectors for file types that were not passed do
+not run:
+
+* a DVC stage file (``x.dvc``) brings in its outputs (the artifact it tracks);
+  ``dvc.yaml`` and ``dvc.lock`` bring in each other;
+* a model file brings in its signature (``model.pkl.sig``, ``model.pkl.sigstore.json``),
+  or the signature of the model directory it belongs to (``models/credit.sig`` for
+  ``models/credit/model.pkl``), and the trusted keys the configuration names;
+* an ``MLmodel`` brings in the rest of its model directory;
+* a signature brings in the model (file or directory) it signs;
+* a bucket policy document (JSON with ``Statement``) brings in the Terraform files that
+  declare the buckets its ``arn:aws:s3:::NAME`` resources name;
+* a directory brings in every file below it;
+* a changed ``.mlscan.yaml`` / ``.mlscan.yml`` changes every finding: the whole root is
+  scanned.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+
+import yaml
+
+from mlscan.collectors.artifacts.discovery import DIR_MARKERS, MODEL_EXTENSIONS, SIGNATURE_SUFFIXES
+from mlscan.config import CONFIG_NAMES, Config
+from mlscan.errors import FileReadError
+from mlscan.workspace import Workspace, WorkspaceOptions
+
+_S3_ARN = re.compile(r"arn:aws:s3:::([a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])")
+_TF_SUFFIXES = (".tf", ".tf.json")
+_MAX_DEPENDENCY_TEXT = 4 * 1024 * 1024
+
+
+def expand_paths(root: Path, only: tuple[str, ...], config: Config) -> tuple[str, ...] | None:
+    """The files to scan for the named ``only`` paths (relative to ``root``): the named
+    files, every file below a named directory, and their dependencies. None means the
+    whole root (a changed configuration file)."""
+    if any(PurePosixPath(p).name in CONFIG_NAMES and "/" not in p for p in only):
+        return None
+    if all((root / p).is_file() and not _may_have_dependencies(p) for p in only):
+        return only  # nothing to follow: no need to walk the whole tree
+    ws = Workspace.discover(
+        root,
+        WorkspaceOptions(
+            max_file_size=config.limits.max_file_size,
+            max_files=config.limits.max_files,
+            exclude=config.exclude,
+        ),
+    )
+    deps = _Dependencies(ws, config)
+    wanted: set[str] = set()
+    todo: list[str] = []
+    for p in only:
+        todo.extend(deps.files_at(p))
+    while todo:
+        rel = todo.pop()
+        if rel in wanted:
+            continue
+        wanted.add(rel)
+        todo.extend(d for d in deps.of(rel) if d not in wanted)
+    return tuple(sorted(wanted))
+
+
+def _may_have_dependencies(rel: str) -> bool:
+    p = PurePosixPath(rel)
+    name = p.name
+    lower = name.lower()
+    return (
+        lower.endswith(".dvc")
+        or name in ("dvc.yaml", "dvc.lock")
+        or name in DIR_MARKERS
+        or lower.endswith(SIGNATURE_SUFFIXES)
+        or p.suffix.lower() in MODEL_EXTENSIONS
+        or p.suffix.lower() == ".json"
+    )
+
+
+class _Dependencies:
+    def __init__(self, ws: Workspace, config: Config) -> None:
+        self.ws = ws
+        self.config = config
+        self.paths = frozenset(f.path for f in ws.files)
+        self._sorted = sorted(self.paths)
+
+    # ------------------------------------------------------------------ lookups
+    def files_at(self, rel: str) -> list[str]:
+        """``rel`` itself when it is a discovered file, else every file below it."""
+        rel = rel.strip("/")
+        if rel in self.paths:
+            return [rel]
+        prefix = rel + "/" if rel else ""
+        return [p for p in self._sorted if p.startswith(prefix)]
+
+    def _text(self, rel: str) -> str | None:
+        f = self.ws.get(rel)
+        if f is None or f.size > _MAX_DEPENDENCY_TEXT:
+            return None
+        try:
+            return self.ws.read_text(rel)
+        except FileReadError:
+            return None
+
+    # ------------------------------------------------------------- dependencies
+    def of(self, rel: str) -> list[str]:
+        p = PurePosixPath(rel)
+        name = p.name
+        out: list[str] = []
+        if name.endswith(".dvc") and name != ".dvc":
+            out += self._dvc_outputs(rel)
+        elif name in ("dvc.yaml", "dvc.lock"):
+            other = "dvc.lock" if name == "dvc.yaml" else "dvc.yaml"
+            out += self.files_at(str(p.with_name(other)))
+        if name.lower().endswith(SIGNATURE_SUFFIXES):
+            out += self._signed_target(rel)
+            out += self._trust_files()
+        elif p.suffix.lower() in MODEL_EXTENSIONS or name in DIR_MARKERS:
+            out += self._signatures_of(rel)
+            if name in DIR_MARKERS:
+                out += self.files_at(str(p.parent)) if str(p.parent) != "." else [rel]
+        if p.suffix.lower() == ".json" and not name.lower().endswith(SIGNATURE_SUFFIXES):
+            out += self._buckets_of_policy(rel)
+        return out
+
+    def _dvc_outputs(self, rel: str) -> list[str]:
+        text = self._text(rel)
+        if text is None:
+            return []
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError:
+            return []
+        outs = data.get("outs") if isinstance(data, dict) else None
+        base = PurePosixPath(rel).parent
+        found: list[str] = []
+        for out in outs if isinstance(outs, list) else []:
+            path = out.get("path") if isinstance(out, dict) else None
+            if isinstance(path, str) and path and not path.startswith("/") and ".." not in path:
+                target = (base / path).as_posix().removeprefix("./")
+                found += self.files_at(target)
+        return found
+
+    def _signatures_of(self, rel: str) -> list[str]:
+        """Signature files of ``rel`` and of each directory that contains it."""
+        found: list[str] = []
+        candidates = [rel, *(str(a) for a in PurePosixPath(rel).parents if str(a) != ".")]
+        signatures = dict(self.config.signing.signatures)
+        for c in candidates:
+            found += [c + s for s in SIGNATURE_SUFFIXES if c + s in self.paths]
+            mapped = signatures.get(c)
+            if mapped and mapped in self.paths:
+                found.append(mapped)
+        if found:
+            found += self._trust_files()
+        return found
+
+    def _signed_target(self, rel: str) -> list[str]:
+        lower = rel.lower()
+        targets = [rel[: -len(s)] for s in SIGNATURE_SUFFIXES if lower.endswith(s)]
+        targets += [m for m, s in self.config.signing.signatures.items() if s == rel]
+        found: list[str] = []
+        for t in targets:
+            if t:
+                found += self.files_at(t)
+        return found
+
+    def _trust_files(self) -> list[str]:
+        s = self.config.signing
+        named: Iterable[str | None] = (*s.trusted_keys, *s.trusted_certificates, s.trust_root)
+        return [n for n in named if n and n in self.paths]
+
+    def _buckets_of_policy(self, rel: str) -> list[str]:
+        text = self._text(rel)
+        if text is None or "Statement" not in text:
+            return []
+        try:
+            json.loads(text)
+        except ValueError:
+            return []
+        buckets = sorted(set(_S3_ARN.findall(text)))
+        if not buckets:
+            return []
+        quoted = [f'"{b}"' for b in buckets]
+        found: list[str] = []
+        for path in self._sorted:
+            if not path.endswith(_TF_SUFFIXES):
+                continue
+            tf = self._text(path)
+            if tf is not None and any(q in tf for q in quoted):
+                found.append(path)
+        return found

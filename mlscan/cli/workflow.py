@@ -1,0 +1,186 @@
+"""Workflow commands: ``mlscan init`` writes a commented starter ``.mlscan.yaml``.
+
+The starter looks at what the project holds (DVC, MLflow, Terraform, model folders,
+public keys) and suggests settings for it. It never overwrites a configuration unless
+asked to with ``--force``.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+import click
+
+from mlscan.collectors.artifacts.discovery import DIR_MARKERS, MODEL_EXTENSIONS, SIGNATURE_SUFFIXES
+from mlscan.errors import MlscanError, UsageError
+from mlscan.workspace import Workspace, WorkspaceOptions
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProjectProfile:
+    """What ``mlscan init`` found in a project."""
+
+    dvc: bool
+    mlflow: bool
+    terraform: bool
+    kubernetes: bool
+    model_roots: tuple[str, ...]  # top-level folders that hold model files
+    model_groups: tuple[str, ...]  # their sub-folders / stems: one asset group each
+    public_keys: tuple[str, ...]
+    signatures: bool
+
+
+def profile(root: Path) -> ProjectProfile:
+    ws = Workspace.discover(root, WorkspaceOptions())
+    paths = [f.path for f in ws.candidates(include_ignored=True)]
+    names = {PurePosixPath(p).name for p in paths}
+    model_files = [
+        p
+        for p in paths
+        if not PurePosixPath(p).name.lower().endswith(SIGNATURE_SUFFIXES)
+        and (
+            PurePosixPath(p).suffix.lower() in MODEL_EXTENSIONS
+            or PurePosixPath(p).name in DIR_MARKERS
+        )
+    ]
+    roots = sorted({p.split("/", 1)[0] for p in model_files if "/" in p})
+    groups: set[str] = set()
+    for p in model_files:
+        parts = p.split("/")
+        if len(parts) >= 3:
+            groups.add(f"{parts[0]}/{parts[1]}")
+        elif len(parts) == 2:
+            groups.add(f"{parts[0]}/{PurePosixPath(parts[1]).stem}")
+    yaml_texts = [p for p in paths if PurePosixPath(p).suffix in (".yaml", ".yml")]
+    return ProjectProfile(
+        dvc=".dvc/config" in paths or any(n.endswith(".dvc") for n in names) or "dvc.yaml" in names,
+        mlflow="MLmodel" in names
+        or "basic_auth.ini" in names
+        or any("mlflow" in p.lower() for p in yaml_texts),
+        terraform=any(p.endswith((".tf", ".tf.json")) for p in paths),
+        kubernetes=any(p.split("/", 1)[0] in ("k8s", "kubernetes", "manifests") for p in paths),
+        model_roots=tuple(roots),
+        model_groups=tuple(sorted(groups)),
+        public_keys=tuple(sorted(p for p in paths if p.endswith(".pub"))),
+        signatures=any(p.lower().endswith(SIGNATURE_SUFFIXES) for p in paths),
+    )
+
+
+def _q(value: str) -> str:
+    return json.dumps(value)  # a JSON string is a valid double-quoted YAML scalar
+
+
+def render_starter(p: ProjectProfile) -> str:
+    found = [
+        name
+        for name, present in (
+            ("DVC", p.dvc),
+            ("MLflow", p.mlflow),
+            ("Terraform", p.terraform),
+            ("Kubernetes manifests", p.kubernetes),
+            ("model files", bool(p.model_roots)),
+            ("signatures", p.signatures),
+        )
+        if present
+    ]
+    out = [
+        "# mlscan configuration (written by `mlscan init`; edit freely).",
+        "# Reference: docs/configuration.md. Validate with: mlscan scan --fail-on never",
+        f"# Found in this project: {', '.join(found) if found else 'nothing mlscan knows yet'}.",
+        "",
+        "# Lowest severity that makes `mlscan scan` exit 1: critical | high | medium | low | never",
+        "fail_on: medium",
+        "",
+        "# Paths (globs) never scanned.",
+        "exclude:",
+        '  - "vendor/**"',
+        "",
+        "# Extra Rego policy folders, controls to switch off, severity overrides:",
+        '# policies: ["policies/rego"]',
+        "# disable: [MLS-IAC-017]",
+        "# severity: {MLS-SUP-001: low}",
+        "",
+        "# Accepted findings in files without comments (JSON, model files). Elsewhere, put",
+        '# `# mlscan:ignore[ID] reason="..." expires=YYYY-MM-DD` on or above the line.',
+        "# ignore:",
+        '#   - {control: MLS-BKT-003, path: policies/legacy.json, reason: "vendor bucket", '
+        "expires: 2027-03-01}",
+        "",
+    ]
+    if p.model_roots or p.signatures:
+        out += ["# Model signing: the keys and identities you trust; models that must be signed."]
+        out += ["signing:"]
+        if p.public_keys:
+            out += ["  trusted_keys:"] + [f"    - {_q(k)}" for k in p.public_keys]
+        else:
+            out += ["  # trusted_keys: [keys/model-signing.pub]"]
+        out += [
+            "  # trusted_identities:",
+            '  #   - {identity: "https://github.com/ORG/REPO/.github/workflows/release.yml'
+            '@refs/heads/main", issuer: "https://token.actions.githubusercontent.com"}',
+        ]
+        if p.model_roots:
+            out += ["  required:"] + [f"    - {_q(r + '/**')}" for r in p.model_roots]
+        else:
+            out += ["  required: []"]
+        out += [""]
+    else:
+        out += [
+            "# Model signing (no model files found yet):",
+            "# signing:",
+            "#   trusted_keys: [keys/model-signing.pub]",
+            '#   required: ["models/**"]',
+            "",
+        ]
+    out += [
+        "# Business impact of each asset group, for risk ranking (critical | high | medium | low).",
+    ]
+    if p.model_groups:
+        out += ["assets:"]
+        for g in p.model_groups:
+            name = PurePosixPath(g).name
+            out += [
+                f"  - name: {_q(name)}",
+                f"    match: [{_q(g + '/**')}, {_q(g + '.*')}]",
+                "    impact: medium   # raise to high or critical for production models",
+            ]
+    else:
+        out += [
+            "# assets:",
+            '#   - {name: credit-scoring, match: ["models/credit*"], impact: critical}',
+        ]
+    if p.terraform:
+        out += [
+            "",
+            "# Terraform: mlscan maps the checkov checks that matter for ML assets; set",
+            "# include_all_checkov to report every other checkov finding too.",
+            "iac:",
+            "  include_all_checkov: false",
+        ]
+    return "\n".join(out) + "\n"
+
+
+@click.command("init")
+@click.argument(
+    "path", type=click.Path(file_okay=False, path_type=Path), default=Path("."), required=False
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing .mlscan.yaml.")
+def init_command(path: Path, force: bool) -> None:
+    """Write a commented starter .mlscan.yaml for the project at PATH."""
+    from mlscan.config import CONFIG_NAMES, load_config
+
+    if not path.is_dir():
+        raise UsageError(f"{path} is not a directory; pass the project folder")
+    existing = [path / n for n in CONFIG_NAMES if (path / n).exists()]
+    target = existing[0] if existing else path / CONFIG_NAMES[0]
+    if existing and not force:
+        raise UsageError(f"{target} already exists; edit it, or rerun with --force to replace it")
+    text = render_starter(profile(path))
+    try:
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise MlscanError(f"cannot write {target}: {exc.strerror}") from exc
+    load_config(target)  # the starter must always load; a failure here is a bug
+    click.echo(f"wrote {target}")

@@ -1,0 +1,242 @@
+"""Run checkov in-process on the IaC files the workspace found.
+
+checkov is imported lazily, only when there is something for it to scan, and only the
+runners of the frameworks that have files are used. It runs offline: no platform API
+key, no external Terraform module downloads, no SCA package scan, no image referencer,
+and no forked workers (``CHECKOV_PARALLELIZATION_TYPE=none``), so a scan starts no
+process and opens no socket.
+
+The curated mapping from checkov check ids to mlscan controls is data, kept in
+``checkov_map.yaml`` beside this module.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import logging
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from mlscan.models import STRIDE_CATEGORIES
+
+FRAMEWORKS = ("terraform", "cloudformation", "kubernetes", "dockerfile")
+
+# Environment switches read by checkov at import time; set before the first import.
+_OFFLINE_ENV = {
+    "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false",
+    "CHECKOV_PARALLELIZATION_TYPE": "none",
+    "BC_SKIP_MAPPING": "TRUE",
+    "CKV_VALIDATE_SECRETS": "false",
+    "CHECKOV_CREATE_MARKDOWN_HYPERLINKS": "false",
+}
+_MAPPING_RESOURCE = "checkov_map.yaml"
+_STRIDE = frozenset(STRIDE_CATEGORIES)
+_SEVERITIES = frozenset({"critical", "high", "medium", "low"})
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckMapping:
+    check_id: str
+    control: str
+    severity: str
+    stride: tuple[str, ...]
+    fallback: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckResult:
+    check_id: str
+    check_name: str
+    framework: str
+    resource: str
+    path: str  # repo-relative POSIX
+    start_line: int | None
+    end_line: int | None
+    result: str  # passed | failed | skipped
+
+
+@dataclass(frozen=True, kw_only=True)
+class CheckovRun:
+    results: tuple[CheckResult, ...] = ()
+    frameworks: tuple[str, ...] = ()
+    parse_errors: tuple[str, ...] = ()  # repo-relative paths checkov could not parse
+    # Parsed definitions, per framework: terraform -> {rel path: hcl dict},
+    # cloudformation -> {rel path: template dict}. Line markers are checkov's.
+    definitions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    errors: tuple[str, ...] = ()  # a runner that failed as a whole
+
+
+def _validate_entry(check_id: str, raw: Any) -> CheckMapping:
+    if not isinstance(raw, dict):
+        raise ValueError(f"{_MAPPING_RESOURCE}: {check_id}: expected a mapping")
+    control = raw.get("control")
+    severity = raw.get("severity")
+    stride = raw.get("stride", [])
+    fallback = raw.get("fallback", False)
+    if not isinstance(control, str) or not control.startswith("MLS-"):
+        raise ValueError(f"{_MAPPING_RESOURCE}: {check_id}: control must be an MLS-* id")
+    if severity not in _SEVERITIES:
+        raise ValueError(f"{_MAPPING_RESOURCE}: {check_id}: bad severity {severity!r}")
+    if not isinstance(stride, list) or not all(s in _STRIDE for s in stride):
+        raise ValueError(f"{_MAPPING_RESOURCE}: {check_id}: bad stride {stride!r}")
+    if not isinstance(fallback, bool):
+        raise ValueError(f"{_MAPPING_RESOURCE}: {check_id}: fallback must be true or false")
+    return CheckMapping(
+        check_id=check_id,
+        control=control,
+        severity=str(severity),
+        stride=tuple(stride),
+        fallback=fallback,
+    )
+
+
+@cache
+def check_mapping() -> Mapping[str, CheckMapping]:
+    """The curated checkov-id -> control mapping (validated once)."""
+    text = resources.files("mlscan.collectors").joinpath(_MAPPING_RESOURCE).read_text("utf-8")
+    raw = yaml.safe_load(text)
+    checks = raw.get("checks") if isinstance(raw, dict) else None
+    if not isinstance(checks, dict):
+        raise ValueError(f"{_MAPPING_RESOURCE}: expected a top-level 'checks' mapping")
+    return {str(k): _validate_entry(str(k), v) for k, v in sorted(checks.items())}
+
+
+_RUNNER_MODULES = {
+    "terraform": "checkov.terraform.runner",
+    "cloudformation": "checkov.cloudformation.runner",
+    "kubernetes": "checkov.kubernetes.runner",
+    "dockerfile": "checkov.dockerfile.runner",
+}
+
+
+def _prepare_checkov() -> Any:
+    """Set checkov's offline switches and return its RunnerFilter class (cheap import)."""
+    for key, value in _OFFLINE_ENV.items():
+        os.environ.setdefault(key, value)
+    # checkov logs parse problems as warnings; mlscan reports them as notifications.
+    logging.getLogger("checkov").setLevel(logging.ERROR)
+    from checkov.runner_filter import RunnerFilter
+
+    return RunnerFilter
+
+
+def _runner_class(framework: str) -> Any:
+    """Import one framework's runner (slow: seconds; only for frameworks with files)."""
+    module = importlib.import_module(_RUNNER_MODULES[framework])
+    return module.Runner
+
+
+def _result_name(value: Any) -> str:
+    name = str(getattr(value, "name", value)).lower()
+    return name if name in ("passed", "failed", "skipped") else "failed"
+
+
+def run_checkov(
+    files_by_framework: Mapping[str, Sequence[tuple[str, str]]],
+    *,
+    include_all: bool = False,
+) -> CheckovRun:
+    """Run checkov on ``{framework: [(rel, abs), ...]}``; only frameworks with files."""
+    wanted = {
+        fw: list(files) for fw, files in files_by_framework.items() if files and fw in FRAMEWORKS
+    }
+    if not wanted:
+        return CheckovRun()
+    runner_filter_class = _prepare_checkov()
+    mapping = check_mapping()
+    # checkov's graph solvers run on worker threads; finalise pending garbage here first so
+    # that thread-bound objects (such as a policy engine from an earlier scan) are not
+    # dropped on one of those threads.
+    gc.collect()
+    results: list[CheckResult] = []
+    parse_errors: set[str] = set()
+    errors: list[str] = []
+    definitions: dict[str, dict[str, Any]] = {}
+    for framework in sorted(wanted):
+        files = wanted[framework]
+        rel_of = {os.path.normpath(abs_path): rel for rel, abs_path in files}
+        runner_filter = runner_filter_class(
+            framework=[framework],
+            checks=None if include_all else sorted(mapping),
+            include_all_checkov_policies=True,
+            download_external_modules=False,
+            show_progress_bar=False,
+            run_image_referencer=False,
+            enable_secret_scan_all_files=False,
+        )
+        try:
+            runner = _runner_class(framework)()
+            reports = runner.run(
+                root_folder=None,
+                files=sorted(abs_path for _, abs_path in files),
+                runner_filter=runner_filter,
+                collect_skip_comments=True,
+            )
+        except Exception as exc:  # a checkov runner failure must not stop the scan
+            errors.append(f"checkov {framework} runner failed: {type(exc).__name__}: {exc}")
+            continue
+        for report in reports if isinstance(reports, list) else [reports]:
+            for err in getattr(report, "parsing_errors", []) or []:
+                rel = rel_of.get(os.path.normpath(str(err)))
+                if rel is not None:
+                    parse_errors.add(rel)
+            for record in [*report.failed_checks, *report.passed_checks, *report.skipped_checks]:
+                abs_path = os.path.normpath(str(record.file_abs_path or ""))
+                rel = rel_of.get(abs_path)
+                if rel is None:
+                    continue
+                line_range = record.file_line_range or [None, None]
+                results.append(
+                    CheckResult(
+                        check_id=str(record.check_id),
+                        check_name=str(record.check_name or ""),
+                        framework=framework,
+                        resource=_relative_resource(str(record.resource or ""), abs_path, rel),
+                        path=rel,
+                        start_line=line_range[0] if line_range[0] else None,
+                        end_line=line_range[1] if len(line_range) > 1 and line_range[1] else None,
+                        result=_result_name(record.check_result.get("result")),
+                    )
+                )
+        definitions[framework] = _definitions(framework, runner, rel_of)
+    results.sort(key=lambda r: (r.path, r.start_line or 0, r.resource, r.check_id, r.result))
+    unique: list[CheckResult] = []
+    for r in results:
+        if not unique or unique[-1] != r:
+            unique.append(r)
+    return CheckovRun(
+        results=tuple(unique),
+        frameworks=tuple(sorted(wanted)),
+        parse_errors=tuple(sorted(parse_errors)),
+        definitions=definitions,
+        errors=tuple(errors),
+    )
+
+
+def _relative_resource(resource: str, abs_path: str, rel: str) -> str:
+    """Dockerfile resources are named after the absolute file path; make them relative."""
+    if resource.startswith(abs_path):
+        return rel + resource[len(abs_path) :]
+    return resource
+
+
+def _definitions(framework: str, runner: Any, rel_of: Mapping[str, str]) -> dict[str, Any]:
+    """checkov's parsed definitions keyed by repo-relative path."""
+    raw = getattr(runner, "definitions", None) or {}
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        path = getattr(key, "file_path", key)
+        rel = rel_of.get(os.path.normpath(str(path)))
+        if rel is None:
+            continue
+        if framework == "terraform" and getattr(key, "tf_source_modules", None) is not None:
+            continue  # module instances; the file itself is already there
+        out[rel] = value
+    return out

@@ -1,0 +1,459 @@
+"""Infrastructure-as-code collectors: ``iac``, ``bucket_policies``, ``serving``, ``assets``.
+
+One analysis per workspace feeds the four families, so checkov runs once however many of
+these collectors are registered:
+
+* ``iac`` - checkov results (mapped to mlscan controls), buckets, IAM roles and policy
+  statements, SageMaker notebooks / endpoint configurations / models / domains, ECR;
+* ``bucket_policies`` - bucket policies statement by statement (standalone JSON,
+  Terraform, CloudFormation) and public grants (GCS IAM members, Azure containers);
+* ``serving`` - Kubernetes and docker-compose workloads, Services and Ingresses;
+* ``assets`` - links from DVC remotes, MLflow artifact roots and serving URIs to buckets,
+  and each bucket's role.
+"""
+
+from __future__ import annotations
+
+import re
+import weakref
+from dataclasses import dataclass, field
+from pathlib import PurePosixPath
+from typing import Any
+
+from mlscan.collectors.assets.links import (
+    bucket_assets,
+    dvc_remote_links,
+    iac_links,
+    mlflow_flag_links,
+    serving_env_links,
+)
+from mlscan.collectors.base import CollectContext, CollectorOutput, notification
+from mlscan.collectors.iac.bucket_policies import looks_like_policy
+from mlscan.collectors.iac.checkov_run import CheckovRun, check_mapping, run_checkov
+from mlscan.collectors.iac.cloudformation import add_cloudformation
+from mlscan.collectors.iac.model import IacModel, add_standalone_policy, add_terraform
+from mlscan.collectors.serving.k8s import (
+    ServingModel,
+    add_compose,
+    add_k8s_document,
+    is_k8s_document,
+    link_services,
+)
+from mlscan.errors import FileReadError
+from mlscan.models import Notification
+from mlscan.sourcemap import Node, SourceError, parse_json, parse_yaml_documents
+from mlscan.workspace import Workspace, WorkspaceFile
+
+SOURCE = "iac"
+_YAML = frozenset({".yaml", ".yml"})
+_CFN_MARKER = re.compile(
+    r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::[A-Za-z0-9]+::"
+)
+_COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
+_MAX_CONFIG_BYTES = 5 * 1024 * 1024
+_SCRIPT_SUFFIXES = frozenset(
+    {".sh", ".bash", ".service", ".yaml", ".yml", ".env", ".cfg", ".ini", ".toml", ".conf"}
+)
+
+
+def _is_dockerfile(f: WorkspaceFile) -> bool:
+    name = f.name
+    return (
+        name == "Dockerfile"
+        or name.startswith("Dockerfile.")
+        or name.endswith(".Dockerfile")
+        or name.lower() == "containerfile"
+    )
+
+
+def _in_helm_templates(rel: str, chart_dirs: set[str]) -> bool:
+    parts = PurePosixPath(rel).parts
+    return any(
+        "/".join(parts[:i]) in chart_dirs and parts[i] == "templates" for i in range(len(parts) - 1)
+    )
+
+
+@dataclass
+class Analysis:
+    checkov: CheckovRun = field(default_factory=CheckovRun)
+    model: IacModel = field(default_factory=IacModel)
+    serving: ServingModel = field(default_factory=ServingModel)
+    links: list[dict[str, Any]] = field(default_factory=list)
+    notifications: list[Notification] = field(default_factory=list)
+    files: dict[str, list[str]] = field(default_factory=dict)  # family -> files parsed
+    include_all: bool = False
+
+
+_CACHE: dict[int, tuple[weakref.ReferenceType[Workspace], bool, Analysis]] = {}
+
+
+def analyse(ws: Workspace, ctx: CollectContext) -> Analysis:
+    """The IaC analysis of ``ws`` (computed once per workspace and option set)."""
+    include_all = bool(ctx.config.iac.include_all_checkov)
+    cached = _CACHE.get(id(ws))
+    if cached is not None and cached[0]() is ws and cached[1] == include_all:
+        return cached[2]
+    analysis = _analyse(ws, include_all, ctx.config.limits.max_hcl_size)
+    _CACHE[id(ws)] = (weakref.ref(ws), include_all, analysis)
+    for key in [k for k, (ref, _, _) in _CACHE.items() if ref() is None]:
+        del _CACHE[key]
+    return analysis
+
+
+def _read(ws: Workspace, rel: str, out: Analysis) -> str | None:
+    try:
+        return ws.read_text(rel)
+    except FileReadError as exc:
+        out.notifications.append(
+            notification(rel, f"not scanned: {exc.reason}", SOURCE, kind=exc.kind)
+        )
+        return None
+
+
+def _analyse(ws: Workspace, include_all: bool, max_hcl_size: int) -> Analysis:
+    out = Analysis(include_all=include_all)
+    limit = ws.options.max_file_size
+    files = [f for f in ws.candidates() if f.size <= limit]
+    chart_dirs = {
+        str(PurePosixPath(f.path).parent) if "/" in f.path else ""
+        for f in files
+        if f.name == "Chart.yaml"
+    }
+    for chart in sorted(chart_dirs):
+        out.notifications.append(
+            notification(
+                f"{chart}/Chart.yaml" if chart else "Chart.yaml",
+                "Helm chart templates are not rendered, so they are not scanned; scan the "
+                "output of `helm template` to cover them",
+                SOURCE,
+                kind="skipped",
+                level="note",
+            )
+        )
+    by_framework: dict[str, list[tuple[str, str]]] = {}
+    texts: dict[str, str] = {}
+    k8s_docs: dict[str, list[Node]] = {}
+
+    def add(framework: str, rel: str) -> None:
+        try:
+            by_framework.setdefault(framework, []).append((rel, str(ws.abspath(rel))))
+        except FileReadError as exc:
+            out.notifications.append(
+                notification(rel, f"not scanned: {exc.reason}", SOURCE, kind=exc.kind)
+            )
+
+    for f in files:
+        rel = f.path
+        if f.suffix == ".tf":
+            if f.size > max_hcl_size:
+                out.notifications.append(
+                    notification(
+                        rel,
+                        f"not scanned: {f.size} bytes is over the {max_hcl_size}-byte limit "
+                        "for Terraform files (limits.max_hcl_size)",
+                        SOURCE,
+                        kind="too-large",
+                    )
+                )
+                continue
+            text = _read(ws, rel, out)
+            if text is not None:
+                texts[rel] = text
+                add("terraform", rel)
+        elif _is_dockerfile(f):
+            text = _read(ws, rel, out)
+            if text is not None:
+                texts[rel] = text
+                add("dockerfile", rel)
+        elif f.suffix in _YAML or f.suffix in (".json", ".template"):
+            if chart_dirs and _in_helm_templates(rel, chart_dirs):
+                continue
+            if f.size > _MAX_CONFIG_BYTES:
+                continue  # data, not configuration (CloudFormation templates are <= 1 MB)
+            text = _read(ws, rel, out)
+            if text is None:
+                continue
+            texts[rel] = text
+            if _CFN_MARKER.search(text) and "Resources" in text:
+                add("cloudformation", rel)
+            elif f.suffix == ".json":
+                _standalone_json(out, rel, text)
+            elif f.suffix in _YAML:
+                _yaml_file(out, rel, text, f, k8s_docs, add)
+        elif rel == ".dvc/config" or rel.endswith("/.dvc/config"):
+            text = _read(ws, rel, out)
+            if text is not None:
+                try:
+                    out.links.extend(dvc_remote_links(rel, text))
+                except (SourceError, ValueError) as exc:
+                    out.notifications.append(
+                        notification(rel, f"DVC config not parsed: {exc}", SOURCE)
+                    )
+        scriptish = f.suffix in _SCRIPT_SUFFIXES or f.name in ("Makefile", "Procfile")
+        if (scriptish or _is_dockerfile(f)) and f.size <= _MAX_CONFIG_BYTES:
+            text = texts.get(rel)
+            if text is None:
+                try:
+                    text = ws.read_text(rel)
+                except FileReadError:
+                    text = None  # only a search for MLflow flags; not worth a notification
+            if text and ("--default-artifact-root" in text or "--artifacts-destination" in text):
+                out.links.extend(mlflow_flag_links(rel, text))
+
+    run = run_checkov(by_framework, include_all=include_all)
+    out.checkov = run
+    for rel in run.parse_errors:
+        detail, line = _parse_error_detail(rel, texts.get(rel, ""))
+        out.notifications.append(
+            notification(
+                rel,
+                f"not parsed ({detail}); its IaC checks and facts are missing",
+                SOURCE,
+                line=line,
+            )
+        )
+    for message in run.errors:
+        out.notifications.append(notification(".", message, SOURCE, kind="tool-error"))
+    for rel, defs in sorted(run.definitions.get("terraform", {}).items()):
+        if rel in run.parse_errors:
+            continue
+        add_terraform(out.model, rel, defs, texts.get(rel, ""))
+    for rel, template in sorted(run.definitions.get("cloudformation", {}).items()):
+        if isinstance(template, dict):
+            add_cloudformation(out.model, rel, template, texts.get(rel, ""))
+    for rel, docs in sorted(k8s_docs.items()):
+        for doc in docs:
+            add_k8s_document(out.serving, rel, doc)
+    link_services(out.serving)
+    out.model.sort()
+    out.links.extend(serving_env_links(out.serving.workloads))
+    out.links.extend(iac_links(out.model.models, out.model.endpoint_configs))
+    out.links.sort(
+        key=lambda lk: (lk["loc"]["path"], lk["loc"]["line"] or 0, lk["kind"], lk["name"])
+    )
+    out.notifications.sort()
+    for items in by_framework.values():
+        out.files.setdefault("iac", []).extend(rel for rel, _ in items)
+    return out
+
+
+def _parse_error_detail(rel: str, text: str) -> tuple[str, int | None]:
+    """A one-line reason and line for a file checkov could not parse."""
+    if not rel.endswith(".tf"):
+        return "checkov could not parse it", None
+    import hcl2  # checkov's HCL parser; already imported by the checkov run
+
+    try:
+        hcl2.loads(text)  # type: ignore[attr-defined]
+    except Exception as exc:  # lark raises several error types
+        line = getattr(exc, "line", None)
+        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        return f"invalid HCL: {first}", line if isinstance(line, int) and line > 0 else None
+    return "checkov could not parse it", None
+
+
+def _key_locs(statement: Node, rel: str) -> dict[str, dict[str, Any]]:
+    """Positions of a statement's Principal / Action keys (or their Not* forms)."""
+    out: dict[str, dict[str, Any]] = {}
+    for name, keys in (
+        ("principal", ("Principal", "NotPrincipal")),
+        ("action", ("Action", "NotAction")),
+    ):
+        for key in keys:
+            node = statement.get(key)
+            if node is not None and node.key_span is not None:
+                out[name] = node.key_span.loc(rel)
+                break
+    return out
+
+
+def _standalone_json(out: Analysis, rel: str, text: str) -> None:
+    if '"Statement"' not in text:
+        return
+    try:
+        root = parse_json(text)
+    except SourceError as exc:
+        if '"Statement"' in text:
+            out.notifications.append(
+                notification(
+                    rel, f"policy document not parsed: {exc.message}", SOURCE, line=exc.line
+                )
+            )
+        return
+    if root.kind != "map" or not looks_like_policy(root.value):
+        return
+    stmt_node = root.get("Statement")
+    assert stmt_node is not None
+    nodes = stmt_node.children if stmt_node.kind == "seq" else [stmt_node]
+    statements = [(n.value, n.span.line, _key_locs(n, rel)) for n in nodes if n.kind == "map"]
+    key_span = stmt_node.key_span
+    add_standalone_policy(
+        out.model,
+        rel,
+        statements,
+        root.span.line,
+        statement_key_loc=key_span.loc(rel) if key_span is not None else None,
+    )
+    out.files.setdefault("bucket_policies", []).append(rel)
+
+
+def _yaml_file(
+    out: Analysis, rel: str, text: str, f: WorkspaceFile, k8s_docs: dict[str, list[Node]], add: Any
+) -> None:
+    looks_k8s = "apiVersion" in text and "kind" in text
+    is_compose = bool(_COMPOSE_NAME.match(f.name))
+    if not looks_k8s and not is_compose:
+        return
+    try:
+        docs = parse_yaml_documents(text)
+    except SourceError as exc:
+        # The MLflow collector already reports YAML files that mention mlflow; one
+        # notification per bad file is enough.
+        if "mlflow" not in text.lower():
+            out.notifications.append(
+                notification(rel, f"YAML not parsed: {exc.message}", SOURCE, line=exc.line)
+            )
+        return
+    if is_compose:
+        for doc in docs:
+            if doc.kind == "map":
+                add_compose(out.serving, rel, doc)
+        out.files.setdefault("serving", []).append(rel)
+        return
+    found = [d for d in docs if d.kind == "map" and is_k8s_document(d.value)]
+    if found:
+        k8s_docs[rel] = found
+        add("kubernetes", rel)
+        out.files.setdefault("serving", []).append(rel)
+
+
+# --------------------------------------------------------------------- facts
+def _checkov_facts(a: Analysis) -> list[dict[str, Any]]:
+    mapping = check_mapping()
+    covered = a.model.addresses | a.serving.addresses
+    out = []
+    for r in a.checkov.results:
+        m = mapping.get(r.check_id)
+        out.append(
+            {
+                "check_id": r.check_id,
+                "check_name": r.check_name,
+                "framework": r.framework,
+                "resource": r.resource,
+                "result": r.result,
+                "mapped": m is not None,
+                "control": m.control if m else None,
+                "severity": m.severity if m else "low",
+                "stride": list(m.stride) if m else [],
+                "fallback": m.fallback if m else True,
+                "native_fact": (r.path, r.resource) in covered,
+                "loc": {
+                    "path": r.path,
+                    "line": r.start_line,
+                    "col": None,
+                    "end_line": r.end_line,
+                    "end_col": None,
+                },
+            }
+        )
+    return out
+
+
+def _applies_iac(ws: Workspace) -> bool:
+    return any(
+        f.suffix in (".tf", ".yaml", ".yml", ".json", ".template")
+        or _is_dockerfile(f)
+        or f.path.endswith(".dvc/config")
+        for f in ws.candidates()
+    )
+
+
+class IacCollector:
+    family = "iac"
+
+    def applies(self, ws: Workspace) -> bool:
+        return _applies_iac(ws)
+
+    def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput:
+        a = analyse(ws, ctx)
+        m = a.model
+        facts = {
+            "checkov": {
+                "frameworks": list(a.checkov.frameworks),
+                "include_all": a.include_all,
+                "mapped_checks": sorted(check_mapping()),
+            },
+            "checkov_results": _checkov_facts(a),
+            "buckets": m.buckets,
+            "iam_roles": m.iam_roles,
+            "iam_statements": m.iam_statements,
+            "iam_managed_policies": m.iam_managed_policies,
+            "sagemaker_notebooks": m.notebooks,
+            "sagemaker_endpoint_configs": m.endpoint_configs,
+            "sagemaker_models": m.models,
+            "sagemaker_domains": m.domains,
+            "ecr_repositories": m.ecr_repositories,
+        }
+        return CollectorOutput(
+            facts=facts,
+            notifications=tuple(a.notifications),
+            files=tuple(sorted(set(a.files.get("iac", [])))),
+        )
+
+
+class BucketPolicyCollector:
+    family = "bucket_policies"
+
+    def applies(self, ws: Workspace) -> bool:
+        return _applies_iac(ws)
+
+    def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput:
+        a = analyse(ws, ctx)
+        facts = {
+            "policies": a.model.bucket_policies,
+            "statements": a.model.bucket_statements,
+            "public_grants": a.model.public_grants,
+        }
+        return CollectorOutput(
+            facts=facts, files=tuple(sorted(set(a.files.get("bucket_policies", []))))
+        )
+
+
+class ServingCollector:
+    family = "serving"
+
+    def applies(self, ws: Workspace) -> bool:
+        return any(f.suffix in _YAML for f in ws.candidates())
+
+    def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput:
+        a = analyse(ws, ctx)
+        s = a.serving
+        key = lambda f: (f["loc"]["path"], f["loc"]["line"] or 0, f["address"])  # noqa: E731
+        facts = {
+            "workloads": sorted(s.workloads, key=key),
+            "services": sorted(s.services, key=key),
+            "ingresses": sorted(s.ingresses, key=key),
+        }
+        return CollectorOutput(facts=facts, files=tuple(sorted(set(a.files.get("serving", [])))))
+
+
+class AssetsCollector:
+    family = "assets"
+
+    def applies(self, ws: Workspace) -> bool:
+        return _applies_iac(ws) or any(
+            f.suffix in _SCRIPT_SUFFIXES or _is_dockerfile(f) for f in ws.candidates()
+        )
+
+    def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput:
+        a = analyse(ws, ctx)
+        gcs_and_azure = [
+            {"name": g["bucket"], "address": g["address"], "loc": g["loc"], "tags": {}}
+            for g in a.model.public_grants
+            if g["bucket"]
+        ]
+        facts = {
+            "links": a.links,
+            "buckets": bucket_assets([*a.model.buckets, *gcs_and_azure], a.links),
+        }
+        return CollectorOutput(facts=facts)

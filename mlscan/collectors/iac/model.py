@@ -1,0 +1,854 @@
+"""The IaC fact model, and facts from Terraform definitions parsed by checkov.
+
+``IacModel`` collects buckets, bucket policies (statement by statement), public grants,
+IAM roles, policies and managed-policy attachments, SageMaker resources and ECR
+repositories; the helpers here are shared with ``iac_cloudformation`` and the standalone
+JSON policies. checkov's Terraform definitions carry resource line ranges
+(``__start_line__``); statement lines inside a block come from ``iac_hcl``.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from mlscan.collectors.iac.bucket_policies import (
+    as_list,
+    looks_like_policy,
+    normalise_statement,
+    normalise_tf_document_statement,
+    opaque,
+)
+from mlscan.collectors.iac.hcl import policy_statement_lines
+
+_TF_BUCKET_REF = re.compile(r"\baws_s3_bucket\.([A-Za-z0-9_-]+)(?:\.(?:id|bucket|arn))?")
+_TF_DOC_REF = re.compile(r"\bdata\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.json")
+_TF_ROLE_REF = re.compile(r"\baws_iam_role\.([A-Za-z0-9_-]+)")
+_TF_POLICY_REF = re.compile(r"\baws_iam_policy\.([A-Za-z0-9_-]+)")
+_S3_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::([^/*${}\"]+)")
+_GCS_PUBLIC = frozenset({"allusers", "allauthenticatedusers"})
+
+
+def loc(path: str, line: int | None, end_line: int | None = None) -> dict[str, Any]:
+    return {"path": path, "line": line, "col": None, "end_line": end_line, "end_col": None}
+
+
+def one(value: Any) -> Any:
+    """checkov wraps Terraform attribute values in one-element lists."""
+    while isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    return value
+
+
+def block(value: Any) -> Mapping[str, Any] | None:
+    value = one(value)
+    return value if isinstance(value, Mapping) else None
+
+
+def text_or_none(value: Any) -> str | None:
+    value = one(value)
+    if value is None or value == []:
+        return None
+    return opaque(value)
+
+
+def truthy(value: Any) -> bool | None:
+    value = one(value)
+    if value is None or value == []:
+        return None
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "enabled", "1", "yes"):
+        return True
+    if text in ("false", "disabled", "0", "no", "suspended"):
+        return False
+    return None
+
+
+def clean(value: Any) -> Any:
+    """Drop checkov's position markers from a parsed value."""
+    if isinstance(value, Mapping):
+        return {str(k): clean(v) for k, v in value.items() if not str(k).startswith("__")}
+    if isinstance(value, list):
+        return [clean(v) for v in value]
+    return value
+
+
+def string_tags(value: Any) -> dict[str, str]:
+    tags: dict[str, str] = {}
+    if isinstance(value, list) and all(isinstance(i, Mapping) and "Key" in i for i in value):
+        value = list(value)  # CloudFormation [{Key, Value}], even with a single tag
+    else:
+        value = one(value)
+    if isinstance(value, Mapping):
+        for k, v in value.items():
+            if not str(k).startswith("__") and isinstance(one(v), str | int | float | bool):
+                tags[str(k)] = opaque(one(v))
+    elif isinstance(value, list):  # CloudFormation [{Key, Value}]
+        for item in value:
+            if isinstance(item, Mapping) and "Key" in item:
+                tags[opaque(item["Key"])] = opaque(item.get("Value"))
+    return dict(sorted(tags.items()))
+
+
+def s3_bucket_names(values: list[str]) -> list[str]:
+    names = set()
+    for v in values:
+        m = _S3_ARN.match(v)
+        if m:
+            names.add(m.group(1))
+    return sorted(names)
+
+
+@dataclass
+class IacModel:
+    buckets: list[dict[str, Any]] = field(default_factory=list)
+    bucket_policies: list[dict[str, Any]] = field(default_factory=list)
+    bucket_statements: list[dict[str, Any]] = field(default_factory=list)
+    public_grants: list[dict[str, Any]] = field(default_factory=list)
+    iam_roles: list[dict[str, Any]] = field(default_factory=list)
+    iam_statements: list[dict[str, Any]] = field(default_factory=list)
+    iam_managed_policies: list[dict[str, Any]] = field(default_factory=list)
+    notebooks: list[dict[str, Any]] = field(default_factory=list)
+    endpoint_configs: list[dict[str, Any]] = field(default_factory=list)
+    models: list[dict[str, Any]] = field(default_factory=list)
+    domains: list[dict[str, Any]] = field(default_factory=list)
+    ecr_repositories: list[dict[str, Any]] = field(default_factory=list)
+    addresses: set[tuple[str, str]] = field(default_factory=set)  # (path, address) with facts
+
+    def sort(self) -> None:
+        for name in (
+            "buckets",
+            "bucket_policies",
+            "bucket_statements",
+            "public_grants",
+            "iam_roles",
+            "iam_statements",
+            "iam_managed_policies",
+            "notebooks",
+            "endpoint_configs",
+            "models",
+            "domains",
+            "ecr_repositories",
+        ):
+            items: list[dict[str, Any]] = getattr(self, name)
+            items.sort(
+                key=lambda f: (
+                    f["loc"]["path"],
+                    f["loc"]["line"] or 0,
+                    json.dumps(f, sort_keys=True, default=str),
+                )
+            )
+
+
+# ----------------------------------------------------------------- Terraform
+def _tf_resources(
+    defs: Mapping[str, Any], kind: str = "resource"
+) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    for entry in as_list(defs.get(kind)):
+        if not isinstance(entry, Mapping):
+            continue
+        for rtype, named in entry.items():
+            if not isinstance(named, Mapping):
+                continue
+            for name, body in named.items():
+                if isinstance(body, dict):
+                    yield str(rtype), str(name), body
+
+
+def _tf_loc(path: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    start = body.get("__start_line__")
+    end = body.get("__end_line__")
+    return loc(
+        path, start if isinstance(start, int) else None, end if isinstance(end, int) else None
+    )
+
+
+def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str) -> None:
+    lines = text.split("\n")
+    resources = list(_tf_resources(defs))
+    buckets: dict[str, dict[str, Any]] = {}  # address -> bucket fact
+    for rtype, name, body in resources:
+        address = f"{rtype}.{name}"
+        if rtype == "aws_s3_bucket":
+            buckets[address] = _tf_bucket(path, address, body)
+        elif rtype == "google_storage_bucket":
+            buckets[address] = _tf_gcs_bucket(path, address, body)
+    for rtype, name, body in resources:
+        address = f"{rtype}.{name}"
+        target = _tf_bucket_target(body, buckets)
+        if target is not None:
+            _tf_bucket_setting(rtype, body, target, path)
+    model.buckets.extend(buckets.values())
+    model.addresses.update((path, a) for a in buckets)
+    docs = {
+        name: body
+        for rtype, name, body in _tf_resources(defs, "data")
+        if rtype == "aws_iam_policy_document"
+    }
+    doc_statements = {
+        name: _tf_document_statements(path, body, lines) for name, body in docs.items()
+    }
+    bucket_names = {a: b["name"] for a, b in buckets.items()}
+    roles: dict[str, dict[str, Any]] = {}
+    for rtype, name, body in resources:
+        if rtype == "aws_iam_role":
+            roles[f"{rtype}.{name}"] = _tf_role(
+                path, f"{rtype}.{name}", body, lines, doc_statements
+            )
+    policy_roles: dict[str, list[str]] = {}
+    for rtype, name, body in resources:
+        if rtype == "aws_iam_role_policy_attachment":
+            role = _tf_role_ref(text_or_none(body.get("role")), roles)
+            arn = text_or_none(body.get("policy_arn"))
+            pol = _ref(_TF_POLICY_REF, arn, "aws_iam_policy")
+            if role and pol:
+                policy_roles.setdefault(pol, []).append(role)
+            elif role and arn and ":policy/" in arn:
+                model.iam_managed_policies.append(
+                    managed_policy(path, role, arn, f"{rtype}.{name}", _tf_loc(path, body))
+                )
+    for rtype, name, body in resources:
+        address = f"{rtype}.{name}"
+        rloc = _tf_loc(path, body)
+        if rtype == "aws_s3_bucket_policy":
+            bucket_ref = text_or_none(body.get("bucket"))
+            bucket = _resolve_bucket(bucket_ref, buckets)
+            statements = _tf_policy_statements(path, body, lines, doc_statements)
+            add_bucket_policy(
+                model,
+                source="terraform",
+                path=path,
+                address=address,
+                loc_=rloc,
+                bucket=bucket,
+                bucket_address=_bucket_address(bucket_ref, buckets),
+                statements=statements,
+                bucket_names=bucket_names,
+            )
+        elif rtype in ("aws_iam_role_policy", "aws_iam_policy"):
+            statements = _tf_policy_statements(path, body, lines, doc_statements)
+            if rtype == "aws_iam_role_policy":
+                role = _tf_role_ref(text_or_none(body.get("role")), roles)
+                attached = [role] if role else []
+            else:
+                attached = sorted(policy_roles.get(address, []))
+            for idx, st in enumerate(statements):
+                model.iam_statements.append(
+                    {
+                        **st,
+                        "policy": address,
+                        "policy_name": text_or_none(body.get("name")),
+                        "index": idx,
+                        "roles": attached,
+                        "source": "terraform",
+                    }
+                )
+        elif rtype in ("google_storage_bucket_iam_member", "google_storage_bucket_iam_binding"):
+            members = [m for m in (opaque(x) for x in as_list(one(body.get("members")))) if m]
+            member = text_or_none(body.get("member"))
+            if member:
+                members.append(member)
+            for m in sorted(set(members)):
+                model.public_grants.append(
+                    {
+                        "provider": "gcp",
+                        "kind": "iam-member",
+                        "address": address,
+                        "bucket": _gcs_bucket_name(text_or_none(body.get("bucket")), buckets),
+                        "member": m,
+                        "member_is_public": m.lower() in _GCS_PUBLIC,
+                        "role": text_or_none(body.get("role")),
+                        "loc": rloc,
+                    }
+                )
+        elif rtype == "google_storage_bucket_acl":
+            for entity in (opaque(x) for x in as_list(one(body.get("role_entity")))):
+                model.public_grants.append(
+                    {
+                        "provider": "gcp",
+                        "kind": "acl",
+                        "address": address,
+                        "bucket": _gcs_bucket_name(text_or_none(body.get("bucket")), buckets),
+                        "member": entity,
+                        "member_is_public": entity.split(":")[-1].lower() in _GCS_PUBLIC,
+                        "role": entity.split(":")[0] if ":" in entity else None,
+                        "loc": rloc,
+                    }
+                )
+        elif rtype == "azurerm_storage_container":
+            access = text_or_none(body.get("container_access_type")) or "private"
+            model.public_grants.append(
+                {
+                    "provider": "azure",
+                    "kind": "container-access",
+                    "address": address,
+                    "bucket": text_or_none(body.get("name")),
+                    "member": access,
+                    "member_is_public": access in ("blob", "container"),
+                    "role": None,
+                    "loc": rloc,
+                }
+            )
+        elif rtype == "aws_sagemaker_notebook_instance":
+            root = text_or_none(body.get("root_access"))
+            internet = text_or_none(body.get("direct_internet_access"))
+            model.notebooks.append(
+                {
+                    "address": address,
+                    "name": text_or_none(body.get("name")),
+                    "source": "terraform",
+                    "root_access": root,
+                    "root_access_effective": root or "Enabled",
+                    "direct_internet_access": internet,
+                    "direct_internet_access_effective": internet or "Enabled",
+                    "kms_key_set": text_or_none(body.get("kms_key_id")) is not None,
+                    "subnet_set": text_or_none(body.get("subnet_id")) is not None,
+                    "role": _role_ref(text_or_none(body.get("role_arn"))),
+                    "loc": rloc,
+                }
+            )
+        elif rtype == "aws_sagemaker_endpoint_configuration":
+            capture = block(body.get("data_capture_config"))
+            model.endpoint_configs.append(
+                {
+                    "address": address,
+                    "name": text_or_none(body.get("name")),
+                    "source": "terraform",
+                    "kms_key_set": text_or_none(body.get("kms_key_arn")) is not None,
+                    "data_capture": None
+                    if capture is None
+                    else {
+                        "enabled": truthy(capture.get("enable_capture")) is not False,
+                        "kms_key_set": text_or_none(capture.get("kms_key_id")) is not None,
+                        "destination": text_or_none(capture.get("destination_s3_uri")),
+                    },
+                    "loc": rloc,
+                }
+            )
+        elif rtype == "aws_sagemaker_model":
+            container = block(body.get("primary_container")) or {}
+            model.models.append(
+                {
+                    "address": address,
+                    "name": text_or_none(body.get("name")),
+                    "source": "terraform",
+                    "network_isolation": truthy(body.get("enable_network_isolation")) is True,
+                    "vpc_config_set": block(body.get("vpc_config")) is not None,
+                    "image": text_or_none(container.get("image")),
+                    "model_data_url": text_or_none(container.get("model_data_url")),
+                    "role": _role_ref(text_or_none(body.get("execution_role_arn"))),
+                    "loc": rloc,
+                }
+            )
+        elif rtype == "aws_sagemaker_domain":
+            settings = block(body.get("default_user_settings")) or {}
+            model.domains.append(
+                {
+                    "address": address,
+                    "name": text_or_none(body.get("domain_name")),
+                    "source": "terraform",
+                    "kms_key_set": text_or_none(body.get("kms_key_id")) is not None,
+                    "app_network_access_type": text_or_none(body.get("app_network_access_type"))
+                    or "PublicInternetOnly",
+                    "role": _role_ref(text_or_none(settings.get("execution_role"))),
+                    "loc": rloc,
+                }
+            )
+        elif rtype == "aws_ecr_repository":
+            scan = block(body.get("image_scanning_configuration")) or {}
+            model.ecr_repositories.append(
+                {
+                    "address": address,
+                    "name": text_or_none(body.get("name")),
+                    "source": "terraform",
+                    "tag_mutability": text_or_none(body.get("image_tag_mutability")) or "MUTABLE",
+                    "scan_on_push": truthy(scan.get("scan_on_push")) is True,
+                    "loc": rloc,
+                }
+            )
+        else:
+            continue
+        model.addresses.add((path, address))
+    for role_fact in roles.values():
+        for arn in role_fact.pop("_managed"):
+            model.iam_managed_policies.append(
+                managed_policy(
+                    path, role_fact["address"], arn, role_fact["address"], role_fact["loc"]
+                )
+            )
+        for st in role_fact.pop("_inline"):
+            model.iam_statements.append(
+                {**st, "roles": [role_fact["address"]], "source": "terraform"}
+            )
+        model.iam_roles.append(role_fact)
+        model.addresses.add((path, role_fact["address"]))
+    link_role_users(model, path)
+
+
+def managed_policy(
+    path: str, role: str, arn: str, address: str, loc_: dict[str, Any]
+) -> dict[str, Any]:
+    """A managed policy attached to a role (``arn:aws:iam::aws:policy/AmazonS3FullAccess``)."""
+    return {
+        "role": role,
+        "policy_arn": arn,
+        "policy_name": arn.rsplit("/", 1)[-1],
+        "aws_managed": ":iam::aws:policy/" in arn,
+        "address": address,
+        "loc": loc_,
+    }
+
+
+def _tf_role_ref(value: str | None, roles: Mapping[str, Mapping[str, Any]]) -> str | None:
+    """A role reference: ``aws_iam_role.x.name`` as written, or already resolved by
+    checkov to the role's name."""
+    address = _ref(_TF_ROLE_REF, value, "aws_iam_role")
+    if address is not None or value is None:
+        return address
+    for candidate, role in roles.items():
+        if role.get("name") == value:
+            return candidate
+    return None
+
+
+def _ref(pattern: re.Pattern[str], value: str | None, prefix: str) -> str | None:
+    if not value:
+        return None
+    m = pattern.search(value)
+    return f"{prefix}.{m.group(1)}" if m else None
+
+
+def _role_ref(value: str | None) -> str | None:
+    if not value:
+        return None
+    m = _TF_ROLE_REF.search(value)
+    return f"aws_iam_role.{m.group(1)}" if m else value
+
+
+def link_role_users(model: IacModel, path: str) -> None:
+    users: dict[str, list[dict[str, str]]] = {}
+    for kind, items in (
+        ("notebook", model.notebooks),
+        ("model", model.models),
+        ("domain", model.domains),
+    ):
+        for item in items:
+            if item["loc"]["path"] == path and item.get("role"):
+                users.setdefault(item["role"], []).append(
+                    {"kind": kind, "address": item["address"]}
+                )
+    for role in model.iam_roles:
+        if role["loc"]["path"] == path:
+            role["used_by"] = sorted(
+                users.get(role["address"], []) + role.get("used_by", []),
+                key=lambda u: (u["kind"], u["address"]),
+            )
+
+
+def _bucket_address(ref: str | None, buckets: Mapping[str, Mapping[str, Any]]) -> str | None:
+    if not ref:
+        return None
+    m = _TF_BUCKET_REF.search(ref)
+    if m and f"aws_s3_bucket.{m.group(1)}" in buckets:
+        return f"aws_s3_bucket.{m.group(1)}"
+    for address, b in buckets.items():
+        if b["name"] is not None and b["name"] == ref:
+            return address
+    return None
+
+
+def _resolve_bucket(ref: str | None, buckets: Mapping[str, Mapping[str, Any]]) -> str | None:
+    address = _bucket_address(ref, buckets)
+    if address is not None:
+        name = buckets[address]["name"]
+        return str(name) if name is not None else address
+    return ref
+
+
+def _gcs_bucket_name(ref: str | None, buckets: Mapping[str, Mapping[str, Any]]) -> str | None:
+    if not ref:
+        return None
+    m = re.search(r"\bgoogle_storage_bucket\.([A-Za-z0-9_-]+)", ref)
+    if m:
+        b = buckets.get(f"google_storage_bucket.{m.group(1)}")
+        if b is not None:
+            return str(b["name"]) if b["name"] is not None else b["address"]
+    return ref
+
+
+def _tf_bucket_target(
+    body: Mapping[str, Any], buckets: Mapping[str, dict[str, Any]]
+) -> dict[str, Any] | None:
+    address = _bucket_address(text_or_none(body.get("bucket")), buckets)
+    return buckets.get(address) if address else None
+
+
+def empty_bucket(
+    *,
+    path: str,
+    address: str,
+    name: str | None,
+    provider: str,
+    source: str,
+    loc_: dict[str, Any],
+    tags: dict[str, str],
+) -> dict[str, Any]:
+    return {
+        "name": name,
+        "address": address,
+        "provider": provider,
+        "source": source,
+        "versioning": None,
+        "versioning_enabled": False,
+        "mfa_delete": False,
+        "object_lock": False,
+        "sse_algorithm": None,
+        "kms_key_set": False,
+        "logging": False,
+        "public_access_block": None,
+        "acl": None,
+        "tags": tags,
+        "loc": loc_,
+        "settings": [],
+    }
+
+
+def _tf_versioning(b: dict[str, Any], body: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The inline ``versioning { enabled = ... }`` block (AWS and GCS spell it alike)."""
+    versioning = block(body.get("versioning"))
+    if versioning is not None:
+        enabled = truthy(versioning.get("enabled"))
+        b["versioning"] = "Enabled" if enabled else "Disabled"
+        b["versioning_enabled"] = bool(enabled)
+    return versioning
+
+
+def _tf_bucket(path: str, address: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    b = empty_bucket(
+        path=path,
+        address=address,
+        name=text_or_none(body.get("bucket")),
+        provider="aws",
+        source="terraform",
+        loc_=_tf_loc(path, body),
+        tags=string_tags(body.get("tags")),
+    )
+    versioning = _tf_versioning(b, body)
+    if versioning is not None:
+        b["mfa_delete"] = truthy(versioning.get("mfa_delete")) is True
+    if truthy(body.get("object_lock_enabled")) or block(body.get("object_lock_configuration")):
+        b["object_lock"] = True
+    _tf_sse(b, block(body.get("server_side_encryption_configuration")))
+    if block(body.get("logging")) is not None:
+        b["logging"] = True
+    b["acl"] = text_or_none(body.get("acl"))
+    return b
+
+
+def _tf_gcs_bucket(path: str, address: str, body: Mapping[str, Any]) -> dict[str, Any]:
+    b = empty_bucket(
+        path=path,
+        address=address,
+        name=text_or_none(body.get("name")),
+        provider="gcp",
+        source="terraform",
+        loc_=_tf_loc(path, body),
+        tags=string_tags(body.get("labels")),
+    )
+    _tf_versioning(b, body)
+    retention = block(body.get("retention_policy"))
+    b["object_lock"] = retention is not None and truthy(retention.get("is_locked")) is True
+    enc = block(body.get("encryption"))
+    if enc is not None and text_or_none(enc.get("default_kms_key_name")):
+        b["sse_algorithm"] = "kms"
+        b["kms_key_set"] = True
+    b["logging"] = block(body.get("logging")) is not None
+    return b
+
+
+def _tf_sse(b: dict[str, Any], sse: Mapping[str, Any] | None) -> None:
+    if sse is None:
+        return
+    rule = block(sse.get("rule")) or {}
+    default = block(rule.get("apply_server_side_encryption_by_default")) or {}
+    algo = text_or_none(default.get("sse_algorithm"))
+    if algo:
+        b["sse_algorithm"] = algo
+    if text_or_none(default.get("kms_master_key_id")):
+        b["kms_key_set"] = True
+
+
+def _tf_bucket_setting(rtype: str, body: Mapping[str, Any], b: dict[str, Any], path: str) -> None:
+    setting_loc = _tf_loc(path, body)
+    if rtype == "aws_s3_bucket_versioning":
+        conf = block(body.get("versioning_configuration")) or {}
+        status = text_or_none(conf.get("status"))
+        b["versioning"] = status
+        b["versioning_enabled"] = status == "Enabled"
+        b["mfa_delete"] = truthy(conf.get("mfa_delete")) is True
+    elif rtype == "aws_s3_bucket_server_side_encryption_configuration":
+        _tf_sse(b, body)
+    elif rtype == "aws_s3_bucket_logging":
+        b["logging"] = text_or_none(body.get("target_bucket")) is not None
+    elif rtype == "aws_s3_bucket_public_access_block":
+        b["public_access_block"] = {
+            k: truthy(body.get(k)) is True
+            for k in (
+                "block_public_acls",
+                "block_public_policy",
+                "ignore_public_acls",
+                "restrict_public_buckets",
+            )
+        }
+    elif rtype == "aws_s3_bucket_object_lock_configuration":
+        b["object_lock"] = True
+    elif rtype == "aws_s3_bucket_acl":
+        b["acl"] = text_or_none(body.get("acl"))
+    else:
+        return
+    b["settings"].append({"resource": rtype, "loc": setting_loc})
+
+
+def _tf_document_statements(
+    path: str, body: Mapping[str, Any], lines: list[str]
+) -> list[dict[str, Any]]:
+    raw = [s for s in as_list(body.get("statement")) if isinstance(s, Mapping)]
+    start, end = body.get("__start_line__"), body.get("__end_line__")
+    found: list[int] = []
+    if isinstance(start, int) and isinstance(end, int):
+        groups = policy_statement_lines(lines, start, end)
+        found = groups[0][1] if groups else []
+    out = []
+    for idx, st in enumerate(raw):
+        line = found[idx] if idx < len(found) else (start if isinstance(start, int) else None)
+        out.append(
+            anchored(normalise_tf_document_statement(st), loc(path, line), _tf_loc(path, body))
+        )
+    return out
+
+
+def anchored(
+    statement: dict[str, Any],
+    statement_loc: dict[str, Any],
+    block_loc: dict[str, Any],
+    *,
+    principal_loc: dict[str, Any] | None = None,
+    action_loc: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """A statement fact with its locations: the statement itself (``loc``), the IaC block
+    that holds it (``block_loc``: the policy resource or ``data`` document; the statement
+    for a standalone JSON document), and - where the parser keeps key positions - the
+    ``Principal`` and ``Action`` keys."""
+    return {
+        **statement,
+        "loc": statement_loc,
+        "block_loc": block_loc,
+        "principal_loc": principal_loc,
+        "action_loc": action_loc,
+    }
+
+
+def _tf_policy_values(value: Any) -> list[Any]:
+    """Policy documents held in a ``policy`` attribute (jsonencode dict or JSON text)."""
+    value = one(value)
+    if isinstance(value, str):
+        text = value.strip()
+        if text.startswith("${jsonencode(") and text.endswith(")}"):
+            # checkov leaves jsonencode() unevaluated when an argument is unresolved and
+            # renders the argument as a Python literal; read it as data, never as code.
+            try:
+                return [ast.literal_eval(text[len("${jsonencode(") : -2])]
+            except (ValueError, SyntaxError, MemoryError, RecursionError):
+                return [value]
+        try:
+            value = json.loads(text)
+        except ValueError:
+            return [value]  # a reference such as data.aws_iam_policy_document.x.json
+    return [value]
+
+
+def _tf_policy_statements(
+    path: str,
+    body: Mapping[str, Any],
+    lines: list[str],
+    doc_statements: Mapping[str, list[dict[str, Any]]],
+    attr: str = "policy",
+) -> list[dict[str, Any]]:
+    start, end = body.get("__start_line__"), body.get("__end_line__")
+    found: list[int] = []
+    if isinstance(start, int) and isinstance(end, int):
+        named = [g for name, g in policy_statement_lines(lines, start, end) if name == attr]
+        found = named[0] if named else []
+    out: list[dict[str, Any]] = []
+    for doc in _tf_policy_values(body.get(attr)):
+        if isinstance(doc, str):
+            m = _TF_DOC_REF.search(doc)
+            if m:
+                out.extend(doc_statements.get(m.group(1), []))
+            continue
+        if not looks_like_policy(doc):
+            continue
+        raw = doc["Statement"]
+        for idx, st in enumerate(raw if isinstance(raw, list) else [raw]):
+            if not isinstance(st, Mapping):
+                continue
+            line = found[idx] if idx < len(found) else (start if isinstance(start, int) else None)
+            out.append(anchored(normalise_statement(st), loc(path, line), _tf_loc(path, body)))
+    return out
+
+
+def _tf_role(
+    path: str,
+    address: str,
+    body: Mapping[str, Any],
+    lines: list[str],
+    doc_statements: Mapping[str, list[dict[str, Any]]],
+) -> dict[str, Any]:
+    trust = _tf_policy_statements(path, body, lines, doc_statements, attr="assume_role_policy")
+    services = sorted({s for st in trust for s in st["principals"]["service"]})
+    inline: list[dict[str, Any]] = []
+    start = body.get("__start_line__")
+    end = body.get("__end_line__")
+    groups = (
+        [g for name, g in policy_statement_lines(lines, start, end) if name == "policy"]
+        if isinstance(start, int) and isinstance(end, int)
+        else []
+    )
+    group = 0
+    for idx, pol in enumerate(as_list(body.get("inline_policy"))):
+        if not isinstance(pol, Mapping):
+            continue
+        found = groups[group] if group < len(groups) else []
+        group += 1
+        sidx = 0
+        for doc in _tf_policy_values(pol.get("policy")):
+            if isinstance(doc, str):
+                m = _TF_DOC_REF.search(doc)
+                if m:
+                    for st in doc_statements.get(m.group(1), []):
+                        inline.append(
+                            {
+                                **st,
+                                "policy": f"{address}.inline_policy[{idx}]",
+                                "policy_name": text_or_none(pol.get("name")),
+                                "index": sidx,
+                            }
+                        )
+                        sidx += 1
+                continue
+            if not looks_like_policy(doc):
+                continue
+            raw = doc["Statement"]
+            for st in raw if isinstance(raw, list) else [raw]:
+                if isinstance(st, Mapping):
+                    line = found[sidx] if sidx < len(found) else start
+                    inline.append(
+                        {
+                            **anchored(
+                                normalise_statement(st), loc(path, line), _tf_loc(path, body)
+                            ),
+                            "policy": f"{address}.inline_policy[{idx}]",
+                            "policy_name": text_or_none(pol.get("name")),
+                            "index": sidx,
+                        }
+                    )
+                    sidx += 1
+    return {
+        "address": address,
+        "name": text_or_none(body.get("name")),
+        "source": "terraform",
+        "trusted_services": services,
+        "used_by": [],
+        "loc": _tf_loc(path, body),
+        "_inline": inline,
+        "_managed": sorted(
+            {opaque(a) for item in as_list(body.get("managed_policy_arns")) for a in as_list(item)}
+        ),
+    }
+
+
+def add_bucket_policy(
+    model: IacModel,
+    *,
+    source: str,
+    path: str,
+    address: str | None,
+    loc_: dict[str, Any],
+    bucket: str | None,
+    bucket_address: str | None,
+    statements: list[dict[str, Any]],
+    bucket_names: Mapping[str, Any],
+    statement_key_loc: dict[str, Any] | None = None,
+) -> None:
+    policy_id = f"{path}#{address}" if address else path
+    model.bucket_policies.append(
+        {
+            "id": policy_id,
+            "source": source,
+            "address": address,
+            "bucket": bucket,
+            "bucket_address": bucket_address,
+            "statement_count": len(statements),
+            "loc": loc_,
+            "statement_key_loc": statement_key_loc,
+        }
+    )
+    for idx, st in enumerate(statements):
+        names = set(s3_bucket_names(st["resources"]))
+        for r in st["resources"]:
+            m = _TF_BUCKET_REF.search(r)
+            if m and bucket_names.get(f"aws_s3_bucket.{m.group(1)}"):
+                names.add(str(bucket_names[f"aws_s3_bucket.{m.group(1)}"]))
+        if bucket:
+            names.add(bucket)
+        model.bucket_statements.append(
+            {
+                **st,
+                "policy_id": policy_id,
+                "policy_source": source,
+                "policy_address": address,
+                "index": idx,
+                "bucket": bucket or (sorted(names)[0] if names else None),
+                "buckets": sorted(names),
+            }
+        )
+    if address is not None:
+        model.addresses.add((path, address))
+
+
+def add_standalone_policy(
+    model: IacModel,
+    path: str,
+    statements: Sequence[tuple[Any, int | None, Mapping[str, dict[str, Any]]]],
+    doc_line: int | None,
+    statement_key_loc: dict[str, Any] | None = None,
+) -> None:
+    normalised = [
+        anchored(
+            normalise_statement(raw),
+            loc(path, line),
+            loc(path, line),
+            principal_loc=keys.get("principal"),
+            action_loc=keys.get("action"),
+        )
+        for raw, line, keys in statements
+    ]
+    names = sorted({n for st in normalised for n in s3_bucket_names(st["resources"])})
+    add_bucket_policy(
+        model,
+        source="json",
+        path=path,
+        address=None,
+        loc_=loc(path, doc_line),
+        bucket=names[0] if len(names) == 1 else None,
+        bucket_address=None,
+        statements=normalised,
+        bucket_names={},
+        statement_key_loc=statement_key_loc,
+    )

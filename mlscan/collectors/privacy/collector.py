@@ -1,0 +1,477 @@
+"""Privacy: where personal data flows at inference time and how long it is kept.
+
+* ``payload_logging``: logging / print calls in serving code that reveal request
+  payloads (``privacy_serving``);
+* ``data_capture``: SageMaker endpoint configurations (Terraform
+  ``aws_sagemaker_endpoint_configuration.data_capture_config``) and SageMaker Python SDK
+  ``DataCaptureConfig(...)`` calls: capture modes, KMS key, destination bucket;
+* ``request_loggers``: KServe ``InferenceService`` (``spec.<component>.logger``) and
+  Seldon ``SeldonDeployment`` (``graph.logger`` / ``logger``) payload loggers, and
+  MLServer's Kafka forwarding (``MLSERVER_KAFKA_ENABLED`` in env files, Dockerfiles,
+  compose / k8s YAML, or ``"kafka_enabled": true`` in ``settings.json``). MLServer is the
+  server behind ``mlflow models serve --enable-mlserver``; ``mlflow models serve`` itself
+  has no payload-logging option;
+* ``buckets``: Terraform S3 buckets with their lifecycle rules and their roles (DVC
+  remote, inference-capture destination), so that retention can be judged;
+* ``models``: MLmodel signature inputs, with protected attributes (age, sex, race, ...)
+  and whether the model is a decision model (credit, fraud, ...; or a critical/high
+  asset).
+
+Terraform is read with ``hcl2`` (installed with checkov), imported lazily. Facts go
+under ``privacy``; docs/facts.md documents every field.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+from mlscan.collectors.artifacts.discovery import matches_any
+from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc, notification
+from mlscan.collectors.datasets.pii import tokens
+from mlscan.collectors.privacy.serving import analyse, is_serving_candidate
+from mlscan.config import Config
+from mlscan.errors import FileReadError
+from mlscan.models import Notification
+from mlscan.sourcemap import Node, SourceError, parse_ini, parse_yaml_documents
+from mlscan.workspace import Workspace
+
+SOURCE = "privacy"
+PROTECTED: dict[str, str] = {
+    "age": "age", "dob": "age", "birth": "age", "birthdate": "age", "born": "age",
+    "sex": "sex", "gender": "sex", "race": "race", "racial": "race", "ethnicity": "race",
+    "ethnic": "race", "marital": "marital-status", "married": "marital-status",
+    "nationality": "nationality", "citizenship": "nationality", "religion": "religion",
+    "religious": "religion", "disability": "disability", "disabled": "disability",
+    "handicap": "disability", "pregnant": "pregnancy", "pregnancy": "pregnancy",
+    "orientation": "sexual-orientation",
+}  # fmt: skip
+DECISION_WORDS = re.compile(
+    r"credit|fraud|loan|lend|mortgage|underwrit|scor(e|ing)|insur|claim|hiring|recruit|"
+    r"tenant|admission|benefit|aml|kyc",
+    re.I,
+)
+_BUCKET_REF = re.compile(r"\$\{aws_s3_bucket\.([A-Za-z0-9_-]+)\.(?:id|bucket|arn)\}")
+_S3_URI = re.compile(r"^s3://([^/$]+)")
+
+
+class PrivacyCollector:
+    family = "privacy"
+
+    def applies(self, ws: Workspace) -> bool:
+        return any(
+            f.suffix in (".py", ".tf", ".yaml", ".yml") or f.name in ("MLmodel", "config")
+            for f in ws.candidates()
+        )
+
+    def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput:
+        notes: list[Notification] = []
+        parsed: list[str] = []
+        logging_facts: list[dict[str, Any]] = []
+        captures: list[dict[str, Any]] = []
+        loggers: list[dict[str, Any]] = []
+        buckets: list[dict[str, Any]] = []
+        models: list[dict[str, Any]] = []
+        dvc_buckets: dict[str, str] = {}
+        for f in ws.candidates():
+            try:
+                if f.suffix == ".py":
+                    text = ws.read_text(f.path)
+                    if "DataCaptureConfig" in text:
+                        captures.extend(_sdk_capture(f.path, text))
+                    if is_serving_candidate(f.path, text):
+                        module = analyse(f.path, text)
+                        if module is not None:
+                            parsed.append(f.path)
+                            for h in module.handlers:
+                                for p in h.payload_logging:
+                                    logging_facts.append(
+                                        {
+                                            "path": f.path,
+                                            "function": h.function,
+                                            "framework": h.framework,
+                                            "sink": p["sink"],
+                                            "argument": p["argument"],
+                                            "loc": {
+                                                "path": f.path,
+                                                "line": p["line"],
+                                                "col": p["col"],
+                                                "end_line": p["end_line"],
+                                                "end_col": p["end_col"],
+                                            },
+                                        }
+                                    )
+                elif f.suffix == ".tf":
+                    tf = _terraform(ws, f.path, notes)
+                    if tf is not None:
+                        parsed.append(f.path)
+                        captures.extend(tf[0])
+                        buckets.extend(tf[1])
+                elif _mlserver_candidate(f.path):
+                    text = ws.read_text(f.path)
+                    found_ms = _mlserver_kafka(f.path, text)
+                    if found_ms:
+                        parsed.append(f.path)
+                        loggers.extend(found_ms)
+                    if f.suffix not in (".yaml", ".yml"):
+                        continue
+                    if "logger" in text and ("kserve" in text or "seldon" in text):
+                        found = _k8s_loggers(f.path, text, ctx)
+                        if found:
+                            parsed.append(f.path)
+                            loggers.extend(found)
+                elif f.name == "MLmodel":
+                    model = _mlmodel(ws, f.path, ctx.config)
+                    if model is not None:
+                        parsed.append(f.path)
+                        models.append(model)
+                elif (
+                    f.name in ("config", "config.local")
+                    and PurePosixPath(f.path).parent.name == ".dvc"
+                ):
+                    for name, url in _dvc_remotes(ws.read_text(f.path)):
+                        m = _S3_URI.match(url)
+                        if m:
+                            dvc_buckets.setdefault(m.group(1), name)
+            except FileReadError as exc:
+                notes.append(notification(f.path, exc.reason, SOURCE, kind=exc.kind))
+            except SourceError as exc:
+                notes.append(notification(f.path, str(exc), SOURCE, line=exc.line))
+            except (SyntaxError, ValueError) as exc:
+                line = getattr(exc, "lineno", None)
+                notes.append(notification(f.path, f"cannot be parsed ({exc})", SOURCE, line=line))
+        _link_buckets(buckets, captures, dvc_buckets)
+        key = lambda d: (d["loc"]["path"], d["loc"]["line"] or 0, json.dumps(d, sort_keys=True))  # noqa: E731
+        return CollectorOutput(
+            facts={
+                "payload_logging": sorted(logging_facts, key=key),
+                "data_capture": sorted(captures, key=key),
+                "request_loggers": sorted(loggers, key=key),
+                "buckets": sorted(buckets, key=key),
+                "models": sorted(models, key=key),
+            },
+            notifications=tuple(sorted(notes)),
+            files=tuple(sorted(set(parsed))),
+        )
+
+
+# -------------------------------------------------------------------- terraform
+def _first(value: Any) -> Any:
+    while isinstance(value, list) and value:
+        value = value[0]
+    return value
+
+
+def _terraform(
+    ws: Workspace, rel: str, notes: list[Notification]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
+    text = ws.read_text(rel)
+    if "aws_sagemaker_endpoint_configuration" not in text and "aws_s3_bucket" not in text:
+        return None
+    try:
+        import hcl2  # lazy: installed with checkov
+    except ImportError:
+        notes.append(
+            notification(
+                rel,
+                "Terraform not read: hcl2 is not installed",
+                SOURCE,
+                kind="skipped",
+                level="note",
+            )
+        )
+        return None
+    try:
+        doc = hcl2.loads(text)  # type: ignore[attr-defined]
+    except Exception as exc:
+        notes.append(notification(rel, f"invalid HCL ({type(exc).__name__})", SOURCE))
+        return None
+    lines = text.splitlines()
+    captures: list[dict[str, Any]] = []
+    buckets: list[dict[str, Any]] = []
+    lifecycles: dict[str, list[dict[str, Any]]] = {}
+    for block in doc.get("resource", []):
+        for rtype, named in block.items():
+            for name, body in named.items():
+                start = body.get("__start_line__")
+                loc = line_loc(rel, start, 1, len(lines[start - 1]) + 1 if start else None)
+                if rtype == "aws_sagemaker_endpoint_configuration":
+                    for dcc in body.get("data_capture_config", []):
+                        modes = sorted(
+                            str(_first(opt.get("capture_mode")))
+                            for opt in dcc.get("capture_options", [])
+                        )
+                        dest = str(_first(dcc.get("destination_s3_uri")) or "")
+                        captures.append(
+                            {
+                                "kind": "sagemaker-terraform",
+                                "resource": f"{rtype}.{name}",
+                                "enabled": _first(dcc.get("enable_capture")) in (True, "true"),
+                                "capture_modes": modes,
+                                "kms_key": _first(dcc.get("kms_key_id")) is not None,
+                                "sampling_percentage": _first(
+                                    dcc.get("initial_sampling_percentage")
+                                ),
+                                "destination": dest,
+                                "destination_bucket": _bucket_of(dest),
+                                "loc": loc,
+                            }
+                        )
+                elif rtype == "aws_s3_bucket":
+                    rules = [_rule(r) for r in body.get("lifecycle_rule", [])]
+                    buckets.append(
+                        {
+                            "resource": f"{rtype}.{name}",
+                            "name": _first(body.get("bucket")),
+                            "address_name": name,
+                            "lifecycle_rules": rules,
+                            "roles": [],
+                            "loc": loc,
+                        }
+                    )
+                elif rtype == "aws_s3_bucket_lifecycle_configuration":
+                    target = str(_first(body.get("bucket")) or "")
+                    m = _BUCKET_REF.search(target)
+                    ref = m.group(1) if m else target
+                    lifecycles.setdefault(ref, []).extend(_rule(r) for r in body.get("rule", []))
+    for b in buckets:
+        b["lifecycle_rules"].extend(lifecycles.get(b.pop("address_name"), []))
+        b["lifecycle_rules"].extend(lifecycles.get(str(b["name"]), []))
+    return captures, buckets
+
+
+def _rule(rule: dict[str, Any]) -> dict[str, Any]:
+    status = _first(rule.get("status"))
+    enabled = _first(rule.get("enabled"))
+    exp = rule.get("expiration") or []
+    nexp = rule.get("noncurrent_version_expiration") or []
+    return {
+        "id": _first(rule.get("id")),
+        "enabled": status == "Enabled" or enabled in (True, "true"),
+        "expiration": bool(exp),
+        "noncurrent_expiration": bool(nexp),
+    }
+
+
+def _bucket_of(uri: str) -> str | None:
+    m = _BUCKET_REF.search(uri)
+    if m:
+        return f"aws_s3_bucket.{m.group(1)}"
+    m = _S3_URI.match(uri)
+    return m.group(1) if m else None
+
+
+def _link_buckets(
+    buckets: list[dict[str, Any]], captures: list[dict[str, Any]], dvc: dict[str, str]
+) -> None:
+    for b in buckets:
+        roles: set[str] = set()
+        if b["name"] in dvc:
+            roles.add("dvc-remote")
+        for c in captures:
+            if c["destination_bucket"] in (b["resource"], b["name"]):
+                roles.add("inference-capture")
+        b["roles"] = sorted(roles)
+        b["dvc_remote"] = dvc.get(str(b["name"]))
+
+
+def _dvc_remotes(text: str) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for sec in parse_ini(text).sections:
+        m = re.match(r'^remote\s+"(.+)"$', sec.name)
+        entry = sec.get("url")
+        if m and entry is not None:
+            out.append((m.group(1), entry.value))
+    return out
+
+
+# -------------------------------------------------------------- SageMaker SDK
+def _sdk_capture(rel: str, text: str) -> list[dict[str, Any]]:
+    try:
+        tree = ast.parse(text, filename=rel)
+    except SyntaxError:
+        return []
+    out = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = (
+            node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+        )
+        if name != "DataCaptureConfig":
+            continue
+        kw = {k.arg: k.value for k in node.keywords if k.arg}
+        enabled = kw.get("enable_capture")
+        options = kw.get("capture_options")
+        modes = ["Input", "Output"]  # the SDK default is REQUEST and RESPONSE
+        if isinstance(options, ast.List):
+            modes = sorted(
+                {
+                    "Input"
+                    if "REQ" in str(e.value).upper() or "INPUT" in str(e.value).upper()
+                    else "Output"
+                    for e in options.elts
+                    if isinstance(e, ast.Constant)
+                }
+            )
+        dest = kw.get("destination_s3_uri")
+        dest_s = (
+            dest.value if isinstance(dest, ast.Constant) and isinstance(dest.value, str) else ""
+        )
+        out.append(
+            {
+                "kind": "sagemaker-sdk",
+                "resource": f"DataCaptureConfig@{rel}:{node.lineno}",
+                "enabled": not (isinstance(enabled, ast.Constant) and enabled.value is False),
+                "capture_modes": modes,
+                "kms_key": "kms_key_id" in kw,
+                "sampling_percentage": getattr(kw.get("sampling_percentage"), "value", None),
+                "destination": dest_s,
+                "destination_bucket": _bucket_of(dest_s),
+                "loc": line_loc(rel, node.lineno, node.col_offset + 1),
+            }
+        )
+    return out
+
+
+# --------------------------------------------------------------- k8s loggers
+def _k8s_loggers(rel: str, text: str, ctx: CollectContext) -> list[dict[str, Any]]:
+    limits = ctx.config.limits
+    docs = parse_yaml_documents(text, limits.max_yaml_aliases, limits.max_nesting_depth)
+    out: list[dict[str, Any]] = []
+    for doc in docs:
+        if doc.kind != "map":
+            continue
+        api = str(doc.value.get("apiVersion", ""))
+        kind = str(doc.value.get("kind", ""))
+        meta = doc.value.get("metadata") or {}
+        name = meta.get("name", "") if isinstance(meta, dict) else ""
+        spec = doc.get("spec")
+        if spec is None or spec.kind != "map":
+            continue
+        found: list[tuple[str, Node]] = []
+        if api.startswith("serving.kserve.io") and kind == "InferenceService":
+            for comp in ("predictor", "transformer", "explainer"):
+                c = spec.get(comp)
+                lg = c.get("logger") if c is not None and c.kind == "map" else None
+                if lg is not None:
+                    found.append((comp, lg))
+            platform = "kserve"
+        elif api.startswith("machinelearning.seldon.io") or api.startswith("mlops.seldon.io"):
+            platform = "seldon"
+            for node in spec.walk():
+                if node.kind == "map":
+                    lg = node.get("logger")
+                    if lg is not None:
+                        found.append(("graph", lg))
+        else:
+            continue
+        for component, lg in found:
+            mode = lg.value.get("mode", "all") if isinstance(lg.value, dict) else "all"
+            span = lg.key_span or lg.span
+            out.append(
+                {
+                    "platform": platform,
+                    "kind": kind,
+                    "name": name,
+                    "component": component,
+                    "mode": str(mode).lower(),
+                    "url": lg.value.get("url") if isinstance(lg.value, dict) else None,
+                    "loc": span.loc(rel),
+                }
+            )
+    return out
+
+
+# ------------------------------------------------------------------ MLServer
+_KAFKA_INLINE = re.compile(r"MLSERVER_KAFKA_ENABLED[\"']?\s*[=:]\s*[\"']?(true|1|yes)\b", re.I)
+_KAFKA_NAME = re.compile(r"name:\s*[\"']?MLSERVER_KAFKA_ENABLED[\"']?\s*$")
+_KAFKA_VALUE = re.compile(r"^\s*value:\s*[\"']?(true|1|yes)\b", re.I)
+_KAFKA_JSON = re.compile(r"\"kafka_enabled\"\s*:\s*true\b")
+
+
+def _mlserver_candidate(path: str) -> bool:
+    name = PurePosixPath(path).name
+    return (
+        PurePosixPath(path).suffix in (".yaml", ".yml", ".env")
+        or name.startswith("Dockerfile")
+        or name in (".env", "settings.json")
+    )
+
+
+def _mlserver_kafka(rel: str, text: str) -> list[dict[str, Any]]:
+    """MLServer (``mlflow models serve --enable-mlserver``, Seldon) forwards every
+    inference request and response to Kafka when ``kafka_enabled`` is on."""
+    if "MLSERVER_KAFKA_ENABLED" not in text and "kafka_enabled" not in text:
+        return []
+    lines = text.splitlines()
+    out: list[dict[str, Any]] = []
+    for i, line in enumerate(lines):
+        hit = bool(_KAFKA_INLINE.search(line)) or (
+            PurePosixPath(rel).name == "settings.json" and bool(_KAFKA_JSON.search(line))
+        )
+        if not hit and _KAFKA_NAME.search(line):
+            nxt = next((x for x in lines[i + 1 : i + 3] if x.strip()), "")
+            hit = bool(_KAFKA_VALUE.match(nxt))
+        if hit:
+            col = len(line) - len(line.lstrip()) + 1
+            out.append(
+                {
+                    "platform": "mlserver",
+                    "kind": "kafka",
+                    "name": PurePosixPath(rel).name,
+                    "component": "server",
+                    "mode": "all",
+                    "url": "Kafka (kafka_topic_input / kafka_topic_output)",
+                    "loc": line_loc(rel, i + 1, col, len(line) + 1),
+                }
+            )
+    return out
+
+
+# ----------------------------------------------------------------- MLmodels
+def protected_attribute(name: str) -> str | None:
+    for tok in tokens(name):
+        attr = PROTECTED.get(tok)
+        if attr is not None:
+            return attr
+    return None
+
+
+def _mlmodel(ws: Workspace, rel: str, config: Config) -> dict[str, Any] | None:
+    docs = parse_yaml_documents(
+        ws.read_text(rel), config.limits.max_yaml_aliases, config.limits.max_nesting_depth
+    )
+    if not docs or docs[0].kind != "map":
+        return None
+    sig = docs[0].get("signature")
+    inputs_node = sig.get("inputs") if sig is not None and sig.kind == "map" else None
+    if inputs_node is None or not isinstance(inputs_node.value, str):
+        return None
+    try:
+        specs = json.loads(inputs_node.value)
+    except json.JSONDecodeError:
+        return None
+    names = [s["name"] for s in specs if isinstance(s, dict) and isinstance(s.get("name"), str)]
+    model_dir = str(PurePosixPath(rel).parent)
+    impact, asset = None, None
+    for rule in config.assets:
+        if matches_any(rel, rule.match) or matches_any(model_dir, rule.match):
+            impact, asset = rule.impact, rule.name
+            break
+    keyword = DECISION_WORDS.search(model_dir) or (asset and DECISION_WORDS.search(asset))
+    span = inputs_node.key_span or inputs_node.span
+    return {
+        "path": model_dir,
+        "inputs": names,
+        "protected_inputs": [
+            {"name": n, "attribute": a} for n in names if (a := protected_attribute(n))
+        ],
+        "asset": asset,
+        "impact": impact,
+        "decision_model": bool(keyword) or impact in ("critical", "high"),
+        "loc": span.loc(rel),
+    }
