@@ -210,7 +210,7 @@ def run_target(
     from mlscan.collectors.registry import COLLECTORS
 
     ws = Workspace.discover(root, WorkspaceOptions(honour_gitignore=False))
-    ctx = CollectContext(config=Config(), digests=DigestService(ws))
+    ctx = CollectContext.create(ws, config=Config(), digests=DigestService(ws))
     facts: dict[str, Any] = {}
     notes: list[Notification] = list(ws.notifications)
     for collector in COLLECTORS:

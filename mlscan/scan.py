@@ -22,6 +22,7 @@ from mlscan.errors import MlscanError, UsageError, WorkspaceError
 from mlscan.findings import ShapingRules, shape, to_violations
 from mlscan.hashing import DigestService
 from mlscan.models import Notification, ScanResult
+from mlscan.parse_cache import ParseCache
 from mlscan.suppressions import parse_suppressions
 from mlscan.workspace import Workspace, WorkspaceOptions
 
@@ -115,6 +116,7 @@ def collect_facts(
         digests=DigestService(ws, cache=disk),
         network=network,
         options=options,
+        parsed=ParseCache(ws, config.limits),
     )
     try:
         facts, notes, files_by_family = _run_collectors(
@@ -124,6 +126,7 @@ def collect_facts(
         if disk is not None:
             disk.close()
     notes.extend(ws.notifications)
+    notes.extend(ctx.parsed.notifications)
     return FactsResult(
         root=root,
         config=config,

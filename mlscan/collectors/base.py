@@ -19,6 +19,7 @@ from typing import Any, Protocol
 from mlscan.config import Config
 from mlscan.hashing import DigestService
 from mlscan.models import Notification, NotificationLevel
+from mlscan.parse_cache import ParseCache
 from mlscan.workspace import Workspace
 
 Facts = dict[str, Any]
@@ -32,6 +33,26 @@ class CollectContext:
     digests: DigestService  # shared per scan: every file is hashed at most once
     network: bool = False  # True only when the user asked for a remote source
     options: Mapping[str, Any] = field(default_factory=dict)
+    # every parse goes through here: once per file per scan, always with the limits
+    parsed: ParseCache
+
+    @classmethod
+    def create(
+        cls,
+        ws: Workspace,
+        config: Config,
+        digests: DigestService | None = None,
+        network: bool = False,
+        options: Mapping[str, Any] | None = None,
+    ) -> CollectContext:
+        """A context with a fresh digest service and parse cache for ``ws``."""
+        return cls(
+            config=config,
+            digests=digests if digests is not None else DigestService(ws),
+            network=network,
+            options=dict(options or {}),
+            parsed=ParseCache(ws, config.limits),
+        )
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -22,7 +22,7 @@ def collect(root: Path, limits: Limits | None = None,
             max_file_size: int | None = None) -> tuple[CollectorOutput, dict[str, Any]]:
     opts = WorkspaceOptions(max_file_size=max_file_size) if max_file_size else WorkspaceOptions()
     ws = Workspace.discover(root, opts)
-    ctx = CollectContext(config=Config(limits=limits or Limits()), digests=DigestService(ws))
+    ctx = CollectContext.create(ws, config=Config(limits=limits or Limits()))
     out = ArtifactsCollector().collect(ws, ctx)
     return out, {f["path"]: f for f in out.facts["files"]}
 
@@ -65,7 +65,9 @@ def test_sha256_comes_from_the_shared_digest_service(tmp_path: Path) -> None:
     write(tmp_path, "models/a.safetensors", safetensors_bytes())
     ws = Workspace.discover(tmp_path)
     digests = DigestService(ws)
-    out = ArtifactsCollector().collect(ws, CollectContext(config=Config(), digests=digests))
+    out = ArtifactsCollector().collect(
+        ws, CollectContext.create(ws, config=Config(), digests=digests)
+    )
     assert digests.computed == 1
     assert out.facts["files"][0]["sha256"] == digests.digest("models/a.safetensors").sha256
 

@@ -27,7 +27,7 @@ from mlscan.workspace import Workspace
 def _collect(root: Path) -> dict[str, Any]:
     ws = Workspace.discover(root)
     out = DatasetsCollector().collect(
-        ws, CollectContext(config=Config(), digests=DigestService(ws))
+        ws, CollectContext.create(ws, config=Config(), digests=DigestService(ws))
     )
     return out.facts
 

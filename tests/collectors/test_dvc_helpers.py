@@ -17,7 +17,6 @@ import pytest
 from mlscan.collectors.base import CollectContext
 from mlscan.collectors.dvc.collector import DvcCollector
 from mlscan.config import Config
-from mlscan.hashing import DigestService
 from mlscan.models import Finding, Notification
 from mlscan.scan import ScanOptions, run
 from mlscan.workspace import Workspace
@@ -78,7 +77,7 @@ def init_repo(path: Path, commit: bool = True) -> Path:
 
 def collect(path: Path) -> tuple[dict[str, Any], tuple[Notification, ...]]:
     ws = Workspace.discover(path)
-    out = DvcCollector().collect(ws, CollectContext(config=Config(), digests=DigestService(ws)))
+    out = DvcCollector().collect(ws, CollectContext.create(ws, config=Config()))
     # the fact document must be JSON-ready
     return json.loads(json.dumps(out.facts)), out.notifications
 

@@ -13,7 +13,6 @@ from typing import Any
 from mlscan.collectors.base import CollectContext
 from mlscan.collectors.dvc.collector import DvcCollector
 from mlscan.config import Config
-from mlscan.hashing import DigestService
 from mlscan.workspace import Workspace, WorkspaceOptions
 from tests.collectors.test_dvc_helpers import (
     collect,
@@ -579,7 +578,7 @@ def test_subdir_project_and_stage_wdir(tmp_path: Path) -> None:
 
 def _collect_with(path: Path, options: WorkspaceOptions) -> tuple[dict[str, Any], list[str]]:
     ws = Workspace.discover(path, options)
-    out = DvcCollector().collect(ws, CollectContext(config=Config(), digests=DigestService(ws)))
+    out = DvcCollector().collect(ws, CollectContext.create(ws, config=Config()))
     return out.facts, [n.message for n in out.notifications]
 
 

@@ -103,7 +103,7 @@ def hardened(root: Path) -> None:
 
 def mlmodels(root: Path) -> list[dict[str, Any]]:
     ws = Workspace.discover(root)
-    out = ArtifactsCollector().collect(ws, CollectContext(config=Config(),
+    out = ArtifactsCollector().collect(ws, CollectContext.create(ws, config=Config(),
                                                           digests=DigestService(ws)))
     assert out.notifications == ()
     return list(out.facts["mlmodels"])
@@ -171,7 +171,7 @@ def test_absolute_and_uri_paths(tmp_path: Path) -> None:
 def test_invalid_mlmodel_is_a_notification(tmp_path: Path) -> None:
     write(tmp_path, {"m/MLmodel": "flavors: [unclosed\n"})
     ws = Workspace.discover(tmp_path)
-    out = ArtifactsCollector().collect(ws, CollectContext(config=Config(),
+    out = ArtifactsCollector().collect(ws, CollectContext.create(ws, config=Config(),
                                                           digests=DigestService(ws)))
     assert out.facts["mlmodels"] == []
     assert [(n.path, n.kind) for n in out.notifications] == [("m/MLmodel", "parse-error")]

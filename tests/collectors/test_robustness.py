@@ -85,7 +85,7 @@ def test_ci_step_reproducing_a_textattack_stage_counts(tmp_path: Path) -> None:
     ws = Workspace.discover(tmp_path)
     facts = (
         RobustnessCollector()
-        .collect(ws, CollectContext(config=Config(), digests=DigestService(ws)))
+        .collect(ws, CollectContext.create(ws, config=Config(), digests=DigestService(ws)))
         .facts
     )
     assert [

@@ -131,7 +131,7 @@ def project(root: Path) -> None:
 def test_collector_skips_tests_and_reports_bad_source(tmp_path: Path) -> None:
     project(tmp_path)
     ws = Workspace.discover(tmp_path)
-    out = ServingCodeCollector().collect(ws, CollectContext(config=Config(),
+    out = ServingCodeCollector().collect(ws, CollectContext.create(ws, config=Config(),
                                                             digests=DigestService(ws)))
     assert {c["loc"]["path"] for c in out.facts["calls"]} == {"serve/app.py", "serve/safe.py"}
     assert [(n.path, n.line, n.level) for n in out.notifications] == [

@@ -1,0 +1,174 @@
+"""The per-scan parse cache: every file is parsed at most once, always with the configured
+limits, and every collector gets the same result.
+
+A collector asks ``ctx.parsed.yaml(path)`` (or ``json``, ``ini``, ``hcl``, ``python_ast``,
+``csv_header``, ``text``) and receives the parsed value, or ``None`` when the file was
+rejected (unreadable, over a limit, a syntax error). The rejection becomes exactly one
+notification, owned by the cache and reported once by the scan, whichever collectors asked.
+``rejected(path)`` tells a collector (and the checkov runner) that mlscan refused a file, so
+no other parser is handed it.
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from mlscan.config import Limits
+from mlscan.errors import FileReadError
+from mlscan.models import Notification
+from mlscan.sourcemap import (
+    IniDocument,
+    Node,
+    SourceError,
+    parse_ini,
+    parse_json,
+    parse_yaml_documents,
+)
+from mlscan.workspace import Workspace
+
+T = TypeVar("T")
+
+_MISSING = object()
+
+
+class ParseCache:
+    """Parsed files of one scan, keyed by (format, repo-relative path)."""
+
+    def __init__(self, ws: Workspace, limits: Limits) -> None:
+        self._ws = ws
+        self._limits = limits
+        self._values: dict[tuple[str, str], Any] = {}
+        self._rejected: dict[str, Notification] = {}
+        self._counts: dict[tuple[str, str], int] = {}
+        self._lock = threading.RLock()
+
+    # -- public API -------------------------------------------------------------------
+    def text(self, rel: str) -> str | None:
+        """The file's UTF-8 text, or None when it cannot be read."""
+        return self._get("text", rel, lambda: self._ws.read_text(rel))
+
+    def yaml(self, rel: str) -> list[Node] | None:
+        """Every YAML document of the file, with positions."""
+        return self._parsed(
+            "yaml",
+            rel,
+            lambda text: parse_yaml_documents(
+                text,
+                max_aliases=self._limits.max_yaml_aliases,
+                max_depth=self._limits.max_nesting_depth,
+            ),
+        )
+
+    def json(self, rel: str) -> Node | None:
+        return self._parsed(
+            "json", rel, lambda text: parse_json(text, max_depth=self._limits.max_nesting_depth)
+        )
+
+    def ini(self, rel: str) -> IniDocument | None:
+        return self._parsed("ini", rel, parse_ini)
+
+    def hcl(self, rel: str) -> dict[str, Any] | None:
+        """The file as python-hcl2 reads it (values without positions)."""
+
+        def load(text: str) -> dict[str, Any]:
+            import hcl2  # lazy: installed with checkov
+
+            try:
+                value = hcl2.loads(text)  # type: ignore[attr-defined]
+            except Exception as exc:  # hcl2 raises lark errors of many types
+                raise SourceError(f"HCL syntax error: {str(exc).splitlines()[0][:200]}") from exc
+            return dict(value)
+
+        return self._parsed("hcl", rel, load)
+
+    def python_ast(self, rel: str) -> ast.Module | None:
+        def load(text: str) -> ast.Module:
+            try:
+                return ast.parse(text, filename=rel)
+            except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
+                line = getattr(exc, "lineno", None)
+                raise SourceError(f"Python syntax error: {exc.__class__.__name__}", line) from exc
+
+        return self._parsed("python", rel, load)
+
+    def csv_header(self, rel: str) -> list[str] | None:
+        """The first row of a CSV/TSV file."""
+
+        def load(text: str) -> list[str]:
+            first = text.split("\n", 1)[0]
+            dialect: type[csv.Dialect] = csv.excel_tab if rel.endswith(".tsv") else csv.excel
+            rows = csv.reader(io.StringIO(first), dialect)
+            return [c.strip() for c in next(rows, [])]
+
+        return self._parsed("csv", rel, load)
+
+    def rejected(self, rel: str) -> bool:
+        """True when mlscan refused the file: no other parser (checkov included) gets it."""
+        return rel in self._rejected
+
+    def reject(self, rel: str, message: str, kind: str = "parse-error", source: str = "") -> None:
+        """Record a rejection found outside the cache (e.g. a pre-check for checkov)."""
+        with self._lock:
+            if rel not in self._rejected:
+                self._rejected[rel] = Notification(
+                    path=rel, message=message, level="warning", kind=kind, source=source
+                )
+
+    @property
+    def notifications(self) -> tuple[Notification, ...]:
+        return tuple(self._rejected[k] for k in sorted(self._rejected))
+
+    def parse_count(self, fmt: str, rel: str) -> int:
+        """How many times the file was actually parsed as ``fmt`` (for tests)."""
+        return self._counts.get((fmt, rel), 0)
+
+    # -- internals --------------------------------------------------------------------
+    def _parsed(self, fmt: str, rel: str, parse: Callable[[str], T]) -> T | None:
+        def load() -> T:
+            text = self.text(rel)
+            if text is None:
+                raise _Rejected
+            return parse(text)
+
+        return self._get(fmt, rel, load)
+
+    def _get(self, fmt: str, rel: str, load: Callable[[], T]) -> T | None:
+        key = (fmt, rel)
+        with self._lock:
+            value = self._values.get(key, _MISSING)
+            if value is not _MISSING:
+                return value  # type: ignore[no-any-return]
+            if rel in self._rejected and fmt == "text":
+                return None
+            self._counts[key] = self._counts.get(key, 0) + 1
+            result: T | None
+            try:
+                result = load()
+            except _Rejected:
+                result = None
+            except FileReadError as exc:
+                self._reject_once(rel, exc.reason, exc.kind)
+                result = None
+            except SourceError as exc:
+                self._reject_once(rel, f"{fmt.upper()} not parsed: {exc}", "parse-error", exc.line)
+                result = None
+            except (RecursionError, MemoryError):
+                self._reject_once(rel, f"{fmt.upper()} not parsed: nested too deeply", "limit")
+                result = None
+            self._values[key] = result
+            return result
+
+    def _reject_once(self, rel: str, message: str, kind: str, line: int | None = None) -> None:
+        if rel not in self._rejected:
+            self._rejected[rel] = Notification(
+                path=rel, message=message, level="warning", kind=kind, source="parse", line=line
+            )
+
+
+class _Rejected(Exception):
+    """The file's text was already rejected."""
