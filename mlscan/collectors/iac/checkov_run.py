@@ -100,7 +100,7 @@ def _validate_entry(check_id: str, raw: Any) -> CheckMapping:
 @cache
 def check_mapping() -> Mapping[str, CheckMapping]:
     """The curated checkov-id -> control mapping (validated once)."""
-    text = resources.files("mlscan.collectors").joinpath(_MAPPING_RESOURCE).read_text("utf-8")
+    text = resources.files("mlscan.collectors.iac").joinpath(_MAPPING_RESOURCE).read_text("utf-8")
     raw = yaml.safe_load(text)
     checks = raw.get("checks") if isinstance(raw, dict) else None
     if not isinstance(checks, dict):
