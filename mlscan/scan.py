@@ -3,6 +3,7 @@ violations -> findings. Returns a ``ScanResult``; never prints."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -15,7 +16,7 @@ from typing import Any
 
 from mlscan import __version__
 from mlscan.collectors.base import CollectContext, Collector, CollectorOutput
-from mlscan.config import Config, load_config
+from mlscan.config import Config, ceil_untrusted, load_config
 from mlscan.controls import PolicySet, load_policy_set
 from mlscan.engine.base import Engine
 from mlscan.errors import MlscanError, UsageError, WorkspaceError
@@ -93,6 +94,8 @@ def collect_facts(
     t0 = time.perf_counter()
     root, only = resolve_root(paths)
     config = load_config(Path(config_path) if config_path else None, root=root)
+    if config_path is None:  # found in the scanned tree: may lower server limits, not raise
+        config = dataclasses.replace(config, limits=ceil_untrusted(config.limits))
     if only is not None:
         from mlscan.cli.precommit import expand_paths
 

@@ -108,7 +108,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
     type=float,
     default=10.0,
     show_default=True,
-    help="Seconds to wait for the MLflow server.",
+    help="Seconds to wait for the MLflow server to send anything (per read).",
+)
+@click.option(
+    "--mlflow-deadline",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Seconds for one whole request to the MLflow server, body included "
+    "(default: limits.mlflow_request_deadline, 60).",
 )
 @click.option(
     "--mlflow-download-artifacts",
@@ -146,6 +153,7 @@ def scan(
     opa_use_server_policies: bool,
     mlflow_uri: str | None,
     mlflow_timeout: float,
+    mlflow_deadline: float | None,
     mlflow_download_artifacts: bool,
     digest_cache: str | None,
     baseline: str | None,
@@ -174,6 +182,7 @@ def scan(
             "opa_use_server_policies": opa_use_server_policies,
             "mlflow_uri": mlflow_uri,
             "mlflow_timeout": mlflow_timeout,
+            "mlflow_deadline": mlflow_deadline,
             "mlflow_download_artifacts": mlflow_download_artifacts,
             "digest_cache": digest_cache,
         },

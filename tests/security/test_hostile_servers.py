@@ -1,0 +1,335 @@
+"""Hostile servers: a live MLflow registry (--mlflow-uri) and an OPA server (--opa-url)
+that redirect elsewhere, stall, loop or flood. Every server is a local stdlib server on
+127.0.0.1 (tests/security/servers.py) whose slow answers are bounded loops.
+
+Each test asserts that the bound was enforced (the error or the notification that names
+it) and, for bounds that cut a listing short, that the rest of the scan still ran (the
+sentinel finding of a normal file in the same tree)."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mlscan.errors import MlscanError
+from mlscan.models import ScanResult
+from mlscan.scan import ScanOptions, run
+from tests.helpers import run_cli
+from tests.security import servers
+from tests.security.support import SENTINEL, findings, plant_sentinel
+
+TOKEN = "tok-7f3a9c-secret"
+SEARCH_MODELS = "/api/2.0/mlflow/registered-models/search"
+SEARCH_VERSIONS = "/api/2.0/mlflow/model-versions/search"
+LIST_ARTIFACTS = "/api/2.0/mlflow/artifacts/list"
+GET_ARTIFACT = "/model-versions/get-artifact"
+
+
+def _query(h: BaseHTTPRequestHandler) -> tuple[str, dict[str, str]]:
+    url = urllib.parse.urlsplit(h.path)
+    return url.path, {k: v[0] for k, v in urllib.parse.parse_qs(url.query).items()}
+
+
+def registry(models: list[str], versions: int = 1, files: Any = None) -> servers.Route:
+    """A well-behaved registry: ``models`` with ``versions`` versions each (source
+    runs:/r1/model); ``files(sub) -> list`` answers artifacts/list (default: empty)."""
+
+    def route(h: BaseHTTPRequestHandler) -> None:
+        path, q = _query(h)
+        if path == SEARCH_MODELS:
+            servers.send_json(h, {"registered_models": [{"name": m} for m in models]})
+        elif path == SEARCH_VERSIONS:
+            name = q.get("filter", "").split("'")[1]
+            servers.send_json(h, {"model_versions": [
+                {"name": name, "version": str(i + 1), "source": "runs:/r1/model"}
+                for i in range(versions)
+            ]})
+        elif path == LIST_ARTIFACTS:
+            servers.send_json(h, {"files": files(q.get("path", "")) if files else []})
+        else:
+            servers.send_json(h, {"error_code": "RESOURCE_DOES_NOT_EXIST"}, status=404)
+
+    return route
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    r = tmp_path / "project"
+    plant_sentinel(r)
+    return r
+
+
+@pytest.fixture
+def token(monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    monkeypatch.setenv("MLFLOW_TRACKING_TOKEN", TOKEN)
+    monkeypatch.delenv("MLFLOW_TRACKING_USERNAME", raising=False)
+    monkeypatch.delenv("MLFLOW_TRACKING_PASSWORD", raising=False)
+    yield TOKEN
+
+
+def scan_registry(root: Path, url: str, limits: dict[str, Any] | None = None,
+                  **extra: Any) -> ScanResult:
+    config = None
+    if limits:
+        config = root.parent / "ci-config.yaml"  # given with --config: outside the tree
+        config.write_text(json.dumps({"limits": limits}), encoding="utf-8")
+    return run(ScanOptions(paths=(str(root),), config_path=str(config) if config else None,
+                           extra={"mlflow_uri": url, **extra}))
+
+
+def registry_notes(result: ScanResult) -> list[tuple[str, str]]:
+    return [(n.path, n.message) for n in result.notifications if n.kind == "registry-limit"]
+
+
+# ---------------------------------------------------------------- redirects and credentials
+
+
+def test_cross_origin_redirect_never_carries_the_token(root: Path, token: str) -> None:
+    with servers.serve(registry(["m"])) as other:
+        def route(h: BaseHTTPRequestHandler) -> None:
+            servers.redirect(h, other.url + h.path)
+
+        with servers.serve(route) as mlflow:
+            with pytest.raises(MlscanError) as err:
+                scan_registry(root, mlflow.url)
+    assert str(err.value) == (
+        f"MLflow server {mlflow.url} redirected {SEARCH_MODELS} to another origin "
+        f"({other.url}); mlscan follows redirects only within {mlflow.url} so that "
+        "credentials never reach another host. Point --mlflow-uri at the server that answers"
+    )
+    assert [s.headers.get("authorization") for s in mlflow.seen] == [f"Bearer {TOKEN}"]
+    assert not any("authorization" in s.headers for s in other.seen)
+    assert other.seen == []  # not even contacted
+
+
+def test_cross_origin_redirect_is_a_clear_cli_error(root: Path) -> None:
+    with servers.serve(registry(["m"])) as other:
+        def route(h: BaseHTTPRequestHandler) -> None:
+            servers.redirect(h, other.url + h.path, status=307)
+
+        with servers.serve(route) as mlflow:
+            r = run_cli("scan", str(root), "--mlflow-uri", mlflow.url,
+                        env={"MLFLOW_TRACKING_TOKEN": TOKEN}, timeout=120)
+    assert r.code == 2
+    assert "redirected /api/2.0/mlflow/registered-models/search to another origin" in r.err
+    assert TOKEN not in r.err + r.out
+    assert other.seen == []
+
+
+def test_redirect_to_ftp_is_refused(root: Path, token: str) -> None:
+    def route(h: BaseHTTPRequestHandler) -> None:
+        servers.redirect(h, "ftp://127.0.0.1/registered-models")
+
+    with servers.serve(route) as mlflow, pytest.raises(MlscanError) as err:
+        scan_registry(root, mlflow.url)
+    assert str(err.value) == (
+        f"MLflow server {mlflow.url} redirected {SEARCH_MODELS} to a ftp:// URL; mlscan "
+        "follows only http(s) redirects to the same server"
+    )
+    assert len(mlflow.seen) == 1
+
+
+def test_same_origin_redirect_is_followed_with_the_token(root: Path, token: str) -> None:
+    inner = registry(["credit"])
+
+    def route(h: BaseHTTPRequestHandler) -> None:
+        if h.path.startswith("/old"):
+            return inner_strip(h)
+        servers.redirect(h, "/old" + h.path, status=301)
+
+    def inner_strip(h: BaseHTTPRequestHandler) -> None:
+        h.path = h.path.removeprefix("/old")
+        inner(h)
+
+    with servers.serve(route) as mlflow:
+        result = scan_registry(root, mlflow.url)
+    assert SENTINEL in findings(result)
+    firsts = [s for s in mlflow.seen if s.path.startswith("/old")]
+    assert firsts and all(s.headers.get("authorization") == f"Bearer {TOKEN}" for s in firsts)
+
+
+def test_redirect_loop_is_bounded(root: Path, token: str) -> None:
+    def route(h: BaseHTTPRequestHandler) -> None:
+        servers.redirect(h, h.path + "&x=1" if "?" in h.path else h.path + "?x=1")
+
+    with servers.serve(route) as mlflow, pytest.raises(MlscanError) as err:
+        scan_registry(root, mlflow.url)
+    assert str(err.value) == (
+        f"MLflow server {mlflow.url} redirected {SEARCH_MODELS} more than 5 times"
+    )
+    assert len(mlflow.seen) == 6
+
+
+# ---------------------------------------------------------------- slow servers
+
+
+def test_slowloris_status_line_hits_the_deadline(root: Path, token: str) -> None:
+    def route(h: BaseHTTPRequestHandler) -> None:
+        servers.drip(h, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", every=0.5, limit=20)
+
+    with servers.serve(route) as mlflow, pytest.raises(MlscanError) as err:
+        scan_registry(root, mlflow.url, mlflow_deadline=1.5, mlflow_timeout=10)
+    assert str(err.value) == (
+        f"MLflow server {mlflow.url} did not complete {SEARCH_MODELS} within 1.5s "
+        "(limits.mlflow_request_deadline, --mlflow-deadline); a slow or stalling server"
+    )
+
+
+def test_slowloris_body_hits_the_deadline_from_the_config(root: Path, token: str) -> None:
+    def route(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Length", "1000")
+        h.end_headers()
+        servers.drip(h, b'{"registered_models": [' + b" " * 900, every=0.3, limit=30)
+
+    with servers.serve(route) as mlflow, pytest.raises(MlscanError) as err:
+        scan_registry(root, mlflow.url, limits={"mlflow_request_deadline": 1.2})
+    assert "did not complete /api/2.0/mlflow/registered-models/search within 1.2s" in str(
+        err.value)
+
+
+def test_slowloris_cli_deadline_option(root: Path) -> None:
+    def route(h: BaseHTTPRequestHandler) -> None:
+        servers.drip(h, b"HTTP/1.1 200 OK\r\n" * 3, every=1.0, limit=20)
+
+    with servers.serve(route) as mlflow:
+        r = run_cli("scan", str(root), "--mlflow-uri", mlflow.url, "--mlflow-deadline", "2",
+                    timeout=120)
+    assert r.code == 2
+    assert r.err.strip() == (
+        f"mlscan: error: MLflow server {mlflow.url} did not complete {SEARCH_MODELS} within "
+        "2s (limits.mlflow_request_deadline, --mlflow-deadline); a slow or stalling server"
+    )
+
+
+# ---------------------------------------------------------------- listings
+
+
+def test_repeating_page_token_stops_with_a_notification(root: Path, token: str) -> None:
+    def route(h: BaseHTTPRequestHandler) -> None:
+        path, _ = _query(h)
+        if path == SEARCH_MODELS:
+            servers.send_json(h, {"registered_models": [{"name": "loop"}],
+                                  "next_page_token": "again"})
+        else:
+            registry([])(h)
+
+    with servers.serve(route) as mlflow:
+        result = scan_registry(root, mlflow.url)
+    assert registry_notes(result) == [(
+        mlflow.url,
+        "the server repeated a next_page_token in the registered models listing after 2 "
+        "pages; the listing was stopped there",
+    )]
+    assert mlflow.paths().count(SEARCH_MODELS) == 2
+    assert SENTINEL in findings(result)
+
+
+def test_endless_pages_are_cut(root: Path, token: str) -> None:
+    def route(h: BaseHTTPRequestHandler) -> None:
+        path, q = _query(h)
+        if path == SEARCH_MODELS:
+            n = int(q.get("page_token", "0"))
+            servers.send_json(h, {"registered_models": [], "next_page_token": str(n + 1)})
+        else:
+            registry([])(h)
+
+    with servers.serve(route) as mlflow:
+        result = scan_registry(root, mlflow.url, limits={"mlflow_max_pages": 4})
+    assert registry_notes(result) == [
+        (mlflow.url, "the registered models listing was cut at 4 pages (limits.mlflow_max_pages)")
+    ]
+    assert mlflow.paths().count(SEARCH_MODELS) == 4
+
+
+def test_huge_listing_is_cut_at_max_entries(root: Path, token: str) -> None:
+    def route(h: BaseHTTPRequestHandler) -> None:
+        path, q = _query(h)
+        if path == SEARCH_MODELS:
+            n = int(q.get("page_token", "0"))
+            servers.send_json(h, {
+                "registered_models": [{"name": f"m{n * 1000 + i:06d}"} for i in range(1000)],
+                "next_page_token": str(n + 1),
+            })
+        else:
+            servers.send_json(h, {"model_versions": []})
+
+    with servers.serve(route) as mlflow:
+        result = scan_registry(root, mlflow.url, limits={"mlflow_max_entries": 2500})
+    assert registry_notes(result) == [(
+        mlflow.url,
+        "the registered models listing was cut at 2500 entries (limits.mlflow_max_entries)",
+    )]
+    assert mlflow.paths().count(SEARCH_MODELS) == 3
+    assert result.facts_summary["mlflow_registry.models"] == 2500
+    assert SENTINEL in findings(result)
+
+
+def test_request_budget_per_scan(root: Path, token: str) -> None:
+    with servers.serve(registry([f"m{i}" for i in range(50)])) as mlflow:
+        result = scan_registry(root, mlflow.url, limits={"mlflow_max_requests": 7})
+    assert len(mlflow.seen) == 7
+    assert registry_notes(result) == [(
+        mlflow.url,
+        f"MLflow server {mlflow.url}: 7 requests sent in this scan "
+        "(limits.mlflow_max_requests); the rest of the registry was not read",
+    )]
+    assert SENTINEL in findings(result)
+
+
+def test_artifact_walk_breadth_is_bounded(root: Path, token: str) -> None:
+    def files(sub: str) -> list[dict[str, Any]]:  # every directory holds 30 more
+        return [{"path": f"{sub}/d{i}", "is_dir": True} for i in range(30)] + [
+            {"path": f"{sub}/f.bin", "is_dir": False, "file_size": 1}]
+
+    with servers.serve(registry(["wide"], files=files)) as mlflow:
+        result = scan_registry(root, mlflow.url, limits={"mlflow_max_walk_dirs": 40})
+    assert mlflow.paths().count(LIST_ARTIFACTS) == 40
+    assert registry_notes(result) == [(
+        "models:/wide/1",
+        "artifact listing incomplete: more than 40 directories (limits.mlflow_max_walk_dirs)",
+    )]
+
+
+def test_artifact_walk_depth_is_bounded(root: Path, token: str) -> None:
+    def files(sub: str) -> list[dict[str, Any]]:  # one directory inside another, forever
+        return [{"path": f"{sub}/d", "is_dir": True}]
+
+    with servers.serve(registry(["deep"], files=files)) as mlflow:
+        result = scan_registry(root, mlflow.url)
+    assert mlflow.paths().count(LIST_ARTIFACTS) == 9  # the model folder and 8 levels
+    assert registry_notes(result) == [(
+        "models:/deep/1",
+        "artifact listing incomplete: directories deeper than 8 levels "
+        "(limits.mlflow_max_walk_depth)",
+    )]
+
+
+def test_oversized_json_answer_is_refused(root: Path, token: str) -> None:
+    def route(h: BaseHTTPRequestHandler) -> None:
+        servers.stream_unsized(h, 40 * 1024 * 1024)
+
+    with servers.serve(route) as mlflow, pytest.raises(MlscanError) as err:
+        scan_registry(root, mlflow.url)
+    assert str(err.value) == (
+        f"MLflow server {mlflow.url} sent more than {32 * 1024 * 1024} bytes for {SEARCH_MODELS}"
+    )
+
+
+def test_a_config_in_the_tree_cannot_raise_server_limits(root: Path) -> None:
+    from mlscan.scan import collect_facts
+
+    (root / ".mlscan.yaml").write_text(
+        "limits:\n  mlflow_request_deadline: 100000\n  policy_timeout: 100000\n"
+        "  mlflow_max_pages: 2\n", encoding="utf-8")
+    limits = collect_facts((str(root),)).config.limits
+    assert (limits.mlflow_request_deadline, limits.policy_timeout, limits.mlflow_max_pages) == (
+        60.0, 120.0, 2)
+    given = collect_facts((str(root),), str(root / ".mlscan.yaml")).config.limits
+    assert (given.mlflow_request_deadline, given.policy_timeout) == (100000.0, 100000.0)
