@@ -16,7 +16,7 @@ from typing import Any
 
 from mlscan import __version__
 from mlscan.collectors.base import CollectContext, Collector, CollectorOutput
-from mlscan.config import Config, ceil_untrusted, load_config
+from mlscan.config import Config, Limits, ceil_untrusted, load_config
 from mlscan.controls import PolicySet, load_policy_set
 from mlscan.engine.base import Engine
 from mlscan.errors import MlscanError, UsageError, WorkspaceError
@@ -248,7 +248,10 @@ def repo_prefix(root: Path) -> str:
 
 
 def make_engine(
-    policies: PolicySet, opa_url: str | None = None, use_server_policies: bool = False
+    policies: PolicySet,
+    opa_url: str | None = None,
+    use_server_policies: bool = False,
+    limits: Limits | None = None,
 ) -> Engine:
     if opa_url:
         from mlscan.engine.opa_server import OpaServerEngine
@@ -258,6 +261,7 @@ def make_engine(
             opa_url,
             use_server_policies=use_server_policies,
             token=os.environ.get("MLSCAN_OPA_TOKEN"),
+            limits=limits,
         )
         return engine
     from mlscan.engine.embedded import EmbeddedEngine
@@ -295,7 +299,10 @@ def run_detailed(options: ScanOptions) -> ScanRun:
         policy_dirs.append(str(p if p.is_absolute() else fr.root / p))
     policies = load_policy_set(policy_dirs)
     engine = make_engine(
-        policies, options.opa_url, bool(options.extra.get("opa_use_server_policies"))
+        policies,
+        options.opa_url,
+        bool(options.extra.get("opa_use_server_policies")),
+        limits=config.limits,
     )
     raw = engine.evaluate(fr.facts)
     timings["engine"] = time.perf_counter() - t
