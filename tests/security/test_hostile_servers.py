@@ -333,3 +333,87 @@ def test_a_config_in_the_tree_cannot_raise_server_limits(root: Path) -> None:
         60.0, 120.0, 2)
     given = collect_facts((str(root),), str(root / ".mlscan.yaml")).config.limits
     assert (given.mlflow_request_deadline, given.policy_timeout) == (100000.0, 100000.0)
+
+
+# ---------------------------------------------------------------- OPA server
+
+OPA_QUERY = "POST /v1/data/mlscan/controls"
+
+
+def scan_opa(root: Path, url: str, limits: dict[str, Any] | None = None) -> ScanResult:
+    config = None
+    if limits:
+        config = root.parent / "ci-config.yaml"
+        config.write_text(json.dumps({"limits": limits}), encoding="utf-8")
+    return run(ScanOptions(paths=(str(root),), config_path=str(config) if config else None,
+                           opa_url=url, extra={"opa_use_server_policies": True}))
+
+
+def test_opa_huge_answer_is_a_clean_engine_error(root: Path) -> None:
+    def route(h: BaseHTTPRequestHandler) -> None:
+        servers.stream_unsized(h, 80 * 1024 * 1024)  # past the 64 MiB default
+
+    with servers.serve(route) as opa, pytest.raises(MlscanError) as err:
+        scan_opa(root, opa.url)
+    assert str(err.value) == (
+        f"OPA server {opa.url} sent more than {64 * 1024 * 1024} bytes for {OPA_QUERY} "
+        "(limits.opa_max_response)"
+    )
+
+
+def test_opa_declared_size_is_checked_before_reading(root: Path) -> None:
+    def route(h: BaseHTTPRequestHandler) -> None:
+        h.send_response(200)
+        h.send_header("Content-Length", str(2 * 1024 * 1024))
+        h.end_headers()
+        h.wfile.write(b"{}")
+        h.close_connection = True
+
+    with servers.serve(route) as opa, pytest.raises(MlscanError) as err:
+        scan_opa(root, opa.url, limits={"opa_max_response": 1024 * 1024})
+    assert str(err.value) == (
+        f"OPA server {opa.url} sent more than 1048576 bytes for {OPA_QUERY} "
+        "(limits.opa_max_response)"
+    )
+
+
+@pytest.mark.parametrize("depth", [250, 100_000])
+def test_opa_deeply_nested_answer_is_a_clean_engine_error(root: Path, depth: int) -> None:
+    body = b'{"result": {"x": ' + b"[" * depth + b"]" * depth + b"}}"
+
+    def route(h: BaseHTTPRequestHandler) -> None:
+        servers.send_bytes(h, body)
+
+    with servers.serve(route) as opa, pytest.raises(MlscanError) as err:
+        scan_opa(root, opa.url)
+    assert str(err.value) == (
+        f"OPA server {opa.url} sent JSON nested deeper than 200 levels for {OPA_QUERY} "
+        "(limits.max_nesting_depth)"
+    )
+
+
+def test_opa_slowloris_hits_the_deadline(root: Path) -> None:
+    def route(h: BaseHTTPRequestHandler) -> None:
+        servers.drip(h, b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}", every=0.5, limit=20)
+
+    with servers.serve(route) as opa, pytest.raises(MlscanError) as err:
+        scan_opa(root, opa.url, limits={"opa_request_deadline": 1.5})
+    assert str(err.value) == (
+        f"OPA server {opa.url} did not complete {OPA_QUERY} within 1.5s "
+        "(limits.opa_request_deadline); a slow or stalling server"
+    )
+
+
+def test_opa_redirect_is_not_followed(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MLSCAN_OPA_TOKEN", TOKEN)
+    with servers.serve(lambda h: servers.send_json(h, {"result": {}})) as other:
+        def route(h: BaseHTTPRequestHandler) -> None:
+            servers.redirect(h, other.url + h.path, status=307)
+
+        with servers.serve(route) as opa, pytest.raises(MlscanError) as err:
+            scan_opa(root, opa.url)
+    assert str(err.value) == (
+        f"OPA server {opa.url} answered HTTP 307 to {OPA_QUERY}: no error details"
+    )
+    assert [s.headers.get("authorization") for s in opa.seen] == [f"Bearer {TOKEN}"]
+    assert other.seen == []
