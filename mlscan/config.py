@@ -80,7 +80,7 @@ class Limits:
     opa_request_deadline: float = 60.0  # seconds for one whole request, body included
     opa_max_response: int = 64 * 1024 * 1024  # bytes of one answer
     # every policy evaluation (embedded engine)
-    policy_timeout: float = 120.0  # seconds
+    policy_timeout: float = 60.0  # seconds
     policy_memory: int = 4 * 1024 * 1024 * 1024  # bytes of address space for the evaluation
 
 

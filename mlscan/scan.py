@@ -19,6 +19,7 @@ from mlscan.collectors.base import CollectContext, Collector, CollectorOutput
 from mlscan.config import Config, Limits, ceil_untrusted, load_config
 from mlscan.controls import PolicySet, load_policy_set
 from mlscan.engine.base import Engine
+from mlscan.engine.budget import Budget
 from mlscan.errors import MlscanError, UsageError, WorkspaceError
 from mlscan.findings import ShapingRules, shape, to_violations
 from mlscan.hashing import DigestService
@@ -252,6 +253,7 @@ def make_engine(
     opa_url: str | None = None,
     use_server_policies: bool = False,
     limits: Limits | None = None,
+    policy_budget: Budget | None = None,
 ) -> Engine:
     if opa_url:
         from mlscan.engine.opa_server import OpaServerEngine
@@ -266,7 +268,21 @@ def make_engine(
         return engine
     from mlscan.engine.embedded import EmbeddedEngine
 
-    return EmbeddedEngine(policies)
+    return EmbeddedEngine(policies, budget=policy_budget)
+
+
+def policy_budget(limits: Limits, cli_dirs: Sequence[str], config: Config, root: Path) -> Budget:
+    """The time and memory budget of the evaluation, naming the policy folders it covers
+    (the ones a configuration added are marked: from the scanned tree, untrusted)."""
+    names = ["built-in"] + [str(d) for d in cli_dirs]
+    for d in config.policies:
+        p = Path(d) if Path(d).is_absolute() else root / d
+        names.append(f"{p.as_posix()} (policies: in {config.path})")
+    return Budget(
+        seconds=float(limits.policy_timeout),
+        memory=int(limits.policy_memory),
+        policies=", ".join(names),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -303,6 +319,7 @@ def run_detailed(options: ScanOptions) -> ScanRun:
         options.opa_url,
         bool(options.extra.get("opa_use_server_policies")),
         limits=config.limits,
+        policy_budget=policy_budget(config.limits, options.policy_dirs, config, fr.root),
     )
     raw = engine.evaluate(fr.facts)
     timings["engine"] = time.perf_counter() - t
