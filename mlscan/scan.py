@@ -255,6 +255,7 @@ def make_engine(
     limits: Limits | None = None,
     policy_budget: Budget | None = None,
 ) -> Engine:
+    lim = limits or Limits()
     if opa_url:
         from mlscan.engine.opa_server import OpaServerEngine
 
@@ -263,7 +264,9 @@ def make_engine(
             opa_url,
             use_server_policies=use_server_policies,
             token=os.environ.get("MLSCAN_OPA_TOKEN"),
-            limits=limits,
+            deadline=lim.opa_request_deadline,
+            max_response=lim.opa_max_response,
+            max_depth=lim.max_nesting_depth,
         )
         return engine
     from mlscan.engine.embedded import EmbeddedEngine

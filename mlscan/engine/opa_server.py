@@ -34,7 +34,6 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from mlscan import net
-from mlscan.config import Limits
 from mlscan.controls import CONTROL_PREFIX, PolicySet
 from mlscan.engine.base import RawViolations, collect_denies
 from mlscan.engine.embedded import encode_input
@@ -43,6 +42,9 @@ from mlscan.errors import EngineError, PolicyError
 ID_PREFIX = "mlscan/"
 DATA_PATH = "mlscan.controls"
 DEFAULT_TIMEOUT = 10.0
+DEFAULT_DEADLINE = 60.0
+DEFAULT_MAX_RESPONSE = 64 * 1024 * 1024
+DEFAULT_MAX_DEPTH = 200
 TIMEOUT_ENV = "MLSCAN_OPA_TIMEOUT"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -107,15 +109,16 @@ class OpaServerEngine:
         use_server_policies: bool = False,
         token: str | None = None,
         timeout: float | None = None,
-        limits: Limits | None = None,
+        deadline: float = DEFAULT_DEADLINE,
+        max_response: int = DEFAULT_MAX_RESPONSE,
+        max_depth: int = DEFAULT_MAX_DEPTH,
     ) -> None:
         self._policies = policies
         self._use_server_policies = use_server_policies
         self._timeout = resolve_timeout(timeout)
-        lim = limits or Limits()
-        self._deadline = float(lim.opa_request_deadline)
-        self._max_bytes = int(lim.opa_max_response)
-        self._max_depth = int(lim.max_nesting_depth)
+        self._deadline = float(deadline)  # limits.opa_request_deadline
+        self._max_bytes = int(max_response)  # limits.opa_max_response
+        self._max_depth = int(max_depth)  # limits.max_nesting_depth
         self._token = token or None
         try:
             parts = urlsplit(url.strip())
