@@ -9,6 +9,7 @@ sentinel finding of a normal file in the same tree)."""
 from __future__ import annotations
 
 import json
+import time
 import urllib.parse
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler
@@ -416,3 +417,21 @@ def test_opa_redirect_is_not_followed(root: Path, monkeypatch: pytest.MonkeyPatc
     )
     assert [s.headers.get("authorization") for s in opa.seen] == [f"Bearer {TOKEN}"]
     assert other.seen == []
+
+
+def test_the_whole_registry_walk_has_a_time_budget(root: Path, token: str) -> None:
+    inner = registry([f"m{i}" for i in range(100)])
+
+    def route(h: BaseHTTPRequestHandler) -> None:  # every answer is slow, none too slow
+        time.sleep(0.2)
+        inner(h)
+
+    with servers.serve(route) as mlflow:
+        result = scan_registry(root, mlflow.url, limits={"mlflow_scan_deadline": 1.5})
+    assert registry_notes(result) == [(
+        mlflow.url,
+        f"MLflow server {mlflow.url}: the registry walk took longer than 1.5s "
+        "(limits.mlflow_scan_deadline); the rest of the registry was not read",
+    )]
+    assert 2 <= len(mlflow.seen) <= 9
+    assert SENTINEL in findings(result)

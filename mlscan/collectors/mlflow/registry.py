@@ -167,6 +167,7 @@ def rest_limits(ctx: CollectContext) -> RestLimits:
         max_entries=int(lim.mlflow_max_entries),
         max_walk_depth=int(lim.mlflow_max_walk_depth),
         max_walk_dirs=int(lim.mlflow_max_walk_dirs),
+        scan_deadline=float(lim.mlflow_scan_deadline),
     )
 
 

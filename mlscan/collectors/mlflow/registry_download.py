@@ -16,7 +16,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mlscan.collectors.base import notification
-from mlscan.collectors.mlflow.rest import ArtifactTooLarge, MlflowRest, MlflowRestError
+from mlscan.collectors.mlflow.rest import (
+    ArtifactTooLarge,
+    MlflowRest,
+    MlflowRestError,
+    RequestBudgetExhausted,
+)
 from mlscan.models import Notification
 
 SOURCE = "mlflow-registry"
@@ -123,6 +128,9 @@ def download_version(
                      else "limits.max_registry_download")
             skip(rel, f"larger than {limit} bytes ({which})")
             continue
+        except RequestBudgetExhausted:
+            local.unlink(missing_ok=True)
+            raise  # the scan's request or time budget: the registry walk stops
         except MlflowRestError as exc:
             local.unlink(missing_ok=True)
             skip(rel, str(exc))

@@ -9,9 +9,10 @@ and artifact listing, and single artifact files. The server is untrusted:
   ``MAX_REDIRECTS`` times; a redirect to another origin or to a non-http(s) URL is an
   error, and credentials are only ever attached to requests for the configured origin;
 * listings are bounded (``RestLimits``): pages per listing, entries per listing, a
-  repeated ``next_page_token``, artifact-walk depth and directories, and requests per
-  scan. Hitting a bound stops that listing with a notification (``client.notes``); the
-  request budget stops the whole registry walk (``RequestBudgetExhausted``).
+  repeated ``next_page_token``, artifact-walk depth and directories, requests per scan
+  and the time of all requests together. Hitting a bound stops that listing with a
+  notification (``client.notes``); the request and time budgets stop the whole registry
+  walk (``RequestBudgetExhausted``).
 
 Every transport failure becomes an ``MlflowRestError`` with a one-line message
 (unreachable, timeout, deadline, redirect refused, 401, 403, other HTTP errors).
@@ -23,6 +24,7 @@ import base64
 import hashlib
 import json
 import os
+import time
 import urllib.parse
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -60,6 +62,7 @@ class RestLimits:
     max_entries: int = 100_000  # per listing (models, versions of a model, files of a version)
     max_walk_depth: int = 8  # artifact directories below a model version
     max_walk_dirs: int = 1_000  # artifact directories listed per model version
+    scan_deadline: float = 600.0  # seconds for every request of the scan together
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -97,6 +100,7 @@ class Credentials:
 @dataclass
 class _Usage:
     requests: int = 0
+    started: float | None = None  # monotonic time of the first request
     notes: list[Notification] = field(default_factory=list)
 
 
@@ -182,13 +186,24 @@ class MlflowRest:
                 f"MLflow server {self.shown}: {self.limits.max_requests} requests sent in this "
                 "scan (limits.mlflow_max_requests); the rest of the registry was not read"
             )
+        now = time.monotonic()
+        if self._usage.started is None:
+            self._usage.started = now
+        left = self._usage.started + self.limits.scan_deadline - now
+        if left <= 0:
+            raise RequestBudgetExhausted(
+                f"MLflow server {self.shown}: the registry walk took longer than "
+                f"{self.limits.scan_deadline:g}s (limits.mlflow_scan_deadline); the rest of the "
+                "registry was not read"
+            )
         self._usage.requests += 1
         headers = {"Accept": "application/json", "User-Agent": "mlscan"}
         auth = self.credentials.header()
         if auth and net.same_origin(url, self.base):  # never to another origin
             headers["Authorization"] = auth
         bounds = net.Bounds(
-            deadline=self.limits.deadline, read_timeout=self.limits.timeout, max_bytes=limit
+            deadline=min(self.limits.deadline, left), read_timeout=self.limits.timeout,
+            max_bytes=limit,
         )
         try:
             return net.request(
@@ -200,6 +215,12 @@ class MlflowRest:
                 f"MLflow server {self.shown} sent more than {limit} bytes for {path}"
             ) from exc
         except net.DeadlineExceeded as exc:
+            if bounds.deadline < self.limits.deadline:
+                raise RequestBudgetExhausted(
+                    f"MLflow server {self.shown}: the registry walk took longer than "
+                    f"{self.limits.scan_deadline:g}s (limits.mlflow_scan_deadline); the rest "
+                    "of the registry was not read"
+                ) from exc
             raise MlflowRestError(
                 f"MLflow server {self.shown} did not complete {path} within "
                 f"{self.limits.deadline:g}s (limits.mlflow_request_deadline, "
