@@ -435,3 +435,25 @@ def test_the_whole_registry_walk_has_a_time_budget(root: Path, token: str) -> No
     )]
     assert 2 <= len(mlflow.seen) <= 9
     assert SENTINEL in findings(result)
+
+
+def test_nested_values_where_strings_belong_stay_out_of_the_facts(root: Path, token: str) -> None:
+    from mlscan.scan import collect_facts
+
+    deep: Any = "x"
+    for _ in range(150):
+        deep = {"d": [deep]}
+
+    def route(h: BaseHTTPRequestHandler) -> None:
+        path, _ = _query(h)
+        if path == SEARCH_VERSIONS:
+            servers.send_json(h, {"model_versions": [
+                {"name": "m", "version": "1", "source": "runs:/r/model", "current_stage": deep,
+                 "status": ["READY"], "run_id": 7}]})
+        else:
+            registry(["m"])(h)
+
+    with servers.serve(route) as mlflow:
+        fr = collect_facts((str(root),), extra={"mlflow_uri": mlflow.url})
+    (version,) = fr.facts["mlflow_registry"]["versions"]
+    assert (version["stage"], version["status"], version["run_id"]) == (None, None, "7")

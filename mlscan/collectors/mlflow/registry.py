@@ -171,6 +171,14 @@ def rest_limits(ctx: CollectContext) -> RestLimits:
     )
 
 
+def _text(value: Any) -> str | None:
+    """A scalar from the server as text (None when absent); anything else, e.g. a
+    nested structure where a string belongs, is not carried into the facts."""
+    if value is None or isinstance(value, dict | list):
+        return None
+    return str(value)
+
+
 def _tags(raw: Any) -> list[dict[str, str | None]]:
     out: list[dict[str, str | None]] = []
     for t in raw or []:
@@ -215,11 +223,11 @@ def _version_fact(
         "name": name,
         "version": version,
         "logical_location": where,
-        "stage": v.get("current_stage"),
-        "status": v.get("status"),
+        "stage": _text(v.get("current_stage")),
+        "status": _text(v.get("status")),
         "aliases": sorted(aliases.get(version, [])),
         "source": redact_uri(str(v.get("source") or "")),
-        "run_id": v.get("run_id"),
+        "run_id": _text(v.get("run_id")),
         "tags": _tags(v.get("tags")),
         "files": sorted(files or [], key=lambda f: str(f["path"])),
         "files_listed": files is not None,
