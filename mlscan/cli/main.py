@@ -21,7 +21,7 @@ from mlscan.cli.policy import policy_bundle_command, policy_test_command
 from mlscan.cli.report import report_command
 from mlscan.cli.verify import verify_command
 from mlscan.errors import MlscanError, UsageError
-from mlscan.models import ScanResult, severity_at_least
+from mlscan.models import ScanResult, printable, severity_at_least
 
 FORMATS = ("text", "json", "sarif", "github")
 FAIL_ON = ("critical", "high", "medium", "low", "never")
@@ -309,14 +309,15 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except MlscanError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(f"mlscan: error: {exc}", err=True)
+        # messages carry file names and server answers: never raw control characters
+        click.echo(f"mlscan: error: {printable(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except Exception as exc:
         if debug:
             traceback.print_exc()
         click.echo(
-            f"mlscan: internal error: {type(exc).__name__}: {exc} (rerun with --debug for a "
-            "traceback, and please report it)",
+            f"mlscan: internal error: {type(exc).__name__}: {printable(str(exc))} (rerun with "
+            "--debug for a traceback, and please report it)",
             err=True,
         )
         sys.exit(2)

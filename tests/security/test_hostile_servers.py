@@ -457,3 +457,18 @@ def test_nested_values_where_strings_belong_stay_out_of_the_facts(root: Path, to
         fr = collect_facts((str(root),), extra={"mlflow_uri": mlflow.url})
     (version,) = fr.facts["mlflow_registry"]["versions"]
     assert (version["stage"], version["status"], version["run_id"]) == (None, None, "7")
+
+
+def test_an_opa_error_message_cannot_drive_the_terminal(root: Path) -> None:
+    def route(h: BaseHTTPRequestHandler) -> None:
+        servers.send_json(h, {"code": "internal_error",
+                              "message": "boom\x1b]0;owned\x07\x9b2J\u202e"}, status=500)
+
+    with servers.serve(route) as opa:
+        r = run_cli("scan", str(root), "--opa-url", opa.url, "--opa-use-server-policies",
+                    timeout=120)
+    assert r.code == 2
+    assert r.err.strip() == (
+        f"mlscan: error: OPA server {opa.url} answered HTTP 500 to POST "
+        "/v1/data/mlscan/controls: internal_error: boom\\x1b]0;owned\\x07\\x9b2J\\u202e"
+    )
