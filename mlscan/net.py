@@ -16,6 +16,7 @@ their own one-line errors.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import http.client
 import socket
@@ -23,6 +24,7 @@ import ssl
 import threading
 import time
 import urllib.parse
+import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
@@ -106,8 +108,28 @@ def request(
         return max(end - time.monotonic(), _MIN_WAIT)
 
     timeout = min(bounds.read_timeout, left())
+    headers = dict(headers or {})
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    proxy = _proxy_for(scheme, parts.hostname)
     conn: http.client.HTTPConnection
-    if scheme == "https":
+    if proxy is not None:  # HTTP(S)_PROXY / NO_PROXY, as urllib and requests honour them
+        p_host, p_port, p_auth = proxy
+        if p_auth:
+            headers["Proxy-Authorization"] = p_auth
+        if scheme == "https":
+            conn = http.client.HTTPSConnection(
+                p_host, p_port, timeout=timeout, context=ssl.create_default_context()
+            )
+            tunnel_headers = {"Proxy-Authorization": p_auth} if p_auth else None
+            headers.pop("Proxy-Authorization", None)  # only the CONNECT sees it
+            conn.set_tunnel(parts.hostname, parts.port, headers=tunnel_headers)
+        else:
+            conn = http.client.HTTPConnection(p_host, p_port, timeout=timeout)
+            netloc = parts.netloc.rpartition("@")[2]  # never userinfo
+            target = urllib.parse.urlunsplit((scheme, netloc, parts.path or "/", parts.query, ""))
+    elif scheme == "https":
         conn = http.client.HTTPSConnection(
             parts.hostname, parts.port, timeout=timeout, context=ssl.create_default_context()
         )
@@ -125,12 +147,9 @@ def request(
     timer = threading.Timer(bounds.deadline, watchdog)
     timer.daemon = True
     timer.start()
-    target = parts.path or "/"
-    if parts.query:
-        target += "?" + parts.query
     try:
         try:
-            conn.request(method, target, body=body, headers=dict(headers or {}))
+            conn.request(method, target, body=body, headers=headers)
             if conn.sock is not None:
                 conn.sock.settimeout(min(bounds.read_timeout, left()))
             resp = conn.getresponse()
@@ -173,6 +192,28 @@ def request(
     finally:
         timer.cancel()
         conn.close()
+
+
+def _proxy_for(scheme: str, host: str) -> tuple[str, int, str | None] | None:
+    """(host, port, Proxy-Authorization) of the proxy the environment sets for
+    ``scheme`` and ``host``, or None (no proxy, or ``host`` is in NO_PROXY)."""
+    proxy = urllib.request.getproxies().get(scheme)
+    if not proxy or urllib.request.proxy_bypass(host):
+        return None
+    if "://" not in proxy:
+        proxy = "http://" + proxy
+    try:
+        p = urllib.parse.urlsplit(proxy)
+        port = p.port or (443 if p.scheme == "https" else 80)
+    except ValueError:
+        return None
+    if not p.hostname:
+        return None
+    auth = None
+    if p.username is not None:
+        raw = f"{urllib.parse.unquote(p.username)}:{urllib.parse.unquote(p.password or '')}"
+        auth = "Basic " + base64.b64encode(raw.encode()).decode("ascii")
+    return p.hostname, port, auth
 
 
 def _reason(exc: BaseException) -> str:

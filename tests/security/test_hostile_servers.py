@@ -472,3 +472,22 @@ def test_an_opa_error_message_cannot_drive_the_terminal(root: Path) -> None:
         f"mlscan: error: OPA server {opa.url} answered HTTP 500 to POST "
         "/v1/data/mlscan/controls: internal_error: boom\\x1b]0;owned\\x07\\x9b2J\\u202e"
     )
+
+
+def test_requests_go_through_the_environment_proxy(
+    root: Path, token: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def route(h: BaseHTTPRequestHandler) -> None:  # a proxy that answers for the registry
+        h.path = urllib.parse.urlsplit(h.path)._replace(scheme="", netloc="").geturl()
+        registry(["credit"])(h)
+
+    with servers.serve(route) as proxy:
+        monkeypatch.setenv("http_proxy", proxy.url.replace("http://", "http://u:p%40ss@"))
+        monkeypatch.delenv("no_proxy", raising=False)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        result = scan_registry(root, "http://mlflow.invalid:5000")
+    first = proxy.seen[0]
+    assert first.path.startswith(f"http://mlflow.invalid:5000{SEARCH_MODELS}?")
+    assert first.headers["proxy-authorization"] == "Basic dTpwQHNz"  # u:p@ss
+    assert first.headers["authorization"] == f"Bearer {TOKEN}"
+    assert result.facts_summary["mlflow_registry.models"] == 1
