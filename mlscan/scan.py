@@ -257,7 +257,7 @@ def make_engine(
 ) -> Engine:
     lim = limits or Limits()
     if opa_url:
-        from mlscan.engine.opa_server import OpaServerEngine
+        from mlscan.engine.opa_server import DEFAULT_MAX_DEPTH, OpaServerEngine
 
         engine: Engine = OpaServerEngine(
             policies,
@@ -266,7 +266,8 @@ def make_engine(
             token=os.environ.get("MLSCAN_OPA_TOKEN"),
             deadline=lim.opa_request_deadline,
             max_response=lim.opa_max_response,
-            max_depth=lim.max_nesting_depth,
+            # the answer is walked recursively after the check: stay far from the stack's end
+            max_depth=min(lim.max_nesting_depth, DEFAULT_MAX_DEPTH),
         )
         return engine
     from mlscan.engine.embedded import EmbeddedEngine

@@ -45,6 +45,7 @@ DEFAULT_TIMEOUT = 10.0
 DEFAULT_DEADLINE = 60.0
 DEFAULT_MAX_RESPONSE = 64 * 1024 * 1024
 DEFAULT_MAX_DEPTH = 200
+MAX_STALE = 1_000  # policies of other policy sets deleted in push mode
 TIMEOUT_ENV = "MLSCAN_OPA_TIMEOUT"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
 
@@ -236,6 +237,11 @@ class OpaServerEngine:
             p for p in existing
             if isinstance(p, str) and p.startswith(ID_PREFIX) and not p.startswith(current)
         )
+        if len(stale) > MAX_STALE:
+            raise EngineError(
+                f"the OPA server {self.url} lists {len(stale)} mlscan policies of other policy "
+                f"sets (more than {MAX_STALE}); clean it up or use a server per pipeline"
+            )
         self._delete(stale)
         texts = {f.shown: f.text for f in self._policies.files}
         packages = {f.shown: f.package for f in self._policies.files}

@@ -491,3 +491,20 @@ def test_requests_go_through_the_environment_proxy(
     assert first.headers["proxy-authorization"] == "Basic dTpwQHNz"  # u:p@ss
     assert first.headers["authorization"] == f"Bearer {TOKEN}"
     assert result.facts_summary["mlflow_registry.models"] == 1
+
+
+def test_opa_push_mode_refuses_to_delete_a_flood_of_policies(root: Path) -> None:
+    def route(h: BaseHTTPRequestHandler) -> None:
+        if h.command == "GET" and h.path == "/v1/policies":
+            servers.send_json(h, {"result": [{"id": f"mlscan/old/{i}.rego"}
+                                             for i in range(5000)]})
+        else:
+            servers.send_json(h, {})
+
+    with servers.serve(route) as opa, pytest.raises(MlscanError) as err:
+        run(ScanOptions(paths=(str(root),), opa_url=opa.url))
+    assert str(err.value) == (
+        f"the OPA server {opa.url} lists 5000 mlscan policies of other policy sets (more than "
+        "1000); clean it up or use a server per pipeline"
+    )
+    assert [(s.method, s.path) for s in opa.seen] == [("GET", "/v1/policies")]
