@@ -23,6 +23,11 @@ from dataclasses import dataclass
 
 from mlscan.errors import EngineError
 
+try:  # imported here: the forked child must not import (another thread may hold the lock)
+    import resource
+except ImportError:  # pragma: no cover - not POSIX
+    resource = None  # type: ignore[assignment]
+
 _OK = b"R"
 _FAILED = b"E"
 _NO_MEMORY = b"M"
@@ -46,18 +51,19 @@ def available() -> bool:
 
 def _address_space() -> int:
     """The current virtual size in bytes (0 when unknown)."""
-    try:
-        with open("/proc/self/statm", encoding="ascii") as fh:
-            pages = int(fh.read().split()[0])
+    try:  # os-level reads only: this runs in the forked child
+        fd = os.open("/proc/self/statm", os.O_RDONLY)
+        try:
+            pages = int(os.read(fd, 256).split()[0])
+        finally:
+            os.close(fd)
         return pages * os.sysconf("SC_PAGE_SIZE")
     except (OSError, ValueError, IndexError):
         return 0
 
 
 def _limit_memory(extra: int) -> None:
-    try:
-        import resource
-    except ImportError:  # pragma: no cover - not POSIX
+    if resource is None:  # pragma: no cover - not POSIX
         return
     base = _address_space()
     if not base:
