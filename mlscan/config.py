@@ -72,7 +72,7 @@ class Limits:
     # a live MLflow registry (--mlflow-uri): see docs/security.md "Limits on servers and policies"
     mlflow_request_deadline: float = 60.0  # seconds for one whole request, body included
     mlflow_max_requests: int = 10_000  # requests per scan
-    mlflow_scan_deadline: float = 600.0  # seconds for every request of a scan together
+    mlflow_scan_deadline: float = 1200.0  # seconds for every request of a scan together
     mlflow_max_pages: int = 100  # pages per listing
     mlflow_max_entries: int = 100_000  # entries per listing / files per model version
     mlflow_max_walk_depth: int = 8  # artifact directory levels per model version

@@ -508,3 +508,33 @@ def test_opa_push_mode_refuses_to_delete_a_flood_of_policies(root: Path) -> None
         "1000); clean it up or use a server per pipeline"
     )
     assert [(s.method, s.path) for s in opa.seen] == [("GET", "/v1/policies")]
+
+
+def test_a_download_gets_time_for_its_listed_size(tmp_path: Path) -> None:
+    from mlscan.collectors.mlflow.registry_download import DownloadBudget, download_version
+    from mlscan.collectors.mlflow.rest import Credentials, MlflowRest, RestLimits
+
+    body = b"w" * (2 * 1024 * 1024)
+
+    def route(h: BaseHTTPRequestHandler) -> None:  # 2 MiB in about 1.6 s
+        h.send_response(200)
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        for i in range(4):
+            time.sleep(0.4)
+            h.wfile.write(body[i * len(body) // 4:(i + 1) * len(body) // 4])
+
+    budget = DownloadBudget(per_file=10 * 1024 * 1024, total=100 * 1024 * 1024)
+    with servers.serve(route) as mlflow:
+        client = MlflowRest(mlflow.url, Credentials(), limits=RestLimits(deadline=1.0))
+        (tmp_path / "a").mkdir()
+        (tmp_path / "b").mkdir()
+        listed = download_version(client, "m", "1", [{"path": "w.bin", "size": len(body)}],
+                                  tmp_path / "a", budget)
+        unlisted = download_version(client, "m", "1", [{"path": "w.bin", "size": None}],
+                                    tmp_path / "b", budget)
+    assert [(f.rel, f.size) for f in listed.files] == [("w.bin", len(body))]
+    assert unlisted.files == ()
+    assert unlisted.skipped == ({"path": "w.bin", "reason": (
+        f"MLflow server {mlflow.url} did not complete /model-versions/get-artifact within 1s "
+        "(limits.mlflow_request_deadline, --mlflow-deadline); a slow or stalling server")},)

@@ -121,7 +121,10 @@ def download_version(
             continue
         try:
             with os.fdopen(fd, "wb") as out:
-                result = client.download_version_artifact(name, version, rel, out, limit)
+                result = client.download_version_artifact(
+                    name, version, rel, out, limit,
+                    listed_size=listed if isinstance(listed, int) else None,
+                )
         except ArtifactTooLarge:
             local.unlink(missing_ok=True)
             which = ("limits.max_file_size" if limit == budget.per_file

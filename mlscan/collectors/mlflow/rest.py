@@ -38,6 +38,7 @@ from mlscan.models import Notification
 MAX_JSON_BYTES = 32 * 1024 * 1024
 MAX_ARTIFACT_BYTES = 16 * 1024 * 1024
 MAX_REDIRECTS = 5
+DOWNLOAD_RATE = 1024 * 1024  # bytes per second a download is granted beyond the deadline
 PAGE = 1000
 SOURCE = "mlflow-registry"
 _REDIRECTS = (301, 302, 303, 307, 308)
@@ -62,7 +63,7 @@ class RestLimits:
     max_entries: int = 100_000  # per listing (models, versions of a model, files of a version)
     max_walk_depth: int = 8  # artifact directories below a model version
     max_walk_dirs: int = 1_000  # artifact directories listed per model version
-    scan_deadline: float = 600.0  # seconds for every request of the scan together
+    scan_deadline: float = 1200.0  # seconds for every request of the scan together
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -162,14 +163,16 @@ class MlflowRest:
         params: Mapping[str, str] | None,
         limit: int,
         sink: Callable[[bytes], object] | None = None,
+        grace: float = 0.0,
     ) -> bytes:
         """GET ``path``: the body (or "" with ``sink``). Same-origin redirects are
-        followed; every failure is an MlflowRestError (404: _NotFound)."""
+        followed; every failure is an MlflowRestError (404: _NotFound). ``grace`` seconds
+        are added to the request deadline (large downloads)."""
         url = self.base + path
         if params:
             url += "?" + urllib.parse.urlencode(params)
         for _hop in range(MAX_REDIRECTS + 1):
-            resp = self._send(url, path, limit, sink)
+            resp = self._send(url, path, limit, sink, grace)
             if resp.status not in _REDIRECTS:
                 self._check_status(resp.status, path)
                 return resp.body
@@ -179,7 +182,8 @@ class MlflowRest:
         )
 
     def _send(
-        self, url: str, path: str, limit: int, sink: Callable[[bytes], object] | None
+        self, url: str, path: str, limit: int, sink: Callable[[bytes], object] | None,
+        grace: float = 0.0,
     ) -> net.Response:
         if self._usage.requests >= self.limits.max_requests:
             raise RequestBudgetExhausted(
@@ -201,9 +205,9 @@ class MlflowRest:
         auth = self.credentials.header()
         if auth and net.same_origin(url, self.base):  # never to another origin
             headers["Authorization"] = auth
+        deadline = self.limits.deadline + grace
         bounds = net.Bounds(
-            deadline=min(self.limits.deadline, left), read_timeout=self.limits.timeout,
-            max_bytes=limit,
+            deadline=min(deadline, left), read_timeout=self.limits.timeout, max_bytes=limit
         )
         try:
             return net.request(
@@ -215,7 +219,7 @@ class MlflowRest:
                 f"MLflow server {self.shown} sent more than {limit} bytes for {path}"
             ) from exc
         except net.DeadlineExceeded as exc:
-            if bounds.deadline < self.limits.deadline:
+            if bounds.deadline < deadline:
                 raise RequestBudgetExhausted(
                     f"MLflow server {self.shown}: the registry walk took longer than "
                     f"{self.limits.scan_deadline:g}s (limits.mlflow_scan_deadline); the rest "
@@ -223,7 +227,7 @@ class MlflowRest:
                 ) from exc
             raise MlflowRestError(
                 f"MLflow server {self.shown} did not complete {path} within "
-                f"{self.limits.deadline:g}s (limits.mlflow_request_deadline, "
+                f"{deadline:g}s (limits.mlflow_request_deadline, "
                 "--mlflow-deadline); a slow or stalling server"
             ) from exc
         except net.ReadTimeout as exc:
@@ -360,11 +364,15 @@ class MlflowRest:
             return None
 
     def download_version_artifact(
-        self, name: str, version: str, path: str, dest: BinaryIO, limit: int
+        self, name: str, version: str, path: str, dest: BinaryIO, limit: int,
+        listed_size: int | None = None,
     ) -> tuple[int, str] | None:
         """Stream one artifact file of a model version into ``dest``: (size, sha256), or
         None when the server has no such file. Raises ArtifactTooLarge past ``limit`` bytes
-        (whatever size the listing claimed)."""
+        (whatever size the listing claimed). The request deadline grows by one second per
+        ``DOWNLOAD_RATE`` bytes of the listed size (at most ``limit``), so that large
+        weights can arrive; the scan's time budget still bounds the total."""
+        expected = min(listed_size, limit) if listed_size and listed_size > 0 else 0
         out = _Digesting(dest)
         try:
             self._fetch(
@@ -372,6 +380,7 @@ class MlflowRest:
                 {"path": path, "name": name, "version": version},
                 limit,
                 sink=out.write,
+                grace=expected / DOWNLOAD_RATE,
             )
         except _NotFound:
             return None
