@@ -538,3 +538,15 @@ def test_a_download_gets_time_for_its_listed_size(tmp_path: Path) -> None:
     assert unlisted.skipped == ({"path": "w.bin", "reason": (
         f"MLflow server {mlflow.url} did not complete /model-versions/get-artifact within 1s "
         "(limits.mlflow_request_deadline, --mlflow-deadline); a slow or stalling server")},)
+
+
+@pytest.mark.parametrize(("uri", "base", "shown"), [
+    ("http://[::1]:5000/", "http://[::1]:5000", "http://[::1]:5000/"),
+    ("https://user:pw@mlflow.example/sub/", "https://mlflow.example/sub",
+     "https://mlflow.example/sub/"),
+])
+def test_the_base_url_never_keeps_userinfo(uri: str, base: str, shown: str) -> None:
+    from mlscan.collectors.mlflow.rest import Credentials, MlflowRest
+
+    client = MlflowRest(uri, Credentials())
+    assert (client.base, client.shown) == (base, shown)

@@ -110,6 +110,7 @@ def _shown_origin(url: str) -> str:
     try:
         parts = urllib.parse.urlsplit(url)
         host = parts.hostname or "?"
+        host = f"[{host}]" if ":" in host else host
         port = f":{parts.port}" if parts.port else ""
     except ValueError:
         return "an invalid URL"
@@ -131,8 +132,14 @@ class MlflowRest:
                 f"--mlflow-uri {base_url!r} is not an http(s) URL; use e.g. http://127.0.0.1:5000"
             )
         host = parts.hostname or ""
-        if parts.port:
-            host = f"{host}:{parts.port}"
+        if ":" in host:  # an IPv6 literal
+            host = f"[{host}]"
+        try:
+            port = parts.port
+        except ValueError as exc:
+            raise MlflowRestError(f"--mlflow-uri has an invalid port: {base_url!r}") from exc
+        if port:
+            host = f"{host}:{port}"
         # userinfo is never sent in the URL (nor shown: it may hold a password)
         self.base = urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", "")).rstrip("/")
         self.shown = urllib.parse.urlunsplit((parts.scheme, host, parts.path, "", ""))
