@@ -109,6 +109,7 @@ class Expected:
     family: str
     places: tuple[Place, ...]
     why: str
+    klass: str = ""
 
     def matches(self, finding: Finding) -> bool:
         return finding.control in self.controls and any(
@@ -125,6 +126,7 @@ class Judged:
     line: int | None
     family: str
     why: str
+    klass: str = ""
 
     def matches(self, finding: Finding) -> bool:
         return (
@@ -151,6 +153,7 @@ class RepoScore:
     found_below_floor: dict[str, list[Finding]] = field(default_factory=dict)
     true_positives: list[tuple[Finding, str]] = field(default_factory=list)
     false_positives: list[tuple[Finding, str, str]] = field(default_factory=list)
+    judged_hits: list[Judged] = field(default_factory=list)
     unjudged: list[Finding] = field(default_factory=list)
 
 
@@ -170,6 +173,7 @@ def _judged(raw: Mapping[str, Any]) -> Judged:
         line=None if line is None else int(line),
         family=str(raw.get("family") or family_of_control(control)),
         why=str(raw.get("why", "")),
+        klass=str(raw.get("class", "")),
     )
 
 
@@ -184,6 +188,7 @@ def load_oracle(data: Mapping[str, Any]) -> list[RepoOracle]:
                 family=str(e["family"]),
                 places=tuple(_place(p) for p in e["where"]),
                 why=str(e.get("why", "")),
+                klass=str(e.get("class", "")),
             )
             for e in raw.get("expected", [])
         )
@@ -234,8 +239,10 @@ def score_repo(oracle: RepoOracle, findings: Iterable[Finding]) -> RepoScore:
             continue
         if false is not None:
             score.false_positives.append((finding, false.family, "false"))
+            score.judged_hits.append(false)
         elif wrong is not None:
             score.false_positives.append((finding, wrong.family, "wrong-location"))
+            score.judged_hits.append(wrong)
         elif hits:
             score.true_positives.append((finding, hits[0].family))
             for e in hits:
@@ -305,6 +312,32 @@ def totals(oracles: Sequence[RepoOracle], scores: Sequence[RepoScore]) -> Totals
     )
 
 
+def class_status(
+    oracles: Sequence[RepoOracle], scores: Sequence[RepoScore]
+) -> dict[str, tuple[int, int]]:
+    """Per gap class: (entries still open, entries in the class) over the scored repos.
+
+    A miss class entry is open while its expected problem is missed; a false-positive
+    class entry is open while a finding still matches it."""
+    by_repo = {o.repo: o for o in oracles}
+    status: dict[str, tuple[int, int]] = {}
+
+    def bump(klass: str, is_open: bool) -> None:
+        if not klass:
+            return
+        o, t = status.get(klass, (0, 0))
+        status[klass] = (o + int(is_open), t + 1)
+
+    for s in scores:
+        o = by_repo[s.repo]
+        for e in o.expected:
+            bump(e.klass, e.id not in s.found)
+        hit = {id(j) for j in s.judged_hits}
+        for j in (*o.false, *o.wrong_location):
+            bump(j.klass, id(j) in hit)
+    return dict(sorted(status.items()))
+
+
 def render(
     scores: Sequence[RepoScore], oracles: Sequence[RepoOracle], missing: Sequence[str]
 ) -> str:
@@ -342,6 +375,12 @@ def render(
         if rec.den == 0 and prec.den == 0:
             continue
         lines.append(f"{fam:<14} {rec!s:<18} {prec}")
+    classes = class_status(oracles, scores)
+    if classes:
+        lines.append("")
+        lines.append("gap classes (entries still open / entries in the class):")
+        for klass, (still, total) in classes.items():
+            lines.append(f"   {klass:<34} {still}/{total}")
     return "\n".join(lines)
 
 

@@ -43,6 +43,7 @@ ORACLE: dict[str, Any] = {
                     "family": "mlflow",
                     "where": [{"path": "compose.yml", "lines": [10, 14]}],
                     "why": "tracking server on all interfaces without auth",
+                    "class": "miss-server-forms",
                 },
                 {
                     "id": "store-keys",
@@ -70,6 +71,7 @@ ORACLE: dict[str, Any] = {
                     "family": "iac",
                     "where": [{"path": "infra/s3.tf", "lines": [1, 6]}],
                     "why": "model bucket without versioning",
+                    "class": "miss-server-forms",
                 },
             ],
             "false": [
@@ -79,6 +81,7 @@ ORACLE: dict[str, Any] = {
                     "line": 8,
                     "family": "serving",
                     "why": "not a model server",
+                    "class": "fp-handlers",
                 },
                 {
                     "control": "MLS-SIG-001",
@@ -299,3 +302,38 @@ def test_committed_oracle_is_well_formed() -> None:
     )
     listed = {line.split("\t")[0]: line.split("\t")[1] for line in corpus[1:] if line.strip()}
     assert listed == {o.repo: o.commit for o in oracles}
+
+
+def test_class_status_counts_open_entries(oracles: list[Any]) -> None:
+    findings = [
+        F("MLS-MLF-001", "compose.yml", 12, "critical"),  # closes one miss-server-forms entry
+        F("MLS-ROB-002", "hooks/notify.py", 8, "medium"),  # fp-handlers entry still fires
+    ]
+    scores = [score.score_repo(oracles[0], findings), score.score_repo(oracles[1], [])]
+    assert score.class_status(oracles, scores) == {
+        "fp-handlers": (1, 1),
+        "miss-server-forms": (1, 2),
+    }
+    quiet = [score.score_repo(oracles[0], []), score.score_repo(oracles[1], [])]
+    assert score.class_status(oracles, quiet) == {
+        "fp-handlers": (0, 1),
+        "miss-server-forms": (2, 2),
+    }
+
+
+def test_committed_oracle_classes_are_declared() -> None:
+    data = json.loads(
+        (REPO / "benchmarks" / "accuracy" / "oracle.json").read_text(encoding="utf-8")
+    )
+    declared = set(data["classes"])
+    used = set()
+    for r in data["repos"]:
+        for e in r["expected"]:
+            if "class" in e:
+                used.add(e["class"])
+                assert data["classes"][e["class"]]["kind"] == "miss", (r["repo"], e["id"])
+        for f in (*r["false"], *r.get("wrong_location", [])):
+            assert "class" in f, (r["repo"], f["control"], f["path"])
+            used.add(f["class"])
+            assert data["classes"][f["class"]]["kind"] == "false", (r["repo"], f["path"])
+    assert used == declared
