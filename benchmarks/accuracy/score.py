@@ -339,7 +339,10 @@ def class_status(
 
 
 def render(
-    scores: Sequence[RepoScore], oracles: Sequence[RepoOracle], missing: Sequence[str]
+    scores: Sequence[RepoScore],
+    oracles: Sequence[RepoOracle],
+    missing: Sequence[str],
+    class_issues: Mapping[str, str] | None = None,
 ) -> str:
     by_repo = {o.repo: o for o in oracles}
     lines: list[str] = []
@@ -380,7 +383,9 @@ def render(
         lines.append("")
         lines.append("gap classes (entries still open / entries in the class):")
         for klass, (still, total) in classes.items():
-            lines.append(f"   {klass:<34} {still}/{total}")
+            issues = (class_issues or {}).get(klass, "")
+            owner = f"  (issue {issues})" if issues else ""
+            lines.append(f"   {klass:<34} {still}/{total}{owner}")
     return "\n".join(lines)
 
 
@@ -418,7 +423,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--save-reports", type=Path, help="write each scan's JSON report here")
     args = ap.parse_args(argv)
 
-    oracles = load_oracle(json.loads(args.oracle.read_text(encoding="utf-8")))
+    data = json.loads(args.oracle.read_text(encoding="utf-8"))
+    oracles = load_oracle(data)
+    class_issues = {k: str(v.get("issues", "")) for k, v in data.get("classes", {}).items()}
     scores: list[RepoScore] = []
     missing: list[str] = []
     for o in oracles:
@@ -441,7 +448,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                     json.dumps(report), encoding="utf-8"
                 )
         scores.append(score_repo(o, findings_from_report(report)))
-    print(render(scores, oracles, missing))
+    print(render(scores, oracles, missing, class_issues))
     return 0
 
 

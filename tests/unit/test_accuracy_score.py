@@ -281,6 +281,7 @@ def test_main_reads_reports_and_lists_missing(
     assert "MISSED  [secrets] store-keys MLS-MLF-004/MLS-SEC-001 compose.yml:20-21" in out
     assert "recall    (medium+): 1/4 = 25%" in out
     assert "precision (medium+): 1/1 = 100%" in out
+    assert "   miss-server-forms                  1/2" in out
 
 
 def test_committed_oracle_is_well_formed() -> None:
