@@ -550,3 +550,29 @@ def test_the_base_url_never_keeps_userinfo(uri: str, base: str, shown: str) -> N
 
     client = MlflowRest(uri, Credentials())
     assert (client.base, client.shown) == (base, shown)
+
+
+def test_a_download_follows_a_same_origin_redirect_and_stores_only_the_file(
+    tmp_path: Path,
+) -> None:
+    from mlscan.collectors.mlflow.registry_download import DownloadBudget, download_version
+    from mlscan.collectors.mlflow.rest import Credentials, MlflowRest
+
+    def route(h: BaseHTTPRequestHandler) -> None:
+        if h.path.startswith(GET_ARTIFACT):
+            h.send_response(302)
+            h.send_header("Location", "/blobs/w.bin")
+            body = b"<html>moved</html>"
+            h.send_header("Content-Length", str(len(body)))
+            h.end_headers()
+            h.wfile.write(body)
+        else:
+            servers.send_bytes(h, b"real weights")
+
+    with servers.serve(route) as mlflow:
+        got = download_version(MlflowRest(mlflow.url, Credentials(token=TOKEN)), "m", "1",
+                               [{"path": "w.bin", "size": 12}], tmp_path,
+                               DownloadBudget(per_file=1000, total=1000))
+    assert [(f.rel, f.size) for f in got.files] == [("w.bin", 12)]
+    assert (tmp_path / "w.bin").read_bytes() == b"real weights"
+    assert [s.headers.get("authorization") for s in mlflow.seen] == [f"Bearer {TOKEN}"] * 2
