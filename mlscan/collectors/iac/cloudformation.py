@@ -288,7 +288,7 @@ def add_cloudformation(model: IacModel, path: str, template: Mapping[str, Any], 
         model.addresses.add((path, address))
     model.iam_roles.extend(roles.values())
     model.addresses.update((path, r["address"]) for r in roles.values())
-    link_role_users(model, path)
+    link_role_users(model, {path})
 
 
 def _cfn_role(value: Any) -> str | None:

@@ -31,10 +31,33 @@ _state(b) := "absent" if b.versioning == null
 
 _state(b) := b.versioning if b.versioning != null
 
+_why_unknown(b) := concat("; ", [sprintf("%s = %s (%s)", [u.attribute, u.expression, u.reason]) |
+	some u in object.get(b, "values", [])
+	u.state == "unknown"
+	u.attribute in {"versioning_configuration.status", "versioning.enabled"}
+])
+
+# The status comes from a value mlscan cannot know: low severity, with the expression.
+deny contains v if {
+	some b in object.get(object.get(input, "iac", {}), "buckets", [])
+	b.provider in {"aws", "gcp"}
+	b.versioning == "unknown"
+	name := ml_assets.bucket_key(b)
+	v := {
+		"msg": sprintf("bucket %s may have versioning off: the status is unknown, %s", [ml_assets.describe(name), _why_unknown(b)]),
+		"loc": b.loc,
+		"asset": name,
+		"key": b.address,
+		"severity": "low",
+		"evidence": {"versioning": b.versioning, "checkov": checkov.evidence("MLS-BKT-004", b.loc.path, b.address)},
+	}
+}
+
 deny contains v if {
 	some b in object.get(object.get(input, "iac", {}), "buckets", [])
 	b.provider in {"aws", "gcp"}
 	not b.versioning_enabled
+	b.versioning != "unknown"
 	name := ml_assets.bucket_key(b)
 	v := {
 		"msg": sprintf("bucket %s has versioning off (%s)", [ml_assets.describe(name), _state(b)]),

@@ -26,3 +26,16 @@ test_training_data_is_medium if {
 test_versioned_bucket_is_silent if {
 	count(deny) == 0 with input as {"iac": {"buckets": [_bucket(true, "Enabled")]}, "assets": _assets(["model-store"], true)}
 }
+
+test_fires_low_on_unknown_status if {
+	b := {"name": "acme-models", "address": "aws_s3_bucket.m", "provider": "aws", "versioning": "unknown",
+		"versioning_enabled": false, "loc": {"path": "s.tf", "line": 2}, "values": [{
+			"attribute": "versioning_configuration.status", "state": "unknown", "expression": "var.versioning",
+			"reason": "var.versioning has no default and no tfvars file sets it", "origins": [],
+		}]}
+	vs := deny with input as {"iac": {"buckets": [b]}}
+	count(vs) == 1
+	some v in vs
+	v.severity == "low"
+	contains(v.msg, "versioning_configuration.status = var.versioning")
+}

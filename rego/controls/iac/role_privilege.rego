@@ -23,6 +23,7 @@ package mlscan.controls.iac.role_privilege
 
 import data.mlscan.lib.bucket_policy
 import data.mlscan.lib.checkov
+import data.mlscan.lib.ml_assets
 import rego.v1
 
 _iac := object.get(input, "iac", {})
@@ -62,8 +63,46 @@ _ml_statement(s) if regex.match(_ml_name, concat(" ", [s.policy, _text(object.ge
 
 _serving(s) if {
 	some role in _attached(s)
+	_serving_role(role)
+}
+
+_serving_role(role) if {
 	some u in role.used_by
 	u.kind == "model"
+}
+
+_serving_role(role) if regex.match(`(?i)(serving|inference|predict|endpoint)`, concat(" ", [role.address, _text(role.name)]))
+
+# Object write or delete (PutObject, DeleteObject, ...).
+_writes(s) if {
+	some c in s.access
+	c in {"write", "delete"}
+}
+
+_every_resource(s) if {
+	some r in s.resources
+	r in {"*", "arn:aws:s3:::*", "arn:aws:s3:::*/*"}
+}
+
+# The buckets a statement names that hold models, training data or registry artifacts
+# (not an inference-capture destination: SageMaker writes captures with the serving role).
+_ml_buckets(s) := sort({n |
+	some n in object.get(s, "buckets", [])
+	some r in ml_assets.roles(n)
+	r in {"model-store", "registry-artifacts", "training-data"}
+})
+
+# Narrower than _over: object writes by an ML role on every bucket, or by a serving role
+# on a bucket that holds models or data (a compromised model server rewrites the models).
+_write_reason(s) := "object write/delete on every bucket (Resource *)" if {
+	not _over(s)
+	_writes(s)
+	_every_resource(s)
+} else := sprintf("object write/delete from a serving role on %s", [concat(", ", [ml_assets.describe(n) | some n in _ml_buckets(s)])]) if {
+	not _over(s)
+	_writes(s)
+	_serving(s)
+	count(_ml_buckets(s)) > 0
 }
 
 _why(s) := "all actions of a service (*)" if {
@@ -121,6 +160,43 @@ deny contains v if {
 		"key": sprintf("%s#%d", [s.policy, s.index]),
 		"related": array.concat([s.loc], [role.loc | some role in _attached(s)]),
 		"evidence": {"actions": s.actions, "resources": s.resources},
+	}
+}
+
+deny contains v if {
+	some s in object.get(_iac, "iam_statements", [])
+	s.effect == "Allow"
+	count(_attached(s)) > 0
+	why := _write_reason(s)
+	v := {
+		"msg": sprintf("%s is allowed %s: %s on %s", [
+			_who(s), why, concat(", ", s.actions), concat(", ", s.resources),
+		]),
+		"loc": bucket_policy.block_anchor(s),
+		"asset": _asset(s),
+		"key": sprintf("%s#%d", [s.policy, s.index]),
+		"related": array.concat([s.loc], [role.loc | some role in _attached(s)]),
+		"evidence": {"actions": s.actions, "resources": s.resources, "buckets": _ml_buckets(s)},
+	}
+}
+
+# GCS: a member with object admin (or storage admin) on a bucket that stores models.
+_admin_roles := {"roles/storage.objectAdmin", "roles/storage.admin", "roles/storage.legacyBucketOwner"}
+
+deny contains v if {
+	some g in object.get(object.get(input, "bucket_policies", {}), "public_grants", [])
+	g.provider == "gcp"
+	g.role in _admin_roles
+	not g.member_is_public
+	ml_assets.stores_models(g.bucket)
+	v := {
+		"msg": sprintf("%s grants %s %s on %s: it can overwrite or delete every model", [
+			g.address, g.member, g.role, ml_assets.describe(g.bucket),
+		]),
+		"loc": g.loc,
+		"asset": g.bucket,
+		"key": sprintf("%s#%s", [g.address, g.member]),
+		"evidence": {"member": g.member, "role": g.role},
 	}
 }
 

@@ -65,3 +65,46 @@ test_broad_managed_policy_on_sagemaker_role if {
 	scoped := object.union(m, {"policy_arn": "arn:aws:iam::aws:policy/AmazonSageMakerReadOnly", "policy_name": "AmazonSageMakerReadOnly"})
 	count(deny) == 0 with input as {"iac": {"iam_roles": [_role(["sagemaker.amazonaws.com"], [])], "iam_managed_policies": [scoped]}}
 }
+
+test_fires_on_put_object_everywhere_by_sagemaker_role if {
+	vs := deny with input as {"iac": {"iam_roles": [_role(["sagemaker.amazonaws.com"], [])],
+		"iam_statements": [_stmt(["s3:putobject"], ["write"], false)]}}
+	count(vs) == 1
+	some v in vs
+	contains(v.msg, "object write/delete on every bucket (Resource *)")
+}
+
+_on_bucket(st, bucket) := object.union(st, {"resources": [sprintf("arn:aws:s3:::%s/*", [bucket])], "buckets": [bucket]})
+
+_model_assets := {"buckets": [{"name": "acme-models", "roles": ["model-store"], "role_sources": ["link"],
+	"links": [], "description": "SageMaker model data"}]}
+
+test_fires_on_model_bucket_write_by_serving_role if {
+	r := _role([], [{"kind": "model", "address": "aws_sagemaker_model.m"}])
+	vs := deny with input as {"assets": _model_assets, "iac": {"iam_roles": [r],
+		"iam_statements": [_on_bucket(_stmt(["s3:putobject"], ["write"], false), "acme-models")]}}
+	count(vs) == 1
+	some v in vs
+	contains(v.msg, "from a serving role on acme-models (SageMaker model data)")
+}
+
+test_silent_on_model_bucket_write_by_training_role if {
+	r := _role(["sagemaker.amazonaws.com"], [{"kind": "notebook", "address": "n"}])
+	count(deny) == 0 with input as {"assets": _model_assets, "iac": {"iam_roles": [r],
+		"iam_statements": [_on_bucket(_stmt(["s3:putobject"], ["write"], false), "acme-models")]}}
+}
+
+_grant(role) := {"provider": "gcp", "kind": "iam-member", "address": "google_storage_bucket_iam_member.w",
+	"bucket": "acme-models", "member": "serviceAccount:svc@p.iam.gserviceaccount.com", "member_is_public": false,
+	"role": role, "loc": {"path": "gcs.tf", "line": 7}}
+
+test_fires_on_object_admin_on_model_store if {
+	vs := deny with input as {"assets": _model_assets, "bucket_policies": {"public_grants": [_grant("roles/storage.objectAdmin")]}}
+	count(vs) == 1
+	some v in vs
+	v.loc.line == 7
+}
+
+test_silent_on_object_viewer_on_model_store if {
+	count(deny) == 0 with input as {"assets": _model_assets, "bucket_policies": {"public_grants": [_grant("roles/storage.objectViewer")]}}
+}
