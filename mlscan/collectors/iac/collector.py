@@ -23,7 +23,7 @@ from typing import Any
 from mlscan.collectors.base import CollectContext, CollectorOutput, notification
 from mlscan.collectors.iac.bucket_policies import looks_like_policy
 from mlscan.collectors.iac.checkov_run import CheckovRun, check_mapping, run_checkov
-from mlscan.collectors.iac.cloudformation import add_cloudformation
+from mlscan.collectors.iac.cloudformation import add_cloudformation, cfn_exports
 from mlscan.collectors.iac.model import IacModel, add_standalone_policy, add_terraform
 from mlscan.collectors.iac.tf_module import TfFile, backends, group_modules
 from mlscan.collectors.serving.k8s import (
@@ -217,9 +217,14 @@ def _analyse(ws: Workspace, ctx: CollectContext, include_all: bool) -> Analysis:
     for module in group_modules(tf_files, run.breadcrumbs, tfvars):
         add_terraform(out.model, module)
         out.backends.extend(backends(module.files))
-    for rel, template in sorted(run.definitions.get("cloudformation", {}).items()):
+    templates = run.definitions.get("cloudformation", {})
+    exports = cfn_exports(templates, {rel: _cfn_outputs(ctx, rel) for rel in templates})
+    for rel, template in sorted(templates.items()):
         if isinstance(template, dict):
-            add_cloudformation(out.model, rel, template, texts.get(rel, ""))
+            folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+            add_cloudformation(
+                out.model, rel, template, texts.get(rel, ""), exports.get(folder, {})
+            )
     for rel, docs in sorted(k8s_docs.items()):
         for doc in docs:
             add_k8s_document(out.serving, rel, doc)
@@ -230,6 +235,17 @@ def _analyse(ws: Workspace, ctx: CollectContext, include_all: bool) -> Analysis:
     for items in by_framework.values():
         out.files.setdefault("iac", []).extend(rel for rel, _ in items)
     return out
+
+
+def _cfn_outputs(ctx: CollectContext, rel: str) -> Any:
+    """A template's ``Outputs`` as plain data (checkov's definitions drop them)."""
+    if rel.endswith(".json"):
+        node = ctx.parsed.json(rel)
+        doc = node.value if node is not None else None
+    else:
+        docs = ctx.parsed.yaml(rel)
+        doc = docs[0].value if docs else None
+    return doc.get("Outputs") if isinstance(doc, dict) else None
 
 
 def _parse_error_detail(rel: str, text: str) -> tuple[str, int | None]:
