@@ -19,7 +19,6 @@ from mlscan.collectors.iac.model import (
     anchored,
     clean,
     empty_bucket,
-    link_role_users,
     loc,
     managed_policy,
     string_tags,
@@ -357,7 +356,6 @@ def add_cloudformation(
         model.addresses.add((path, address))
     model.iam_roles.extend(roles.values())
     model.addresses.update((path, r["address"]) for r in roles.values())
-    link_role_users(model, {path})
 
 
 def _cfn_role(value: Any) -> str | None:

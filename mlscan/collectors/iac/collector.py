@@ -24,7 +24,12 @@ from mlscan.collectors.base import CollectContext, CollectorOutput, notification
 from mlscan.collectors.iac.bucket_policies import looks_like_policy
 from mlscan.collectors.iac.checkov_run import CheckovRun, check_mapping, run_checkov
 from mlscan.collectors.iac.cloudformation import add_cloudformation, cfn_exports
-from mlscan.collectors.iac.model import IacModel, add_standalone_policy, add_terraform
+from mlscan.collectors.iac.model import (
+    IacModel,
+    add_standalone_policy,
+    add_terraform,
+    link_role_users,
+)
 from mlscan.collectors.iac.tf_module import TfFile, backends, group_modules
 from mlscan.collectors.serving.k8s import (
     ServingModel,
@@ -228,6 +233,7 @@ def _analyse(ws: Workspace, ctx: CollectContext, include_all: bool) -> Analysis:
     for rel, docs in sorted(k8s_docs.items()):
         for doc in docs:
             add_k8s_document(out.serving, rel, doc)
+    link_role_users(out.model)
     link_services(out.serving)
     out.model.sort()
     out.backends.sort(key=lambda b: (b["loc"]["path"], b["loc"]["line"] or 0, b["type"]))

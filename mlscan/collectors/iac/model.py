@@ -221,7 +221,7 @@ def add_terraform(model: IacModel, module: TfModule) -> None:
     policy_roles: dict[str, list[str]] = {}
     profiles: dict[str, str | None] = {}  # instance profile address -> role address
     profile_names: dict[str, str] = {}
-    module_paths = {f.path for f in module.files}
+    first_instance = len(model.instances)
     for f, rtype, name, body in resources:
         path = f.path
         if rtype == "aws_iam_role_policy_attachment":
@@ -428,14 +428,19 @@ def add_terraform(model: IacModel, module: TfModule) -> None:
                 role = _tf_role_ref(text_or_none(body.get(attr)), roles)
                 if role is not None:
                     model.role_users.append(
-                        {"role": role, "kind": "ecs-task", "address": address, "paths": [path]}
+                        {
+                            "role": role,
+                            "kind": "ecs-task",
+                            "address": address,
+                            "scope": module.folder,
+                        }
                     )
             continue
         else:
             continue
         model.addresses.add((path, address))
-    for inst in model.instances:
-        if inst["loc"]["path"] not in module_paths or inst["instance_profile"] is None:
+    for inst in model.instances[first_instance:]:
+        if inst["instance_profile"] is None:
             continue
         ref = inst["instance_profile"]
         pm = re.search(r"\baws_iam_instance_profile\.([A-Za-z0-9_-]+)", ref)
@@ -447,7 +452,7 @@ def add_terraform(model: IacModel, module: TfModule) -> None:
                     "role": inst["role"],
                     "kind": "instance",
                     "address": inst["address"],
-                    "paths": [inst["loc"]["path"]],
+                    "scope": module.folder,
                 }
             )
     for role_fact in roles.values():
@@ -472,7 +477,6 @@ def add_terraform(model: IacModel, module: TfModule) -> None:
             )
         model.iam_roles.append(role_fact)
         model.addresses.add((role_fact["loc"]["path"], role_fact["address"]))
-    link_role_users(model, {f.path for f in module.files})
 
 
 def managed_policy(
@@ -667,27 +671,37 @@ def _s3_bucket_of(uri: str | None) -> str | None:
     return m.group(1) if m else None
 
 
-def link_role_users(model: IacModel, paths: set[str]) -> None:
-    users: dict[str, list[dict[str, str]]] = {}
+def _scope(item: Mapping[str, Any]) -> str:
+    """Where references resolve: a Terraform module folder, or one CloudFormation template."""
+    path = str(item["loc"]["path"])
+    if item.get("source") == "terraform":
+        return path.rsplit("/", 1)[0] if "/" in path else ""
+    return path
+
+
+def link_role_users(model: IacModel) -> None:
+    """Each role's ``used_by``: what runs with it in the same module (or template). One
+    pass over the whole model, after every module and template was read."""
+    users: dict[tuple[str, str], list[dict[str, str]]] = {}
     for kind, items in (
         ("notebook", model.notebooks),
         ("model", model.models),
         ("domain", model.domains),
     ):
         for item in items:
-            if item["loc"]["path"] in paths and item.get("role"):
-                users.setdefault(item["role"], []).append(
+            if item.get("role"):
+                users.setdefault((_scope(item), item["role"]), []).append(
                     {"kind": kind, "address": item["address"]}
                 )
     for u in model.role_users:
-        if set(u["paths"]) & paths:
-            users.setdefault(u["role"], []).append({"kind": u["kind"], "address": u["address"]})
+        users.setdefault((u["scope"], u["role"]), []).append(
+            {"kind": u["kind"], "address": u["address"]}
+        )
     for role in model.iam_roles:
-        if role["loc"]["path"] in paths:
-            role["used_by"] = sorted(
-                users.get(role["address"], []) + role.get("used_by", []),
-                key=lambda u: (u["kind"], u["address"]),
-            )
+        role["used_by"] = sorted(
+            users.get((_scope(role), role["address"]), []),
+            key=lambda u: (u["kind"], u["address"]),
+        )
 
 
 def _bucket_address(ref: str | None, buckets: Mapping[str, Mapping[str, Any]]) -> str | None:

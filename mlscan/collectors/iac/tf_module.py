@@ -70,6 +70,7 @@ class TfModule:
     tfvars: Mapping[str, tuple[Any, str]] = field(default_factory=dict)  # name -> (value, rel)
     inputs: dict[str, tuple[Any, dict[str, Any]]] = field(default_factory=dict)
     variables: dict[str, dict[str, Any]] = field(default_factory=dict)
+    _unset: set[str] | None = None
 
     def __post_init__(self) -> None:
         for f in self.files:
@@ -88,7 +89,10 @@ class TfModule:
                     }
 
     def unset_variables(self) -> set[str]:
-        """Variables with no value: no default or a null default, no tfvars, no input."""
+        """Variables with no value: no default or a null default, no tfvars, no input
+        (computed once the module's inputs are known, on the first value asked for)."""
+        if self._unset is not None:
+            return self._unset
         out = set()
         for name, v in self.variables.items():
             if name in self.inputs:
@@ -97,6 +101,7 @@ class TfModule:
                 continue
             if not v["has_default"] or v["default"] is None:
                 out.add(name)
+        self._unset = out
         return out
 
     def _why_unset(self, name: str) -> str:
