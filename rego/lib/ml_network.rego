@@ -21,11 +21,12 @@ default_ports := {
 	"7860": "Gradio",
 }
 
-# Generic web ports that count only when the rule or its group is named for ML.
+# Generic application ports that count only when the rule or its group is named for ML
+# (80 and 443 do not: a TLS proxy or an HTTPS redirect in front of MLflow uses them).
 generic_ports := {
-	"80": "HTTP", "8080": "model server (TorchServe/KServe/Seldon) or web app",
-	"8000": "model server (Triton/vLLM/BentoML) or web app", "3000": "BentoML or web app",
-	"443": "HTTPS",
+	"8080": "model server (TorchServe/KServe/Seldon) or web app",
+	"8000": "model server (Triton/vLLM/BentoML) or web app",
+	"3000": "BentoML or web app",
 }
 
 ports := data.mlscan.user.ml_network.ports if {

@@ -522,6 +522,7 @@ def _role_ref(value: str | None) -> str | None:
 _NETWORK_TYPES = frozenset(
     {
         "aws_security_group",
+        "aws_default_security_group",
         "aws_security_group_rule",
         "aws_vpc_security_group_ingress_rule",
         "google_compute_firewall",
@@ -587,7 +588,7 @@ def _network(
     rtype: str, address: str, body: Mapping[str, Any], rloc: dict[str, Any]
 ) -> list[dict[str, Any]]:
     """Ingress rules, firewalls, load balancer listeners and target groups, as written."""
-    if rtype == "aws_security_group":
+    if rtype in ("aws_security_group", "aws_default_security_group"):
         return [
             _rule_fact("ingress", address, rloc, r, "ingress", body)
             for r in as_list(body.get("ingress"))
