@@ -164,6 +164,16 @@ def test_cloudformation_policy_in_another_template_of_the_stack_folder() -> None
         "acme-recsys-models", "AWS::S3::Bucket.ModelBucket")
 
 
+def test_irsa_role_of_a_model_server_service_account() -> None:
+    """Linked through its web-identity trust; the external-dns role's identical write on *
+    is not an ML role's and stays silent."""
+    assert _found("irsa") == [("MLS-IAC-003", "main.tf", 22, "high")]
+    roles = {r["address"]: r["service_accounts"]
+             for r in _facts("irsa").facts["iac"]["iam_roles"]}
+    assert roles == {"aws_iam_role.model_server": ["ranking/model-server"],
+                     "aws_iam_role.dns": ["kube-system/external-dns"]}
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in MODULES.iterdir()))
 def test_no_notifications(name: str) -> None:
     assert _scan(name).notifications == ()

@@ -1130,6 +1130,18 @@ def _tf_role(
 ) -> dict[str, Any]:
     trust = _tf_policy_statements(path, body, lines, doc_statements, attr="assume_role_policy")
     services = sorted({s for st in trust for s in st["principals"]["service"]})
+    # IRSA: a web-identity trust whose ``<oidc provider>:sub`` names Kubernetes service accounts
+    service_accounts = sorted(
+        {
+            str(v)[len("system:serviceaccount:") :].replace(":", "/", 1)
+            for st in trust
+            if st["principals"]["federated"]
+            for c in st.get("conditions", [])
+            if str(c.get("key", "")).endswith(":sub")
+            for v in c.get("values", [])
+            if str(v).startswith("system:serviceaccount:")
+        }
+    )
     inline: list[dict[str, Any]] = []
     start = body.get("__start_line__")
     end = body.get("__end_line__")
@@ -1182,6 +1194,7 @@ def _tf_role(
         "name": text_or_none(body.get("name")),
         "source": "terraform",
         "trusted_services": services,
+        "service_accounts": service_accounts,
         "used_by": [],
         "loc": _tf_loc(path, body),
         "_inline": inline,

@@ -41,6 +41,12 @@ _ml_role(role) if "sagemaker.amazonaws.com" in role.trusted_services
 
 _ml_role(role) if count(role.used_by) > 0
 
+# An EKS (IRSA) role whose Kubernetes service account is named for an ML workload.
+_ml_role(role) if {
+	some sa in object.get(role, "service_accounts", [])
+	regex.match(_ml_name, sa)
+}
+
 # Named for an ML workload (training, serving, inference, models, MLflow).
 _ml_role(role) if regex.match(_ml_name, concat(" ", [role.address, _text(role.name)]))
 
@@ -141,9 +147,16 @@ _users(role) := sprintf("assumed by %s", [concat(", ", role.trusted_services)]) 
 	count(role.trusted_services) > 0
 }
 
+_users(role) := sprintf("assumed by the Kubernetes service account %s", [concat(", ", role.service_accounts)]) if {
+	count(role.used_by) == 0
+	count(role.trusted_services) == 0
+	count(object.get(role, "service_accounts", [])) > 0
+}
+
 _users(role) := "an ML workload, by its name" if {
 	count(role.used_by) == 0
 	count(role.trusted_services) == 0
+	count(object.get(role, "service_accounts", [])) == 0
 }
 
 deny contains v if {

@@ -108,3 +108,16 @@ test_fires_on_object_admin_on_model_store if {
 test_silent_on_object_viewer_on_model_store if {
 	count(deny) == 0 with input as {"assets": _model_assets, "bucket_policies": {"public_grants": [_grant("roles/storage.objectViewer")]}}
 }
+
+test_fires_on_irsa_role_of_an_inference_service_account if {
+	r := object.union(_role([], []), {"service_accounts": ["serving/inference-api"]})
+	vs := deny with input as {"iac": {"iam_roles": [r], "iam_statements": [_stmt(["s3:*"], ["write"], true)]}}
+	count(vs) == 1
+	some v in vs
+	contains(v.msg, "assumed by the Kubernetes service account serving/inference-api")
+}
+
+test_silent_on_irsa_role_of_an_unrelated_service_account if {
+	r := object.union(_role([], []), {"service_accounts": ["kube-system/external-dns"]})
+	count(deny) == 0 with input as {"iac": {"iam_roles": [r], "iam_statements": [_stmt(["s3:*"], ["write"], true)]}}
+}
