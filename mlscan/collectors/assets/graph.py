@@ -298,9 +298,12 @@ def asset_graph(facts: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         if g.get("bucket")
     ]
     buckets = [*_items(facts, "iac", "buckets"), *grants]
+    backends = _items(facts, "iac", "backends")
+    if not links and not buckets and not backends:
+        return {}  # nothing to link: no family of its own
     return {
         "assets": {
             "links": links,
-            "buckets": bucket_assets(buckets, links, _items(facts, "iac", "backends")),
+            "buckets": bucket_assets(buckets, links, backends),
         }
     }

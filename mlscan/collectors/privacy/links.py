@@ -69,6 +69,8 @@ def privacy_links(facts: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
                 "loc": b["loc"],
             }
         )
+    if not captures and not buckets and "privacy" not in facts:
+        return {}  # nothing to add, and no privacy facts to complete
     return {
         "privacy": {
             "data_capture": sorted(captures, key=_key),
