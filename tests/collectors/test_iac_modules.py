@@ -119,8 +119,11 @@ def test_gcs_bucket_named_by_a_variable_is_the_dvc_remote() -> None:
         ("MLS-BKT-005", "infra/storage.tf", 1, "medium"),
         ("MLS-BKT-006", "infra/storage.tf", 1, "medium"),
         ("MLS-BKT-007", "infra/storage.tf", 1, "medium"),
-        ("MLS-IAC-003", "infra/storage.tf", 8, "high"),
+        ("MLS-IAC-003", "infra/storage.tf", 8, "high"),  # objectAdmin on the model store
+        ("MLS-IAC-003", "infra/storage.tf", 29, "high"),  # the Cloud Run scorer may write
     ]
+    (sa,) = _facts("gcs_dvc_remote").facts["iac"]["service_accounts"]
+    assert sa["used_by"] == [{"kind": "cloud-run", "address": "google_cloud_run_v2_service.scorer"}]
     b = _bucket("gcs_dvc_remote", "google_storage_bucket.model_bucket")
     assert (b["name"], b["uniform_access"], b["public_access_prevention"]) == (
         "acme-vision-dvc", True, "enforced")

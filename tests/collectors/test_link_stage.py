@@ -36,3 +36,29 @@ def test_a_failing_linker_is_a_notification() -> None:
     notes = run_links(facts, (Linker(name="broken", run=broken),))
     assert [(n.source, n.level) for n in notes] == [("link:broken", "error")]
     assert facts == {"iac": {"buckets": []}}
+
+
+def test_checkov_runs_once_per_scan_and_nothing_is_cached_between_scans(
+    monkeypatch: Any,
+) -> None:
+    """One IaC collector emits iac, bucket_policies and serving; no module-global cache."""
+    from pathlib import Path
+
+    import mlscan.collectors.iac.collector as iac
+    from mlscan.scan import collect_facts
+
+    calls: list[int] = []
+    real = iac.run_checkov
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(iac, "run_checkov", counted)
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "iac" / "modules" / "cfn_stack"
+    first = collect_facts((str(fixture),))
+    assert len(calls) == 1
+    assert {"iac", "bucket_policies", "serving", "assets"} <= set(first.facts)
+    collect_facts((str(fixture),))
+    assert len(calls) == 2
+    assert not hasattr(iac, "_CACHE")

@@ -415,6 +415,7 @@ class IacCollector:
             "ecr_repositories": m.ecr_repositories,
             "network_exposures": m.network_exposures,
             "instances": m.instances,
+            "service_accounts": m.service_accounts,
         }
         return CollectorOutput(
             facts=facts,

@@ -126,6 +126,7 @@ class IacModel:
     network_exposures: list[dict[str, Any]] = field(default_factory=list)
     instances: list[dict[str, Any]] = field(default_factory=list)
     role_users: list[dict[str, Any]] = field(default_factory=list)  # {role, kind, address}
+    service_accounts: list[dict[str, Any]] = field(default_factory=list)  # GCP
     addresses: set[tuple[str, str]] = field(default_factory=set)  # (path, address) with facts
 
     def sort(self) -> None:
@@ -150,6 +151,7 @@ class IacModel:
             "ecr_repositories",
             "network_exposures",
             "instances",
+            "service_accounts",
         ):
             items: list[dict[str, Any]] = getattr(self, name)
             items.sort(
@@ -286,6 +288,7 @@ def add_terraform(model: IacModel, module: TfModule) -> None:
                         "bucket": _gcs_bucket_name(text_or_none(body.get("bucket")), buckets),
                         "member": m,
                         "member_is_public": m.lower() in _GCS_PUBLIC,
+                        "service_account": _sa_ref(m),
                         "role": text_or_none(body.get("role")),
                         "loc": rloc,
                     }
@@ -422,6 +425,31 @@ def add_terraform(model: IacModel, module: TfModule) -> None:
         elif rtype == "aws_iam_instance_profile":
             profiles[address] = _tf_role_ref(text_or_none(body.get("role")), roles)
             profile_names[str(text_or_none(body.get("name")) or address)] = address
+            continue
+        elif rtype == "google_service_account":
+            model.service_accounts.append(
+                {
+                    "address": address,
+                    "account_id": text_or_none(body.get("account_id")),
+                    "source": "terraform",
+                    "used_by": [],
+                    "loc": rloc,
+                }
+            )
+        elif rtype in _GCP_SA_USERS:
+            kind, paths = _GCP_SA_USERS[rtype]
+            for sa_path in paths:
+                ref = text_or_none(_dig(body, sa_path))
+                sa = re.search(r"\bgoogle_service_account\.([A-Za-z0-9_-]+)", ref or "")
+                if sa:
+                    model.role_users.append(
+                        {
+                            "role": f"google_service_account.{sa.group(1)}",
+                            "kind": kind,
+                            "address": address,
+                            "scope": module.folder,
+                        }
+                    )
             continue
         elif rtype == "aws_ecs_task_definition":
             for attr in ("task_role_arn", "execution_role_arn"):
@@ -662,6 +690,34 @@ def _network(
     ]
 
 
+# GCP resources that run as a service account: type -> (used_by kind, attribute paths)
+_GCP_SA_USERS: Mapping[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
+    "google_cloud_run_service": ("cloud-run", (("template", "spec", "service_account_name"),)),
+    "google_cloud_run_v2_service": ("cloud-run", (("template", "service_account"),)),
+    "google_cloud_run_v2_job": ("cloud-run-job", (("template", "template", "service_account"),)),
+    "google_compute_instance": ("instance", (("service_account", "email"),)),
+    "google_workbench_instance": ("notebook", (("gce_setup", "service_accounts", "email"),)),
+    "google_notebooks_instance": ("notebook", (("service_account",),)),
+    "google_vertex_ai_endpoint": ("vertex-endpoint", (("service_account",),)),
+}
+
+
+def _sa_ref(member: str) -> str | None:
+    """``serviceAccount:${google_service_account.x.email}`` -> ``google_service_account.x``."""
+    m = re.search(r"\bgoogle_service_account\.([A-Za-z0-9_-]+)", member)
+    return f"google_service_account.{m.group(1)}" if m else None
+
+
+def _dig(body: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = body
+    for key in path:
+        found = block(value)
+        if found is None:
+            return None
+        value = found.get(key)
+    return value
+
+
 def _s3_bucket_of(uri: str | None) -> str | None:
     if not uri:
         return None
@@ -698,7 +754,7 @@ def link_role_users(model: IacModel) -> None:
         users.setdefault((u["scope"], u["role"]), []).append(
             {"kind": u["kind"], "address": u["address"]}
         )
-    for role in model.iam_roles:
+    for role in [*model.iam_roles, *model.service_accounts]:
         role["used_by"] = sorted(
             users.get((_scope(role), role["address"]), []),
             key=lambda u: (u["kind"], u["address"]),

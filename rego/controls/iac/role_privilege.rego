@@ -213,6 +213,35 @@ deny contains v if {
 	}
 }
 
+# GCS: a serving service account (Cloud Run, Vertex endpoint) that can create or replace
+# objects in a bucket that stores models.
+_gcs_write_roles := {"roles/storage.objectCreator", "roles/storage.objectUser"}
+
+_serving_sa_kinds := {"cloud-run", "vertex-endpoint"}
+
+_sa_users[sa.address] := sa.used_by if {
+	some sa in object.get(_iac, "service_accounts", [])
+}
+
+deny contains v if {
+	some g in object.get(object.get(input, "bucket_policies", {}), "public_grants", [])
+	g.provider == "gcp"
+	g.role in _gcs_write_roles
+	users := _sa_users[object.get(g, "service_account", "")]
+	serving := [u.address | some u in users; u.kind in _serving_sa_kinds]
+	count(serving) > 0
+	ml_assets.stores_models(g.bucket)
+	v := {
+		"msg": sprintf("%s grants %s (used by %s) %s on %s: the model server can write into the model store", [
+			g.address, g.service_account, concat(", ", serving), g.role, ml_assets.describe(g.bucket),
+		]),
+		"loc": g.loc,
+		"asset": g.bucket,
+		"key": sprintf("%s#%s", [g.address, g.member]),
+		"evidence": {"member": g.member, "role": g.role, "used_by": serving},
+	}
+}
+
 # AWS managed policies that give a training or serving role far more than it needs.
 _broad_managed := {
 	"AdministratorAccess",

@@ -121,3 +121,21 @@ test_silent_on_irsa_role_of_an_unrelated_service_account if {
 	r := object.union(_role([], []), {"service_accounts": ["kube-system/external-dns"]})
 	count(deny) == 0 with input as {"iac": {"iam_roles": [r], "iam_statements": [_stmt(["s3:*"], ["write"], true)]}}
 }
+
+_sa_grant(role) := object.union(_grant(role), {"member": "serviceAccount:${google_service_account.s.email}",
+	"service_account": "google_service_account.s"})
+
+_sa_iac(kind) := {"service_accounts": [{"address": "google_service_account.s", "used_by": [{"kind": kind, "address": "google_cloud_run_v2_service.api"}]}]}
+
+test_fires_on_object_creator_for_a_cloud_run_service_account if {
+	vs := deny with input as {"assets": _model_assets, "iac": _sa_iac("cloud-run"),
+		"bucket_policies": {"public_grants": [_sa_grant("roles/storage.objectCreator")]}}
+	count(vs) == 1
+	some v in vs
+	contains(v.msg, "used by google_cloud_run_v2_service.api")
+}
+
+test_silent_on_object_creator_for_a_training_service_account if {
+	count(deny) == 0 with input as {"assets": _model_assets, "iac": _sa_iac("instance"),
+		"bucket_policies": {"public_grants": [_sa_grant("roles/storage.objectCreator")]}}
+}
