@@ -5,7 +5,8 @@ package mlscan.lib.ml_assets
 # use (the links: DVC remote, MLflow artifact root, serving model URI, SageMaker model
 # data, data capture, Python storage calls); only a bucket nothing uses is classified by
 # its name, resource address or tags (weak evidence). A Terraform state bucket (named in a
-# `backend "s3"` / `"gcs"` block, or named like one) never gets a role by name.
+# `backend "s3"` / `"gcs"` block, or named like one) or a CI pipeline's artifact store
+# never gets a role by name.
 
 import data.mlscan.lib.bucket_roles
 import rego.v1
@@ -52,6 +53,9 @@ _use_roles(b) := {r | some lk in b.links; r := _link_role(lk)} if {
 _tag_text(b) := concat(" ", [sprintf("%s=%s", [k, v]) | some k, v in object.get(b, "tags", {})])
 
 _state(b) if object.get(b, "state_backend", false)
+
+# A CI/CD pipeline's artifact store (aws_codepipeline artifact_store) is infrastructure too.
+_state(b) if count(object.get(b, "ci_artifact_stores", [])) > 0
 
 _state(b) if bucket_roles.state_name(b.name)
 

@@ -177,6 +177,15 @@ def test_irsa_role_of_a_model_server_service_account() -> None:
                      "aws_iam_role.dns": ["kube-system/external-dns"]}
 
 
+def test_ci_pipeline_artifact_store_is_not_a_model_registry() -> None:
+    """Named "...-artifacts" but used as CodePipeline's artifact store: no ML role, so only
+    the low versioning finding of a bucket with no role (no logging, KMS, object lock)."""
+    assert _found("ci_artifacts") == [("MLS-BKT-004", "pipeline.tf", 2, "low")]
+    entry = rego_bucket(_facts("ci_artifacts").facts, "acme-ml-pipeline-artifacts")
+    assert (entry["roles"], [s["address"] for s in entry["ci_artifact_stores"]]) == (
+        [], ["aws_codepipeline.release"])
+
+
 @pytest.mark.parametrize("name", sorted(p.name for p in MODULES.iterdir()))
 def test_no_notifications(name: str) -> None:
     assert _scan(name).notifications == ()

@@ -195,6 +195,7 @@ def bucket_assets(
     buckets: Iterable[Mapping[str, Any]],
     links: list[dict[str, Any]],
     backends: Iterable[Mapping[str, Any]] = (),
+    ci_stores: Iterable[Mapping[str, Any]] = (),
 ) -> list[dict[str, Any]]:
     """One entry per bucket name (IaC buckets and buckets only seen in links), with the
     evidence of what uses it. Roles here come from use only (``links``); the verdict that
@@ -203,7 +204,8 @@ def bucket_assets(
 
     def entry_of(key: str) -> dict[str, Any]:
         return by_name.setdefault(
-            key, {"name": key, "addresses": [], "paths": [], "tags": {}, "backends": []}
+            key,
+            {"name": key, "addresses": [], "paths": [], "tags": {}, "backends": [], "ci": []},
         )
 
     for b in buckets:
@@ -220,6 +222,10 @@ def bucket_assets(
             entry_of(name)["backends"].append(
                 {"type": backend["type"], "address": backend["address"], "loc": backend["loc"]}
             )
+    for store in ci_stores:
+        name = store.get("bucket")
+        if isinstance(name, str) and name and name in by_name:
+            by_name[name]["ci"].append({"address": store["address"], "loc": store["loc"]})
     links_of: dict[str, list[dict[str, Any]]] = {}
     for link in links:
         if link["bucket"]:
@@ -254,6 +260,9 @@ def bucket_assets(
                 "state_backend": bool(entry["backends"]),
                 "backends": sorted(
                     entry["backends"], key=lambda b: (b["loc"]["path"], b["loc"]["line"] or 0)
+                ),
+                "ci_artifact_stores": sorted(
+                    entry["ci"], key=lambda b: (b["loc"]["path"], b["loc"]["line"] or 0)
                 ),
                 "links": [
                     {
@@ -299,11 +308,12 @@ def asset_graph(facts: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
     ]
     buckets = [*_items(facts, "iac", "buckets"), *grants]
     backends = _items(facts, "iac", "backends")
+    ci_stores = _items(facts, "iac", "ci_artifact_stores")
     if not links and not buckets and not backends:
         return {}  # nothing to link: no family of its own
     return {
         "assets": {
             "links": links,
-            "buckets": bucket_assets(buckets, links, backends),
+            "buckets": bucket_assets(buckets, links, backends, ci_stores),
         }
     }

@@ -416,6 +416,7 @@ class IacCollector:
             "network_exposures": m.network_exposures,
             "instances": m.instances,
             "service_accounts": m.service_accounts,
+            "ci_artifact_stores": m.ci_artifact_stores,
         }
         return CollectorOutput(
             facts=facts,

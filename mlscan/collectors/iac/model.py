@@ -127,6 +127,7 @@ class IacModel:
     instances: list[dict[str, Any]] = field(default_factory=list)
     role_users: list[dict[str, Any]] = field(default_factory=list)  # {role, kind, address}
     service_accounts: list[dict[str, Any]] = field(default_factory=list)  # GCP
+    ci_artifact_stores: list[dict[str, Any]] = field(default_factory=list)
     addresses: set[tuple[str, str]] = field(default_factory=set)  # (path, address) with facts
 
     def sort(self) -> None:
@@ -152,6 +153,7 @@ class IacModel:
             "network_exposures",
             "instances",
             "service_accounts",
+            "ci_artifact_stores",
         ):
             items: list[dict[str, Any]] = getattr(self, name)
             items.sort(
@@ -425,6 +427,20 @@ def add_terraform(model: IacModel, module: TfModule) -> None:
         elif rtype == "aws_iam_instance_profile":
             profiles[address] = _tf_role_ref(text_or_none(body.get("role")), roles)
             profile_names[str(text_or_none(body.get("name")) or address)] = address
+            continue
+        elif rtype == "aws_codepipeline":
+            for store in as_list(body.get("artifact_store")):
+                if not isinstance(store, Mapping):
+                    continue
+                location = text_or_none(store.get("location"))
+                found = _bucket_refs(location)
+                store_bucket = buckets.get(f"{found[0]}.{found[1]}") if found else None
+                bucket = (
+                    (store_bucket["name"] or store_bucket["address"]) if store_bucket else location
+                )
+                model.ci_artifact_stores.append(
+                    {"address": address, "bucket": bucket, "source": "terraform", "loc": rloc}
+                )
             continue
         elif rtype == "google_service_account":
             model.service_accounts.append(

@@ -39,7 +39,17 @@ _ml_name := `(?i)(train|sagemaker|serving|inference|model|mlflow)`
 
 _ml_role(role) if "sagemaker.amazonaws.com" in role.trusted_services
 
-_ml_role(role) if count(role.used_by) > 0
+# Used by a SageMaker resource, or by anything named for an ML workload (an ECS task or
+# EC2 instance running MLflow or a model server); any EC2/ECS user alone is not enough.
+_ml_role(role) if {
+	some u in role.used_by
+	u.kind in {"notebook", "model", "domain"}
+}
+
+_ml_role(role) if {
+	some u in role.used_by
+	regex.match(_ml_name, u.address)
+}
 
 # An EKS (IRSA) role whose Kubernetes service account is named for an ML workload.
 _ml_role(role) if {

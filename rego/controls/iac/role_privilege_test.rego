@@ -139,3 +139,13 @@ test_silent_on_object_creator_for_a_training_service_account if {
 	count(deny) == 0 with input as {"assets": _model_assets, "iac": _sa_iac("instance"),
 		"bucket_policies": {"public_grants": [_sa_grant("roles/storage.objectCreator")]}}
 }
+
+test_silent_on_a_plain_web_instance_role if {
+	r := _role(["ec2.amazonaws.com"], [{"kind": "instance", "address": "aws_instance.web"}])
+	count(deny) == 0 with input as {"iac": {"iam_roles": [r], "iam_statements": [_stmt(["s3:*"], ["write"], true)]}}
+}
+
+test_fires_on_the_role_of_an_mlflow_instance if {
+	r := _role(["ec2.amazonaws.com"], [{"kind": "instance", "address": "aws_instance.mlflow_server"}])
+	count(deny) == 1 with input as {"iac": {"iam_roles": [r], "iam_statements": [_stmt(["s3:*"], ["write"], true)]}}
+}
