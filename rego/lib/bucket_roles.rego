@@ -19,6 +19,7 @@ default_link_roles := {
 	"sagemaker-model-data": "model-store",
 	"data-capture": "inference-data",
 	"code-reference": "training-data",
+	"ml-workspace-storage": "registry-artifacts",
 }
 
 # Weak evidence: words in a bucket's name, resource address or tags, tried in order (the

@@ -113,6 +113,7 @@ _kind_label := {
 	"sagemaker-model-data": "SageMaker model data",
 	"data-capture": "SageMaker data capture",
 	"code-reference": "Python storage call",
+	"ml-workspace-storage": "Azure ML workspace storage",
 }
 
 _line(loc) := loc.line if is_number(loc.line)

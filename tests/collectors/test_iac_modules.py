@@ -189,3 +189,14 @@ def test_ci_pipeline_artifact_store_is_not_a_model_registry() -> None:
 @pytest.mark.parametrize("name", sorted(p.name for p in MODULES.iterdir()))
 def test_no_notifications(name: str) -> None:
     assert _scan(name).notifications == ()
+
+
+def test_azure_ml_workspace_storage_is_a_model_store() -> None:
+    """The workspace's storage account holds its models and artifacts: versioning off is
+    reported there, not on the unrelated log account."""
+    assert _found("azure_ml") == [("MLS-BKT-004", "workspace.tf", 1, "high")]
+    (ws,) = _facts("azure_ml").facts["iac"]["ml_workspaces"]
+    assert (ws["storage"], ws["public_network_access_enabled"]) == ("acmecreditml", None)
+    entry = rego_bucket(_facts("azure_ml").facts, "acmecreditml")
+    assert entry["evidence"] == [
+        "Azure ML workspace storage (azurerm_machine_learning_workspace.credit) at workspace.tf:17"]

@@ -37,6 +37,7 @@ _LINK_ROLE = {
     "model-uri": "model-store",
     "sagemaker-model-data": "model-store",
     "data-capture": "inference-data",
+    "ml-workspace-storage": "registry-artifacts",
 }
 _KIND_ORDER = {
     "dvc-remote": 0,
@@ -47,6 +48,7 @@ _KIND_ORDER = {
     "tracking-uri": 5,
     "data-capture": 6,
     "code-reference": 7,
+    "ml-workspace-storage": 8,
 }
 LINK_LABEL = {
     "dvc-remote": "DVC remote",
@@ -57,6 +59,7 @@ LINK_LABEL = {
     "sagemaker-model-data": "SageMaker model data",
     "data-capture": "SageMaker data capture",
     "code-reference": "Python storage call",
+    "ml-workspace-storage": "Azure ML workspace storage",
 }
 
 
@@ -132,6 +135,24 @@ def code_links(refs: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
         url = r.get("url")
         if isinstance(url, str) and url:
             out.append(_link("code-reference", str(r["call"]), url, r["loc"], r["loc"]["path"]))
+    return out
+
+
+def workspace_links(workspaces: Iterable[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """The storage account behind an Azure ML workspace (its models, data and artifacts)."""
+    out = []
+    for w in workspaces:
+        storage = w.get("storage")
+        if isinstance(storage, str) and storage:
+            lk = _link(
+                "ml-workspace-storage",
+                str(w["address"]),
+                f"azure://{storage}",
+                w["loc"],
+                str(w["address"]),
+            )
+            lk.update({"provider": "azure", "bucket": storage, "prefix": None})
+            out.append(lk)
     return out
 
 
@@ -292,6 +313,7 @@ def asset_graph(facts: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
         ),
         *capture_links(_items(facts, "privacy", "data_capture")),
         *code_links(_items(facts, "storage_refs", "references")),
+        *workspace_links(_items(facts, "iac", "ml_workspaces")),
     ]
     unique: dict[str, dict[str, Any]] = {}
     for lk in links:

@@ -417,6 +417,7 @@ class IacCollector:
             "instances": m.instances,
             "service_accounts": m.service_accounts,
             "ci_artifact_stores": m.ci_artifact_stores,
+            "ml_workspaces": m.ml_workspaces,
         }
         return CollectorOutput(
             facts=facts,

@@ -128,6 +128,7 @@ class IacModel:
     role_users: list[dict[str, Any]] = field(default_factory=list)  # {role, kind, address}
     service_accounts: list[dict[str, Any]] = field(default_factory=list)  # GCP
     ci_artifact_stores: list[dict[str, Any]] = field(default_factory=list)
+    ml_workspaces: list[dict[str, Any]] = field(default_factory=list)  # Azure ML
     addresses: set[tuple[str, str]] = field(default_factory=set)  # (path, address) with facts
 
     def sort(self) -> None:
@@ -154,6 +155,7 @@ class IacModel:
             "instances",
             "service_accounts",
             "ci_artifact_stores",
+            "ml_workspaces",
         ):
             items: list[dict[str, Any]] = getattr(self, name)
             items.sort(
@@ -427,6 +429,24 @@ def add_terraform(model: IacModel, module: TfModule) -> None:
         elif rtype == "aws_iam_instance_profile":
             profiles[address] = _tf_role_ref(text_or_none(body.get("role")), roles)
             profile_names[str(text_or_none(body.get("name")) or address)] = address
+            continue
+        elif rtype == "azurerm_machine_learning_workspace":
+            ref = text_or_none(body.get("storage_account_id"))
+            found = _bucket_refs(ref)
+            account = buckets.get(f"{found[0]}.{found[1]}") if found else None
+            model.ml_workspaces.append(
+                {
+                    "address": address,
+                    "name": text_or_none(body.get("name")),
+                    "provider": "azure",
+                    "source": "terraform",
+                    "storage": (account["name"] or account["address"]) if account else ref,
+                    "public_network_access_enabled": truthy(
+                        body.get("public_network_access_enabled")
+                    ),
+                    "loc": rloc,
+                }
+            )
             continue
         elif rtype == "aws_codepipeline":
             for store in as_list(body.get("artifact_store")):

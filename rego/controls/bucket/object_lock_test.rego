@@ -29,3 +29,8 @@ test_mfa_delete_is_enough if {
 test_non_model_bucket_is_silent if {
 	count(deny) == 0 with input as {"iac": {"buckets": [_bucket(false, false)]}, "assets": _assets(false)}
 }
+
+test_silent_on_azure_storage_account if {
+	b := object.union(_bucket(false, false), {"provider": "azure"})
+	count(deny) == 0 with input as {"iac": {"buckets": [b]}, "assets": _assets(true)}
+}

@@ -53,12 +53,21 @@ deny contains v if {
 	}
 }
 
+# An Azure storage account counts only when it holds ML assets (blob versioning is a
+# storage-account setting there, shared by every container).
+_in_scope(b, _) if b.provider in {"aws", "gcp"}
+
+_in_scope(b, name) if {
+	b.provider == "azure"
+	ml_assets.ml_bucket(name)
+}
+
 deny contains v if {
 	some b in object.get(object.get(input, "iac", {}), "buckets", [])
-	b.provider in {"aws", "gcp"}
 	not b.versioning_enabled
 	b.versioning != "unknown"
 	name := ml_assets.bucket_key(b)
+	_in_scope(b, name)
 	v := {
 		"msg": sprintf("bucket %s has versioning off (%s)", [ml_assets.describe(name), _state(b)]),
 		"loc": b.loc,

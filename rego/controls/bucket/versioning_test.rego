@@ -39,3 +39,16 @@ test_fires_low_on_unknown_status if {
 	v.severity == "low"
 	contains(v.msg, "versioning_configuration.status = var.versioning")
 }
+
+_azure(name) := {"name": name, "address": "azurerm_storage_account.ws", "provider": "azure", "versioning": null,
+	"versioning_enabled": false, "loc": {"path": "ml.tf", "line": 1}}
+
+test_fires_on_azure_ml_workspace_storage if {
+	a := {"buckets": [{"name": "acmemlstore", "roles": ["registry-artifacts"], "role_sources": ["link"],
+		"links": [], "description": "Azure ML workspace storage"}]}
+	count(deny) == 1 with input as {"iac": {"buckets": [_azure("acmemlstore")]}, "assets": a}
+}
+
+test_silent_on_azure_storage_without_ml_role if {
+	count(deny) == 0 with input as {"iac": {"buckets": [_azure("acmelogs")]}}
+}
