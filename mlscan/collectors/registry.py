@@ -18,6 +18,7 @@ from mlscan.collectors.mlflow.collector import MlflowCollector
 from mlscan.collectors.mlflow.registry import MlflowRegistryCollector
 from mlscan.collectors.privacy.collector import PrivacyCollector
 from mlscan.collectors.robustness.collector import RobustnessCollector
+from mlscan.collectors.secrets.collector import SecretsCollector
 from mlscan.collectors.serving.code import ServingCodeCollector
 from mlscan.collectors.signatures.collector import SignaturesCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
@@ -38,4 +39,5 @@ COLLECTORS: tuple[Collector, ...] = (
     DatasetsCollector(),
     PrivacyCollector(),
     RobustnessCollector(),
+    SecretsCollector(),
 )

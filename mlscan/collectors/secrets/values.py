@@ -1,0 +1,83 @@
+"""What can be said about a secret without saying it: the key that holds it, and the shape
+of the value (a reference, a placeholder, a well-known default, or a literal)."""
+
+from __future__ import annotations
+
+import re
+
+# `KEY=`, `KEY:`, `"KEY":`, `KEY :=`, `os.environ["KEY"] =`, `key="` (Python keyword argument)
+_KEY_BEFORE = re.compile(
+    r"""(?:^|[\s{(\[,;])(?:export\s+|-\s+)?["']?([A-Za-z_][\w.\-]*)["']?\]?\s*(?::=|=>|[:=])\s*["']?$"""
+)
+_FLAG_BEFORE = re.compile(r"--([A-Za-z][\w-]*)[\s=]+[\"']?$")
+_URI_USERINFO = re.compile(r"[a-z][a-z0-9+.\-]*://[^/\s:@]*:$", re.I)
+
+_REFERENCE = re.compile(r"^\$\{?\w|\$\{|\{\{|\$\(|%\(|^\{\w+\}$|os\.environ|getenv|secretKeyRef")
+_PLACEHOLDER = re.compile(
+    r"^<[^>]*>$|^\[[^\]]*\]$|^\*+$|^x{3,}$|^\.{3,}$|your[-_ ]|example|placeholder|dummy|"
+    r"redacted|replace[-_ ]?me|^todo$|^tbd$|^fixme$|^none$|^null$|^fake|fake$|^sample|"
+    r"^test[-_]?(key|secret|token)",
+    re.I,
+)
+# Defaults shipped by the tools ML stacks run (MinIO, MLflow images, databases) or typed by
+# people who meant to change them: these open the asset to anyone who knows the tool.
+DEFAULT_VALUES = frozenset(
+    {
+        "changeme",
+        "change_me",
+        "change-me",
+        "changeit",
+        "minioadmin",
+        "minio123",
+        "minio",
+        "admin",
+        "admin123",
+        "password",
+        "password123",
+        "passw0rd",
+        "secret",
+        "mlflow",
+        "postgres",
+        "mysql",
+        "root",
+        "test",
+        "123456",
+        "12345678",
+        "pass",
+        "letmein",
+        "default",
+        "guest",
+    }
+)
+
+
+def key_for(line: str, value: str) -> tuple[str | None, str | None]:
+    """(the key that holds ``value`` on ``line``, where in a URI it sits)."""
+    at = line.find(value)
+    if at < 0:
+        return None, None
+    before = line[:at]
+    uri_part = None
+    userinfo = _URI_USERINFO.search(before)
+    if userinfo is not None:
+        uri_part = "password"
+        before = before[: userinfo.start()]
+    m = _FLAG_BEFORE.search(before)
+    if m is not None:
+        return m.group(1), uri_part
+    m = _KEY_BEFORE.search(before.rstrip() if uri_part else before)
+    if m is None and uri_part:
+        m = _KEY_BEFORE.search(before.rstrip() + "=")
+    return (m.group(1) if m else None), uri_part
+
+
+def value_kind(value: str) -> str:
+    """``reference`` | ``placeholder`` | ``default`` | ``literal``."""
+    v = value.strip().strip("\"'")
+    if _REFERENCE.search(v):
+        return "reference"
+    if _PLACEHOLDER.search(v):
+        return "placeholder"
+    if v.lower() in DEFAULT_VALUES:
+        return "default"
+    return "literal"
