@@ -21,6 +21,7 @@ from mlscan.collectors.robustness.collector import RobustnessCollector
 from mlscan.collectors.secrets.collector import SecretsCollector
 from mlscan.collectors.serving.code import ServingCodeCollector
 from mlscan.collectors.signatures.collector import SignaturesCollector
+from mlscan.collectors.supply_chain.collector import SupplyChainCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
 # One collector per line (keeps merges trivial).
@@ -40,4 +41,5 @@ COLLECTORS: tuple[Collector, ...] = (
     PrivacyCollector(),
     RobustnessCollector(),
     SecretsCollector(),
+    SupplyChainCollector(),
 )

@@ -63,7 +63,7 @@ _target_name(t) := sprintf("environment variable %s", [t.env]) if {
 	is_string(t.env)
 }
 
-_target_name(t) := t.target if {
+_target_name(t) := object.get(t, "target", "a setting") if {
 	not is_string(t.option)
 	not is_string(t.env)
 }
@@ -131,3 +131,10 @@ same_value(secret) := [s.loc |
 	s.value_group == secret.value_group
 	s.loc != secret.loc
 ]
+
+# detect-secrets' keyword plugin matched a key whose words name no credential
+# (`tokenizer: bert-base`): not a secret.
+keyword_on_other_name(secret) if {
+	secret.detectors == ["Secret Keyword"]
+	secret.key_is_secret_name == false
+}

@@ -24,7 +24,7 @@ from mlscan.collectors.secrets import structure
 from mlscan.collectors.secrets.detector import by_value, scan_text
 from mlscan.collectors.secrets.files import classify
 from mlscan.collectors.secrets.link import link
-from mlscan.collectors.secrets.values import key_for, value_kind
+from mlscan.collectors.secrets.values import key_for, key_is_secret_name, value_kind
 from mlscan.workspace import Workspace
 
 SOURCE = "secrets"
@@ -127,6 +127,9 @@ def _scan_file(
             fact["key"] = fact["key"] or where["secret_key"]
         elif where is not None:
             fact["context"] = where
+            if fact["key"] is None or fact["key"] == "value":
+                fact["key"] = where["env"] or where["option"]
+                fact["key_is_secret_name"] = key_is_secret_name(fact["key"])
         if line in values_paths:
             fact["values_path"] = values_paths[line]
         out.append((fact, value))
@@ -153,6 +156,7 @@ def _fact(
     key, uri_part = key_for(line_text, value)
     return {
         "key": key,
+        "key_is_secret_name": key_is_secret_name(key),
         "detectors": detectors,
         "file_kind": file_kind,
         "value_kind": value_kind(value),

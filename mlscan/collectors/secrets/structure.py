@@ -176,6 +176,32 @@ def kubernetes(
                 continue
             image = node.get_str("image") or ""
             container = node.get_str("name") or ""
+            here = {
+                "kind": "k8s",
+                "file": rel,
+                "service": name or container,
+                "workload_kind": kind,
+                "image": image,
+                "env": None,
+                "option": None,
+                "uri_part": None,
+                "target": None,
+            }
+            env_list = node.get("env")
+            for item in (
+                env_list.children if env_list is not None and env_list.kind == "seq" else []
+            ):
+                value = item.get("value") if item.kind == "map" else None
+                if value is not None and isinstance(value.value, str):
+                    env = item.get_str("name")
+                    context[value.span.line] = {**here, "env": env, "target": env}
+            for field in ("command", "args"):
+                flag = None
+                for item in _strings(node.get(field)):
+                    text = item.value
+                    if flag is not None:
+                        context[item.span.line] = {**here, "option": flag, "target": field}
+                    flag = text[2:] if text.startswith("--") and "=" not in text else None
             for field in ("env", "envFrom"):
                 items = node.get(field)
                 for item in items.children if items is not None and items.kind == "seq" else []:

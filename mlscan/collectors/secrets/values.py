@@ -71,9 +71,57 @@ def key_for(line: str, value: str) -> tuple[str | None, str | None]:
     return (m.group(1) if m else None), uri_part
 
 
+_HASH = re.compile(r"^(?:sha(?:1|256|512):)?(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128})$", re.I)
+_SCALAR = re.compile(r"^(?:true|false|yes|no|on|off|null|none|-?\d+(?:\.\d+)?)$", re.I)
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+# words that make a key name a credential's name (``automountServiceAccountToken`` is,
+# ``tokenizer`` is not)
+SECRET_WORDS = frozenset(
+    {
+        "password",
+        "passwd",
+        "pwd",
+        "pass",
+        "passphrase",
+        "secret",
+        "secrets",
+        "token",
+        "key",
+        "keys",
+        "apikey",
+        "credential",
+        "credentials",
+        "creds",
+        "auth",
+        "private",
+        "sas",
+        "conn",
+        "connection",
+        "dsn",
+        "uri",
+        "url",
+        "signature",
+        "salt",
+        "cert",
+    }
+)
+
+
+def key_is_secret_name(key: str | None) -> bool | None:
+    """Whether one word of the key names a credential; None when no key was found."""
+    if not key:
+        return None
+    words = {w.lower() for w in _WORD.findall(key)}
+    return bool(words & SECRET_WORDS)
+
+
 def value_kind(value: str) -> str:
-    """``reference`` | ``placeholder`` | ``default`` | ``literal``."""
+    """``reference`` | ``placeholder`` | ``default`` | ``hash`` | ``scalar`` | ``literal``."""
     v = value.strip().strip("\"'")
+    if _HASH.match(v):
+        return "hash"
+    if _SCALAR.match(v):
+        return "scalar"
     if _REFERENCE.search(v):
         return "reference"
     if _PLACEHOLDER.search(v):

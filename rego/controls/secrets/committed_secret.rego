@@ -29,13 +29,14 @@ import rego.v1
 deny contains v if {
 	some secret in input.secrets.secrets
 	secret.value_kind == "literal"
+	not lib.keyword_on_other_name(secret)
 	not lib.test_path(secret.loc.path)
 	not lib.is_covered(secret)
 	links := lib.links_of(secret)
 	v := {
 		"msg": sprintf("%s L%d %s (%s) is committed%s%s%s", [
 			secret.loc.path, secret.loc.line, key_name(secret), concat(", ", secret.detectors),
-			unlock_text(links), ignored_text(secret), same_text(secret),
+			unlock_text(secret, links), ignored_text(secret), same_text(secret),
 		]),
 		"loc": secret.loc,
 		"asset": secret.loc.path,
@@ -54,9 +55,11 @@ key_id(secret) := sprintf("%s@%d", [secret.key, secret.loc.line]) if is_string(s
 
 key_id(secret) := sprintf("line-%d", [secret.loc.line]) if not is_string(secret.key)
 
-unlock_text(links) := "" if count(links) == 0
-
-unlock_text(links) := sprintf(": it is %s", [concat("; and ", sort({sprintf("%s (%s L%d)", [lib.unlocks(l.target), l.target_loc.path, l.target_loc.line]) | some l in links}))]) if count(links) > 0
+unlock_text(secret, links) := sprintf(": it is %s", [concat("; and ", sort({sprintf("%s (%s L%d)", [lib.unlocks(l.target), l.target_loc.path, l.target_loc.line]) | some l in links}))]) if {
+	count(links) > 0
+} else := sprintf(": it is %s", [lib.unlocks(object.union(secret.context, {"uri_part": secret.uri_part}))]) if {
+	secret.context != null
+} else := ""
 
 ignored_text(secret) := " (git tracks it although .gitignore ignores the file)" if {
 	secret.tracked == true
@@ -75,5 +78,6 @@ entropy_only(secret) if {
 
 severity(secret, links) := "high" if {
 	count(links) == 0
+	secret.context == null
 	entropy_only(secret)
 } else := "critical"

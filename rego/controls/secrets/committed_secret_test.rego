@@ -52,3 +52,14 @@ test_silent_when_mlflow_control_reports_it if {
 	env := {"has_password": true, "loc": {"path": "deploy/.env", "line": 7}}
 	count(deny) == 0 with input as {"secrets": {"secrets": [mk({})], "links": []}, "mlflow": {"environment": [env]}}
 }
+
+test_silent_on_keyword_match_of_other_name if {
+	count(deny) == 0 with input as {"secrets": {"secrets": [mk({"key": "tokenizer", "key_is_secret_name": false})], "links": []}}
+}
+
+test_fires_naming_the_compose_service_in_place if {
+	ctx := {"kind": "compose", "file": "docker-compose.yml", "service": "minio", "image": "minio/minio", "env": "MINIO_ROOT_PASSWORD", "option": null, "uri_part": null}
+	s := mk({"key": "MINIO_ROOT_PASSWORD", "file_kind": "compose", "context": ctx, "loc": {"path": "docker-compose.yml", "line": 9}})
+	some v in deny with input as {"secrets": {"secrets": [s], "links": []}}
+	v.msg == "docker-compose.yml L9 `MINIO_ROOT_PASSWORD` (Secret Keyword) is committed: it is the MinIO root credentials of the artifact store (service 'minio')"
+}

@@ -29,7 +29,7 @@ deny contains v if {
 	not lib.is_covered(secret)
 	links := lib.links_of(secret)
 	v := {
-		"msg": sprintf("%s L%d sets %s to a well-known default value%s", [secret.loc.path, secret.loc.line, name(secret), unlock_text(links)]),
+		"msg": sprintf("%s L%d sets %s to a well-known default value%s", [secret.loc.path, secret.loc.line, name(secret), unlock_text(secret, links)]),
 		"loc": secret.loc,
 		"asset": secret.loc.path,
 		"key": sprintf("%v@%d", [secret.key, secret.loc.line]),
@@ -41,6 +41,8 @@ name(secret) := sprintf("`%s`", [secret.key]) if is_string(secret.key)
 
 name(secret) := "a credential" if not is_string(secret.key)
 
-unlock_text(links) := "" if count(links) == 0
-
-unlock_text(links) := sprintf(": %s", [concat("; ", sort({lib.unlocks(l.target) | some l in links}))]) if count(links) > 0
+unlock_text(secret, links) := sprintf(": %s", [concat("; ", sort({lib.unlocks(l.target) | some l in links}))]) if {
+	count(links) > 0
+} else := sprintf(": %s", [lib.unlocks(object.union(secret.context, {"uri_part": object.get(secret, "uri_part", null)}))]) if {
+	object.get(secret, "context", null) != null
+} else := ""

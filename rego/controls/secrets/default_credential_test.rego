@@ -12,3 +12,10 @@ test_fires_on_default if {
 test_silent_on_literal_placeholder_and_tests if {
 	count(deny) == 0 with input as {"secrets": {"secrets": [mk("literal", ".env"), mk("placeholder", ".env"), mk("default", "tests/.env")], "links": []}}
 }
+
+test_fires_naming_minio if {
+	ctx := {"kind": "compose", "file": "c.yml", "service": "minio", "image": "quay.io/minio/minio", "env": "MINIO_ROOT_PASSWORD", "option": null, "uri_part": null}
+	s := object.union(mk("default", "c.yml"), {"context": ctx})
+	some v in deny with input as {"secrets": {"secrets": [s], "links": []}}
+	v.msg == "c.yml L4 sets `MINIO_ROOT_PASSWORD` to a well-known default value: the MinIO root credentials of the artifact store (service 'minio')"
+}
