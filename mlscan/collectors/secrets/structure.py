@@ -191,10 +191,10 @@ def kubernetes(
             for item in (
                 env_list.children if env_list is not None and env_list.kind == "seq" else []
             ):
-                value = item.get("value") if item.kind == "map" else None
-                if value is not None and isinstance(value.value, str):
+                env_value = item.get("value") if item.kind == "map" else None
+                if env_value is not None and isinstance(env_value.value, str):
                     env = item.get_str("name")
-                    context[value.span.line] = {**here, "env": env, "target": env}
+                    context[env_value.span.line] = {**here, "env": env, "target": env}
             for field in ("command", "args"):
                 flag = None
                 for item in _strings(node.get(field)):
