@@ -24,6 +24,7 @@ from typing import Any
 from mlscan.collectors.base import CollectContext, CollectorOutput, notification
 from mlscan.collectors.supply_chain import manifests, python
 from mlscan.models import Notification
+from mlscan.sourcemap import Node
 from mlscan.workspace import Workspace
 
 SOURCE = "supply_chain"
@@ -101,6 +102,13 @@ class SupplyChainCollector:
                     ]
             if sum(len(v) for v in facts.values()) > before:
                 files.append(rel)
+        dirs = _workspace_dirs(ws)
+        for load in facts["loads"]:
+            _resolve_params(ctx, ws, load)
+            ref = load["reference"]
+            load["reference_in_workspace"] = isinstance(ref, str) and _in_workspace(
+                ref, load["loc"]["path"], ws, dirs
+            )
         for key in facts:
             facts[key].sort(
                 key=lambda x: (x["loc"]["path"], x["loc"]["line"] or 0, x["loc"]["col"] or 0)
@@ -174,3 +182,57 @@ class SupplyChainCollector:
                     "loc": downloads[0]["loc"],
                 }
             )
+
+
+def _workspace_dirs(ws: Workspace) -> set[str]:
+    dirs: set[str] = set()
+    for f in ws.candidates(include_ignored=True):
+        parent = PurePosixPath(f.path).parent
+        while parent.as_posix() not in (".", "") and parent.as_posix() not in dirs:
+            dirs.add(parent.as_posix())
+            parent = parent.parent
+    return dirs
+
+
+def _in_workspace(ref: str, source: str, ws: Workspace, dirs: set[str]) -> bool:
+    """Whether ``ref`` names a file or folder of the project (from the root or the file's
+    folder): a local model, not a Hub repository."""
+    ref = ref.strip().rstrip("/")
+    if not ref:
+        return False
+    base = PurePosixPath(source).parent.as_posix()
+    for candidate in (ref, f"{base}/{ref}" if base not in (".", "") else ref):
+        if candidate in dirs or ws.exists(candidate):
+            return True
+    return False
+
+
+def _resolve_params(ctx: CollectContext, ws: Workspace, load: dict[str, Any]) -> None:
+    """Replace a ``params["a"]["b"]`` reference or revision by the value the parameter file
+    (``params.yaml``, read from the parse cache, from the root or the script's folder)
+    holds; its kind becomes ``param`` and ``<field>_param.loc`` points at the value."""
+    for field in ("reference", "revision"):
+        source = load.get(f"{field}_param")
+        if not source or load[f"{field}_kind"] != "expression":
+            continue
+        base = PurePosixPath(load["loc"]["path"]).parent.as_posix()
+        candidates = [source["file"]]
+        if base not in (".", ""):
+            candidates.append(f"{base}/{source['file']}")
+        for rel in candidates:
+            rel = rel.removeprefix("./")
+            if not ws.exists(rel):
+                continue
+            node: Node | None
+            if rel.endswith(".json"):
+                node = ctx.parsed.json(rel)
+            else:
+                docs = ctx.parsed.yaml(rel)
+                node = docs[0] if docs else None
+            for key in source["keys"]:
+                node = node.get(key) if node is not None and node.kind == "map" else None
+            if node is not None and isinstance(node.value, str):
+                load[field] = node.value
+                load[f"{field}_kind"] = "param"
+                source["loc"] = node.span.loc(rel)
+                break

@@ -42,7 +42,7 @@ _REFERENCE_ARG: dict[str, tuple[str, int | None]] = {
     "from_pretrained": ("pretrained_model_name_or_path", 0),
     "hf_hub_download": ("repo_id", 0),
     "snapshot_download": ("repo_id", 0),
-    "pipeline": ("model", None),
+    "pipeline": ("model", 1),
     "load_dataset": ("path", 0),
     "sentence_transformer": ("model_name_or_path", 0),
     "timm": ("model_name", 0),
@@ -121,6 +121,57 @@ def _constants(tree: ast.Module) -> dict[str, str]:
     }
 
 
+_CONFIG_SUFFIXES = (".yaml", ".yml", ".json")
+
+
+def _subscripts(node: ast.expr) -> tuple[ast.expr, list[str]] | None:
+    """(base, [key, ...]) of ``base["a"]["b"]`` with string keys only."""
+    keys: list[str] = []
+    while isinstance(node, ast.Subscript):
+        key = node.slice
+        if not (isinstance(key, ast.Constant) and isinstance(key.value, str)):
+            return None
+        keys.append(key.value)
+        node = node.value
+    return node, list(reversed(keys))
+
+
+def _param_sources(tree: ast.Module) -> dict[str, tuple[str, list[str]]]:
+    """Names bound once to a parsed parameter file: ``params = yaml.safe_load(
+    open("params.yaml"))["train"]`` or ``params = dvc.api.params_show()`` ->
+    {"params": ("params.yaml", ["train"])}."""
+    seen: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                seen.setdefault(target.id, []).append(node.value)
+    out: dict[str, tuple[str, list[str]]] = {}
+    for name, values in seen.items():
+        if len(values) != 1:
+            continue
+        found = _subscripts(values[0])
+        if found is None:
+            continue
+        base, keys = found
+        if not isinstance(base, ast.Call):
+            continue
+        func = base.func
+        if isinstance(func, ast.Attribute) and func.attr == "params_show":
+            out[name] = ("params.yaml", keys)
+            continue
+        files = [
+            n.value
+            for n in ast.walk(base)
+            if isinstance(n, ast.Constant)
+            and isinstance(n.value, str)
+            and n.value.endswith(_CONFIG_SUFFIXES)
+        ]
+        if len(files) == 1:
+            out[name] = (files[0], keys)
+    return out
+
+
 def _argument(call: ast.Call, keyword: str, position: int | None) -> ast.expr | None:
     for kw in call.keywords:
         if kw.arg == keyword:
@@ -130,6 +181,22 @@ def _argument(call: ast.Call, keyword: str, position: int | None) -> ast.expr | 
         if not isinstance(arg, ast.Starred):
             return arg
     return None
+
+
+def _param(
+    node: ast.expr | None, params: dict[str, tuple[str, list[str]]]
+) -> dict[str, Any] | None:
+    """Where a ``params["key"]`` argument reads its value: {file, keys}."""
+    if node is None:
+        return None
+    found = _subscripts(node)
+    if found is None:
+        return None
+    base, keys = found
+    if not keys or not isinstance(base, ast.Name) or base.id not in params:
+        return None
+    file, outer = params[base.id]
+    return {"file": file, "keys": [*outer, *keys]}
 
 
 def _value(node: ast.expr | None, consts: dict[str, str]) -> tuple[Any, str]:
@@ -167,6 +234,7 @@ def calls(tree: ast.Module, path: str, line_map: Any = None) -> list[dict[str, A
     imports.visit(tree)
     names = imports.names
     consts = _constants(tree)
+    params = _param_sources(tree)
     out: list[dict[str, Any]] = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -192,7 +260,8 @@ def calls(tree: ast.Module, path: str, line_map: Any = None) -> list[dict[str, A
         if kind == "url_download" and ref_node is None:
             ref_node = _argument(node, "origin", 1)
         reference, reference_kind = _value(ref_node, consts)
-        revision, revision_kind = _value(_argument(node, "revision", None), consts)
+        revision_node = _argument(node, "revision", None)
+        revision, revision_kind = _value(revision_node, consts)
         if kind == "load_dataset" and revision_kind == "absent":
             revision, revision_kind = _value(_argument(node, "version", None), consts)
         trust, trust_kind = _value(_argument(node, "trust_remote_code", None), consts)
@@ -220,8 +289,10 @@ def calls(tree: ast.Module, path: str, line_map: Any = None) -> list[dict[str, A
                 "api": api,
                 "reference": reference if isinstance(reference, str) else None,
                 "reference_kind": reference_kind,
+                "reference_param": _param(ref_node, params),
                 "revision": revision if isinstance(revision, str) else None,
                 "revision_kind": revision_kind,
+                "revision_param": _param(revision_node, params),
                 "trust_remote_code": trust if isinstance(trust, bool) else None,
                 "trust_remote_code_kind": trust_kind,
                 "pretrained": pretrained if isinstance(pretrained, bool | str) else None,
