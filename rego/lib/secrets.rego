@@ -30,6 +30,8 @@ _minio(t) if contains(lower(t.image), "minio")
 
 _minio(t) if contains(lower(t.service), "minio")
 
+_minio(t) if startswith(_env(t), "MINIO_ROOT_")
+
 _db(t) if regex.match(`(^|/)(postgres|mysql|mariadb)`, lower(t.image))
 
 # unlocks(target) := a phrase naming the ML asset; exactly one value per target.
