@@ -326,3 +326,8 @@ def test_value_kind(value: str, kind: str) -> None:
 def test_candidate_files(rel: str, kind: str | None) -> None:
     found = classify(rel)
     assert (found[0] if found else None) == kind
+
+
+def test_required_variable_reference_is_not_a_literal_credential(result: ScanResult) -> None:
+    # `${VAR:?message}` (compose's required-variable form) references the environment
+    assert not [f for f in result.findings if f.location.path == "deploy/compose.override.yml"]

@@ -159,7 +159,7 @@ def _fact(
         "key_is_secret_name": key_is_secret_name(key),
         "detectors": detectors,
         "file_kind": file_kind,
-        "value_kind": value_kind(value),
+        "value_kind": value_kind(value, key),
         "uri_part": uri_part,
         "context": None,
         "k8s_secret": None,

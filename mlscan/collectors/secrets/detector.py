@@ -18,7 +18,11 @@ from dataclasses import dataclass
 _LOCK = threading.Lock()
 
 # detect-secrets picks its keyword rules from the file extension: give each kind of file
-# the extension whose rules fit its syntax (``KEY=value`` files read as properties).
+# the extension whose rules fit its syntax (``KEY=value`` files read as properties). Some
+# plugins open the file they are told about (the private-key plugin reads it whole): the
+# names live under /dev/null, where no file can exist, so nothing is ever read from disk;
+# the private-key pass over the whole text is done here instead.
+_NOWHERE = "/dev/null/mlscan/"
 DIALECT_NAME = {
     "dotenv": "file.properties",
     "shell": "file.properties",
@@ -31,6 +35,10 @@ DIALECT_NAME = {
     "toml": "file.toml",
     "text": "file.txt",
 }
+# ``secret = get_secret()`` filter: it also drops every literal passed to a call on the
+# right-hand side (``Minio(host, access_key="...", secret_key="...")``), which is how ML
+# code hard-codes object-store keys; the keyword rules still need a quoted literal.
+_DISABLED_FILTERS = ("detect_secrets.filters.heuristic.is_indirect_reference",)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -44,19 +52,34 @@ def scan_text(text: str, dialect: str) -> list[Hit]:
     """Every secret detect-secrets reports in ``text`` read as ``dialect``, by line."""
     if not text.strip():
         return []
-    from detect_secrets.core.scan import _process_line_based_plugins
-    from detect_secrets.settings import default_settings
+    from detect_secrets.core.scan import _process_line_based_plugins, get_filters
+    from detect_secrets.plugins.private_key import PrivateKeyDetector
+    from detect_secrets.settings import default_settings, get_settings
 
-    name = DIALECT_NAME.get(dialect, "file.txt")
+    name = _NOWHERE + DIALECT_NAME.get(dialect, "file.txt")
     lines = [(n, line, True, False) for n, line in enumerate(text.split("\n"), start=1)]
     hits: dict[tuple[int, str, str], Hit] = {}
     with _LOCK, default_settings():
-        for found in _process_line_based_plugins(lines=lines, filename=name):
-            value = found.secret_value
-            if not value:
-                continue
-            hit = Hit(line=int(found.line_number), detector=str(found.type), value=value)
-            hits.setdefault((hit.line, hit.value, hit.detector), hit)
+        get_settings().disable_filters(*_DISABLED_FILTERS)
+        get_filters.cache_clear()
+        try:
+            for found in _process_line_based_plugins(lines=lines, filename=name):
+                value = found.secret_value
+                if not value or found.type == PrivateKeyDetector.secret_type:
+                    continue
+                hit = Hit(line=int(found.line_number), detector=str(found.type), value=value)
+                hits.setdefault((hit.line, hit.value, hit.detector), hit)
+        finally:
+            get_filters.cache_clear()
+    if "PRIVATE KEY" in text:
+        for pattern in PrivateKeyDetector.denylist:
+            for m in pattern.finditer(text):
+                line = text.count("\n", 0, m.start()) + 1
+                value = m.group("secret_key")
+                hits.setdefault(
+                    (line, value, PrivateKeyDetector.secret_type),
+                    Hit(line=line, detector=PrivateKeyDetector.secret_type, value=value),
+                )
     return sorted(hits.values(), key=lambda h: (h.line, h.detector))
 
 

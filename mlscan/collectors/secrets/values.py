@@ -12,7 +12,10 @@ _KEY_BEFORE = re.compile(
 _FLAG_BEFORE = re.compile(r"--([A-Za-z][\w-]*)[\s=]+[\"']?$")
 _URI_USERINFO = re.compile(r"[a-z][a-z0-9+.\-]*://[^/\s:@]*:$", re.I)
 
-_REFERENCE = re.compile(r"^\$\{?\w|\$\{|\{\{|\$\(|%\(|^\{\w+\}$|os\.environ|getenv|secretKeyRef")
+_REFERENCE = re.compile(
+    r"^\$\{?\w|\$\{|\{\{|\$\(|%\(|^\{\w+\}$|os\.environ|getenv|secretKeyRef|"
+    r"^(?:var|local|module|data)\.[\w.\[\]\"-]+$"  # Terraform references
+)
 _PLACEHOLDER = re.compile(
     r"^<[^>]*>$|^\[[^\]]*\]$|^\*+$|^x{3,}$|^\.{3,}$|your[-_ ]|example|placeholder|dummy|"
     r"redacted|replace[-_ ]?me|^todo$|^tbd$|^fixme$|^none$|^null$|^fake|fake$|^sample|"
@@ -71,7 +74,10 @@ def key_for(line: str, value: str) -> tuple[str | None, str | None]:
     return (m.group(1) if m else None), uri_part
 
 
-_HASH = re.compile(r"^(?:sha(?:1|256|512):)?(?:[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128})$", re.I)
+_HASH = re.compile(
+    r"^(?:(?:md5|sha1|sha256|sha512):)?(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128})$",
+    re.I,
+)
 _SCALAR = re.compile(r"^(?:true|false|yes|no|on|off|null|none|-?\d+(?:\.\d+)?)$", re.I)
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 # words that make a key name a credential's name (``automountServiceAccountToken`` is,
@@ -115,10 +121,13 @@ def key_is_secret_name(key: str | None) -> bool | None:
     return bool(words & SECRET_WORDS)
 
 
-def value_kind(value: str) -> str:
-    """``reference`` | ``placeholder`` | ``default`` | ``hash`` | ``scalar`` | ``literal``."""
+def value_kind(value: str, key: str | None = None) -> str:
+    """``reference`` | ``placeholder`` | ``default`` | ``hash`` | ``scalar`` | ``literal``.
+
+    A hex string of a digest's length is a ``hash`` (commit SHA, md5, image digest) unless
+    its key names a credential (``WANDB_API_KEY=<40 hex>`` is a key, not a digest)."""
     v = value.strip().strip("\"'")
-    if _HASH.match(v):
+    if _HASH.match(v) and not key_is_secret_name(key):
         return "hash"
     if _SCALAR.match(v):
         return "scalar"
