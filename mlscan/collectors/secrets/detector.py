@@ -52,7 +52,7 @@ def scan_text(text: str, dialect: str) -> list[Hit]:
     """Every secret detect-secrets reports in ``text`` read as ``dialect``, by line."""
     if not text.strip():
         return []
-    from detect_secrets.core.scan import _process_line_based_plugins, get_filters
+    from detect_secrets.core import scan as ds_scan
     from detect_secrets.plugins.private_key import PrivateKeyDetector
     from detect_secrets.settings import default_settings, get_settings
 
@@ -61,16 +61,16 @@ def scan_text(text: str, dialect: str) -> list[Hit]:
     hits: dict[tuple[int, str, str], Hit] = {}
     with _LOCK, default_settings():
         get_settings().disable_filters(*_DISABLED_FILTERS)
-        get_filters.cache_clear()
+        ds_scan.get_filters.cache_clear()  # type: ignore[attr-defined]
         try:
-            for found in _process_line_based_plugins(lines=lines, filename=name):
+            for found in ds_scan._process_line_based_plugins(lines=lines, filename=name):
                 value = found.secret_value
                 if not value or found.type == PrivateKeyDetector.secret_type:
                     continue
                 hit = Hit(line=int(found.line_number), detector=str(found.type), value=value)
                 hits.setdefault((hit.line, hit.value, hit.detector), hit)
         finally:
-            get_filters.cache_clear()
+            ds_scan.get_filters.cache_clear()  # type: ignore[attr-defined]
     if "PRIVATE KEY" in text:
         for pattern in PrivateKeyDetector.denylist:
             for m in pattern.finditer(text):
