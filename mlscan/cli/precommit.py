@@ -27,6 +27,7 @@ not run:
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -164,7 +165,7 @@ class _Dependencies:
             out += [q for q in self._in_folder(folder) if _is_dotenv(PurePosixPath(q).name)]
             text = self._text(rel) or ""
             for named in _ENV_FILE.findall(text):
-                target = (p.parent / named).as_posix().removeprefix("./")
+                target = posixpath.normpath((p.parent / named).as_posix())
                 if target in self.paths:
                     out.append(target)
         elif _VALUES.match(p.name):
