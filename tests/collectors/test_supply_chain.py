@@ -255,3 +255,15 @@ def test_dvc_params_reference_is_resolved(tmp_path: Path) -> None:
         "transformers.AutoTokenizer.from_pretrained pulls 'acme/tok' (params.yaml L2) from the "
         "Hugging Face Hub with no revision",
     )]
+
+
+def test_init_template_names_only_existing_controls(tmp_path: Path) -> None:
+    import re
+
+    from mlscan.cli.workflow import profile, render_starter
+    from mlscan.controls import load_policy_set
+
+    text = render_starter(profile(tmp_path))
+    named = set(re.findall(r"MLS-[A-Z]+-\d{3}", text))
+    assert "MLS-SUP-001" in named
+    assert named <= set(load_policy_set().by_id)
