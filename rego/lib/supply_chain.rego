@@ -23,6 +23,7 @@ hub_ref(load) if {
 	is_string(load.reference)
 	not local_ref(load.reference)
 	not load.reference_in_workspace
+	not load.reference_saved_locally
 	regex.match(`^[A-Za-z0-9][\w.\-]*(/[\w.\-]+)?$`, load.reference)
 }
 

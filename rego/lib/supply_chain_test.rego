@@ -2,7 +2,7 @@ package mlscan.lib.supply_chain
 
 import rego.v1
 
-mk_load(over) := object.union({"kind": "from_pretrained", "reference": "bert-base-uncased", "reference_kind": "literal", "reference_in_workspace": false, "revision": null, "revision_kind": "absent"}, over)
+mk_load(over) := object.union({"kind": "from_pretrained", "reference": "bert-base-uncased", "reference_kind": "literal", "reference_in_workspace": false, "reference_saved_locally": false, "revision": null, "revision_kind": "absent"}, over)
 
 test_hub_reference if {
 	hub_ref(mk_load({}))
@@ -10,6 +10,7 @@ test_hub_reference if {
 	not hub_ref(mk_load({"reference": "./models/bert"}))
 	not hub_ref(mk_load({"reference": "s3://bucket/m"}))
 	not hub_ref(mk_load({"reference_in_workspace": true}))
+	not hub_ref(mk_load({"reference_saved_locally": true}))
 	not hub_ref(mk_load({"reference_kind": "expression", "reference": null}))
 }
 

@@ -267,3 +267,16 @@ def test_init_template_names_only_existing_controls(tmp_path: Path) -> None:
     named = set(re.findall(r"MLS-[A-Z]+-\d{3}", text))
     assert "MLS-SUP-001" in named
     assert named <= set(load_policy_set().by_id)
+
+
+def test_a_folder_the_code_saves_to_is_local(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "train.py": "from transformers import AutoModel, TrainingArguments\n"
+                    "args = TrainingArguments(output_dir='fine-tuned')\n"
+                    "AutoModel.from_pretrained('acme/base').save_pretrained('merged')\n"
+                    "AutoModel.from_pretrained('fine-tuned')\n"
+                    "AutoModel.from_pretrained('merged')\n",
+    })
+    found = run(ScanOptions(paths=(str(tmp_path),), collectors=(SupplyChainCollector(),)))
+    assert [(f.control.id, f.location.start_line) for f in found.findings] == [
+        ("MLS-SUP-001", 3)]

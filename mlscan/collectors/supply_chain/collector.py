@@ -125,6 +125,7 @@ class SupplyChainCollector:
         if tree is None:
             return
         loads = python.calls(tree, rel)
+        _mark_saved(loads, python.saved_paths(tree))
         facts["loads"] += loads
         facts["hf_env"] += manifests.hf_env_python(rel, tree)
         self._module(rel, loads, python.verification(tree), facts)
@@ -143,6 +144,7 @@ class SupplyChainCollector:
         if cells is None:
             return
         loads: list[dict[str, Any]] = []
+        saved: set[str] = set()
         verified = False
         for cell, tree in cells:
             if tree is None:
@@ -160,8 +162,10 @@ class SupplyChainCollector:
             for load in found:
                 load["cell"]["index"] = cell.index
             loads += found
+            saved |= python.saved_paths(tree)
             facts["hf_env"] += manifests.hf_env_python(rel, tree, cell.file_line)
             verified = verified or python.verification(tree)
+        _mark_saved(loads, saved)
         facts["loads"] += loads
         self._module(rel, loads, verified, facts)
 
@@ -236,3 +240,9 @@ def _resolve_params(ctx: CollectContext, ws: Workspace, load: dict[str, Any]) ->
                 load[f"{field}_kind"] = "param"
                 source["loc"] = node.span.loc(rel)
                 break
+
+
+def _mark_saved(loads: list[dict[str, Any]], saved: set[str]) -> None:
+    for load in loads:
+        ref = load["reference"]
+        load["reference_saved_locally"] = isinstance(ref, str) and ref.rstrip("/") in saved

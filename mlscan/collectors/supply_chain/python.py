@@ -331,5 +331,30 @@ def verification(tree: ast.Module) -> bool:
     return False
 
 
+_SAVE_CALLS = frozenset({"save_pretrained", "save_model", "save", "save_to_disk"})
+_SAVE_KEYWORDS = frozenset({"output_dir", "save_directory", "local_dir", "output_path"})
+
+
+def saved_paths(tree: ast.Module) -> set[str]:
+    """String literals the module writes a model or dataset to (``save_pretrained("x")``,
+    ``trainer.save_model("x")``, ``output_dir="x"``, ``local_dir="x"``): a later
+    ``from_pretrained("x")`` loads that local folder, not a Hub repository."""
+    consts = _constants(tree)
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        name = func.attr if isinstance(func, ast.Attribute) else ""
+        args: list[ast.expr] = [kw.value for kw in node.keywords if kw.arg in _SAVE_KEYWORDS]
+        if name in _SAVE_CALLS and node.args:
+            args.append(node.args[0])
+        for arg in args:
+            value, kind = _value(arg, consts)
+            if kind in ("literal", "constant") and isinstance(value, str):
+                out.add(value.rstrip("/"))
+    return out
+
+
 def is_download(kind: str) -> bool:
     return kind in _DOWNLOAD_KINDS

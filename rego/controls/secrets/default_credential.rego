@@ -1,10 +1,11 @@
 # METADATA
-# title: Well-known default credential committed
+# title: Well-known default or placeholder credential committed
 # description: >-
 #   A credential is set to a tool's documented default or a value meant to be changed
-#   (minioadmin, changeme, password, mlflow, ...). It is no secret, but a stack deployed
-#   from this file opens the artifact store, tracking server or database to anyone who knows
-#   the default.
+#   (minioadmin, changeme, password, mlflow, ...), or a placeholder (sample_key, <password>)
+#   is what a service actually receives (a compose service or workload uses it). It is no
+#   secret, but a stack deployed from these files opens the artifact store, tracking server
+#   or database to anyone who knows the value.
 # custom:
 #   id: MLS-SEC-003
 #   severity: low
@@ -24,12 +25,12 @@ import rego.v1
 
 deny contains v if {
 	some secret in input.secrets.secrets
-	secret.value_kind == "default"
 	not lib.test_path(secret.loc.path)
 	not lib.is_covered(secret)
 	links := lib.links_of(secret)
+	what := weak_value(secret, links)
 	v := {
-		"msg": sprintf("%s L%d sets %s to a well-known default value%s", [secret.loc.path, secret.loc.line, name(secret), unlock_text(secret, links)]),
+		"msg": sprintf("%s L%d sets %s to %s%s", [secret.loc.path, secret.loc.line, name(secret), what, unlock_text(secret, links)]),
 		"loc": secret.loc,
 		"asset": secret.loc.path,
 		"key": sprintf("%v@%d", [secret.key, secret.loc.line]),
@@ -46,3 +47,15 @@ unlock_text(secret, links) := sprintf(": %s", [concat("; ", sort({lib.unlocks(l.
 } else := sprintf(": %s", [lib.unlocks(object.union(secret.context, {"uri_part": object.get(secret, "uri_part", null)}))]) if {
 	object.get(secret, "context", null) != null
 } else := ""
+
+weak_value(secret, _) := "a well-known default value" if secret.value_kind == "default"
+
+# a placeholder counts only where a service receives it (elsewhere it is documentation)
+weak_value(secret, links) := "a placeholder value that a service receives" if {
+	secret.value_kind == "placeholder"
+	used(secret, links)
+}
+
+used(_, links) if count(links) > 0
+
+used(secret, _) if object.get(secret, "context", null) != null

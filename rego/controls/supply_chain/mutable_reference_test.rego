@@ -6,7 +6,8 @@ sha := "0123456789abcdef0123456789abcdef01234567"
 
 mk(over) := object.union({
 	"kind": "from_pretrained", "api": "from_pretrained", "reference": "bert-base-uncased",
-	"reference_kind": "literal", "reference_in_workspace": false, "revision": null,
+	"reference_kind": "literal", "reference_in_workspace": false,
+	"reference_saved_locally": false, "revision": null,
 	"revision_kind": "absent", "trust_remote_code": null, "pretrained": null,
 	"pretrained_cfg_overlay": false, "source": null, "hash_checked": false, "cell": null,
 	"loc": {"path": "src/featurize.py", "line": 9, "col": 13},
