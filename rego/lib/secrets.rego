@@ -134,9 +134,14 @@ same_value(secret) := [s.loc |
 	s.loc != secret.loc
 ]
 
-# detect-secrets' keyword plugin matched a key whose words name no credential
-# (`tokenizer: bert-base`): not a secret.
+# Only the generic detectors (keyword, entropy) fired, on a key whose words name no
+# credential (`tokenizer: bert-base`, `name: Org/Model-Name`): not a secret. Provider
+# patterns (AWS keys, private keys, URL passwords, tokens with a known prefix) always count.
+generic_detectors := {"Secret Keyword", "Base64 High Entropy String", "Hex High Entropy String"}
+
 keyword_on_other_name(secret) if {
-	secret.detectors == ["Secret Keyword"]
+	every d in secret.detectors {
+		d in generic_detectors
+	}
 	secret.key_is_secret_name == false
 }

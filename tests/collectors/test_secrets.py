@@ -297,6 +297,7 @@ def test_link_is_a_pure_function_of_the_document() -> None:
     ("--backend-store-uri mysql://u:abc@db/m", "abc", ("backend-store-uri", "password")),
     ("os.environ[\"AWS_SECRET_ACCESS_KEY\"] = \"abc\"", "abc", ("AWS_SECRET_ACCESS_KEY", None)),
     ("Minio(\"h\", access_key=\"a\", secret_key=\"abc\")", "abc", ("secret_key", None)),
+    ("image: acme/bert-tokenizer:latest", "latest", ("bert-tokenizer", None)),
     ("  \"secretKey\": \"abc\",", "abc", ("secretKey", None)),
 ])
 def test_key_for(line: str, value: str, expected: tuple[str | None, str | None]) -> None:
@@ -308,7 +309,8 @@ def test_key_for(line: str, value: str, expected: tuple[str | None, str | None])
     ("<your-token>", "placeholder"), ("example-secret", "placeholder"), ("xxxxxx", "placeholder"),
     ("changeme", "default"), ("minioadmin", "default"),
     ("0123456789abcdef0123456789abcdef01234567", "hash"), ("false", "scalar"),
-    ("Zq8rT5yU1iO3pA6s", "literal"),
+    ("Zq8rT5yU1iO3pA6s", "literal"), ("https://oauth2.acme.io/token", "url"),
+    ("https://models.acme.io/m?token=Zq8rT5yU1iO3", "literal"),
 ])
 def test_value_kind(value: str, kind: str) -> None:
     assert value_kind(value) == kind

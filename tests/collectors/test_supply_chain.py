@@ -99,6 +99,15 @@ spec:
   predictor:
     sklearn:
       storageUri: gs://kfserving-examples/models/sklearn/1.0/model/model.joblib
+---
+apiVersion: serving.kserve.io/v1alpha1
+kind: LLMInferenceService
+metadata:
+  name: chat
+spec:
+  model:
+    uri: hf://acme/chat-llm
+    name: acme/chat-llm
 """
 
 DOCKERFILE = f"""\
@@ -191,6 +200,7 @@ def test_exact_findings(result: ScanResult) -> None:
         ("MLS-SUP-001", "notebooks/explore.ipynb", 19),
         ("MLS-SUP-001", "k8s/isvc.yaml", 10),  # hf:// without revision
         ("MLS-SUP-003", "k8s/isvc.yaml", 28),  # public example bucket, pickle format
+        ("MLS-SUP-001", "k8s/isvc.yaml", 36),  # LLMInferenceService model.uri
         ("MLS-SUP-002", "serving/Dockerfile", 3),
         ("MLS-SUP-002", "requirements.txt", 2),
         ("MLS-SUP-001", "infra/sagemaker.tf", 7),

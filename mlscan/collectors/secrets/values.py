@@ -7,7 +7,7 @@ import re
 
 # `KEY=`, `KEY:`, `"KEY":`, `KEY :=`, `os.environ["KEY"] =`, `key="` (Python keyword argument)
 _KEY_BEFORE = re.compile(
-    r"""(?:^|[\s{(\[,;])(?:export\s+|-\s+)?["']?([A-Za-z_][\w.\-]*)["']?\]?\s*(?::=|=>|[:=])\s*["']?$"""
+    r"""(?:^|[\s{(\[,;/])(?:export\s+|-\s+)?["']?([A-Za-z_][\w.\-]*)["']?\]?\s*(?::=|=>|[:=])\s*["']?$"""
 )
 _FLAG_BEFORE = re.compile(r"--([A-Za-z][\w-]*)[\s=]+[\"']?$")
 _URI_USERINFO = re.compile(r"[a-z][a-z0-9+.\-]*://[^/\s:@]*:$", re.I)
@@ -78,6 +78,11 @@ _HASH = re.compile(
     r"^(?:(?:md5|sha1|sha256|sha512):)?(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128})$",
     re.I,
 )
+# a URL with no password and no credential in its query is an address, not a secret
+_PLAIN_URL = re.compile(r"^[a-z][a-z0-9+.\-]*://[^\s:@/]+(?::\d+)?(?:/[^\s@]*)?$", re.I)
+_URL_SECRET_QUERY = re.compile(
+    r"[?&][\w\-]*(token|key|sig|secret|password|pass|auth)[\w\-]*=", re.I
+)
 _SCALAR = re.compile(r"^(?:true|false|yes|no|on|off|null|none|-?\d+(?:\.\d+)?)$", re.I)
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 # words that make a key name a credential's name (``automountServiceAccountToken`` is,
@@ -122,7 +127,8 @@ def key_is_secret_name(key: str | None) -> bool | None:
 
 
 def value_kind(value: str, key: str | None = None) -> str:
-    """``reference`` | ``placeholder`` | ``default`` | ``hash`` | ``scalar`` | ``literal``.
+    """``reference`` | ``placeholder`` | ``default`` | ``hash`` | ``scalar`` | ``url`` |
+    ``literal``.
 
     A hex string of a digest's length is a ``hash`` (commit SHA, md5, image digest) unless
     its key names a credential (``WANDB_API_KEY=<40 hex>`` is a key, not a digest)."""
@@ -131,6 +137,8 @@ def value_kind(value: str, key: str | None = None) -> str:
         return "hash"
     if _SCALAR.match(v):
         return "scalar"
+    if _PLAIN_URL.match(v) and not _URL_SECRET_QUERY.search(v):
+        return "url"
     if _REFERENCE.search(v):
         return "reference"
     if _PLACEHOLDER.search(v):

@@ -80,6 +80,7 @@ class SupplyChainCollector:
                 text = ctx.parsed.text(rel)
                 if text and (
                     "storageUri" in text
+                    or "hf://" in text
                     or "modelUri" in text
                     or "HF_MODEL_ID" in text
                     or "model_uri" in text

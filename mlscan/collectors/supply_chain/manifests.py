@@ -31,7 +31,10 @@ def storage_uris(rel: str, docs: list[Node]) -> list[dict[str, Any]]:
             if node.kind != "map":
                 continue
             for key, child in node.items():
-                if key not in STORAGE_KEYS:
+                uri = child.get("uri") if key == "model" and child.kind == "map" else None
+                if uri is not None:
+                    key, child = "model.uri", uri  # KServe LLMInferenceService
+                elif key not in STORAGE_KEYS:
                     continue
                 for item in child.children if child.kind == "seq" else [child]:
                     if isinstance(item.value, str) and item.value:

@@ -63,3 +63,7 @@ test_fires_naming_the_compose_service_in_place if {
 	some v in deny with input as {"secrets": {"secrets": [s], "links": []}}
 	v.msg == "docker-compose.yml L9 `MINIO_ROOT_PASSWORD` (Secret Keyword) is committed: it is the MinIO root credentials of the artifact store (service 'minio')"
 }
+
+test_silent_on_entropy_match_of_a_model_name if {
+	count(deny) == 0 with input as {"secrets": {"secrets": [mk({"key": "name", "key_is_secret_name": false, "detectors": ["Base64 High Entropy String"]})], "links": []}}
+}
