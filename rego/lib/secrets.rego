@@ -99,7 +99,8 @@ covered contains sprintf("%s:%d", [loc.path, line]) if {
 	server.backend_store_uri_has_password
 	loc := server.backend_store_uri_loc
 	loc.line != null
-	some line in numbers.range(loc.line, object.get(loc, "end_line", loc.line))
+	# the flag's loc; in a Kubernetes args list the value is the next item, on the next line
+	some line in numbers.range(loc.line, object.get(loc, "end_line", loc.line) + 1)
 }
 
 covered contains sprintf("%s:%d", [env.loc.path, env.loc.line]) if {

@@ -33,3 +33,9 @@ test_test_paths if {
 test_covered_by_mlflow_env if {
 	is_covered({"loc": {"path": "c.yml", "line": 4}}) with input as {"mlflow": {"environment": [{"has_password": true, "loc": {"path": "c.yml", "line": 4}}]}}
 }
+
+test_covered_by_mlflow_server_flag_and_next_args_item if {
+	server := {"backend_store_uri_has_password": true, "backend_store_uri_loc": {"path": "k8s/m.yaml", "line": 28, "end_line": 28}}
+	is_covered({"loc": {"path": "k8s/m.yaml", "line": 29}}) with input as {"mlflow": {"servers": [server]}}
+	not is_covered({"loc": {"path": "k8s/m.yaml", "line": 30}}) with input as {"mlflow": {"servers": [server]}}
+}
