@@ -219,7 +219,7 @@ def test_messages_and_severities(result: ScanResult) -> None:
     assert by[("MLS-SUP-002", "src/train.py", 31)].severity == "medium"
     third = by[("MLS-SUP-003", "k8s/isvc.yaml", 28)]
     assert third.message == (
-        "InferenceService 'sklearn-iris' loads a pickle model from "
+        "InferenceService 'sklearn-iris' loads a model (pickle format) from "
         "gs://kfserving-examples/models/sklearn/1.0/model/model.joblib (a public example bucket)"
     )
     assert third.severity == "high"
@@ -290,3 +290,15 @@ def test_a_folder_the_code_saves_to_is_local(tmp_path: Path) -> None:
     found = run(ScanOptions(paths=(str(tmp_path),), collectors=(SupplyChainCollector(),)))
     assert [(f.control.id, f.location.start_line) for f in found.findings] == [
         ("MLS-SUP-001", 3)]
+
+
+@pytest.mark.parametrize(("uri", "fmt"), [
+    ("https://github.com/acme/m/blob/master/model.joblib?raw=true", "pickle"),
+    ("gs://bucket/models/model.pt#v1", "torch"),
+    ("s3://bucket/models/sklearn/", None),
+    ("hf://acme/llm", None),
+])
+def test_model_format_ignores_query_and_fragment(uri: str, fmt: str | None) -> None:
+    from mlscan.collectors.supply_chain.manifests import model_format
+
+    assert model_format(uri) == fmt

@@ -53,7 +53,7 @@ def storage_uris(rel: str, docs: list[Node]) -> list[dict[str, Any]]:
 
 def model_format(uri: str) -> str | None:
     """The serialisation format told by the URI's file name (None for a folder)."""
-    tail = uri.rstrip("/").rsplit("/", 1)[-1].lower()
+    tail = uri.split("?", 1)[0].split("#", 1)[0].rstrip("/").rsplit("/", 1)[-1].lower()
     for suffixes, fmt in (
         ((".pkl", ".pickle", ".joblib", ".dill"), "pickle"),
         ((".pt", ".pth", ".bin", ".ckpt"), "torch"),

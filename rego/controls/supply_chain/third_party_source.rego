@@ -79,7 +79,7 @@ url_format(u) := f if {
 	endswith(lower(split(u, "?")[0]), suffix)
 } else := null
 
-format_text(f) := sprintf("a %s model", [f]) if is_string(f)
+format_text(f) := sprintf("a model (%s format)", [f]) if is_string(f)
 
 format_text(f) := "a model" if not is_string(f)
 
