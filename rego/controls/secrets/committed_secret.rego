@@ -51,9 +51,10 @@ key_name(secret) := sprintf("`%s`", [secret.key]) if is_string(secret.key)
 
 key_name(secret) := "a secret" if not is_string(secret.key)
 
-key_id(secret) := sprintf("%s@%d", [secret.key, secret.loc.line]) if is_string(secret.key)
+# identity without the line (fingerprints survive edits above the secret)
+key_id(secret) := secret.key if is_string(secret.key)
 
-key_id(secret) := sprintf("line-%d", [secret.loc.line]) if not is_string(secret.key)
+key_id(secret) := concat(",", secret.detectors) if not is_string(secret.key)
 
 unlock_text(secret, links) := sprintf(": it is %s", [concat("; and ", sort({sprintf("%s (%s L%d)", [lib.unlocks(l.target), l.target_loc.path, l.target_loc.line]) | some l in links}))]) if {
 	count(links) > 0

@@ -33,7 +33,7 @@ deny contains v if {
 		"msg": sprintf("%s L%d sets %s to %s%s", [secret.loc.path, secret.loc.line, name(secret), what, unlock_text(secret, links)]),
 		"loc": secret.loc,
 		"asset": secret.loc.path,
-		"key": sprintf("%v@%d", [secret.key, secret.loc.line]),
+		"key": sprintf("%v", [secret.key]),
 		"related": [l.target_loc | some l in links],
 	}
 }

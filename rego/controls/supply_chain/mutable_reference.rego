@@ -72,7 +72,7 @@ deny contains v if {
 		"msg": sprintf("HF_MODEL_ID %s without HF_MODEL_REVISION: the serving container downloads whatever the Hub's main branch holds", [model_text(env.model)]),
 		"loc": env.loc,
 		"asset": env.loc.path,
-		"key": sprintf("HF_MODEL_ID@%v", [env.model]),
+		"key": sprintf("HF_MODEL_ID:%v", [env.model]),
 	}
 }
 
@@ -109,7 +109,7 @@ violation(load, msg) := {
 	"msg": msg,
 	"loc": load.loc,
 	"asset": object.get(load, "reference", null),
-	"key": sprintf("%s@%d", [load.kind, load.loc.line]),
+	"key": sprintf("%s:%v", [load.api, load.reference]),
 	"evidence": {"api": load.api, "reference": load.reference, "revision": load.revision},
 	"related": [load.reference_param.loc | load.reference_kind == "param"],
 }

@@ -33,7 +33,7 @@ deny contains v if {
 		"msg": sprintf("%s runs the repository's Python code (trust_remote_code=True)%s", [lib.call_text(load), pin_text(load)]),
 		"loc": load.loc,
 		"asset": object.get(load, "reference", null),
-		"key": sprintf("trust_remote_code@%d", [load.loc.line]),
+		"key": sprintf("trust_remote_code:%v", [load.reference]),
 		"severity": pinned_severity(load),
 	}
 }
@@ -45,7 +45,7 @@ deny contains v if {
 		"msg": sprintf("torch.hub.load('%s') imports and runs hubconf.py from GitHub%s", [load.reference, hub_pin_text(load)]),
 		"loc": load.loc,
 		"asset": load.reference,
-		"key": sprintf("torch_hub@%d", [load.loc.line]),
+		"key": sprintf("torch_hub:%v", [load.reference]),
 		"severity": hub_severity(load),
 	}
 }

@@ -47,7 +47,7 @@ deny contains v if {
 		"msg": sprintf("%s downloads %s from %s%s", [load.api, format_text(fmt), load.reference, hash_text(load)]),
 		"loc": load.loc,
 		"asset": load.reference,
-		"key": sprintf("url@%d", [load.loc.line]),
+		"key": sprintf("url:%v", [load.reference]),
 		"evidence": {"uri": load.reference, "format": fmt},
 		"severity": severity(fmt, load.reference),
 	}
