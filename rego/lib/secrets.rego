@@ -103,9 +103,11 @@ covered contains sprintf("%s:%d", [loc.path, line]) if {
 	some line in numbers.range(loc.line, object.get(loc, "end_line", loc.line) + 1)
 }
 
-covered contains sprintf("%s:%d", [env.loc.path, env.loc.line]) if {
+covered contains sprintf("%s:%d", [env.loc.path, line]) if {
 	some env in input.mlflow.environment
 	env.has_password
+	# a Kubernetes env entry: `- name:` on this line, `value:` on the next
+	some line in [env.loc.line, env.loc.line + 1]
 }
 
 covered contains sprintf("%s:%d", [cfg.database_uri_loc.path, cfg.database_uri_loc.line]) if {
