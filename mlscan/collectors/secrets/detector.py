@@ -11,6 +11,7 @@ reference, default) and group equal values; the value never leaves this package.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -39,6 +40,13 @@ DIALECT_NAME = {
 # right-hand side (``Minio(host, access_key="...", secret_key="...")``), which is how ML
 # code hard-codes object-store keys; the keyword rules still need a quoted literal.
 _DISABLED_FILTERS = ("detect_secrets.filters.heuristic.is_indirect_reference",)
+# A cheap gate before detect-secrets' ~20 plugins: a line can hold a secret only if it has
+# a long token (provider keys, high-entropy strings), a credential word (keyword rules) or
+# a URL with user info (basic auth). Most lines of code and manifests have none; skipping
+# them keeps detection the same (benchmarks/secret_detectors.py) at a fraction of the time.
+_GATE = re.compile(
+    r"[A-Za-z0-9+/=_\-]{16,}|pass|pwd|secret|token|key|auth|cred|private|:[^\s/@]*@", re.I
+)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -57,10 +65,15 @@ def scan_text(text: str, dialect: str) -> list[Hit]:
     from detect_secrets.settings import default_settings, get_settings
 
     name = _NOWHERE + DIALECT_NAME.get(dialect, "file.txt")
-    lines = [(n, line, True, False) for n, line in enumerate(text.split("\n"), start=1)]
+    lines = [
+        (n, line, True, False)
+        for n, line in enumerate(text.split("\n"), start=1)
+        if _GATE.search(line)
+    ]
     hits: dict[tuple[int, str, str], Hit] = {}
     with _LOCK, default_settings():
         get_settings().disable_filters(*_DISABLED_FILTERS)
+        get_settings().disable_plugins("PrivateKeyDetector")  # whole-text pass below
         ds_scan.get_filters.cache_clear()  # type: ignore[attr-defined]
         try:
             for found in ds_scan._process_line_based_plugins(lines=lines, filename=name):
