@@ -323,6 +323,7 @@ def test_value_kind(value: str, kind: str) -> None:
     ("nb/eda.ipynb", "notebook"), ("scripts/run.sh", "shell"), (".dvc/config", "dvc"),
     ("deploy/basic_auth.ini", "mlflow"), (".mc/config.json", "s3-client"),
     ("minio-credentials.json", "s3-client"), (".s3cfg", "s3-client"),
+    ("data/.minio.sys/config/iam/users/ml/identity.json", "s3-client"),
     ("README.md", None), ("data/train.csv", None),
 ])
 def test_candidate_files(rel: str, kind: str | None) -> None:

@@ -270,6 +270,13 @@ resource "aws_s3_bucket_policy" "models" {{
     )
     w(".s3cfg", f"[default]\nsecret_key = {c('s3cfg:secret_key')}\n")
     w(
+        "minio-data/.minio.sys/config/iam/users/ml/identity.json",
+        json.dumps(
+            {"version": 1, "credentials": {"accessKey": "ml", "secretKey": c("minio:identity")}},
+            indent=1,
+        ),
+    )
+    w(
         "src/storage.py",
         "from minio import Minio\n"
         f'client = Minio("minio:9000", access_key="ak", secret_key="{c("py:minio")}")\n',

@@ -42,6 +42,10 @@ def classify(rel: str) -> tuple[str, str] | None:
         return "ci", "text" if name == "Jenkinsfile" else "yaml"
     if lower == "basic_auth.ini" or (lower.endswith((".ini", ".cfg")) and "mlflow" in rel.lower()):
         return "mlflow", "ini"
+    # a committed MinIO data directory: .minio.sys/config/iam/users/<user>/identity.json
+    # holds the user's access and secret key
+    if lower.endswith(".json") and (".minio.sys/" in rel or lower == "identity.json"):
+        return "s3-client", "json"
     if (name == "config.json" and parent.endswith(".mc")) or _JSON_CREDENTIALS.search(lower):
         return "s3-client", "json"
     if lower in _S3_CLIENT_NAMES or (parent.endswith(".aws") and name in ("credentials", "config")):
