@@ -304,6 +304,7 @@ SECRET_SOURCES = (
     "charts/mlflow/values.yaml",
     ".mc/config.json",
     ".s3cfg",
+    "minio-data/.minio.sys/config/iam/users/ml/identity.json",
     "src/storage.py",
     "infra/prod.tfvars",
     ".github/workflows/train.yml",
