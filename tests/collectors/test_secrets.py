@@ -334,3 +334,19 @@ def test_candidate_files(rel: str, kind: str | None) -> None:
 def test_required_variable_reference_is_not_a_literal_credential(result: ScanResult) -> None:
     # `${VAR:?message}` (compose's required-variable form) references the environment
     assert not [f for f in result.findings if f.location.path == "deploy/compose.override.yml"]
+
+
+def test_readme_code_blocks_are_read_prose_is_not(tmp_path: Path) -> None:
+    token = fake(40, "0123456789abcdef")
+    write(tmp_path, "README.md", "\n".join([
+        "# Tracking",                                               # 1
+        f"Our password is MLFLOW_TRACKING_PASSWORD={fake()} here",  # 2 prose: not read
+        "```bash",                                                  # 3
+        "export MLFLOW_TRACKING_USERNAME=alice",                    # 4
+        f"export MLFLOW_TRACKING_PASSWORD={token}",                 # 5
+        "export DB_PASSWORD=<your-password>",                       # 6
+        "```",                                                      # 7
+    ]) + "\n")
+    found = run(ScanOptions(paths=(str(tmp_path),), collectors=(SecretsCollector(),)))
+    assert [(f.control.id, f.location.path, f.location.start_line) for f in found.findings] == [
+        ("MLS-SEC-001", "README.md", 5)]

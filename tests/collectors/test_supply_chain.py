@@ -302,3 +302,16 @@ def test_model_format_ignores_query_and_fragment(uri: str, fmt: str | None) -> N
     from mlscan.collectors.supply_chain.manifests import model_format
 
     assert model_format(uri) == fmt
+
+
+def test_build_time_model_downloads_in_dockerfiles(tmp_path: Path) -> None:
+    _write(tmp_path, {
+        "Dockerfile": "FROM python:3.12-slim\n"
+                      "RUN curl -fsSL https://deb.nodesource.com/setup_20.x -o setup.sh\n"
+                      "RUN pip install gdown && gdown 1AbCdEfGhIjKlMnOpQrStUvWxYz012 -O model.pkl\n"
+                      "RUN wget https://models.acme.io/weights/resnet.pt\n"
+                      "RUN wget https://github.com/acme/tool/releases/download/v1/tool.tar.gz\n",
+    })
+    found = run(ScanOptions(paths=(str(tmp_path),), collectors=(SupplyChainCollector(),)))
+    assert [(f.control.id, f.location.start_line, f.severity) for f in found.findings] == [
+        ("MLS-SUP-003", 3, "high"), ("MLS-SUP-003", 4, "high")]

@@ -16,6 +16,7 @@ Helm ``.Values``); ``links`` joins the two (``link.py``). docs/facts.md document
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -96,6 +97,8 @@ def _scan_file(
     text = ctx.parsed.text(rel)
     if text is None:
         return [], []
+    if file_kind == "markdown":
+        text = _code_only(text)
     refs: list[dict[str, Any]] = []
     context: dict[int, dict[str, Any]] = {}
     values_paths: dict[int, str] = {}
@@ -134,6 +137,23 @@ def _scan_file(
             fact["values_path"] = values_paths[line]
         out.append((fact, value))
     return out, refs
+
+
+_FENCE = re.compile(r"^\s*(```|~~~)")
+
+
+def _code_only(text: str) -> str:
+    """A README's fenced code blocks (``export MLFLOW_TRACKING_PASSWORD=...``); prose lines
+    are blanked so that line numbers stay those of the file."""
+    out: list[str] = []
+    inside = False
+    for line in text.split("\n"):
+        if _FENCE.match(line):
+            inside = not inside
+            out.append("")
+        else:
+            out.append(line if inside else "")
+    return "\n".join(out)
 
 
 def _scan_notebook(ctx: CollectContext, rel: str) -> list[tuple[dict[str, Any], str]]:

@@ -65,6 +65,8 @@ def classify(rel: str) -> tuple[str, str] | None:
         return "shell", "shell"
     if lower == "dockerfile" or lower.startswith("dockerfile.") or lower.endswith(".dockerfile"):
         return "dockerfile", "dockerfile"
+    if suffix in (".md", ".markdown", ".rst"):
+        return "markdown", "shell"  # only fenced / indented code is read (collector)
     if suffix in (".ini", ".cfg", ".conf", ".properties"):
         return "config", "ini"
     if suffix == ".toml":

@@ -96,6 +96,8 @@ class SupplyChainCollector:
                     facts["hf_env"] += manifests.hf_env_text(rel, text)
             elif _is_dockerfile(name) or _REQUIREMENTS.search(rel):
                 text = ctx.parsed.text(rel)
+                if text and _is_dockerfile(name):
+                    facts["storage_uris"] += manifests.build_downloads(rel, text)
                 if text and "git+" in text:
                     facts["pip_git"] += [
                         {**g, "file_kind": "dockerfile" if _is_dockerfile(name) else "requirements"}

@@ -167,3 +167,49 @@ def pip_git(rel: str, text: str) -> list[dict[str, Any]]:
                 {"url": repo, "ref": ref, "loc": line_loc(rel, n, m.start() + 1, m.end() + 1)}
             )
     return out
+
+
+_DOWNLOAD = re.compile(r"\b(gdown|wget|curl)\b([^\n&|;]*)")
+_URL = re.compile(r"https?://[^\s'\"]+")
+_MODEL_HOST = re.compile(
+    r"^https?://(huggingface\.co|hf\.co|drive\.google\.com|www\.dropbox\.com)/"
+)
+_GDRIVE_ID = re.compile(r"(?:--id\s+|\s)([A-Za-z0-9_\-]{25,})\b")
+
+
+def build_downloads(rel: str, text: str) -> list[dict[str, Any]]:
+    """Models fetched while the image is built: ``RUN gdown|wget|curl <url>`` (a ``gdown``
+    file id becomes its Google Drive URL). Same shape as ``storage_uris``."""
+    out: list[dict[str, Any]] = []
+    lines = text.split("\n")
+    for n, line in enumerate(lines, start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        for m in _DOWNLOAD.finditer(line):
+            tool, rest = m.group(1), m.group(2)
+            urls = _URL.findall(rest)
+            if not urls and tool == "gdown":
+                ids = _GDRIVE_ID.findall(rest)
+                urls = [f"https://drive.google.com/uc?id={i}" for i in ids]
+            for url in urls:
+                fmt = model_format(url) or _output_format(rest)
+                # a model, not a tool: gdown, a model file format, or a model host
+                if not (tool == "gdown" or (fmt and fmt != "archive") or _MODEL_HOST.search(url)):
+                    continue
+                out.append(
+                    {
+                        "uri": url,
+                        "key": f"RUN {tool}",
+                        "resource_kind": "Dockerfile",
+                        "resource": rel,
+                        "format": fmt,
+                        "loc": line_loc(rel, n, m.start() + 1, m.end() + 1),
+                    }
+                )
+    return out
+
+
+def _output_format(args: str) -> str | None:
+    """The format told by an ``-O`` / ``-o`` / ``--output`` file name."""
+    m = re.search(r"(?:-O|-o|--output(?:-document)?)[=\s]+(\S+)", args)
+    return model_format(m.group(1)) if m else None

@@ -28,7 +28,7 @@ deny contains v if {
 	some uri in input.supply_chain.storage_uris
 	why := third_party(uri.uri)
 	v := {
-		"msg": sprintf("%s '%s' loads %s from %s (%s)", [uri.resource_kind, uri.resource, format_text(uri.format), uri.uri, why]),
+		"msg": sprintf("%s '%s' %s %s from %s (%s)", [uri.resource_kind, uri.resource, verb(uri), format_text(uri.format), uri.uri, why]),
 		"loc": uri.loc,
 		"asset": uri.uri,
 		"key": uri.key,
@@ -98,3 +98,7 @@ severity(f, u) := "medium" if {
 	not f in lib.pickle_formats
 	not startswith(lower(u), "http://")
 }
+
+verb(uri) := "downloads at build time" if uri.resource_kind == "Dockerfile"
+
+verb(uri) := "loads" if uri.resource_kind != "Dockerfile"

@@ -29,3 +29,10 @@ test_silent_on_own_bucket_and_checked_download if {
 		"supply_chain": {"storage_uris": [mk_uri("s3://acme-models/sentiment/", null), mk_uri("pvc://models/m", null)], "loads": [dl("https://download.example.org/m.pt", true), dl("https://x.org/m.onnx", false)]},
 	}
 }
+
+test_fires_on_build_time_download if {
+	u := {"uri": "https://drive.google.com/uc?id=1AbCdEfGhIjKlMnOpQrStUvWxYz012", "key": "RUN gdown", "resource_kind": "Dockerfile", "resource": "Dockerfile", "format": "pickle", "loc": {"path": "Dockerfile", "line": 4}}
+	some v in deny with input as {"supply_chain": {"storage_uris": [u], "loads": []}}
+	v.msg == "Dockerfile 'Dockerfile' downloads at build time a model (pickle format) from https://drive.google.com/uc?id=1AbCdEfGhIjKlMnOpQrStUvWxYz012 (a web server outside the project)"
+	v.severity == "high"
+}
