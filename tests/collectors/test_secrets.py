@@ -324,7 +324,7 @@ def test_value_kind(value: str, kind: str) -> None:
     ("deploy/basic_auth.ini", "mlflow"), (".mc/config.json", "s3-client"),
     ("minio-credentials.json", "s3-client"), (".s3cfg", "s3-client"),
     ("data/.minio.sys/config/iam/users/ml/identity.json", "s3-client"),
-    ("README.md", None), ("data/train.csv", None),
+    ("README.md", "markdown"), ("data/train.csv", None),
 ])
 def test_candidate_files(rel: str, kind: str | None) -> None:
     found = classify(rel)
