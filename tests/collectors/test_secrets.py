@@ -308,7 +308,7 @@ def test_key_for(line: str, value: str, expected: tuple[str | None, str | None])
     ("${MYSQL_PASSWORD}", "reference"), ("{{ .Values.pw }}", "reference"),
     ("<your-token>", "placeholder"), ("example-secret", "placeholder"), ("xxxxxx", "placeholder"),
     ("changeme", "default"), ("minioadmin", "default"),
-    ("0123456789abcdef0123456789abcdef01234567", "hash"), ("false", "scalar"),
+    ("0123456789abcdef0123456789abcdef01234567", "hash"), ("false", "scalar"), ("1.5.0", "scalar"),
     ("Zq8rT5yU1iO3pA6s", "literal"), ("https://oauth2.acme.io/token", "url"),
     ("https://models.acme.io/m?token=Zq8rT5yU1iO3", "literal"),
 ])

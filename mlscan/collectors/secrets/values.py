@@ -83,7 +83,7 @@ _PLAIN_URL = re.compile(r"^[a-z][a-z0-9+.\-]*://[^\s:@/]+(?::\d+)?(?:/[^\s@]*)?$
 _URL_SECRET_QUERY = re.compile(
     r"[?&][\w\-]*(token|key|sig|secret|password|pass|auth)[\w\-]*=", re.I
 )
-_SCALAR = re.compile(r"^(?:true|false|yes|no|on|off|null|none|-?\d+(?:\.\d+)?)$", re.I)
+_SCALAR = re.compile(r"^(?:true|false|yes|no|on|off|null|none|-?\d+(?:\.\d+)?|v?\d+(?:\.\d+)+)$", re.I)
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 # words that make a key name a credential's name (``automountServiceAccountToken`` is,
 # ``tokenizer`` is not)
