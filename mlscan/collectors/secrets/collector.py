@@ -30,6 +30,7 @@ from mlscan.workspace import Workspace
 
 SOURCE = "secrets"
 _STRUCTURED = ("compose", "yaml", "helm-values", "ci")
+_UNQUOTED = ("shell", "dotenv", "dockerfile")
 
 
 class SecretsCollector:
@@ -123,6 +124,8 @@ def _scan_file(
     out: list[tuple[dict[str, Any], str]] = []
     for line, value, detectors in by_value(hits):
         line_text = lines[line - 1] if 0 < line <= len(lines) else ""
+        if dialect in _UNQUOTED and value.split():
+            value = value.split()[0]  # an unquoted shell / .env value ends at whitespace
         fact = _fact(rel, file_kind, line, line_text, value, detectors)
         where = context.get(line)
         if where is not None and where["kind"] == "k8s-secret":

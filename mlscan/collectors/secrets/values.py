@@ -7,7 +7,7 @@ import re
 
 # `KEY=`, `KEY:`, `"KEY":`, `KEY :=`, `os.environ["KEY"] =`, `key="` (Python keyword argument)
 _KEY_BEFORE = re.compile(
-    r"""(?:^|[\s{(\[,;/])(?:export\s+|-\s+)?["']?([A-Za-z_][\w.\-]*)["']?\]?\s*(?::=|=>|[:=])\s*["']?$"""
+    r"""(?:^|[\s{(\[,;/])(?:export\s+|-\s+)?["']?([A-Za-z_][\w.\-]*)["']?\]?\s*(?::=|=>|==|[:=])\s*["']?$"""
 )
 _FLAG_BEFORE = re.compile(r"--([A-Za-z][\w-]*)[\s=]+[\"']?$")
 _URI_USERINFO = re.compile(r"[a-z][a-z0-9+.\-]*://[^/\s:@]*:$", re.I)
@@ -83,7 +83,9 @@ _PLAIN_URL = re.compile(r"^[a-z][a-z0-9+.\-]*://[^\s:@/]+(?::\d+)?(?:/[^\s@]*)?$
 _URL_SECRET_QUERY = re.compile(
     r"[?&][\w\-]*(token|key|sig|secret|password|pass|auth)[\w\-]*=", re.I
 )
-_SCALAR = re.compile(r"^(?:true|false|yes|no|on|off|null|none|-?\d+(?:\.\d+)?|v?\d+(?:\.\d+)+)$", re.I)
+_SCALAR = re.compile(
+    r"^(?:true|false|yes|no|on|off|null|none|-?\d+(?:\.\d+)?|v?\d+(?:\.\d+)+)$", re.I
+)
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 # words that make a key name a credential's name (``automountServiceAccountToken`` is,
 # ``tokenizer`` is not)
