@@ -307,7 +307,8 @@ def test_key_for(line: str, value: str, expected: tuple[str | None, str | None])
 @pytest.mark.parametrize(("value", "kind"), [
     ("${MYSQL_PASSWORD}", "reference"), ("{{ .Values.pw }}", "reference"),
     ("<your-token>", "placeholder"), ("example-secret", "placeholder"), ("xxxxxx", "placeholder"),
-    ("changeme", "default"), ("minioadmin", "default"),
+    ("changeme", "default"), ("minioadmin", "default"), ("password1234", "default"),
+    ("token", "placeholder"), ("pw", "placeholder"),
     ("0123456789abcdef0123456789abcdef01234567", "hash"), ("false", "scalar"), ("1.5.0", "scalar"),
     ("Zq8rT5yU1iO3pA6s", "literal"), ("https://oauth2.acme.io/token", "url"),
     ("https://models.acme.io/m?token=Zq8rT5yU1iO3", "literal"),

@@ -19,7 +19,9 @@ _REFERENCE = re.compile(
 _PLACEHOLDER = re.compile(
     r"^<[^>]*>$|^\[[^\]]*\]$|^\*+$|^x{3,}$|^\.{3,}$|your[-_ ]|example|placeholder|dummy|"
     r"redacted|replace[-_ ]?me|^todo$|^tbd$|^fixme$|^none$|^null$|^fake|fake$|^sample|"
-    r"^test[-_]?(key|secret|token)",
+    r"^test[-_]?(key|secret|token)|"
+    # a credential's name standing for its value (`https://user:token@host`)
+    r"^(pw|pwd|passwd|token|apikey|api[-_]key|secret[-_]key|access[-_]key|user|username)$",
     re.I,
 )
 # Defaults shipped by the tools ML stacks run (MinIO, MLflow images, databases) or typed by
@@ -50,6 +52,7 @@ DEFAULT_VALUES = frozenset(
         "letmein",
         "default",
         "guest",
+        "password1234",  # MLflow basic-auth's documented admin default
     }
 )
 
