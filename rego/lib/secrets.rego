@@ -148,3 +148,17 @@ keyword_on_other_name(secret) if {
 	}
 	secret.key_is_secret_name == false
 }
+
+# Templates of an env or config file (`.env.example`, `config.sample.yaml`): their values
+# document the variables; MLS-SEC-001 leaves them to MLS-SEC-003 (defaults).
+template_path(path) if regex.match(`(^|/)[^/]*[.\-_](example|sample|template|dist|tpl)([.][^/]*)?$`, lower(path))
+
+# Documentation (README, guides): only a value that looks generated (a provider pattern or
+# a high-entropy string) is a committed secret; `password=mlflow_pass` in a guide is an
+# example.
+doc_path(path) if regex.match(`\.(md|markdown|rst)$`, lower(path))
+
+weak_in_docs(secret) if {
+	doc_path(secret.loc.path)
+	secret.detectors == ["Secret Keyword"]
+}

@@ -39,3 +39,13 @@ test_covered_by_mlflow_server_flag_and_next_args_item if {
 	is_covered({"loc": {"path": "k8s/m.yaml", "line": 29}}) with input as {"mlflow": {"servers": [server]}}
 	not is_covered({"loc": {"path": "k8s/m.yaml", "line": 30}}) with input as {"mlflow": {"servers": [server]}}
 }
+
+test_template_and_doc_paths if {
+	template_path("deploy/.env.example")
+	template_path("config.sample.yaml")
+	template_path(".env.template")
+	not template_path("deploy/.env")
+	not template_path("src/examples.py")
+	doc_path("README.md")
+	not doc_path("src/readme.py")
+}

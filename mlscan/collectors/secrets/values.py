@@ -123,12 +123,39 @@ SECRET_WORDS = frozenset(
 )
 
 
+# words that make the key describe a secret rather than hold it (``secret_name``,
+# ``API_KEY_NAME``, ``secret_file_path_in_volume``, ``token_type``)
+METADATA_WORDS = frozenset(
+    {
+        "name",
+        "names",
+        "path",
+        "file",
+        "dir",
+        "arn",
+        "ref",
+        "type",
+        "mount",
+        "volume",
+        "length",
+        "count",
+        "version",
+        "header",
+        "field",
+        "prefix",
+        "env",
+        "var",
+    }
+)
+
+
 def key_is_secret_name(key: str | None) -> bool | None:
-    """Whether one word of the key names a credential; None when no key was found."""
+    """Whether one word of the key names a credential (and none says the key only
+    describes one); None when no key was found."""
     if not key:
         return None
     words = {w.lower() for w in _WORD.findall(key)}
-    return bool(words & SECRET_WORDS)
+    return bool(words & SECRET_WORDS) and not words & METADATA_WORDS
 
 
 def value_kind(value: str, key: str | None = None) -> str:

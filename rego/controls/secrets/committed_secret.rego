@@ -31,6 +31,8 @@ deny contains v if {
 	secret.value_kind == "literal"
 	not lib.keyword_on_other_name(secret)
 	not lib.test_path(secret.loc.path)
+	not lib.template_path(secret.loc.path)
+	not lib.weak_in_docs(secret)
 	not lib.is_covered(secret)
 	links := lib.links_of(secret)
 	v := {

@@ -67,3 +67,16 @@ test_fires_naming_the_compose_service_in_place if {
 test_silent_on_entropy_match_of_a_model_name if {
 	count(deny) == 0 with input as {"secrets": {"secrets": [mk({"key": "name", "key_is_secret_name": false, "detectors": ["Base64 High Entropy String"]})], "links": []}}
 }
+
+test_silent_in_env_templates_and_weak_doc_examples if {
+	count(deny) == 0 with input as {"secrets": {"secrets": [
+		mk({"loc": {"path": "deploy/.env.example", "line": 3}}),
+		mk({"loc": {"path": "config.sample.yaml", "line": 3}}),
+		mk({"loc": {"path": "docs/install.md", "line": 9}}),
+	], "links": []}}
+}
+
+test_fires_on_generated_token_in_readme if {
+	some v in deny with input as {"secrets": {"secrets": [mk({"key": "MLFLOW_TRACKING_PASSWORD", "detectors": ["Hex High Entropy String", "Secret Keyword"], "loc": {"path": "README.md", "line": 5}})], "links": []}}
+	v.loc.line == 5
+}

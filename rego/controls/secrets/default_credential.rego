@@ -8,7 +8,7 @@
 #   or database to anyone who knows the value.
 # custom:
 #   id: MLS-SEC-003
-#   severity: low
+#   severity: low                 # medium when a service receives the value
 #   stride: [elevation-of-privilege]
 #   linddun: []
 #   atlas: [AML.T0055]
@@ -35,8 +35,13 @@ deny contains v if {
 		"asset": secret.loc.path,
 		"key": sprintf("%v", [secret.key]),
 		"related": [l.target_loc | some l in links],
+		"severity": severity(secret, links),
 	}
 }
+
+# medium when a service receives the value (compose interpolation, a workload's env, a
+# value written in place for a service): a stack deployed from these files runs with it
+severity(secret, links) := "medium" if used(secret, links) else := "low"
 
 name(secret) := sprintf("`%s`", [secret.key]) if is_string(secret.key)
 

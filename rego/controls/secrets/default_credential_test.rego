@@ -7,6 +7,7 @@ mk(kind, path) := {"key": "MINIO_ROOT_PASSWORD", "value_kind": kind, "detectors"
 test_fires_on_default if {
 	some v in deny with input as {"secrets": {"secrets": [mk("default", ".env")], "links": []}}
 	v.msg == ".env L4 sets `MINIO_ROOT_PASSWORD` to a well-known default value"
+	v.severity == "low"
 }
 
 test_silent_on_literal_placeholder_and_tests if {
@@ -24,6 +25,7 @@ test_fires_on_placeholder_a_service_receives if {
 	l := {"via": "compose-interpolation", "secret": {"key": "MINIO_ROOT_PASSWORD", "loc": {"path": ".env", "line": 4}}, "target": {"kind": "compose", "service": "s3", "image": "minio/minio", "env": "MINIO_ROOT_PASSWORD", "option": null, "uri_part": null, "target": "MINIO_ROOT_PASSWORD"}, "target_loc": {"path": "docker-compose.yml", "line": 11}}
 	some v in deny with input as {"secrets": {"secrets": [mk("placeholder", ".env")], "links": [l]}}
 	v.msg == ".env L4 sets `MINIO_ROOT_PASSWORD` to a placeholder value that a service receives: the MinIO root credentials of the artifact store (service 's3')"
+	v.severity == "medium"
 }
 
 test_silent_on_unused_placeholder if {
