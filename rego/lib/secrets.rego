@@ -160,5 +160,7 @@ doc_path(path) if regex.match(`\.(md|markdown|rst)$`, lower(path))
 
 weak_in_docs(secret) if {
 	doc_path(secret.loc.path)
-	secret.detectors == ["Secret Keyword"]
+	every d in secret.detectors {
+		d in {"Secret Keyword", "Basic Auth Credentials"}
+	}
 }

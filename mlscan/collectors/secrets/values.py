@@ -14,7 +14,9 @@ _URI_USERINFO = re.compile(r"[a-z][a-z0-9+.\-]*://[^/\s:@]*:$", re.I)
 
 _REFERENCE = re.compile(
     r"^\$\{?\w|\$\{|\{\{|\$\(|%\(|^\{\w+\}$|os\.environ|getenv|secretKeyRef|"
-    r"^(?:var|local|module|data)\.[\w.\[\]\"-]+$"  # Terraform references
+    r"^(?:var|local|module|data)\.[\w.\[\]\"-]+$|"  # Terraform references
+    r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+\.[\w\-]+\.[\w.\[\]\"]+$|"  # a resource's attribute
+    r"^%[sdr]$|^\{\w*\}$"  # printf / str.format slots
 )
 _PLACEHOLDER = re.compile(
     r"^<[^>]*>$|^\[[^\]]*\]$|^\*+$|^x{3,}$|^\.{3,}$|your[-_ ]|example|placeholder|dummy|"
@@ -86,6 +88,8 @@ _PLAIN_URL = re.compile(r"^[a-z][a-z0-9+.\-]*://[^\s:@/]+(?::\d+)?(?:/[^\s@]*)?$
 _URL_SECRET_QUERY = re.compile(
     r"[?&][\w\-]*(token|key|sig|secret|password|pass|auth)[\w\-]*=", re.I
 )
+# a file path (``file("../pem/mlflow.pem")``): where a secret may be, not the secret
+_PATH = re.compile(r"^(?:\.{1,2}/|/|~/)[\w./\-]+$")
 _SCALAR = re.compile(
     r"^(?:true|false|yes|no|on|off|null|none|-?\d+(?:\.\d+)?|v?\d+(?:\.\d+)+)$", re.I
 )
@@ -160,7 +164,7 @@ def key_is_secret_name(key: str | None) -> bool | None:
 
 def value_kind(value: str, key: str | None = None) -> str:
     """``reference`` | ``placeholder`` | ``default`` | ``hash`` | ``scalar`` | ``url`` |
-    ``literal``.
+    ``path`` | ``literal``.
 
     A hex string of a digest's length is a ``hash`` (commit SHA, md5, image digest) unless
     its key names a credential (``WANDB_API_KEY=<40 hex>`` is a key, not a digest)."""
@@ -171,6 +175,8 @@ def value_kind(value: str, key: str | None = None) -> str:
         return "scalar"
     if _PLAIN_URL.match(v) and not _URL_SECRET_QUERY.search(v):
         return "url"
+    if _PATH.match(v):
+        return "path"
     if _REFERENCE.search(v):
         return "reference"
     if _PLACEHOLDER.search(v):
