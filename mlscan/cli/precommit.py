@@ -19,6 +19,9 @@ not run:
   chart's values files (a secret in values is linked to the template that reads it);
 * a Python file or notebook that reads ``params.yaml`` brings it in (a model name kept in
   DVC params is resolved there);
+* a Terraform file (``.tf``, ``.tf.json``, ``.tfvars``) brings in the other Terraform
+  files and tfvars of its folder: mlscan evaluates a module as one unit (a bucket's
+  versioning or encryption often lives in a sibling file);
 * a directory brings in every file below it;
 * a changed ``.mlscan.yaml`` / ``.mlscan.yml`` changes every finding: the whole root is
   scanned.
@@ -96,6 +99,7 @@ def _may_have_dependencies(rel: str) -> bool:
         or lower.endswith(SIGNATURE_SUFFIXES)
         or p.suffix.lower() in MODEL_EXTENSIONS
         or p.suffix.lower() in (".json", ".py", ".ipynb")
+        or lower.endswith((*_TF_SUFFIXES, ".tfvars"))
         or _is_dotenv(name)
         or _COMPOSE.match(name) is not None
         or _VALUES.match(name) is not None
@@ -147,6 +151,8 @@ class _Dependencies:
                 out += self.files_at(str(p.parent)) if str(p.parent) != "." else [rel]
         if p.suffix.lower() == ".json" and not name.lower().endswith(SIGNATURE_SUFFIXES):
             out += self._buckets_of_policy(rel)
+        if name.endswith((*_TF_SUFFIXES, ".tfvars")):
+            out += self._module_files(rel)
         out += self._secret_links(rel)
         return out
 
@@ -178,6 +184,18 @@ class _Dependencies:
             if "params" in text:
                 out += [q for q in _PARAMS if q in self.paths]
         return out
+
+    def _module_files(self, rel: str) -> list[str]:
+        """The Terraform files and tfvars of ``rel``'s folder (one module)."""
+        folder = str(PurePosixPath(rel).parent)
+        prefix = "" if folder == "." else folder + "/"
+        return [
+            p
+            for p in self._sorted
+            if p.startswith(prefix)
+            and "/" not in p[len(prefix) :]
+            and p.endswith((*_TF_SUFFIXES, ".tfvars"))
+        ]
 
     def _dvc_outputs(self, rel: str) -> list[str]:
         text = self._text(rel)

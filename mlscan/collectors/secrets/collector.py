@@ -11,7 +11,8 @@ and whether ``.gitignore`` would ignore it, the compose / Kubernetes / Helm cont
 Python, compose and shell is one story) - never the value, nor a hash of it.
 
 ``references`` are the places that consume secrets (compose interpolation, ``secretKeyRef``,
-Helm ``.Values``); ``links`` joins the two (``link.py``). docs/facts.md documents each field.
+Helm ``.Values``); the link stage adds ``links``, joining the two (``link.py``).
+docs/facts.md documents each field.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc
 from mlscan.collectors.secrets import structure
 from mlscan.collectors.secrets.detector import by_value, scan_text
 from mlscan.collectors.secrets.files import classify
-from mlscan.collectors.secrets.link import link
 from mlscan.collectors.secrets.values import key_for, key_is_secret_name, value_kind
 from mlscan.workspace import Workspace
 
@@ -69,7 +69,6 @@ class SecretsCollector:
             "secrets": [secrets[i] for i in order],
             "references": sorted(refs, key=_loc_key),
         }
-        facts["links"] = link({"secrets": facts})
         return CollectorOutput(facts=facts, files=tuple(sorted(files)))
 
 

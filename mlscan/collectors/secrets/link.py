@@ -12,12 +12,13 @@ Joins ``secrets.secrets`` with ``secrets.references``:
 
 Each link records the secret's location and key and the reference's target (service,
 image, environment variable or command option, place in a URI) with its location. Rego
-(``rego/lib/secrets.rego``) names the ML asset. Written to be registered in the scan's link
-stage; until then the secrets collector calls it on its own facts.
+(``rego/lib/secrets.rego``) names the ML asset. ``secret_links`` is registered in the scan's
+link stage (``mlscan/collectors/link.py``).
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -27,7 +28,15 @@ def _chart_of(values_path: str) -> str:
     return "" if parent == "." else parent
 
 
-def link(document: dict[str, Any]) -> list[dict[str, Any]]:
+def secret_links(facts: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The link-stage entry: ``{"secrets": {"links": [...]}}``, nothing without secrets."""
+    family = facts.get("secrets")
+    if not isinstance(family, Mapping) or "secrets" not in family:
+        return {}
+    return {"secrets": {"links": link(facts)}}
+
+
+def link(document: Mapping[str, Any]) -> list[dict[str, Any]]:
     family = document.get("secrets") or {}
     secrets: list[dict[str, Any]] = list(family.get("secrets") or [])
     refs: list[dict[str, Any]] = list(family.get("references") or [])
