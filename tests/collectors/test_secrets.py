@@ -310,6 +310,7 @@ def test_key_for(line: str, value: str, expected: tuple[str | None, str | None])
     ("changeme", "default"), ("minioadmin", "default"), ("password1234", "default"),
     ("token", "placeholder"), ("pw", "placeholder"), ("%s", "reference"),
     ("tls_private_key.mlflow.private_key_pem", "reference"), ("../pem/mlflow.pem", "path"),
+    ("file(", "reference"),
     ("0123456789abcdef0123456789abcdef01234567", "hash"), ("false", "scalar"), ("1.5.0", "scalar"),
     ("Zq8rT5yU1iO3pA6s", "literal"), ("https://oauth2.acme.io/token", "url"),
     ("https://models.acme.io/m?token=Zq8rT5yU1iO3", "literal"),

@@ -16,7 +16,8 @@ _REFERENCE = re.compile(
     r"^\$\{?\w|\$\{|\{\{|\$\(|%\(|^\{\w+\}$|os\.environ|getenv|secretKeyRef|"
     r"^(?:var|local|module|data)\.[\w.\[\]\"-]+$|"  # Terraform references
     r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+\.[\w\-]+\.[\w.\[\]\"]+$|"  # a resource's attribute
-    r"^%[sdr]$|^\{\w*\}$"  # printf / str.format slots
+    r"^%[sdr]$|^\{\w*\}$|"  # printf / str.format slots
+    r"^[a-z_][\w.]*\($"  # a call cut at its parenthesis by the keyword rule (`file(`)
 )
 _PLACEHOLDER = re.compile(
     r"^<[^>]*>$|^\[[^\]]*\]$|^\*+$|^x{3,}$|^\.{3,}$|your[-_ ]|example|placeholder|dummy|"
