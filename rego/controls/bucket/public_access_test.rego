@@ -65,7 +65,7 @@ test_public_acl if {
 
 test_checkov_fallback_only_without_native_fact if {
 	r := {"check_id": "CKV_AWS_20", "check_name": "public ACL", "resource": "x", "result": "failed",
-		"control": "MLS-BKT-001", "fallback": true, "native_fact": false, "mapped": true, "loc": _loc(2)}
+		"native_fact": false, "loc": _loc(2)}
 	count(deny) == 1 with input as {"iac": {"checkov_results": [r]}}
 	count(deny) == 0 with input as {"iac": {"checkov_results": [object.union(r, {"native_fact": true})]}}
 }

@@ -153,7 +153,5 @@ deny contains v if {
 }
 
 deny contains v if {
-	some r in checkov.uncovered
-	r.control == "MLS-IAC-003"
-	v := checkov.violation(r)
+	some v in checkov.fallback("MLS-IAC-003")
 }

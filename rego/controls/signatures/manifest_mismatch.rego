@@ -21,9 +21,8 @@
 #     with 'mlscan verify MODEL'. If the change is intended, sign the new model version.
 package mlscan.controls.signatures.manifest_mismatch
 
+import data.mlscan.lib.util
 import rego.v1
-
-file_loc(p) := {"path": p, "line": null, "col": null, "end_line": null, "end_col": null}
 
 deny contains v if {
 	some m in input.signatures.models
@@ -40,7 +39,7 @@ deny contains v if {
 		"loc": m.loc,
 		"asset": m.path,
 		"related": array.concat(
-			[file_loc(p) | some p in array.concat(d.changed, d.added)],
+			[util.file_loc(p) | some p in array.concat(d.changed, d.added)],
 			[m.signature.loc],
 		),
 		"evidence": {"changed": d.changed, "added": d.added, "missing": d.missing},
