@@ -8,17 +8,18 @@ import json
 import os
 import subprocess
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from mlscan import __version__
-from mlscan.collectors.base import CollectContext, Collector, CollectorOutput
+from mlscan.collectors.base import CollectContext, CollectOptions, Collector, CollectorOutput
 from mlscan.config import Config, load_config
 from mlscan.controls import PolicySet, load_policy_set
 from mlscan.engine.base import Engine
-from mlscan.errors import MlscanError, UsageError, WorkspaceError
+from mlscan.errors import MlscanError, PolicyError, UsageError, WorkspaceError
 from mlscan.findings import ShapingRules, shape, to_violations
 from mlscan.hashing import DigestService
 from mlscan.models import Notification, ScanResult
@@ -38,7 +39,8 @@ class ScanOptions:
     baseline: str | None = None
     today: dt.date | None = None
     collectors: tuple[Collector, ...] | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    opa_use_server_policies: bool = False  # with opa_url: evaluate the server's policies
+    collect: CollectOptions = field(default_factory=CollectOptions)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -87,8 +89,11 @@ def collect_facts(
     config_path: str | None = None,
     collectors: Iterable[Collector] | None = None,
     network: bool = False,
-    extra: Mapping[str, Any] | None = None,
+    options: CollectOptions | None = None,
+    policy_dirs: Sequence[str] = (),
 ) -> FactsResult:
+    """Run the collectors. ``policy_dirs`` (with the configuration's ``policies``) is the
+    policy whose data some collectors need, such as the checkov checks it maps."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     root, only = resolve_root(paths)
@@ -105,18 +110,19 @@ def collect_facts(
     )
     ws = Workspace.discover(root, ws_opts)
     timings["discovery"] = time.perf_counter() - t0
-    options = dict(extra or {})
+    options = options or CollectOptions()
     disk = None
-    if options.get("digest_cache"):
+    if options.digest_cache:
         from mlscan.digest_cache import open_cache
 
-        disk = open_cache(str(options["digest_cache"]), root)
+        disk = open_cache(options.digest_cache, root)
     ctx = CollectContext(
         config=config,
         digests=DigestService(ws, cache=disk),
         network=network,
         options=options,
         parsed=ParseCache(ws, config.limits),
+        checkov_checks=_checkov_checks(tuple(all_policy_dirs(root, config, policy_dirs))),
     )
     try:
         facts, notes, files_by_family = _run_collectors(
@@ -147,7 +153,7 @@ def _run_collectors(
     for collector in collectors:
         t = time.perf_counter()
         option = getattr(collector, "option", None)
-        if option and not ctx.options.get(option):
+        if option and not getattr(ctx.options, option, None):
             continue  # an opt-in collector (e.g. the live registry) that was not asked for
         if not collector.applies(ws):
             continue
@@ -176,6 +182,36 @@ def _run_collectors(
         files_by_family[collector.family] = tuple(sorted(set(out.files)))
         timings[f"collector:{collector.family}"] = time.perf_counter() - t
     return facts, notes, files_by_family
+
+
+def all_policy_dirs(root: Path, config: Config, policy_dirs: Sequence[str]) -> list[str]:
+    """The --policy folders, then the configuration's ``policies`` (relative to the root)."""
+    dirs = list(policy_dirs)
+    for d in config.policies:
+        p = Path(d)
+        dirs.append(str(p if p.is_absolute() else root / p))
+    return dirs
+
+
+def _checkov_checks(policy_dirs: tuple[str, ...]) -> Callable[[], Sequence[str]]:
+    """The checkov check ids the policy maps (``data.mlscan.lib.checkov_map.run_checks``),
+    evaluated once and only when checkov runs."""
+
+    @cache
+    def checks() -> tuple[str, ...]:
+        from mlscan.engine.embedded import EmbeddedEngine
+
+        value = EmbeddedEngine(load_policy_set(policy_dirs)).data(
+            "mlscan.lib.checkov_map.run_checks"
+        )
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise PolicyError(
+                "rego/lib/checkov_map.rego",
+                "data.mlscan.lib.checkov_map.run_checks must be a list of checkov check ids",
+            )
+        return tuple(value)
+
+    return checks
 
 
 def sort_notifications(notes: Iterable[Notification]) -> tuple[Notification, ...]:
@@ -280,20 +316,15 @@ def run_detailed(options: ScanOptions) -> ScanRun:
         options.paths,
         options.config_path,
         collectors=options.collectors,
-        network=bool(options.extra.get("mlflow_uri")),
-        extra=options.extra,
+        network=bool(options.collect.mlflow_uri),
+        options=options.collect,
+        policy_dirs=options.policy_dirs,
     )
     config = fr.config
     timings = dict(fr.timings)
     t = time.perf_counter()
-    policy_dirs = list(options.policy_dirs)
-    for d in config.policies:
-        p = Path(d)
-        policy_dirs.append(str(p if p.is_absolute() else fr.root / p))
-    policies = load_policy_set(policy_dirs)
-    engine = make_engine(
-        policies, options.opa_url, bool(options.extra.get("opa_use_server_policies"))
-    )
+    policies = load_policy_set(all_policy_dirs(fr.root, config, options.policy_dirs))
+    engine = make_engine(policies, options.opa_url, options.opa_use_server_policies)
     raw = engine.evaluate(fr.facts)
     timings["engine"] = time.perf_counter() - t
     t = time.perf_counter()

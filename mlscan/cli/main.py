@@ -154,6 +154,7 @@ def scan(
     debug: bool,
 ) -> None:
     """Scan PATH (default: the current directory) and report findings."""
+    from mlscan.collectors.base import CollectOptions
     from mlscan.scan import ScanOptions, run
 
     if opa_use_server_policies and not opa_url:
@@ -170,13 +171,13 @@ def scan(
         policy_dirs=policy_dirs,
         opa_url=opa_url,
         baseline=baseline,
-        extra={
-            "opa_use_server_policies": opa_use_server_policies,
-            "mlflow_uri": mlflow_uri,
-            "mlflow_timeout": mlflow_timeout,
-            "mlflow_download_artifacts": mlflow_download_artifacts,
-            "digest_cache": digest_cache,
-        },
+        opa_use_server_policies=opa_use_server_policies,
+        collect=CollectOptions(
+            mlflow_uri=mlflow_uri,
+            mlflow_timeout=mlflow_timeout,
+            mlflow_download_artifacts=mlflow_download_artifacts,
+            digest_cache=digest_cache,
+        ),
     )
     result = run(options)
     color = (
@@ -204,12 +205,15 @@ def _config_fail_on(config_path: str | None, paths: Sequence[str]) -> str:
 @cli.command()
 @click.argument("path", type=click.Path(), default=".")
 @config_option
+@policy_option
 @click.option("--output", "-o", type=click.Path(dir_okay=False))
-def facts(path: str, config_path: str | None, output: str | None) -> None:
+def facts(
+    path: str, config_path: str | None, policy_dirs: tuple[str, ...], output: str | None
+) -> None:
     """Print the fact document that policies evaluate, as JSON."""
     from mlscan.scan import collect_facts
 
-    fr = collect_facts((path,), config_path)
+    fr = collect_facts((path,), config_path, policy_dirs=policy_dirs)
     doc = dict(fr.facts)
     doc["notifications"] = [
         {"path": n.path, "line": n.line, "level": n.level, "kind": n.kind, "message": n.message}

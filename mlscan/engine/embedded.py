@@ -95,6 +95,21 @@ class EmbeddedEngine:
         """The underlying regorus engine (used by ``mlscan policy test``)."""
         return self._engine
 
+    def data(self, ref: str, facts: Mapping[str, Any] | None = None) -> Any:
+        """The value of ``data.<ref>`` (dotted) on ``facts`` (an empty input by default);
+        None when it is undefined. Used for policy data the scan needs before the
+        controls run, such as the checkov checks the policy maps."""
+        engine = self._engine
+        engine.set_input_json(encode_input(facts or {}))
+        path = "data" + "".join(f"[{json.dumps(seg)}]" for seg in ref.split("."))
+        try:
+            result = json.loads(engine.eval_query_as_json(f"x := {path}"))
+        except Exception as exc:
+            text = str(exc).split("Stack backtrace")[0]
+            raise EngineError(f"policy evaluation of data.{ref} failed: {_reason(text)}") from exc
+        rows = result.get("result") or []
+        return rows[0]["bindings"]["x"] if rows else None
+
     def evaluate(self, facts: Mapping[str, Any]) -> RawViolations:
         engine = self._engine
         engine.set_input_json(encode_input(facts))

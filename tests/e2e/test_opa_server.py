@@ -38,13 +38,12 @@ def _roots() -> list[Path]:
 
 def _scan(root: Path, policy_dirs: tuple[str, ...] = (), **kw: object) -> ScanResult:
     opa_url = kw.pop("opa_url", None)
-    extra = {"opa_use_server_policies": bool(kw.pop("server", False))}
     return run(
         ScanOptions(
             paths=(str(root),),
             policy_dirs=policy_dirs,
             opa_url=opa_url,  # type: ignore[arg-type]
-            extra=extra,
+            opa_use_server_policies=bool(kw.pop("server", False)),
         )
     )
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import weakref
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
@@ -29,7 +30,7 @@ from mlscan.collectors.assets.links import (
 )
 from mlscan.collectors.base import CollectContext, CollectorOutput, notification
 from mlscan.collectors.iac.bucket_policies import looks_like_policy
-from mlscan.collectors.iac.checkov_run import CheckovRun, check_mapping, run_checkov
+from mlscan.collectors.iac.checkov_run import CheckovRun, run_checkov
 from mlscan.collectors.iac.cloudformation import add_cloudformation
 from mlscan.collectors.iac.model import IacModel, add_standalone_policy, add_terraform
 from mlscan.collectors.serving.k8s import (
@@ -93,7 +94,7 @@ def analyse(ws: Workspace, ctx: CollectContext) -> Analysis:
     cached = _CACHE.get(id(ws))
     if cached is not None and cached[0]() is ws and cached[1] == include_all:
         return cached[2]
-    analysis = _analyse(ws, include_all, ctx.config.limits.max_hcl_size)
+    analysis = _analyse(ws, include_all, ctx.config.limits.max_hcl_size, ctx.checkov_checks)
     _CACHE[id(ws)] = (weakref.ref(ws), include_all, analysis)
     for key in [k for k, (ref, _, _) in _CACHE.items() if ref() is None]:
         del _CACHE[key]
@@ -110,7 +111,9 @@ def _read(ws: Workspace, rel: str, out: Analysis) -> str | None:
         return None
 
 
-def _analyse(ws: Workspace, include_all: bool, max_hcl_size: int) -> Analysis:
+def _analyse(
+    ws: Workspace, include_all: bool, max_hcl_size: int, checks: Callable[[], Sequence[str]]
+) -> Analysis:
     out = Analysis(include_all=include_all)
     limit = ws.options.max_file_size
     files = [f for f in ws.candidates() if f.size <= limit]
@@ -200,7 +203,7 @@ def _analyse(ws: Workspace, include_all: bool, max_hcl_size: int) -> Analysis:
             if text and ("--default-artifact-root" in text or "--artifacts-destination" in text):
                 out.links.extend(mlflow_flag_links(rel, text))
 
-    run = run_checkov(by_framework, include_all=include_all)
+    run = run_checkov(by_framework, checks=checks, include_all=include_all)
     out.checkov = run
     for rel in run.parse_errors:
         detail, line = _parse_error_detail(rel, texts.get(rel, ""))
@@ -329,11 +332,9 @@ def _yaml_file(
 
 # --------------------------------------------------------------------- facts
 def _checkov_facts(a: Analysis) -> list[dict[str, Any]]:
-    mapping = check_mapping()
     covered = a.model.addresses | a.serving.addresses
     out = []
     for r in a.checkov.results:
-        m = mapping.get(r.check_id)
         out.append(
             {
                 "check_id": r.check_id,
@@ -341,11 +342,6 @@ def _checkov_facts(a: Analysis) -> list[dict[str, Any]]:
                 "framework": r.framework,
                 "resource": r.resource,
                 "result": r.result,
-                "mapped": m is not None,
-                "control": m.control if m else None,
-                "severity": m.severity if m else "low",
-                "stride": list(m.stride) if m else [],
-                "fallback": m.fallback if m else True,
                 "native_fact": (r.path, r.resource) in covered,
                 "loc": {
                     "path": r.path,
@@ -381,7 +377,6 @@ class IacCollector:
             "checkov": {
                 "frameworks": list(a.checkov.frameworks),
                 "include_all": a.include_all,
-                "mapped_checks": sorted(check_mapping()),
             },
             "checkov_results": _checkov_facts(a),
             "buckets": m.buckets,

@@ -70,18 +70,18 @@ class MlflowRegistryCollector:
         return True
 
     def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput:
-        uri = ctx.options.get("mlflow_uri")
+        uri = ctx.options.mlflow_uri
         if not uri:
             return CollectorOutput(facts={})
         client = MlflowRest(
             str(uri),
             Credentials.from_env(),
-            timeout=float(ctx.options.get("mlflow_timeout") or 10.0),
+            timeout=ctx.options.mlflow_timeout,
         )
         notes: list[Notification] = []
         models: list[dict[str, Any]] = []
         versions: list[dict[str, Any]] = []
-        download = bool(ctx.options.get("mlflow_download_artifacts"))
+        download = ctx.options.mlflow_download_artifacts
         trust, trust_notes, root_staging = trust_from_config(ws, ctx.config.signing)
         if download:
             notes.extend(trust_notes)
