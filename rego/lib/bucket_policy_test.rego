@@ -36,3 +36,17 @@ test_anchors if {
 	bucket_policy.principal_anchor(_s({"block_loc": {"path": "s.tf", "line": 9}})).line == 9
 	bucket_policy.action_anchor(_s({})).line == 3
 }
+
+test_public_member if {
+	bucket_policy.public_member({"kind": "iam-member", "member": "allUsers"})
+	bucket_policy.public_member({"kind": "iam-member", "member": "allAuthenticatedUsers"})
+	bucket_policy.public_member({"kind": "acl", "member": "READER:allUsers"})
+	bucket_policy.public_member({"kind": "container-access", "member": "blob"})
+	bucket_policy.public_member({"kind": "container-access", "member": "container"})
+}
+
+test_private_member if {
+	not bucket_policy.public_member({"kind": "iam-member", "member": "user:ana@example.com"})
+	not bucket_policy.public_member({"kind": "acl", "member": "OWNER:project-owners-1"})
+	not bucket_policy.public_member({"kind": "container-access", "member": "private"})
+}

@@ -30,7 +30,6 @@ _TF_DOC_REF = re.compile(r"\bdata\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.js
 _TF_ROLE_REF = re.compile(r"\baws_iam_role\.([A-Za-z0-9_-]+)")
 _TF_POLICY_REF = re.compile(r"\baws_iam_policy\.([A-Za-z0-9_-]+)")
 _S3_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::([^/*${}\"]+)")
-_GCS_PUBLIC = frozenset({"allusers", "allauthenticatedusers"})
 
 
 def loc(path: str, line: int | None, end_line: int | None = None) -> dict[str, Any]:
@@ -262,7 +261,6 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
                         "address": address,
                         "bucket": _gcs_bucket_name(text_or_none(body.get("bucket")), buckets),
                         "member": m,
-                        "member_is_public": m.lower() in _GCS_PUBLIC,
                         "role": text_or_none(body.get("role")),
                         "loc": rloc,
                     }
@@ -276,7 +274,6 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
                         "address": address,
                         "bucket": _gcs_bucket_name(text_or_none(body.get("bucket")), buckets),
                         "member": entity,
-                        "member_is_public": entity.split(":")[-1].lower() in _GCS_PUBLIC,
                         "role": entity.split(":")[0] if ":" in entity else None,
                         "loc": rloc,
                     }
@@ -290,7 +287,6 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
                     "address": address,
                     "bucket": text_or_none(body.get("name")),
                     "member": access,
-                    "member_is_public": access in ("blob", "container"),
                     "role": None,
                     "loc": rloc,
                 }

@@ -49,11 +49,6 @@ PROTECTED: dict[str, str] = {
     "handicap": "disability", "pregnant": "pregnancy", "pregnancy": "pregnancy",
     "orientation": "sexual-orientation",
 }  # fmt: skip
-DECISION_WORDS = re.compile(
-    r"credit|fraud|loan|lend|mortgage|underwrit|scor(e|ing)|insur|claim|hiring|recruit|"
-    r"tenant|admission|benefit|aml|kyc",
-    re.I,
-)
 _BUCKET_REF = re.compile(r"\$\{aws_s3_bucket\.([A-Za-z0-9_-]+)\.(?:id|bucket|arn)\}")
 _S3_URI = re.compile(r"^s3://([^/$]+)")
 
@@ -462,7 +457,6 @@ def _mlmodel(ws: Workspace, rel: str, config: Config) -> dict[str, Any] | None:
         if matches_any(rel, rule.match) or matches_any(model_dir, rule.match):
             impact, asset = rule.impact, rule.name
             break
-    keyword = DECISION_WORDS.search(model_dir) or (asset and DECISION_WORDS.search(asset))
     span = inputs_node.key_span or inputs_node.span
     return {
         "path": model_dir,
@@ -472,6 +466,5 @@ def _mlmodel(ws: Workspace, rel: str, config: Config) -> dict[str, Any] | None:
         ],
         "asset": asset,
         "impact": impact,
-        "decision_model": bool(keyword) or impact in ("critical", "high"),
         "loc": span.loc(rel),
     }

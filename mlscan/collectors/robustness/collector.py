@@ -314,7 +314,6 @@ def _models(ws: Workspace, ctx: CollectContext) -> list[dict[str, Any]]:
             ):
                 asset, impact = rule.name, rule.impact
                 break
-        in_scope = impact in ("critical", "high") if assets else True
         out.append(
             {
                 "path": art.path,
@@ -322,7 +321,6 @@ def _models(ws: Workspace, ctx: CollectContext) -> list[dict[str, Any]]:
                 "format": art.format,
                 "asset": asset,
                 "impact": impact,
-                "in_scope": in_scope,
                 "loc": line_loc(art.path, None),
             }
         )

@@ -43,7 +43,7 @@ test_named_principal_is_not_public if {
 
 test_gcs_all_users_binding if {
 	g := {"provider": "gcp", "kind": "iam-member", "address": "google_storage_bucket_iam_member.m",
-		"bucket": "acme-models", "member": "allUsers", "member_is_public": true,
+		"bucket": "acme-models", "member": "allUsers",
 		"role": "roles/storage.objectViewer", "loc": _loc(3)}
 	vs := deny with input as {"bucket_policies": {"public_grants": [g]}, "assets": _assets}
 	some v in vs
@@ -53,7 +53,7 @@ test_gcs_all_users_binding if {
 
 test_private_grant_is_silent if {
 	g := {"provider": "azure", "kind": "container-access", "address": "azurerm_storage_container.c",
-		"bucket": "models", "member": "private", "member_is_public": false, "role": null, "loc": _loc(3)}
+		"bucket": "models", "member": "private", "role": null, "loc": _loc(3)}
 	count(deny) == 0 with input as {"bucket_policies": {"public_grants": [g]}}
 }
 
