@@ -99,7 +99,7 @@ def collect_facts(
     root, only = resolve_root(paths)
     config = load_config(Path(config_path) if config_path else None, root=root)
     if only is not None:
-        from mlscan.cli.precommit import expand_paths
+        from mlscan.precommit import expand_paths
 
         only = expand_paths(root, only, config)
     ws_opts = WorkspaceOptions(

@@ -14,7 +14,7 @@ from mlscan.errors import EngineError, PolicyError
 _LOCATION = re.compile(r"-->\s*(?P<file>.+?):(?P<line>\d+):(?P<col>\d+)")
 
 
-def _reason(text: str) -> str:
+def reason(text: str) -> str:
     """The ``error:`` line of a regorus message (its first line otherwise)."""
     for line in text.strip().splitlines():
         line = line.strip()
@@ -29,7 +29,7 @@ def rego_error(shown: str, exc: Exception) -> PolicyError:
     text = str(exc).split("Stack backtrace")[0]
     m = _LOCATION.search(text)
     line = int(m.group("line")) if m else None
-    return PolicyError(shown, f"Rego error: {_reason(text)}", line)
+    return PolicyError(shown, f"Rego error: {reason(text)}", line)
 
 
 def new_engine() -> Any:
@@ -106,7 +106,7 @@ class EmbeddedEngine:
             result = json.loads(engine.eval_query_as_json(f"x := {path}"))
         except Exception as exc:
             text = str(exc).split("Stack backtrace")[0]
-            raise EngineError(f"policy evaluation of data.{ref} failed: {_reason(text)}") from exc
+            raise EngineError(f"policy evaluation of data.{ref} failed: {reason(text)}") from exc
         rows = result.get("result") or []
         return rows[0]["bindings"]["x"] if rows else None
 
@@ -119,7 +119,7 @@ class EmbeddedEngine:
             text = str(exc).split("Stack backtrace")[0]
             m = _LOCATION.search(text)
             where = f" in {m.group('file')}:{m.group('line')}" if m else ""
-            raise EngineError(f"policy evaluation failed{where}: {_reason(text)}") from exc
+            raise EngineError(f"policy evaluation failed{where}: {reason(text)}") from exc
         rows = result.get("result") or []
         if not rows:
             return {}

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from mlscan.cli.precommit import expand_paths
+from mlscan.precommit import expand_paths
 from mlscan.config import Config, SigningConfig
 from tests.helpers import REPO, run_cli
 
