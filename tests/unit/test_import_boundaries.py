@@ -40,9 +40,12 @@ def file_reads(path: Path) -> list[str]:
         f = node.func
         if isinstance(f, ast.Name) and f.id == "open":
             out.append(f"open() at line {node.lineno}")
-        elif isinstance(f, ast.Attribute) and f.attr in ("read_text", "read_bytes", "open"):
-            if "resources.files" not in ast.unparse(f.value):
-                out.append(f".{f.attr}() at line {node.lineno}")
+        elif (
+            isinstance(f, ast.Attribute)
+            and f.attr in ("read_text", "read_bytes", "open")
+            and "resources.files" not in ast.unparse(f.value)
+        ):
+            out.append(f".{f.attr}() at line {node.lineno}")
     return out
 
 
