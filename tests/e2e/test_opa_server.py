@@ -2,7 +2,9 @@
 TEST DOUBLE of OPA's REST API backed by regorus (no OPA binary can be installed here).
 
 Findings must be identical to the embedded engine's, in push mode and with the policies
-already on the server (a bundle); every failure is exit 2 with one line.
+already on the server (a bundle); every failure is exit 2 with one line. This checks the
+REST protocol; the Rego semantics are compared with real OPA (the Go implementation) in
+tests/e2e/test_engine_parity.py.
 """
 
 from __future__ import annotations
