@@ -20,6 +20,7 @@ from mlscan.config import Config, load_config
 from mlscan.controls import PolicySet, load_policy_set
 from mlscan.engine.base import Engine
 from mlscan.errors import MlscanError, PolicyError, UsageError, WorkspaceError
+from mlscan.fact_view import engine_view
 from mlscan.findings import ShapingRules, shape, to_violations
 from mlscan.hashing import DigestService
 from mlscan.models import Notification, ScanResult
@@ -325,7 +326,7 @@ def run_detailed(options: ScanOptions) -> ScanRun:
     t = time.perf_counter()
     policies = load_policy_set(all_policy_dirs(fr.root, config, options.policy_dirs))
     engine = make_engine(policies, options.opa_url, options.opa_use_server_policies)
-    raw = engine.evaluate(fr.facts)
+    raw = engine.evaluate(engine_view(fr.facts))
     timings["engine"] = time.perf_counter() - t
     t = time.perf_counter()
     inline, sup_notes = parse_suppressions(fr.workspace.texts_read)

@@ -206,15 +206,25 @@ def _config_fail_on(config_path: str | None, paths: Sequence[str]) -> str:
 @click.argument("path", type=click.Path(), default=".")
 @config_option
 @policy_option
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Also print the detail fields controls do not read (dataset columns, signed files).",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False))
 def facts(
-    path: str, config_path: str | None, policy_dirs: tuple[str, ...], output: str | None
+    path: str,
+    config_path: str | None,
+    policy_dirs: tuple[str, ...],
+    full: bool,
+    output: str | None,
 ) -> None:
     """Print the fact document that policies evaluate, as JSON."""
+    from mlscan.fact_view import engine_view
     from mlscan.scan import collect_facts
 
     fr = collect_facts((path,), config_path, policy_dirs=policy_dirs)
-    doc = dict(fr.facts)
+    doc = dict(fr.facts) if full else engine_view(fr.facts)
     doc["notifications"] = [
         {"path": n.path, "line": n.line, "level": n.level, "kind": n.kind, "message": n.message}
         for n in fr.notifications
