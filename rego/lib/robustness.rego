@@ -4,10 +4,18 @@ package mlscan.lib.robustness
 
 import rego.v1
 
-_high_impact := {"critical", "high"}
+# The asset impacts that need an evaluation. A --policy folder replaces them with a
+# package `mlscan.custom.robustness` that defines `impacts := {"critical"}`.
+builtin_impacts := {"critical", "high"}
 
-# A model counts when the configuration rates its asset critical or high; with no assets
-# configured at all, every model in a model location counts.
-in_scope(m) if m.impact in _high_impact
+impacts := {i | some i in data.mlscan.custom.robustness.impacts} if {
+	is_set(data.mlscan.custom.robustness.impacts)
+} else := {i | some i in data.mlscan.custom.robustness.impacts} if {
+	is_array(data.mlscan.custom.robustness.impacts)
+} else := builtin_impacts
+
+# A model counts when the configuration rates its asset with one of those impacts; with no
+# assets configured at all, every model in a model location counts.
+in_scope(m) if m.impact in impacts
 
 in_scope(_) if not input.robustness.assets_configured

@@ -13,9 +13,9 @@
   has no payload-logging option;
 * ``buckets``: Terraform S3 buckets with their lifecycle rules and their roles (DVC
   remote, inference-capture destination), so that retention can be judged;
-* ``models``: MLmodel signature inputs, with protected attributes (age, sex, race, ...)
-  and whether the model is a decision model (credit, fraud, ...; or a critical/high
-  asset).
+* ``models``: MLmodel signature inputs, with protected attributes (age, sex, race, ...),
+  the model folder, asset and impact (whether that makes it a decision model is policy:
+  ``rego/lib/privacy.rego``).
 
 Terraform is read with ``hcl2`` (installed with checkov), imported lazily. Facts go
 under ``privacy``; docs/facts.md documents every field.
