@@ -8,7 +8,7 @@ import json
 import os
 import subprocess
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -19,6 +19,7 @@ from mlscan.collectors.base import CollectContext, CollectOptions, Collector, Co
 from mlscan.config import Config, load_config
 from mlscan.controls import PolicySet, load_policy_set
 from mlscan.engine.base import Engine
+from mlscan.engine.embedded import EmbeddedEngine
 from mlscan.errors import MlscanError, PolicyError, UsageError, WorkspaceError
 from mlscan.fact_view import engine_view
 from mlscan.findings import ShapingRules, shape, to_violations
@@ -44,6 +45,37 @@ class ScanOptions:
     collect: CollectOptions = field(default_factory=CollectOptions)
 
 
+class ScanPolicies:
+    """The scan's policy set (built-in, --policy folders, the configuration's
+    ``policies``), loaded and compiled at most once per scan: by the collectors when they
+    need policy data first (the checkov checks to run), else by the engine stage."""
+
+    def __init__(self, dirs: Sequence[str]) -> None:
+        self.dirs = tuple(dirs)
+        self._set: PolicySet | None = None
+        self._embedded: EmbeddedEngine | None = None
+
+    def policy_set(self) -> PolicySet:
+        if self._set is None:
+            self._set = load_policy_set(self.dirs)
+        return self._set
+
+    def embedded(self) -> EmbeddedEngine:
+        if self._embedded is None:
+            self._embedded = EmbeddedEngine(self.policy_set())
+        return self._embedded
+
+    def checkov_checks(self) -> tuple[str, ...]:
+        """The checkov check ids the policy maps (``data.mlscan.lib.checkov_map.run_checks``)."""
+        value = self.embedded().data("mlscan.lib.checkov_map.run_checks")
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise PolicyError(
+                "rego/lib/checkov_map.rego",
+                "data.mlscan.lib.checkov_map.run_checks must be a list of checkov check ids",
+            )
+        return tuple(value)
+
+
 @dataclass(frozen=True, kw_only=True)
 class FactsResult:
     root: Path
@@ -53,6 +85,7 @@ class FactsResult:
     workspace: Workspace
     files_by_family: Mapping[str, tuple[str, ...]]
     timings: Mapping[str, float]
+    policies: ScanPolicies
 
 
 def resolve_root(paths: Sequence[str]) -> tuple[Path, tuple[str, ...] | None]:
@@ -112,6 +145,7 @@ def collect_facts(
     ws = Workspace.discover(root, ws_opts)
     timings["discovery"] = time.perf_counter() - t0
     options = options or CollectOptions()
+    policies = ScanPolicies(all_policy_dirs(root, config, policy_dirs))
     disk = None
     if options.digest_cache:
         from mlscan.digest_cache import open_cache
@@ -123,7 +157,7 @@ def collect_facts(
         network=network,
         options=options,
         parsed=ParseCache(ws, config.limits),
-        checkov_checks=_checkov_checks(tuple(all_policy_dirs(root, config, policy_dirs))),
+        checkov_checks=cache(policies.checkov_checks),
     )
     try:
         facts, notes, files_by_family = _run_collectors(
@@ -142,6 +176,7 @@ def collect_facts(
         workspace=ws,
         files_by_family=files_by_family,
         timings=timings,
+        policies=policies,
     )
 
 
@@ -192,27 +227,6 @@ def all_policy_dirs(root: Path, config: Config, policy_dirs: Sequence[str]) -> l
         p = Path(d)
         dirs.append(str(p if p.is_absolute() else root / p))
     return dirs
-
-
-def _checkov_checks(policy_dirs: tuple[str, ...]) -> Callable[[], Sequence[str]]:
-    """The checkov check ids the policy maps (``data.mlscan.lib.checkov_map.run_checks``),
-    evaluated once and only when checkov runs."""
-
-    @cache
-    def checks() -> tuple[str, ...]:
-        from mlscan.engine.embedded import EmbeddedEngine
-
-        value = EmbeddedEngine(load_policy_set(policy_dirs)).data(
-            "mlscan.lib.checkov_map.run_checks"
-        )
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise PolicyError(
-                "rego/lib/checkov_map.rego",
-                "data.mlscan.lib.checkov_map.run_checks must be a list of checkov check ids",
-            )
-        return tuple(value)
-
-    return checks
 
 
 def sort_notifications(notes: Iterable[Notification]) -> tuple[Notification, ...]:
@@ -324,8 +338,12 @@ def run_detailed(options: ScanOptions) -> ScanRun:
     config = fr.config
     timings = dict(fr.timings)
     t = time.perf_counter()
-    policies = load_policy_set(all_policy_dirs(fr.root, config, options.policy_dirs))
-    engine = make_engine(policies, options.opa_url, options.opa_use_server_policies)
+    policies = fr.policies.policy_set()
+    engine = (
+        make_engine(policies, options.opa_url, options.opa_use_server_policies)
+        if options.opa_url
+        else fr.policies.embedded()
+    )
     raw = engine.evaluate(engine_view(fr.facts))
     timings["engine"] = time.perf_counter() - t
     t = time.perf_counter()
