@@ -46,8 +46,8 @@ def test_detail_fields_are_left_out_without_touching_the_facts() -> None:
 # mention of one of these names fails the test until it is checked too).
 OTHER_MEANINGS = {
     ("columns", "rego/controls/privacy/personal_data.rego"),  # a local and an evidence key
-    ("files", "rego/lib/model_files.rego"),  # input.artifacts.files
-    ("files", "rego/controls/model/code_in_model.rego"),  # model_files.files
+    ("files", "rego/lib/model_artifacts.rego"),  # input.artifacts.files
+    ("files", "rego/controls/model/code_in_model.rego"),  # model_artifacts.files
     ("files", "rego/controls/model/dangerous_imports.rego"),
     ("files", "rego/controls/model/pickle_format.rego"),
     ("files", "rego/controls/privacy/personal_data.rego"),  # the datasets.files list

@@ -20,14 +20,14 @@
 #     safe_mode=True when loading, and rebuild graphs without file-I/O or py_function ops.
 package mlscan.controls.model.code_in_model
 
-import data.mlscan.lib.model_files
+import data.mlscan.lib.model_artifacts
 import rego.v1
 
 deny contains v if {
-	some mf in model_files.files
+	some mf in model_artifacts.files
 	f := mf.file
 	count(f.lambda_layers) > 0
-	v := model_files.violation(
+	v := model_artifacts.violation(
 		mf,
 		sprintf("%s contains Keras Lambda layer(s) %s whose Python bytecode runs at load time", [mf.name, concat(", ", f.lambda_layers)]),
 		"lambda",
@@ -36,10 +36,10 @@ deny contains v if {
 }
 
 deny contains v if {
-	some mf in model_files.files
+	some mf in model_artifacts.files
 	f := mf.file
 	count(f.tf_file_ops) > 0
-	v := model_files.violation(
+	v := model_artifacts.violation(
 		mf,
 		sprintf("%s uses TensorFlow op(s) %s that read or write files or run Python", [mf.name, concat(", ", f.tf_file_ops)]),
 		"tf-ops",

@@ -21,17 +21,30 @@
 #     signed source, and store models as safetensors or another data-only format.
 package mlscan.controls.model.dangerous_imports
 
-import data.mlscan.lib.model_files
 import rego.v1
 
 deny contains v if {
-	some mf in model_files.files
-	f := mf.file
+	some f in input.artifacts.files
 	count(f.dangerous_globals) > 0
-	v := model_files.violation(
-		mf,
-		sprintf("%s imports %s; loading this %s model runs that code", [mf.name, concat(", ", f.dangerous_globals), f.format]),
-		"",
-		{"imports": f.dangerous_globals, "format": f.format, "sha256": f.sha256},
-	)
+	v := {
+		"msg": sprintf("%s imports %s; loading this %s model runs that code", [f.path, concat(", ", f.dangerous_globals), f.format]),
+		"loc": f.loc,
+		"asset": f.path,
+		"evidence": {"imports": f.dangerous_globals, "format": f.format, "sha256": f.sha256},
+	}
+}
+
+# files of a registry model version downloaded with --mlflow-download-artifacts
+deny contains v if {
+	some mv in input.mlflow_registry.versions
+	some f in mv.model_files
+	count(f.dangerous_globals) > 0
+	v := {
+		"msg": sprintf("%s imports %s; loading this %s model runs that code", [f.logical_path, concat(", ", f.dangerous_globals), f.format]),
+		"loc": mv.loc,
+		"asset": mv.logical_location,
+		"logical_location": mv.logical_location,
+		"key": f.path,
+		"evidence": {"file": f.path, "imports": f.dangerous_globals, "format": f.format, "sha256": f.sha256},
+	}
 }

@@ -20,14 +20,14 @@
 #     JSON), or load with torch.load(..., weights_only=True) and verify the file's signature first.
 package mlscan.controls.model.pickle_format
 
-import data.mlscan.lib.model_files
+import data.mlscan.lib.model_artifacts
 import rego.v1
 
 deny contains v if {
-	some mf in model_files.files
+	some mf in model_artifacts.files
 	f := mf.file
 	f.pickle_based
-	v := model_files.violation(
+	v := model_artifacts.violation(
 		mf,
 		sprintf("%s is a pickle-based model file (%s); loading it can run arbitrary code", [mf.name, f.format]),
 		"",

@@ -1,4 +1,4 @@
-package mlscan.lib.model_files
+package mlscan.lib.model_artifacts
 
 # Every analysed model file in one shape, whether it was found in the workspace
 # (input.artifacts.files) or downloaded from a live MLflow registry version

@@ -1,6 +1,6 @@
-package mlscan.lib.model_files_test
+package mlscan.lib.model_artifacts_test
 
-import data.mlscan.lib.model_files
+import data.mlscan.lib.model_artifacts
 import rego.v1
 
 _ws := {"path": "models/m.pkl", "loc": {"path": "models/m.pkl", "line": null}, "format": "pickle"}
@@ -16,7 +16,7 @@ _doc := {
 }
 
 test_workspace_and_registry_files_in_one_shape if {
-	files := model_files.files with input as _doc
+	files := model_artifacts.files with input as _doc
 	count(files) == 2
 	some w in files
 	w.name == "models/m.pkl"
@@ -30,20 +30,20 @@ test_workspace_and_registry_files_in_one_shape if {
 }
 
 test_violation_keys if {
-	files := model_files.files with input as _doc
+	files := model_artifacts.files with input as _doc
 	some w in files
 	w.key == ""
-	model_files.violation(w, "m", "", {"a": 1}) == {"msg": "m", "loc": w.loc, "asset": "models/m.pkl", "key": "", "evidence": {"a": 1}}
-	model_files.violation(w, "m", "lambda", {}).key == "lambda"
+	model_artifacts.violation(w, "m", "", {"a": 1}) == {"msg": "m", "loc": w.loc, "asset": "models/m.pkl", "key": "", "evidence": {"a": 1}}
+	model_artifacts.violation(w, "m", "lambda", {}).key == "lambda"
 	some r in files
 	r.key != ""
-	model_files.violation(r, "m", "", {}).key == "model/model.pkl"
-	v := model_files.violation(r, "m", "lambda", {"a": 1})
+	model_artifacts.violation(r, "m", "", {}).key == "model/model.pkl"
+	v := model_artifacts.violation(r, "m", "lambda", {"a": 1})
 	v.key == "lambda:model/model.pkl"
 	v.logical_location == "models:/credit/3"
 	v.evidence == {"file": "model/model.pkl", "a": 1}
 }
 
 test_no_files_without_facts if {
-	count(model_files.files) == 0 with input as {}
+	count(model_artifacts.files) == 0 with input as {}
 }
