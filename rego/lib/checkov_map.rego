@@ -19,9 +19,9 @@ package mlscan.lib.checkov_map
 # training data or the inference path.
 #
 # A --policy folder adds or re-maps checks without editing this package: a package
-# `mlscan.custom.checkov` with entries of the same shape, e.g.
+# `mlscan.user.checkov` with entries of the same shape, e.g.
 #
-#   package mlscan.custom.checkov
+#   package mlscan.user.checkov
 #   checks["CKV_AWS_144"] := {"control": "MLS-BKT-004", "severity": "high", "stride": ["tampering"], "fallback": true}
 #
 # An entry with "control": null removes a check from the map.
@@ -77,8 +77,8 @@ builtin_checks := {
 	"CKV_DOCKER_7": {"control": "MLS-SRV-003", "severity": "medium", "stride": ["tampering"], "fallback": true},
 }
 
-_custom := data.mlscan.custom.checkov.checks if {
-	is_object(data.mlscan.custom.checkov.checks)
+_custom := data.mlscan.user.checkov.checks if {
+	is_object(data.mlscan.user.checkov.checks)
 } else := {}
 
 # The effective map: the built-in entries, then the user's (a user entry wins).

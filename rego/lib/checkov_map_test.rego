@@ -32,18 +32,18 @@ test_user_entry_remaps_and_adds if {
 		"CKV_AWS_21": {"control": "MLS-BKT-005", "severity": "low", "stride": [], "fallback": false},
 		"CKV_AWS_144": {"control": "MLS-BKT-004", "severity": "high", "stride": ["tampering"], "fallback": true},
 	}
-	m := checkov_map.checks with data.mlscan.custom.checkov.checks as custom
+	m := checkov_map.checks with data.mlscan.user.checkov.checks as custom
 	m.CKV_AWS_21.control == "MLS-BKT-005"
 	m.CKV_AWS_144.severity == "high"
 	m.CKV_AWS_20.control == "MLS-BKT-001"
-	ids := checkov_map.run_checks with data.mlscan.custom.checkov.checks as custom
+	ids := checkov_map.run_checks with data.mlscan.user.checkov.checks as custom
 	"CKV_AWS_144" in ids
 }
 
 test_user_entry_with_null_control_unmaps if {
 	custom := {"CKV_AWS_21": {"control": null}}
-	m := checkov_map.checks with data.mlscan.custom.checkov.checks as custom
+	m := checkov_map.checks with data.mlscan.user.checkov.checks as custom
 	not m.CKV_AWS_21
-	ids := checkov_map.run_checks with data.mlscan.custom.checkov.checks as custom
+	ids := checkov_map.run_checks with data.mlscan.user.checkov.checks as custom
 	not "CKV_AWS_21" in ids
 }

@@ -42,9 +42,9 @@ test_fallback_silent_for_evidence_only_check if {
 test_fallback_follows_user_map if {
 	custom := {"CKV_AWS_21": {"control": "MLS-BKT-006", "severity": "low", "stride": [], "fallback": true}}
 	count(checkov.fallback("MLS-BKT-006")) == 1 with input as {"iac": {"checkov_results": [_r({})]}}
-		with data.mlscan.custom.checkov.checks as custom
+		with data.mlscan.user.checkov.checks as custom
 	count(checkov.fallback("MLS-BKT-004")) == 0 with input as {"iac": {"checkov_results": [_r({})]}}
-		with data.mlscan.custom.checkov.checks as custom
+		with data.mlscan.user.checkov.checks as custom
 }
 
 test_evidence_lists_failed_ids_per_resource if {

@@ -5,12 +5,12 @@ package mlscan.lib.privacy
 import rego.v1
 
 # Words in a model's folder or asset name that name a decision domain (a regular
-# expression). A --policy folder replaces it with a package `mlscan.custom.privacy` that
+# expression). A --policy folder replaces it with a package `mlscan.user.privacy` that
 # defines `decision_words := "..."`.
 builtin_decision_words := `(?i)credit|fraud|loan|lend|mortgage|underwrit|scor(e|ing)|insur|claim|hiring|recruit|tenant|admission|benefit|aml|kyc`
 
-decision_words := data.mlscan.custom.privacy.decision_words if {
-	is_string(data.mlscan.custom.privacy.decision_words)
+decision_words := data.mlscan.user.privacy.decision_words if {
+	is_string(data.mlscan.user.privacy.decision_words)
 } else := builtin_decision_words
 
 _high_impact := {"critical", "high"}

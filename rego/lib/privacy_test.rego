@@ -17,6 +17,6 @@ test_other_model_is_not_a_decision_model if {
 test_user_decision_words_replace_the_builtin_ones if {
 	m := {"path": "models/churn", "asset": null, "impact": null}
 	not privacy.decision_model(m)
-	privacy.decision_model(m) with data.mlscan.custom.privacy.decision_words as `(?i)churn`
-	not privacy.decision_model({"path": "models/credit", "asset": null, "impact": null}) with data.mlscan.custom.privacy.decision_words as `(?i)churn`
+	privacy.decision_model(m) with data.mlscan.user.privacy.decision_words as `(?i)churn`
+	not privacy.decision_model({"path": "models/credit", "asset": null, "impact": null}) with data.mlscan.user.privacy.decision_words as `(?i)churn`
 }

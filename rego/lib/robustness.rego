@@ -5,13 +5,13 @@ package mlscan.lib.robustness
 import rego.v1
 
 # The asset impacts that need an evaluation. A --policy folder replaces them with a
-# package `mlscan.custom.robustness` that defines `impacts := {"critical"}`.
+# package `mlscan.user.robustness` that defines `impacts := {"critical"}`.
 builtin_impacts := {"critical", "high"}
 
-impacts := {i | some i in data.mlscan.custom.robustness.impacts} if {
-	is_set(data.mlscan.custom.robustness.impacts)
-} else := {i | some i in data.mlscan.custom.robustness.impacts} if {
-	is_array(data.mlscan.custom.robustness.impacts)
+impacts := {i | some i in data.mlscan.user.robustness.impacts} if {
+	is_set(data.mlscan.user.robustness.impacts)
+} else := {i | some i in data.mlscan.user.robustness.impacts} if {
+	is_array(data.mlscan.user.robustness.impacts)
 } else := builtin_impacts
 
 # A model counts when the configuration rates its asset with one of those impacts; with no

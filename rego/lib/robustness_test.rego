@@ -16,6 +16,6 @@ test_only_high_impact_counts_with_assets if {
 
 test_user_impacts_replace_the_builtin_ones if {
 	doc := {"robustness": {"assets_configured": true}}
-	not robustness.in_scope({"impact": "high"}) with input as doc with data.mlscan.custom.robustness.impacts as {"critical"}
-	robustness.in_scope({"impact": "medium"}) with input as doc with data.mlscan.custom.robustness.impacts as ["medium"]
+	not robustness.in_scope({"impact": "high"}) with input as doc with data.mlscan.user.robustness.impacts as {"critical"}
+	robustness.in_scope({"impact": "medium"}) with input as doc with data.mlscan.user.robustness.impacts as ["medium"]
 }

@@ -14,7 +14,7 @@ resource "aws_s3_bucket" "features" {
 """
 
 USER_MAP = """\
-package mlscan.custom.checkov
+package mlscan.user.checkov
 
 import rego.v1
 
@@ -76,7 +76,7 @@ def test_user_policy_removes_a_checkov_check(tmp_path: Path) -> None:
     policy = tmp_path / "policy"
     policy.mkdir()
     (policy / "unmap.rego").write_text(
-        "package mlscan.custom.checkov\n\nimport rego.v1\n\n"
+        "package mlscan.user.checkov\n\nimport rego.v1\n\n"
         'checks["CKV_AWS_21"] := {"control": null}\n'
     )
     assert _findings(project, policy) == {("MLS-BKT-004", "", "main.tf", 1, "medium")}

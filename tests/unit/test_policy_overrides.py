@@ -38,7 +38,7 @@ ROBUSTNESS = {"robustness": {
 def test_user_decision_words(tmp_path: Path) -> None:
     assert _violations(CHURN) == []
     (tmp_path / "words.rego").write_text(
-        "package mlscan.custom.privacy\n\nimport rego.v1\n\n"
+        "package mlscan.user.privacy\n\nimport rego.v1\n\n"
         "decision_words := `(?i)churn|credit`\n",
         encoding="utf-8",
     )
@@ -48,7 +48,7 @@ def test_user_decision_words(tmp_path: Path) -> None:
 def test_user_impacts_for_adversarial_evaluation(tmp_path: Path) -> None:
     assert _violations(ROBUSTNESS) == []
     (tmp_path / "impacts.rego").write_text(
-        "package mlscan.custom.robustness\n\nimport rego.v1\n\n"
+        "package mlscan.user.robustness\n\nimport rego.v1\n\n"
         'impacts := {"critical", "high", "medium"}\n',
         encoding="utf-8",
     )

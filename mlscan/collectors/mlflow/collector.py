@@ -27,7 +27,7 @@ from mlscan.collectors.mlflow.cmd import (
 )
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
-from mlscan.sourcemap import Node, SourceError, Span, parse_ini, parse_yaml_documents
+from mlscan.sourcemap import Node, SourceError, Span, parse_ini
 from mlscan.workspace import Workspace
 
 SOURCE = "mlflow"
@@ -253,7 +253,9 @@ def _server_fact(
                     else None
                 ),
                 "artifacts_destination": _redacted(flag_value("--artifacts-destination")[0]),
+                "artifacts_destination_loc": flag_value("--artifacts-destination")[1],
                 "default_artifact_root": _redacted(flag_value("--default-artifact-root")[0]),
+                "default_artifact_root_loc": flag_value("--default-artifact-root")[1],
                 "backend_store_uri": _redacted(backend),
                 "backend_store_uri_has_password": bool(backend and uri_has_password(backend)),
                 "backend_store_uri_loc": backend_loc,
@@ -304,10 +306,9 @@ def _env_fact(
 def _from_yaml(
     path: str, text: str, ctx: CollectContext
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    limits = ctx.config.limits
-    docs = parse_yaml_documents(
-        text, max_aliases=limits.max_yaml_aliases, max_depth=limits.max_nesting_depth
-    )
+    # through the parse cache: one parse and one notification per file, whichever
+    # collectors (mlflow, secrets, ...) read it
+    docs = ctx.parsed.yaml(path) or []
     lines = text.splitlines()
     servers: list[dict[str, Any]] = []
     envs: list[dict[str, Any]] = []

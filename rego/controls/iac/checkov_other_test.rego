@@ -28,7 +28,7 @@ test_passed_and_other_controls_are_silent if {
 test_user_map_moves_a_check_here if {
 	custom := {"CKV_AWS_21": {"control": "MLS-IAC-004", "severity": "high", "stride": [], "fallback": true}}
 	vs := deny with input as {"iac": {"checkov_results": [_r({"check_id": "CKV_AWS_21"})]}}
-		with data.mlscan.custom.checkov.checks as custom
+		with data.mlscan.user.checkov.checks as custom
 	some v in vs
 	v.severity == "high"
 }
