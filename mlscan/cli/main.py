@@ -162,6 +162,7 @@ def scan(
     debug: bool,
 ) -> None:
     """Scan PATH (default: the current directory) and report findings."""
+    from mlscan.collectors.base import CollectOptions
     from mlscan.scan import ScanOptions, run
 
     if opa_use_server_policies and not opa_url:
@@ -178,14 +179,14 @@ def scan(
         policy_dirs=policy_dirs,
         opa_url=opa_url,
         baseline=baseline,
-        extra={
-            "opa_use_server_policies": opa_use_server_policies,
-            "mlflow_uri": mlflow_uri,
-            "mlflow_timeout": mlflow_timeout,
-            "mlflow_deadline": mlflow_deadline,
-            "mlflow_download_artifacts": mlflow_download_artifacts,
-            "digest_cache": digest_cache,
-        },
+        opa_use_server_policies=opa_use_server_policies,
+        collect=CollectOptions(
+            mlflow_uri=mlflow_uri,
+            mlflow_timeout=mlflow_timeout,
+            mlflow_deadline=mlflow_deadline,
+            mlflow_download_artifacts=mlflow_download_artifacts,
+            digest_cache=digest_cache,
+        ),
     )
     result = run(options)
     color = (
@@ -213,13 +214,26 @@ def _config_fail_on(config_path: str | None, paths: Sequence[str]) -> str:
 @cli.command()
 @click.argument("path", type=click.Path(), default=".")
 @config_option
+@policy_option
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Also print the detail fields controls do not read (dataset columns, signed files).",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False))
-def facts(path: str, config_path: str | None, output: str | None) -> None:
+def facts(
+    path: str,
+    config_path: str | None,
+    policy_dirs: tuple[str, ...],
+    full: bool,
+    output: str | None,
+) -> None:
     """Print the fact document that policies evaluate, as JSON."""
+    from mlscan.fact_view import engine_view
     from mlscan.scan import collect_facts
 
-    fr = collect_facts((path,), config_path)
-    doc = dict(fr.facts)
+    fr = collect_facts((path,), config_path, policy_dirs=policy_dirs)
+    doc = dict(fr.facts) if full else engine_view(fr.facts)
     doc["notifications"] = [
         {"path": n.path, "line": n.line, "level": n.level, "kind": n.kind, "message": n.message}
         for n in fr.notifications

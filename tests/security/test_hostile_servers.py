@@ -18,6 +18,7 @@ from typing import Any
 
 import pytest
 
+from mlscan.collectors.base import CollectOptions
 from mlscan.errors import MlscanError
 from mlscan.models import ScanResult
 from mlscan.scan import ScanOptions, run
@@ -81,7 +82,7 @@ def scan_registry(root: Path, url: str, limits: dict[str, Any] | None = None,
         config = root.parent / "ci-config.yaml"  # given with --config: outside the tree
         config.write_text(json.dumps({"limits": limits}), encoding="utf-8")
     return run(ScanOptions(paths=(str(root),), config_path=str(config) if config else None,
-                           extra={"mlflow_uri": url, **extra}))
+                           collect=CollectOptions(mlflow_uri=url, **extra)))
 
 
 def registry_notes(result: ScanResult) -> list[tuple[str, str]]:
@@ -346,7 +347,7 @@ def scan_opa(root: Path, url: str, limits: dict[str, Any] | None = None) -> Scan
         config = root.parent / "ci-config.yaml"
         config.write_text(json.dumps({"limits": limits}), encoding="utf-8")
     return run(ScanOptions(paths=(str(root),), config_path=str(config) if config else None,
-                           opa_url=url, extra={"opa_use_server_policies": True}))
+                           opa_url=url, opa_use_server_policies=True))
 
 
 def test_opa_huge_answer_is_a_clean_engine_error(root: Path) -> None:
@@ -454,7 +455,7 @@ def test_nested_values_where_strings_belong_stay_out_of_the_facts(root: Path, to
             registry(["m"])(h)
 
     with servers.serve(route) as mlflow:
-        fr = collect_facts((str(root),), extra={"mlflow_uri": mlflow.url})
+        fr = collect_facts((str(root),), options=CollectOptions(mlflow_uri=mlflow.url))
     (version,) = fr.facts["mlflow_registry"]["versions"]
     assert (version["stage"], version["status"], version["run_id"]) == (None, None, "7")
 

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mlscan.cli.precommit import expand_paths
 from mlscan.config import Config, SigningConfig
+from mlscan.precommit import expand_paths
 from tests.helpers import REPO, run_cli
 
 FILES = {

@@ -75,14 +75,14 @@ class MlflowRegistryCollector:
         return True
 
     def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput:
-        uri = ctx.options.get("mlflow_uri")
+        uri = ctx.options.mlflow_uri
         if not uri:
             return CollectorOutput(facts={})
         client = MlflowRest(str(uri), Credentials.from_env(), limits=rest_limits(ctx))
         notes: list[Notification] = []
         models: list[dict[str, Any]] = []
         versions: list[dict[str, Any]] = []
-        download = bool(ctx.options.get("mlflow_download_artifacts"))
+        download = ctx.options.mlflow_download_artifacts
         trust, trust_notes, root_staging = trust_from_config(ws, ctx.config.signing)
         if download:
             notes.extend(trust_notes)
@@ -158,9 +158,9 @@ def rest_limits(ctx: CollectContext) -> RestLimits:
     """The client's bounds: ``limits.mlflow_*`` from the configuration, the command
     line's --mlflow-timeout and --mlflow-deadline on top."""
     lim = ctx.config.limits
-    deadline = ctx.options.get("mlflow_deadline") or lim.mlflow_request_deadline
+    deadline = ctx.options.mlflow_deadline or lim.mlflow_request_deadline
     return RestLimits(
-        timeout=float(ctx.options.get("mlflow_timeout") or 10.0),
+        timeout=float(ctx.options.mlflow_timeout or 10.0),
         deadline=float(deadline),
         max_requests=int(lim.mlflow_max_requests),
         max_pages=int(lim.mlflow_max_pages),
