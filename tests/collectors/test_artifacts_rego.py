@@ -58,7 +58,7 @@ def test_rego_unit_test(policy: Path, name: str) -> None:
 def test_rego_runner_can_fail() -> None:
     e, package = engine(REPO / "rego/controls/model/dangerous_imports.rego")
     e.set_input_json(json.dumps({"artifacts": {"files": [{"path": "m.pkl", "format": "pickle",
-                                                          "dangerous_globals": [], "sha256": "",
+                                                          "globals": [], "sha256": "",
                                                           "loc": {"path": "m.pkl"}}]}}))
     assert json.loads(e.eval_rule_as_json(f"data.{package}.deny")) == []
 
@@ -96,7 +96,8 @@ def test_model_file_findings_end_to_end(tmp_path: Path) -> None:
          "models/evil.pkl is a pickle-based model file (pickle); loading it can run "
          "arbitrary code"),
         ("MLS-MOD-002", "models/evil.pkl",
-         "models/evil.pkl imports os.system; loading this pickle model runs that code"),
+         "models/evil.pkl imports os.system; loading this pickle model runs that code "
+         "(found by: opcodes, picklescan)"),
         ("MLS-MOD-003", "export/sm/saved_model.pb",
          "export/sm/saved_model.pb uses TensorFlow op(s) ReadFile that read or write files "
          "or run Python"),
