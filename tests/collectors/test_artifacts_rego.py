@@ -108,3 +108,37 @@ def test_model_file_findings_end_to_end(tmp_path: Path) -> None:
     severities = {f.control.id: f.severity for f in mod}
     assert severities == {"MLS-MOD-001": "medium", "MLS-MOD-002": "critical",
                           "MLS-MOD-003": "high"}
+
+
+def test_user_policy_folder_adds_a_dangerous_global_and_a_keras_module(tmp_path: Path
+                                                                       ) -> None:
+    project = tmp_path / "project"
+    (project / "models").mkdir(parents=True)
+    (project / "models/hook.pkl").write_bytes(pc.p4(pc.call_p4("acme.hooks", "run_startup")))
+    (project / "models/layers.keras").write_bytes(zip_bytes({"config.json": json.dumps({
+        "module": "keras", "class_name": "Sequential", "config": {"layers": [
+            {"module": "acme_layers.blocks", "class_name": "Block", "config": {}}]}})}))
+    policies = tmp_path / "policies"
+    policies.mkdir()
+    before = run(ScanOptions(paths=(str(project),)))
+    assert sorted((f.control.id, f.location.path) for f in before.findings
+                  if f.control.id == "MLS-MOD-002") == [("MLS-MOD-002", "models/layers.keras")]
+    (policies / "model_files.rego").write_text(
+        "package mlscan.lib.model_files\n\nimport rego.v1\n\n"
+        'dangerous_globals contains "acme.hooks.run_startup"\n\n'
+        'keras_allowed_modules contains "acme_layers"\n')
+    after = run(ScanOptions(paths=(str(project),), policy_dirs=(str(policies),)))
+    got = sorted((f.control.id, f.location.path, f.message) for f in after.findings
+                 if f.control.id == "MLS-MOD-002")
+    assert got == [("MLS-MOD-002", "models/hook.pkl",
+                    "models/hook.pkl imports acme.hooks.run_startup; loading this pickle model "
+                    "runs that code (found by: opcodes, picklescan)")]
+
+
+def zip_bytes(members: dict[str, str]) -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        for name, text in members.items():
+            zf.writestr(name, text)
+        zf.writestr("metadata.json", "{}")
+    return buf.getvalue()

@@ -74,7 +74,7 @@ class ArtifactsCollector:
         for path in content_candidates(ws, models, dvc_outputs(ws, ctx)):
             if path not in named and _sniffed(ws, path):
                 targets.append((path, "sniffed", _model_dir_of(path, models, root_fmt)))
-        targets.sort()
+        targets.sort(key=lambda t: t[0])
         with contextlib.suppress(FileReadError):  # kept by the service; raised per file below
             ctx.digests.prefetch(p for p, _, _ in targets)
         files: list[dict[str, Any]] = []

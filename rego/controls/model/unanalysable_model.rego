@@ -34,9 +34,10 @@ foreign_containers := {"7z", "rar", "tar"}
 
 deny contains v if {
 	some f in input.artifacts.files
-	some why in _reasons(f)
+	reasons := _reasons(f)
+	count(reasons) > 0
 	v := {
-		"msg": sprintf("%s cannot be analysed safely: %s", [f.path, why]),
+		"msg": sprintf("%s cannot be analysed safely: %s", [f.path, concat("; ", sort(reasons))]),
 		"loc": f.loc,
 		"asset": f.path,
 		"evidence": {"format": f.format, "declared_format": f.declared_format, "sha256": f.sha256},
@@ -47,9 +48,10 @@ deny contains v if {
 deny contains v if {
 	some mv in input.mlflow_registry.versions
 	some f in mv.model_files
-	some why in _reasons(f)
+	reasons := _reasons(f)
+	count(reasons) > 0
 	v := {
-		"msg": sprintf("%s cannot be analysed safely: %s", [f.logical_path, why]),
+		"msg": sprintf("%s cannot be analysed safely: %s", [f.logical_path, concat("; ", sort(reasons))]),
 		"loc": mv.loc,
 		"asset": mv.logical_location,
 		"logical_location": mv.logical_location,
@@ -66,9 +68,11 @@ _reasons(f) := {why |
 	some why in _foreign(f)
 }
 
-_unreadable(f) := {sprintf("its pickle member %s cannot be read (%s)", [m.member, m.reason]) |
-	some m in object.get(f, "unreadable_members", [])
-}
+_unreadable(f) := {_unreadable_text(m) | some m in object.get(f, "unreadable_members", [])}
+
+_unreadable_text(m) := sprintf("its content cannot be read (%s)", [m.reason]) if m.member == "*"
+
+else := sprintf("its pickle member %s cannot be read (%s)", [m.member, m.reason])
 
 _anomalies(f) := {sprintf("its zip structure has %s, which model loaders accept and Python's zipfile refuses", [concat(", ", found)]) |
 	found := sort([a | some a in object.get(f, "container_anomalies", []); a in evasive_anomalies])
