@@ -13,8 +13,8 @@ arbitrary modules (CVE-2025-1550). Every payload is harmless: it would only ``to
 marker file passed in, and nothing here or in the tests ever loads a sample.
 
 The benign samples are written by the real libraries (scikit-learn, joblib, numpy, and
-LightGBM / XGBoost / h5py / torch when installed), so "no false alarm" is measured on what
-users really have.
+LightGBM, XGBoost, h5py; torch's own files are committed, see
+benchmarks/make_torch_fixtures.py), so "no false alarm" is measured on what users have.
 
     python -m tests.model_corpus OUT_DIR [MARKER]
 """
@@ -36,6 +36,7 @@ from pathlib import Path
 
 from tests import pickle_corpus as pc
 
+TORCH_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "torch"
 MOD_IMPORTS = "MLS-MOD-002"
 MOD_CODE = "MLS-MOD-003"
 MOD_UNSAFE = "MLS-MOD-008"
@@ -431,63 +432,43 @@ def benign() -> list[Sample]:
                                                                    dtype=object)),
             "numpy object array")
         add("models/real/arrays.npz", saved("a.npz", "savez", x=x, y=y), "numpy npz")
-        add("models/real/arrays_z.npz", saved("z.npz", "savez_compressed", x=x, y=y), "numpy npz")
-        add("models/real/objects.npz", saved("on.npz", "savez", o=np.array([None, 1], dtype=object)),
-            "numpy npz object")
+        add("models/real/arrays_z.npz", saved("z.npz", "savez_compressed", x=x, y=y),
+            "numpy npz")
+        add("models/real/objects.npz",
+            saved("on.npz", "savez", o=np.array([None, 1], dtype=object)), "numpy npz object")
         out.extend(_optional_libraries(t, x, y))
+    for p in sorted(TORCH_FIXTURES.iterdir()):  # written by benchmarks/make_torch_fixtures.py
+        add(f"models/real/torch/{p.name}", p.read_bytes(), "torch")
     return out
 
 
 def _optional_libraries(t: Path, x: object, y: object) -> list[Sample]:
-    """LightGBM, XGBoost, h5py and torch files when those libraries are installed."""
-    out: list[Sample] = []
-    try:
-        import lightgbm
+    """LightGBM, XGBoost and h5py files (test dependencies; torch files are committed)."""
+    import h5py
+    import lightgbm
+    import xgboost
 
-        booster = lightgbm.train({"verbose": -1, "num_leaves": 4},
-                                 lightgbm.Dataset(x, y), num_boost_round=2)
-        booster.save_model(str(t / "lgb.txt"))
-        out.append(Sample(path="models/real/lightgbm.model", data=(t / "lgb.txt").read_bytes(),
-                          malicious=False, technique="lightgbm"))
-    except ImportError:
-        pass
-    try:
-        import xgboost
-
-        xgb = xgboost.train({"max_depth": 2}, xgboost.DMatrix(x, label=y), num_boost_round=2)
-        xgb.save_model(str(t / "xgb.ubj"))
-        xgb.save_model(str(t / "xgb.json"))
-        out.append(Sample(path="models/real/xgb.ubj", data=(t / "xgb.ubj").read_bytes(),
-                          malicious=False, technique="xgboost"))
-        out.append(Sample(path="models/real/xgb_model.json", data=(t / "xgb.json").read_bytes(),
-                          malicious=False, technique="xgboost"))
-    except ImportError:
-        pass
-    try:
-        import h5py
-
-        with h5py.File(t / "w.h5", "w") as h5:
-            h5.create_dataset("w", data=x)
-            h5.attrs["model_config"] = json.dumps({"class_name": "Sequential", "config": {
-                "layers": [{"module": "keras.layers", "class_name": "Dense",
-                            "config": {"units": 1}}]}})
-        out.append(Sample(path="models/real/weights.h5", data=(t / "w.h5").read_bytes(),
-                          malicious=False, technique="h5py"))
-    except ImportError:
-        pass
-    try:
-        import torch
-
-        net = torch.nn.Sequential(torch.nn.Linear(4, 2), torch.nn.ReLU())
-        torch.save(net.state_dict(), t / "sd.pt")
-        torch.save(net.state_dict(), t / "legacy.pt", _use_new_zipfile_serialization=False)
-        out.append(Sample(path="models/real/state_dict.pt", data=(t / "sd.pt").read_bytes(),
-                          malicious=False, technique="torch"))
-        out.append(Sample(path="models/real/legacy.pt", data=(t / "legacy.pt").read_bytes(),
-                          malicious=False, technique="torch legacy"))
-    except ImportError:
-        pass
-    return out
+    booster = lightgbm.train({"verbose": -1, "num_leaves": 4}, lightgbm.Dataset(x, y),
+                             num_boost_round=2)
+    booster.save_model(str(t / "lgb.txt"))
+    xgb = xgboost.train({"max_depth": 2}, xgboost.DMatrix(x, label=y), num_boost_round=2)
+    xgb.save_model(str(t / "xgb.ubj"))
+    xgb.save_model(str(t / "xgb.json"))
+    with h5py.File(t / "w.h5", "w") as h5:
+        h5.create_dataset("w", data=x)
+        h5.attrs["model_config"] = json.dumps({"class_name": "Sequential", "config": {
+            "layers": [{"module": "keras.layers", "class_name": "Dense",
+                        "config": {"units": 1}}]}})
+    return [
+        Sample(path="models/real/lightgbm.model", data=(t / "lgb.txt").read_bytes(),
+               malicious=False, technique="lightgbm"),
+        Sample(path="models/real/xgb.ubj", data=(t / "xgb.ubj").read_bytes(),
+               malicious=False, technique="xgboost"),
+        Sample(path="models/real/xgb_model.json", data=(t / "xgb.json").read_bytes(),
+               malicious=False, technique="xgboost"),
+        Sample(path="models/real/weights.h5", data=(t / "w.h5").read_bytes(),
+               malicious=False, technique="h5py"),
+    ]
 
 
 def build(marker: str) -> list[Sample]:

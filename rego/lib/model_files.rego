@@ -138,7 +138,11 @@ builtin_table := {
 		"torch.dtype", "torch.float16", "torch.float32", "torch.float64", "torch.int32",
 		"torch.int64", "torch.int8", "torch.uint8", "uuid.UUID"
 	],
-	"allowed_dotted": [],
+	"allowed_dotted": [
+		"torch.jit._pickle.build_boollist", "torch.jit._pickle.build_doublelist",
+		"torch.jit._pickle.build_intlist", "torch.jit._pickle.build_tensor_from_id",
+		"torch.jit._pickle.build_tensorlist", "torch.jit._pickle.restore_type_tag"
+	],
 	"keras_allowed_modules": [
 		"keras", "tensorflow", "tf_keras"
 	]
@@ -155,7 +159,8 @@ dangerous_globals contains g if some g in builtin_table.dangerous_globals
 # Globals every ordinary checkpoint needs (tensor and array rebuilders, containers).
 safe_globals contains g if some g in builtin_table.safe_globals
 
-# Dotted attribute paths through a module object that are known to be harmless.
+# Globals known to be harmless although a broader rule above would flag them (a dotted path
+# through a module object, or TorchScript's list rebuilders inside torch.jit).
 allowed_globals contains g if some g in builtin_table.allowed_dotted
 
 # Module prefixes a Keras config.json / model_config may name.
@@ -171,7 +176,10 @@ dangerous(g) if {
 }
 
 # picklescan's own denylist said so (its evidence is kept as a fact)
-dangerous(g) if g.picklescan == "dangerous"
+dangerous(g) if {
+	not allowed(g)
+	g.picklescan == "dangerous"
+}
 
 allowed(g) if dotted(g) in allowed_globals
 

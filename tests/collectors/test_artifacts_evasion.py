@@ -4,8 +4,6 @@ the scan root as a model, DVC and MLflow outputs, lenient zips, engine evidence.
 from __future__ import annotations
 
 import gzip
-import io
-import json
 from pathlib import Path
 
 import pytest
@@ -166,5 +164,4 @@ def test_picklescan_evidence_is_kept_when_the_walker_fails(
     assert [(g.module, g.name, g.sources, g.picklescan) for g in result.globals] == [
         ("os", "system", ("byte-scan", "picklescan"), "dangerous")]
     assert result.engine_errors == (("opcodes", "walker failed (RuntimeError: walker bug)"),)
-    assert json.loads(json.dumps(result.engines)) == ["opcodes", "picklescan", "byte-scan"]
-    assert io.BytesIO  # noqa: B015 - keep the import list stable
+    assert result.engines == ("opcodes", "picklescan", "byte-scan")
