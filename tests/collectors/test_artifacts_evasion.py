@@ -165,3 +165,20 @@ def test_picklescan_evidence_is_kept_when_the_walker_fails(
         ("os", "system", ("byte-scan", "picklescan"), "dangerous")]
     assert result.engine_errors == (("opcodes", "walker failed (RuntimeError: walker bug)"),)
     assert result.engines == ("opcodes", "picklescan", "byte-scan")
+
+
+def test_pre_commit_hook_passes_the_files_content_sniffing_reads() -> None:
+    import re
+
+    import yaml
+
+    (hook,) = yaml.safe_load((Path(__file__).resolve().parents[2] / ".pre-commit-hooks.yaml"
+                              ).read_text(encoding="utf-8"))
+    pattern = re.compile(hook["files"])
+    for path in ("models/weights.dat", "checkpoint.pth.tar", "models/clf.pkl.gz",
+                 "checkpoints/epoch3.state", "export/sm/keras_metadata.pb",
+                 "mlruns/0/abc/artifacts/model/model.raw", "nullifai.7z", "model.npz",
+                 "booster.ubj"):
+        assert pattern.search(path), path
+    for path in ("src/app.js", "README.md", "train.py"):
+        assert not pattern.search(path), path
