@@ -403,6 +403,11 @@ def benign() -> list[Sample]:
             add(f"models/real/forest_{comp}.joblib", dumped(f"{comp}.joblib", forest,
                                                         compress=(comp, 3)), f"joblib {comp}")
         add("models/real/pipeline.joblib", dumped("p.joblib", pipe), "joblib")
+        # a SageMaker-style model.tar.gz holding a joblib file (tarfile + gzip, as the
+        # SageMaker SDK packs it)
+        add("models/real/model.tar.gz",
+            gzip.compress(tar_of({"model.joblib": dumped("s.joblib", forest)}), mtime=0),
+            "sagemaker model.tar.gz")
         add("models/real/gbm.joblib", dumped("g.joblib", gbm), "joblib")
         add("models/real/model.pkl.gz", dumped("m.pkl.gz", logreg), "joblib .pkl.gz")
         for protocol in range(6):

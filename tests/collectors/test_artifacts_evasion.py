@@ -182,3 +182,19 @@ def test_pre_commit_hook_passes_the_files_content_sniffing_reads() -> None:
         assert pattern.search(path), path
     for path in ("src/app.js", "README.md", "train.py"):
         assert not pattern.search(path), path
+
+
+def test_sagemaker_tarball_members_are_analysed(tmp_path: Path) -> None:
+    write(tmp_path, "models/model.tar.gz",
+          gzip.compress(mc.tar_of({"code/inference.py": b"print(1)\n", "model.pkl": PAYLOAD}),
+                        mtime=0))
+    write(tmp_path, "models/docs.tar", mc.tar_of({"README.md": b"# docs\n"}))
+    out, files = collect(tmp_path)
+    assert sorted(files) == ["models/model.tar.gz"]
+    fact = files["models/model.tar.gz"]
+    assert (fact["format"], fact["container"], fact["pickle_members"],
+            fact["dangerous_globals"]) == ("tar", "tar", ["model.pkl"], ["os.system"])
+    # found by content, not declared a PyTorch file: no MLS-MOD-008
+    assert model_findings(tmp_path) == [("MLS-MOD-001", "models/model.tar.gz"),
+                                        ("MLS-MOD-002", "models/model.tar.gz")]
+    assert out.notifications == ()

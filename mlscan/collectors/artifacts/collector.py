@@ -81,7 +81,7 @@ class ArtifactsCollector:
         notes: list[Notification] = []
         for path, declared, model_dir in targets:
             fact, note = _analyse(ws, ctx, path, declared, model_dir, limits)
-            if declared == "sniffed" and fact["format"] not in SNIFFED_KEPT:
+            if declared == "sniffed" and not _is_model(fact):
                 continue  # looked like a container, is not a model file
             files.append(fact)
             if note is not None:
@@ -107,6 +107,14 @@ class ArtifactsCollector:
 SNIFFED_KEPT = frozenset({"pickle", "joblib", "pytorch", "pytorch-legacy", "numpy",
                          "numpy-object", "npz", "keras", "keras-h5", "safetensors", "gguf",
                          "7z", "rar", "tar"})
+
+
+def _is_model(fact: dict[str, Any]) -> bool:
+    """A sniffed file is kept when it is a model format, or an archive that holds one or
+    shows an import (a tar of text files, a 7z of images: not a model file)."""
+    if fact["format"] in ("tar", "7z", "rar"):
+        return bool(fact["pickle_members"] or fact["globals"])
+    return fact["format"] in SNIFFED_KEPT
 
 
 def _sniffed(ws: Workspace, path: str) -> bool:

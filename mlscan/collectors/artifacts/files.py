@@ -164,7 +164,7 @@ def _dispatch(fh: BinaryIO, size: int, head: bytes, declared: str, limits: Analy
         return _zip(fh, size, declared, limits, deadline)
     if head.startswith((SEVENZIP_MAGIC, RAR_MAGIC)):
         return _opaque_archive(fh, size, "7z" if head.startswith(SEVENZIP_MAGIC) else "rar",
-                               limits, deadline)
+                               declared, deadline)
     if len(head) >= 262 and head[257:262] == b"ustar":
         return _tar(fh, size, limits, deadline)
     if head.startswith(NPY_MAGIC):
@@ -675,10 +675,15 @@ def _keras_zip(reader: _LenientZip, infos: list[zipfile.ZipInfo]) -> FileAnalysi
 
 
 # ----------------------------------------------------------------------- other archives
-def _opaque_archive(fh: BinaryIO, size: int, kind: str, limits: AnalysisLimits,
+PICKLE_DECLARED = frozenset({"pickle", "joblib", "pytorch"})
+
+
+def _opaque_archive(fh: BinaryIO, size: int, kind: str, declared: str,
                     deadline: float) -> FileAnalysis:
     """A 7z or rar archive: no model loader reads one, and mlscan does not decompress it.
-    Imports stored uncompressed are still found by a byte scan of the archive."""
+    Imports stored uncompressed are still found by a byte scan of the archive. Declared as
+    a pickle-based model (by its name), its content is unreadable; found by sniffing, it is
+    only an archive."""
     with buffer_of(fh, size) as buf:
         region = bytes(buf[:min(size, BYTE_SCAN_MAX)])
     _remaining(deadline)
@@ -687,9 +692,10 @@ def _opaque_archive(fh: BinaryIO, size: int, kind: str, limits: AnalysisLimits,
                                    sources=("byte-scan",), opcodes=(seen[(m, n)].opcode,))
                      for m, n in sorted(seen))
     reason = f"{kind} archive: its members are not decompressed by mlscan"
+    unreadable = (("*", reason),) if declared in PICKLE_DECLARED else ()
     return FileAnalysis(format=kind, container=kind, globals=globals_,
                         unanalysed_reason=reason, engines=("byte-scan",),
-                        unreadable_members=(("*", reason),))
+                        unreadable_members=unreadable)
 
 
 def _tar(fh: BinaryIO, size: int, limits: AnalysisLimits, deadline: float) -> FileAnalysis:

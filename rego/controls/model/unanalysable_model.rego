@@ -5,8 +5,8 @@
 #   over a limit, an unsupported compression), a zip that model loaders read but Python's
 #   zipfile refuses (a local-header name that differs from the central directory, the
 #   "encrypted" flag without encryption, a wrong CRC: CVE-2025-1944, CVE-2025-1945,
-#   CVE-2025-10156), or a 7z/rar/tar archive where a PyTorch or pickle file is expected (the
-#   "nullifAI" technique). No legitimate saver writes any of these, and scanners that give up
+#   CVE-2025-10156), or a 7z/rar/tar archive whose name declares a PyTorch, pickle or joblib
+#   file (the "nullifAI" technique). No legitimate saver writes any of these, and scanners that give up
 #   on them report nothing, so the payload loads unseen.
 #   Files of live MLflow registry versions are analysed too when downloaded
 #   (--mlflow-download-artifacts), reported at models:/<name>/<version>.
@@ -29,8 +29,11 @@ import rego.v1
 # container anomalies that a legitimate saver never produces
 evasive_anomalies := {"zip-name-mismatch", "zip-encrypted-flag", "zip-bad-crc"}
 
-# containers no model loader writes for a pickle-based model
+# containers no model saver writes for a pickle-based model
 foreign_containers := {"7z", "rar", "tar"}
+
+# formats a file's name declares that mean "this is a pickle-based model"
+pickle_declared := {"pytorch", "pickle", "joblib"}
 
 deny contains v if {
 	some f in input.artifacts.files
@@ -79,6 +82,7 @@ _anomalies(f) := {sprintf("its zip structure has %s, which model loaders accept 
 	count(found) > 0
 }
 
-_foreign(f) := {sprintf("it is a %s archive, which no model saver writes", [f.container]) |
+_foreign(f) := {sprintf("it is a %s archive where its name declares a %s model, which no model saver writes", [f.container, f.declared_format]) |
 	f.container in foreign_containers
+	f.declared_format in pickle_declared
 }

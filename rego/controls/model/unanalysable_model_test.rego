@@ -26,7 +26,7 @@ test_fires_on_7z_declared_pytorch if {
 	vs := deny with input as {"artifacts": {"files": [mk_file({"format": "7z", "container": "7z", "unreadable_members": [{"member": "*", "reason": "7z archive: its members are not decompressed by mlscan"}]})]}}
 	count(vs) == 1
 	some v in vs
-	v.msg == "models/m.pt cannot be analysed safely: it is a 7z archive, which no model saver writes; its content cannot be read (7z archive: its members are not decompressed by mlscan)"
+	v.msg == "models/m.pt cannot be analysed safely: it is a 7z archive where its name declares a pytorch model, which no model saver writes; its content cannot be read (7z archive: its members are not decompressed by mlscan)"
 }
 
 test_fires_registry_file if {
@@ -40,6 +40,10 @@ test_fires_registry_file if {
 
 test_silent_on_clean_torch_zip if {
 	count(deny) == 0 with input as {"artifacts": {"files": [mk_file({})]}}
+}
+
+test_silent_on_a_sniffed_tar if {
+	count(deny) == 0 with input as {"artifacts": {"files": [mk_file({"format": "tar", "container": "tar", "declared_format": "sniffed"})]}}
 }
 
 test_silent_on_unknown_anomaly_name if {
