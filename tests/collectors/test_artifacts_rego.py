@@ -142,3 +142,39 @@ def zip_bytes(members: dict[str, str]) -> bytes:
             zf.writestr(name, text)
         zf.writestr("metadata.json", "{}")
     return buf.getvalue()
+
+
+DIFFERENTIAL_GLOBALS = [
+    ("os", "system"), ("posix", "system"), ("os.path", "join"), ("builtins", "exec"),
+    ("builtins", "set"), ("builtins", "getattr.__self__.exec"), ("operator", "add"),
+    ("operator", "attrgetter"), ("torch._utils", "_rebuild_tensor_v2"), ("torch", "load"),
+    ("torch", "serialization.load"), ("torch", "nn.modules.linear.Linear"),
+    ("torch.jit._pickle", "build_intlist"), ("torch.jit", "load"),
+    ("numpy", "core.numeric.os.system"), ("numpy.core.multiarray", "_reconstruct"),
+    ("logging", "os.system"), ("collections", "OrderedDict"),
+    ("collections", "abc.sys.modules.get"), ("acme.models", "Net.Config"),
+    ("acme.models", "Net.__init__"), ("pathlib", "PosixPath"),
+    ("pathlib", "Path.write_text"), ("gzip", "open"), ("gzip", "decompress"),
+    ("shutil", "move"), ("sqlite3", "connect"), ("tarfile", "open"),
+    ("zipfile", "ZipFile.extractall"), ("sklearn.linear_model._logistic", "LogisticRegression"),
+    ("<dynamic>", "<dynamic>"), ("copyreg._extension_registry", "17"),
+]
+
+
+def test_walker_table_and_rego_lib_agree() -> None:
+    """globals.classify (which tells the walker how deep to go) and the Rego lib (which the
+    controls decide with) read the same table and must give the same answer."""
+    from mlscan.collectors.artifacts.globals import classify
+
+    e = regorus.Engine()
+    e.add_policy_from_file(str(REPO / "rego/lib/model_files.rego"))
+    e.set_input_json(json.dumps({"globals": [
+        {"module": m, "name": n, "picklescan": None} for m, n in DIFFERENTIAL_GLOBALS]}))
+    rego = set(json.loads(e.eval_query_as_json(
+        "x := data.mlscan.lib.model_files.dangerous_names(input)"))["result"][0]["bindings"]["x"])
+    python = {f"{m}.{n}" for m, n in DIFFERENTIAL_GLOBALS if classify(m, n) == "dangerous"}
+    assert rego == python
+    # a real pickler writes the class's own module; a path through a module is an evasion
+    assert "torch.nn.modules.linear.Linear" in python
+    assert "acme.models.Net.Config" not in python
+    assert "pathlib.PosixPath" not in python
