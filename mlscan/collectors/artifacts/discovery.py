@@ -220,3 +220,15 @@ def content_candidates(ws: Workspace, models: tuple[ModelArtifact, ...],
                 or (parts and parts[0] in RUN_OUTPUT_DIRS)):
             out.append(path)
     return tuple(sorted(out))
+
+
+# archive and opaque extensions a model file hides behind (CVE-2025-1889 ``.pth.tar``, ...)
+SNIFF_SUFFIXES = (".tar", ".dat", ".gz", ".bz2", ".xz", ".7z", ".rar")
+
+
+def may_be_model_file(path: str) -> bool:
+    """Whether ``path`` may hold a model, by name or by place (the content decides): a model
+    extension, an archive extension, or a file under a models/-like folder."""
+    suffix = PurePosixPath(path).suffix.lower()
+    return (suffix in MODEL_EXTENSIONS or suffix in SNIFF_SUFFIXES
+            or (_is_candidate(path) and _under_model_dir(path)))
