@@ -13,8 +13,8 @@ arbitrary modules (CVE-2025-1550). Every payload is harmless: it would only ``to
 marker file passed in, and nothing here or in the tests ever loads a sample.
 
 The benign samples are written by the real libraries (scikit-learn, joblib, numpy, and
-LightGBM, XGBoost, h5py; torch's own files are committed, see
-benchmarks/make_torch_fixtures.py), so "no false alarm" is measured on what users have.
+LightGBM, XGBoost, h5py; torch's and Keras' own files are committed, see
+benchmarks/make_model_fixtures.py), so "no false alarm" is measured on what users have.
 
     python -m tests.model_corpus OUT_DIR [MARKER]
 """
@@ -37,6 +37,7 @@ from pathlib import Path
 from tests import pickle_corpus as pc
 
 TORCH_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "torch"
+KERAS_FIXTURES = Path(__file__).resolve().parent / "fixtures" / "keras"
 MOD_IMPORTS = "MLS-MOD-002"
 MOD_CODE = "MLS-MOD-003"
 MOD_UNSAFE = "MLS-MOD-008"
@@ -442,13 +443,16 @@ def benign() -> list[Sample]:
         add("models/real/objects.npz",
             saved("on.npz", "savez", o=np.array([None, 1], dtype=object)), "numpy npz object")
         out.extend(_optional_libraries(t, x, y))
-    for p in sorted(TORCH_FIXTURES.iterdir()):  # written by benchmarks/make_torch_fixtures.py
+    # written by benchmarks/make_model_fixtures.py (torch and keras are too big for CI)
+    for p in sorted(TORCH_FIXTURES.iterdir()):
         add(f"models/real/torch/{p.name}", p.read_bytes(), "torch")
+    for p in sorted(KERAS_FIXTURES.iterdir()):
+        add(f"models/real/keras/{p.name}", p.read_bytes(), "keras")
     return out
 
 
 def _optional_libraries(t: Path, x: object, y: object) -> list[Sample]:
-    """LightGBM, XGBoost and h5py files (test dependencies; torch files are committed)."""
+    """LightGBM, XGBoost and h5py files (test dependencies; torch/Keras files are committed)."""
     import h5py
     import lightgbm
     import xgboost
