@@ -11,9 +11,8 @@ them as benign samples: no false alarm on what these libraries write.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import os
+from pathlib import Path
 
 FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
 OUT = FIXTURES / "torch"

@@ -4,6 +4,7 @@ the scan root as a model, DVC and MLflow outputs, lenient zips, engine evidence.
 from __future__ import annotations
 
 import gzip
+import io
 from pathlib import Path
 
 import pytest
@@ -198,3 +199,33 @@ def test_sagemaker_tarball_members_are_analysed(tmp_path: Path) -> None:
     assert model_findings(tmp_path) == [("MLS-MOD-001", "models/model.tar.gz"),
                                         ("MLS-MOD-002", "models/model.tar.gz")]
     assert out.notifications == ()
+
+
+# ------------------------------------------------------------------ robustness (fuzzing)
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from mlscan.collectors.artifacts.files import AnalysisLimits, analyse_file  # noqa: E402
+
+CONTAINERS = [
+    mc.torch_zip(PAYLOAD), mc.zip_bad_crc(mc.torch_zip(PAYLOAD)),
+    pc.npz({"w": mc.npy_object(PAYLOAD)}), mc.tar_of({"pickle": PAYLOAD}),
+    gzip.compress(mc.tar_of({"m.pkl": PAYLOAD}), mtime=0), mc.sevenzip_lzma(PAYLOAD),
+    mc.keras_zip({"module": "os", "class_name": "system"}),
+]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(index=st.integers(0, len(CONTAINERS) - 1),
+       flips=st.lists(st.tuples(st.integers(0, 10_000), st.integers(0, 255)), max_size=6),
+       cut=st.integers(0, 10_000),
+       declared=st.sampled_from(["pytorch", "numpy", "sniffed", "keras", "pickle"]))
+def test_mutated_containers_never_raise(index: int, flips: list[tuple[int, int]], cut: int,
+                                        declared: str) -> None:
+    data = bytearray(CONTAINERS[index])
+    for pos, value in flips:
+        data[pos % len(data)] = value
+    data = data[:max(1, len(data) - cut % 64)]
+    result = analyse_file(io.BytesIO(bytes(data)), len(data), declared,
+                          AnalysisLimits(timeout=5))
+    assert result.verdict in ("safe", "suspicious", "dangerous", "unanalysed")
