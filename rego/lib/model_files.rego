@@ -219,6 +219,19 @@ _module_like(seg) if {
 	not regex.match(`^__.*__$`, seg)
 }
 
+# unknown(g): neither dangerous nor a known-safe global (model classes, third-party code);
+# loading still runs its code. For policies that want an allow-list of model classes.
+unknown(g) if {
+	not dangerous(g)
+	not dotted(g) in safe_globals
+	not _torch_storage(g)
+}
+
+_torch_storage(g) if {
+	g.module == "torch"
+	endswith(g.name, "Storage")
+}
+
 # The recorded globals of a file that are dangerous, as sorted "module.name" strings.
 dangerous_names(file) := sort([dotted(g) | some g in file.globals; dangerous(g)])
 

@@ -63,3 +63,10 @@ test_keras_allow_list if {
 test_dangerous_names_sorted if {
 	dangerous_names({"globals": [pgl("os", "system"), pgl("builtins", "eval"), pgl("collections", "OrderedDict")]}) == ["builtins.eval", "os.system"]
 }
+
+test_unknown_globals if {
+	unknown(pgl("sklearn.linear_model._logistic", "LogisticRegression"))
+	not unknown(pgl("collections", "OrderedDict"))
+	not unknown(pgl("torch", "HalfStorage"))
+	not unknown(pgl("os", "system"))
+}

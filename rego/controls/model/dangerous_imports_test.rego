@@ -89,3 +89,12 @@ test_fires_registry_dangerous_import if {
 test_silent_registry_clean_pickle if {
 	count(deny) == 0 with input as reg_version([reg_file({})])
 }
+
+test_fires_registry_foreign_keras_module if {
+	f := reg_file({"path": "model.keras", "logical_path": "models:/credit/3/model.keras", "format": "keras", "keras_objects": [{"module": "os", "class_name": "system", "registered_name": null, "at": "$"}]})
+	vs := deny with input as reg_version([f])
+	count(vs) == 1
+	some v in vs
+	v.key == "keras-config:model.keras"
+	contains(v.msg, "names os.system, outside keras/tensorflow")
+}
