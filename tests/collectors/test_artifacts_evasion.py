@@ -229,3 +229,12 @@ def test_mutated_containers_never_raise(index: int, flips: list[tuple[int, int]]
     result = analyse_file(io.BytesIO(bytes(data)), len(data), declared,
                           AnalysisLimits(timeout=5))
     assert result.verdict in ("safe", "suspicious", "dangerous", "unanalysed")
+
+
+def test_binary_data_that_begins_like_a_pickle_is_not_a_model(tmp_path: Path) -> None:
+    write(tmp_path, "export/sm/saved_model.pb", b"\x12\x06MatMul")
+    write(tmp_path, "export/sm/variables/variables.data-00000-of-00001",
+          b"\x80\x03" + bytes(range(256)) * 4)
+    out, files = collect(tmp_path)
+    assert sorted(files) == ["export/sm/saved_model.pb"]
+    assert out.notifications == ()

@@ -186,8 +186,12 @@ def _dispatch(fh: BinaryIO, size: int, head: bytes, declared: str, limits: Analy
     if head.startswith(TORCH_LEGACY_MAGIC):
         return _pickle(fh, size, "pytorch-legacy", limits, deadline)
     if head[:1] == b"\x80" and len(head) > 1 and head[1] <= 5:
-        return _pickle(fh, size, "joblib" if declared == "joblib" else "pickle", limits,
-                       deadline)
+        result = _pickle(fh, size, "joblib" if declared == "joblib" else "pickle", limits,
+                         deadline)
+        if declared == "sniffed" and result.unanalysed_reason and not result.globals:
+            # found by content only: binary data that happens to begin like a pickle
+            raise _Unanalysable(f"{UNKNOWN_CONTENT} (found by content sniffing)")
+        return result
     if declared == "sniffed":
         raise _Unanalysable(f"{UNKNOWN_CONTENT} (found by content sniffing)")
     if head[:1] in (b"{", b"[") and declared in ("json-model", "model", "xgboost-ubj", "other"):
