@@ -1,14 +1,16 @@
 """The ``artifacts`` family: static safety analysis of model files and MLflow MLmodel files.
 
 Model files come from ``artifacts.discovery.discover_models`` (single files and the files of
-model directories). Each is analysed by content (``artifacts_files``) without ever being
-deserialised; hashes come from the shared digest service. ``MLmodel`` files become
-``mlmodels`` facts (``artifacts_mlmodel``).
+model directories, the scan root included) and from content sniffing
+(``discovery.content_candidates``: named files, model folders, MLflow and DVC outputs). Each
+is analysed by content (``files``) without ever being deserialised; hashes come from the
+shared digest service. ``MLmodel`` files become ``mlmodels`` facts (``mlmodel``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO, Literal
@@ -135,32 +137,41 @@ def _model_dir_of(path: str, models: tuple[ModelArtifact, ...], root_fmt: str | 
     return ROOT_MODEL if root_fmt is not None else None
 
 
+_OUTS_KEY = re.compile(r"^(\s*)outs:\s*$")
+_LIST_ITEM = re.compile(r"^(\s*)-\s+(?:path:\s*)?([^\s:#][^:#]*?)\s*(?::.*)?$")
+
+
 def dvc_outputs(ws: Workspace, ctx: CollectContext) -> set[str]:
-    """Paths DVC declares as outputs: ``outs`` of dvc.yaml stages and of ``.dvc`` files
-    (relative to the file's folder)."""
+    """Paths DVC declares as outputs, where a model may sit whatever its name: the output
+    of each ``.dvc`` file (DVC names it after its output) and the ``outs`` list items of
+    ``dvc.yaml`` stages. A line scan of the text, not a YAML parse: the DVC collector owns
+    parsing these files and their errors; a form this scan misses only means a file is
+    not sniffed."""
     out: set[str] = set()
     for f in ws.candidates(include_ignored=True):
         name = PurePosixPath(f.path).name
-        if not (name == "dvc.yaml" or name.endswith(".dvc")):
+        if name.endswith(".dvc") and name != ".dvc":
+            out.add(f.path[: -len(".dvc")])
+        if name != "dvc.yaml":
             continue
-        docs = ctx.parsed.yaml(f.path)
-        if not docs:
+        text = ctx.parsed.text(f.path)
+        if text is None:
             continue
         base = str(PurePosixPath(f.path).parent)
-        for doc in docs:
-            for node in doc.walk():
-                if node.kind != "map":
-                    continue
-                outs = node.get("outs")
-                if outs is None or outs.kind != "seq":
-                    continue
-                for entry in outs.children:
-                    raw = entry.value if isinstance(entry.value, str) else entry.get_str("path")
-                    if raw is None and entry.kind == "map" and entry.items():
-                        raw = entry.items()[0][0]
-                    if raw:
-                        rel = str(PurePosixPath(base, raw)) if base != "." else raw
-                        out.add(rel.rstrip("/"))
+        indent: int | None = None
+        for line in text.splitlines()[:20_000]:
+            key = _OUTS_KEY.match(line)
+            if key:
+                indent = len(key.group(1))
+                continue
+            if indent is None or not line.strip() or line.lstrip().startswith("#"):
+                continue
+            item = _LIST_ITEM.match(line)
+            if item and len(item.group(1)) >= indent:
+                raw = item.group(2).strip("'\"")
+                out.add((raw if base == "." else f"{base}/{raw}").rstrip("/"))
+            elif len(line) - len(line.lstrip()) <= indent:
+                indent = None
     return out
 
 
