@@ -238,3 +238,12 @@ def test_binary_data_that_begins_like_a_pickle_is_not_a_model(tmp_path: Path) ->
     out, files = collect(tmp_path)
     assert sorted(files) == ["export/sm/saved_model.pb"]
     assert out.notifications == ()
+
+
+def test_a_broken_dvc_file_keeps_its_single_notification(tmp_path: Path) -> None:
+    write(tmp_path, "dvc.yaml", b"stages:\n  train: [\n")
+    write(tmp_path, "x.dvc", b"outs:\n- path: x\n  bad: [\n")
+    result = run(ScanOptions(paths=(str(tmp_path),)))
+    assert sorted((n.path, n.source) for n in result.notifications
+                  if n.path == "x.dvc") == [("x.dvc", "dvc")]
+    assert not [n for n in result.notifications if n.source == "artifacts"]
