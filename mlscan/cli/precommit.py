@@ -13,6 +13,9 @@ not run:
 * a signature brings in the model (file or directory) it signs;
 * a bucket policy document (JSON with ``Statement``) brings in the Terraform files that
   declare the buckets its ``arn:aws:s3:::NAME`` resources name;
+* a Terraform file (``.tf``, ``.tf.json``, ``.tfvars``) brings in the other Terraform
+  files and tfvars of its folder: mlscan evaluates a module as one unit (a bucket's
+  versioning or encryption often lives in a sibling file);
 * a directory brings in every file below it;
 * a changed ``.mlscan.yaml`` / ``.mlscan.yml`` changes every finding: the whole root is
   scanned.
@@ -82,6 +85,7 @@ def _may_have_dependencies(rel: str) -> bool:
         or lower.endswith(SIGNATURE_SUFFIXES)
         or may_be_model_file(rel)
         or p.suffix.lower() == ".json"
+        or lower.endswith((*_TF_SUFFIXES, ".tfvars"))
     )
 
 
@@ -129,7 +133,21 @@ class _Dependencies:
                 out += self.files_at(str(p.parent)) if str(p.parent) != "." else [rel]
         if p.suffix.lower() == ".json" and not name.lower().endswith(SIGNATURE_SUFFIXES):
             out += self._buckets_of_policy(rel)
+        if name.endswith((*_TF_SUFFIXES, ".tfvars")):
+            out += self._module_files(rel)
         return out
+
+    def _module_files(self, rel: str) -> list[str]:
+        """The Terraform files and tfvars of ``rel``'s folder (one module)."""
+        folder = str(PurePosixPath(rel).parent)
+        prefix = "" if folder == "." else folder + "/"
+        return [
+            p
+            for p in self._sorted
+            if p.startswith(prefix)
+            and "/" not in p[len(prefix) :]
+            and p.endswith((*_TF_SUFFIXES, ".tfvars"))
+        ]
 
     def _dvc_outputs(self, rel: str) -> list[str]:
         text = self._text(rel)

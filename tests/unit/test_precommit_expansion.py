@@ -112,10 +112,11 @@ def project(tmp_path: Path) -> Path:
         ),
         (
             ("policies/training-data-bucket.json",),
-            ["infra/buckets.tf", "policies/training-data-bucket.json"],
+            # the bucket's module: every Terraform file of its folder
+            ["infra/buckets.tf", "infra/other.tf", "policies/training-data-bucket.json"],
         ),
         (("policies/unrelated.json",), ["policies/unrelated.json"]),
-        (("infra/other.tf",), ["infra/other.tf"]),
+        (("infra/other.tf",), ["infra/buckets.tf", "infra/other.tf"]),
         (("data/images",), ["data/images/1.png", "data/images/2.png"]),
     ],
 )
@@ -208,7 +209,7 @@ def test_no_iac_file_staged_means_checkov_is_never_imported(project: Path) -> No
 
 def test_a_staged_terraform_file_runs_the_iac_collector_when_registered(project: Path) -> None:
     got = _probe(project, "infra/buckets.tf")
-    assert got["files"] == ["infra/buckets.tf"]
+    assert got["files"] == ["infra/buckets.tf", "infra/other.tf"]  # its whole module
     if "iac" in got["registered"]:
         assert "iac" in got["families"]
         assert "checkov" in got["heavy_roots"]
