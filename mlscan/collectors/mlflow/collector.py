@@ -27,7 +27,7 @@ from mlscan.collectors.mlflow.cmd import (
 )
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
-from mlscan.sourcemap import Node, SourceError, Span, parse_ini, parse_yaml_documents
+from mlscan.sourcemap import Node, SourceError, Span, parse_ini
 from mlscan.workspace import Workspace
 
 SOURCE = "mlflow"
@@ -306,10 +306,9 @@ def _env_fact(
 def _from_yaml(
     path: str, text: str, ctx: CollectContext
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    limits = ctx.config.limits
-    docs = parse_yaml_documents(
-        text, max_aliases=limits.max_yaml_aliases, max_depth=limits.max_nesting_depth
-    )
+    # through the parse cache: one parse and one notification per file, whichever
+    # collectors (mlflow, secrets, ...) read it
+    docs = ctx.parsed.yaml(path) or []
     lines = text.splitlines()
     servers: list[dict[str, Any]] = []
     envs: list[dict[str, Any]] = []
