@@ -289,9 +289,10 @@ def test_registry_download_facts(
     tampered = versions[TAMPERED]["verification"]
     assert (tampered["status"], tampered["reason"]) == ("failed", "contents-differ")
     malicious = versions[MALICIOUS]["model_files"]
-    assert [(f["path"], f["dangerous_globals"], f["verdict"]) for f in malicious] == [
-        ("model.pkl", ["os.system"], "dangerous")
-    ]
+    assert [
+        (f["path"], [(g["module"], g["name"], g["picklescan"]) for g in f["globals"]])
+        for f in malicious
+    ] == [("model.pkl", [("os", "system", "dangerous")])]
     foreign = versions[FOREIGN]["verification"]
     assert (foreign["status"], foreign["reason"]) == ("failed", "untrusted-key")
     assert versions[UNSIGNED]["verification"]["reason"] == "unsigned"
