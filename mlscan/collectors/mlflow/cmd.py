@@ -129,7 +129,7 @@ def uri_has_password(uri: str) -> bool:
         parts = urlsplit(uri)
     except ValueError:
         return False
-    if parts.password and not env_reference(parts.password):
+    if parts.password and not env_reference(parts.password) and not is_placeholder(parts.password):
         return True
     query = parts.query.lower()
     return any(f"{k}=" in query for k in ("password", "pwd", "secret", "token", "sas"))
@@ -142,6 +142,9 @@ def redact_uri(uri: str) -> str:
     except ValueError:
         return "***"
     netloc = parts.netloc
+    secret_query = re.search(r"(?i)(password|pwd|secret|token|sas)", parts.query)
+    if parts.password is None and not secret_query:
+        return uri
     if parts.password is not None:
         userinfo, _, host = netloc.rpartition("@")
         user = userinfo.split(":", 1)[0]
@@ -164,3 +167,18 @@ def image_mlflow_version(image: str) -> str | None:
         return None
     m = _VERSION.search(tag)
     return m.group(1) if m else None
+
+
+_PLACEHOLDER = re.compile(
+    r"^(<[^<>]*>|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\([^)]*\)|\{\{.*\}\}|\{%.*%\}|"
+    r"%\([^)]*\)s|x{3,}|\*{3,}|\.{3}|changeme|change[-_]?me|replace[-_]?me|your[-_ ]?\w*|"
+    r"todo|tbd|placeholder|example|dummy|redacted)$",
+    re.I,
+)
+
+
+def is_placeholder(value: str) -> bool:
+    """A value that stands for a credential without being one: ``<password>``, ``${VAR}``,
+    ``{{ var }}``, ``changeme``, ``xxx``, ``***``. Such a value is not a committed secret."""
+    v = value.strip().strip("'\"")
+    return bool(v) and bool(_PLACEHOLDER.match(v))

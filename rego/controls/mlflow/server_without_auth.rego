@@ -28,16 +28,29 @@ deny contains v if {
 	not server.auth_enabled
 	v := {
 		"msg": sprintf(
-			"mlflow %s listens on %s without authentication (no --app-name basic-auth)%s",
-			[server.kind, server.host, service_note(server)],
+			"mlflow %s listens on %s without authentication (%s)%s",
+			[server.kind, server.host, auth_note(server), service_note(server)],
 		),
 		"loc": mlflow.flag_loc(server, "host_loc"),
 		"asset": concat(":", [server.path, server.service]),
 		"related": [server.loc],
-		"evidence": {"host": server.host, "source": server.source},
+		"evidence": {"host": server.host, "source": server.source, "auth_setting": object.get(server, "auth_setting", null)},
 	}
 }
 
 service_note(server) := sprintf(" in service '%s'", [server.service]) if server.service != ""
 
 service_note(server) := "" if server.service == ""
+
+# Chart values say which setting left authentication off; a command line lacks the flag.
+auth_note(server) := sprintf("%s is false", [server.auth_setting]) if {
+	object.get(server, "auth_setting", null) != null
+	server.auth_setting_value == false
+}
+
+auth_note(server) := sprintf("%s not set; the %s chart defaults to no authentication", [server.auth_setting, server.chart]) if {
+	object.get(server, "auth_setting", null) != null
+	server.auth_setting_value == null
+}
+
+auth_note(server) := "no --app-name basic-auth" if object.get(server, "auth_setting", null) == null

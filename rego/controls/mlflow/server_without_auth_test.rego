@@ -28,3 +28,20 @@ test_silent_on_loopback if {
 test_silent_when_host_defaults_to_loopback if {
 	count(deny) == 0 with input as {"mlflow": {"servers": [mk_srv(null, false)]}}
 }
+
+helm_srv(value) := object.union(mk_srv("0.0.0.0", false), {
+	"source": "helm-values", "path": "deploy/values.yaml", "service": "mlflow", "chart": "community",
+	"auth_setting": "auth.enabled", "auth_setting_value": value, "host_loc": null,
+	"loc": {"path": "deploy/values.yaml", "line": 3, "col": 12},
+})
+
+test_fires_on_chart_values_with_auth_off if {
+	some v in deny with input as {"mlflow": {"servers": [helm_srv(false)]}}
+	v.loc.line == 3
+	contains(v.msg, "auth.enabled is false")
+}
+
+test_fires_on_chart_default_without_auth if {
+	some v in deny with input as {"mlflow": {"servers": [helm_srv(null)]}}
+	contains(v.msg, "the community chart defaults to no authentication")
+}
