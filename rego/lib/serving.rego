@@ -29,8 +29,54 @@ selected_workloads(svc) := [workloads[i] |
 	some i in _workload_at[address]
 ]
 
-# A workload that serves a model (by kind, image, name, command or model env vars).
-serving_workload(w) if count(w.serving_hints) > 0
+# A workload that serves a model, decided from evidence, never from "it is a container":
+# a serving manifest kind (KServe, Seldon, Ray Serve), a serving-framework image or a serve
+# command is enough; a model-ish name or a MODEL_* variable counts only for a workload that
+# listens (a container port, a published compose port or a Service selecting it) and is not
+# a batch job or a training / test workload.
+_strong_hint(h) if startswith(h, "kind:")
+
+_strong_hint(h) if startswith(h, "image:")
+
+_strong_hint(h) if h == "command:serve"
+
+serving_workload(w) if {
+	some h in w.serving_hints
+	_strong_hint(h)
+}
+
+serving_workload(w) if {
+	count(w.serving_hints) > 0
+	listens(w)
+	not batch_or_training(w)
+}
+
+listens(w) if count(object.get(w, "ports", [])) > 0
+
+listens(w) if {
+	some svc in services
+	w.address in svc.selects
+}
+
+batch_or_training(w) if w.kind in {"Job", "CronJob"}
+
+batch_or_training(w) if regex.match(`(?i)(^|[-_./])(train|trainer|training|finetune|fine-tune|etl|batch|notebook|jupyter|tests?|e2e|client)([-_./]|$)`, w.name)
+
+# What the workload is, for messages: "KServe InferenceService ml/fraud", "compose service scorer".
+describe(w) := sprintf("compose service %s", [w.name]) if w.kind == "compose-service"
+
+describe(w) := sprintf("KServe InferenceService %s/%s", [w.namespace, w.name]) if w.kind == "InferenceService"
+
+describe(w) := sprintf("Seldon deployment %s/%s", [w.namespace, w.name]) if w.kind == "SeldonDeployment"
+
+describe(w) := sprintf("Ray Serve application %s/%s", [w.namespace, w.name]) if w.kind == "RayService"
+
+describe(w) := sprintf("%s %s/%s", [w.kind, w.namespace, w.name]) if {
+	not w.kind in {"compose-service", "InferenceService", "SeldonDeployment", "RayService"}
+}
+
+# The evidence that made it a model server, for messages.
+evidence_text(w) := concat(", ", w.serving_hints)
 
 _serving_name := `(?i)(model|inference|predict|serving|scor(e|ing)|classifier|llm)`
 

@@ -30,7 +30,13 @@ _why(c) := "has no tag and no digest" if c.tag == null
 _why(c) := sprintf("uses tag '%s' without a digest", [c.tag]) if {
 	c.tag != null
 	c.tag != "latest"
+	not _unresolved(c.tag)
 }
+
+_why(c) := sprintf("has its tag not resolved (%s) and no digest", [c.tag]) if _unresolved(c.tag)
+
+# A tag written as an expression mlscan cannot evaluate: ${VAR}, {{ .Values.tag }}, $(TAG).
+_unresolved(tag) if regex.match(`\$\{|\{\{|\$\(|^\$[A-Za-z_]`, tag)
 
 deny contains v if {
 	some w in serving.workloads
@@ -39,7 +45,7 @@ deny contains v if {
 	c.image != null
 	not c.pinned_by_digest
 	v := {
-		"msg": sprintf("model server %s runs image %s, which %s", [w.address, c.image, _why(c)]),
+		"msg": sprintf("model server %s (%s) runs image %s, which %s", [serving.describe(w), serving.evidence_text(w), c.image, _why(c)]),
 		"loc": c.image_loc,
 		"asset": w.address,
 		"key": sprintf("%v", [c.name]),
@@ -86,8 +92,24 @@ deny contains v if {
 	}
 }
 
+# checkov's image checks on Dockerfiles count only for images that run a model server
+# (serving.dockerfiles[].serving_evidence); a test or tooling image is no serving image.
 deny contains v if {
 	some r in checkov.uncovered
 	r.control == "MLS-SRV-003"
+	r.framework != "dockerfile"
 	v := checkov.violation(r)
+}
+
+deny contains v if {
+	some r in checkov.uncovered
+	r.control == "MLS-SRV-003"
+	r.framework == "dockerfile"
+	some d in object.get(object.get(input, "serving", {}), "dockerfiles", [])
+	d.path == r.loc.path
+	count(d.serving_evidence) > 0
+	v := object.union(checkov.violation(r), {"msg": sprintf(
+		"model server image built by %s (%s): checkov %s failed: %s",
+		[d.path, concat(", ", d.serving_evidence), r.check_id, r.check_name],
+	)})
 }

@@ -2,7 +2,7 @@ package mlscan.controls.serving.mutable_image
 
 import rego.v1
 
-_w(hints, image, tag, pinned) := {"address": "Deployment.ml.scorer", "serving_hints": hints, "loc": {"path": "k.yaml", "line": 1},
+_w(hints, image, tag, pinned) := {"address": "Deployment.ml.scorer", "kind": "Deployment", "namespace": "ml", "name": "scorer", "ports": ["8080"], "serving_hints": hints, "loc": {"path": "k.yaml", "line": 1},
 	"containers": [{"name": "server", "image": image, "tag": tag, "pinned_by_digest": pinned, "image_loc": {"path": "k.yaml", "line": 18}}]}
 
 test_latest_tag if {
@@ -17,6 +17,28 @@ test_tag_without_digest if {
 	vs := deny with input as {"serving": {"workloads": [_w(["env:MODEL_URI"], "acme/s:1.2", "1.2", false)]}}
 	some v in vs
 	contains(v.msg, "'1.2' without a digest")
+	contains(v.msg, "model server Deployment ml/scorer")
+}
+
+test_unresolved_tag_is_not_called_missing if {
+	vs := deny with input as {"serving": {"workloads": [_w(["image:acme/inference"], "acme/inference:${TAG}", "${TAG}", false)]}}
+	some v in vs
+	contains(v.msg, "tag not resolved")
+	not contains(v.msg, "no tag")
+}
+
+test_silent_for_test_image_in_checkov_dockerfile if {
+	r := {"check_id": "CKV_DOCKER_7", "check_name": "latest", "framework": "dockerfile", "resource": "tests/Dockerfile.FROM",
+		"result": "failed", "control": "MLS-SRV-003", "fallback": true, "native_fact": false, "loc": {"path": "tests/Dockerfile", "line": 1}}
+	count(deny) == 0 with input as {"iac": {"checkov_results": [r]}}
+}
+
+test_fires_for_checkov_dockerfile_of_a_model_server if {
+	r := {"check_id": "CKV_DOCKER_7", "check_name": "latest", "framework": "dockerfile", "resource": "Dockerfile.FROM",
+		"result": "failed", "control": "MLS-SRV-003", "fallback": true, "native_fact": false, "loc": {"path": "Dockerfile", "line": 1}}
+	d := {"path": "Dockerfile", "serving_evidence": ["command:uvicorn"], "loc": {"path": "Dockerfile", "line": 1}}
+	some v in deny with input as {"iac": {"checkov_results": [r]}, "serving": {"dockerfiles": [d]}}
+	contains(v.msg, "model server image")
 }
 
 test_digest_is_silent if {
