@@ -171,10 +171,17 @@ def _run_collectors(
                     ),
                 ),
             )
-        facts[collector.family] = out.facts
+        # several collectors may feed one family (e.g. serving: manifests and Python apps)
+        previous = facts.get(collector.family)
+        facts[collector.family] = (
+            {**previous, **out.facts} if isinstance(previous, dict) else out.facts
+        )
         notes.extend(out.notifications)
-        files_by_family[collector.family] = tuple(sorted(set(out.files)))
-        timings[f"collector:{collector.family}"] = time.perf_counter() - t
+        files_by_family[collector.family] = tuple(
+            sorted(set(out.files) | set(files_by_family.get(collector.family, ())))
+        )
+        timing = f"collector:{collector.family}"
+        timings[timing] = timings.get(timing, 0.0) + time.perf_counter() - t
     return facts, notes, files_by_family
 
 

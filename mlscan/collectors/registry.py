@@ -19,6 +19,7 @@ from mlscan.collectors.mlflow.registry import MlflowRegistryCollector
 from mlscan.collectors.privacy.collector import PrivacyCollector
 from mlscan.collectors.robustness.collector import RobustnessCollector
 from mlscan.collectors.serving.code import ServingCodeCollector
+from mlscan.collectors.serving.endpoints import ServingEndpointsCollector
 from mlscan.collectors.signatures.collector import SignaturesCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
@@ -34,6 +35,7 @@ COLLECTORS: tuple[Collector, ...] = (
     IacCollector(),
     BucketPolicyCollector(),
     ServingCollector(),
+    ServingEndpointsCollector(),
     AssetsCollector(),
     DatasetsCollector(),
     PrivacyCollector(),

@@ -2,6 +2,7 @@ package mlscan.lib.serving
 
 # Serving facts (input.serving): which workloads serve models, and how they are exposed.
 
+import data.mlscan.lib.util
 import rego.v1
 
 _serving := object.get(input, "serving", {})
@@ -155,3 +156,55 @@ ingress_to_serving(ing) if {
 }
 
 ingress_to_serving(ing) if regex.match(_serving_name, ing.name)
+
+# ---------------------------------------------------------------- endpoints (input.serving.endpoints)
+endpoints := object.get(_serving, "endpoints", [])
+
+# A bind that accepts connections from other machines: a non-loopback host, a public
+# platform router (Heroku), or a Gradio share link. Unix sockets and loopback do not.
+public_bind(b) if {
+	b.host != ""
+	not b.host in {"unix", "gradio-share"}
+	not util.loopback_host(b.host)
+}
+
+public_bind(b) if b.host == "gradio-share"
+
+public_bind(b) if object.get(b, "platform", null) == "heroku"
+
+endpoint_public(e) if {
+	some b in e.binds
+	public_bind(b)
+}
+
+# No bind address is written anywhere mlscan reads: how the app is reached is unknown.
+endpoint_exposure_unknown(e) if {
+	not endpoint_public(e)
+	count([b | some b in e.binds; b.host != ""]) == 0
+}
+
+endpoint_bind_text(e) := sprintf("bound to %s (%s)", [b.host, b.source]) if {
+	binds := [b | some b in e.binds; public_bind(b)]
+	count(binds) > 0
+	b := binds[0]
+} else := "with no bind address in the repository"
+
+# State-changing routes: write methods, or paths that retrain, upload, delete or administer.
+_state_words := `(?i)(^|[/_.-])(train|retrain|fit|finetune|fine-tune|upload|delete|remove|drop|update|reload|load[_-]?model|deploy|register|promote|rollback|admin|shutdown|restart|exec|eval|config|set[_-]?model|swap)([/_.-]|$|\{)`
+
+state_changing(route) if {
+	some m in route.methods
+	m in {"PUT", "PATCH", "DELETE"}
+}
+
+state_changing(route) if {
+	route.path != null
+	regex.match(_state_words, route.path)
+}
+
+state_changing(route) if {
+	route.path == null
+	regex.match(_state_words, route.function)
+}
+
+endpoint_auth(e) if count(e.app_auth) > 0

@@ -71,6 +71,7 @@ class PrivacyCollector:
         notes: list[Notification] = []
         parsed: list[str] = []
         logging_facts: list[dict[str, Any]] = []
+        persistence: list[dict[str, Any]] = []
         captures: list[dict[str, Any]] = []
         loggers: list[dict[str, Any]] = []
         buckets: list[dict[str, Any]] = []
@@ -87,6 +88,23 @@ class PrivacyCollector:
                         if module is not None:
                             parsed.append(f.path)
                             for h in module.handlers:
+                                for p in h.persistence:
+                                    persistence.append(
+                                        {
+                                            "path": f.path,
+                                            "function": h.function,
+                                            "framework": h.framework,
+                                            "sink": p["sink"],
+                                            "argument": p["argument"],
+                                            "loc": {
+                                                "path": f.path,
+                                                "line": p["line"],
+                                                "col": p["col"],
+                                                "end_line": p["end_line"],
+                                                "end_col": p["end_col"],
+                                            },
+                                        }
+                                    )
                                 for p in h.payload_logging:
                                     logging_facts.append(
                                         {
@@ -148,6 +166,7 @@ class PrivacyCollector:
         return CollectorOutput(
             facts={
                 "payload_logging": sorted(logging_facts, key=key),
+                "request_persistence": sorted(persistence, key=key),
                 "data_capture": sorted(captures, key=key),
                 "request_loggers": sorted(loggers, key=key),
                 "buckets": sorted(buckets, key=key),

@@ -38,6 +38,22 @@ deny contains v if {
 	}
 }
 
+# Request bodies written to a database, cache, object store or file are inference capture
+# too, with none of the controls of a capture feature.
+deny contains v if {
+	some p in object.get(input, ["privacy", "request_persistence"], [])
+	v := {
+		"msg": sprintf(
+			"%s: handler %s stores the request payload (%s) with %s: inference inputs are kept",
+			[p.path, p.function, p.argument, p.sink],
+		),
+		"loc": p.loc,
+		"asset": sprintf("%s:%s", [p.path, p.function]),
+		"key": sprintf("store:%s", [p.argument]),
+		"evidence": {"sink": p.sink, "argument": p.argument},
+	}
+}
+
 deny contains v if {
 	some c in object.get(input, ["privacy", "data_capture"], [])
 	c.enabled

@@ -27,6 +27,7 @@ import rego.v1
 deny contains v if {
 	some h in object.get(input, ["robustness", "serving"], [])
 	count(h.validation) == 0
+	not object.get(h, "reaches_model", true) == false # a route that never reaches a model
 	v := {
 		"msg": sprintf(
 			"%s handler %s (%s) uses the request without validation; evidence that satisfies this control: a pydantic BaseModel request parameter, Model.model_validate*(), jsonschema.validate() or a Guardrails guard",

@@ -1,0 +1,102 @@
+"""Python model-serving apps, their launchers and Dockerfiles; the precision of the
+model-server controls (only model servers, named by what they are)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from mlscan.collectors.serving.launchers import parse_launch
+from mlscan.scan import ScanOptions, collect_facts, run
+
+FIX = Path(__file__).resolve().parent.parent / "fixtures" / "serving" / "apps"
+
+
+def _findings(root: Path) -> list[tuple[str, str, int | None]]:
+    result = run(ScanOptions(paths=(str(root),)))
+    return sorted((f.control.id, f.location.path, f.location.start_line) for f in result.findings)
+
+
+def _endpoint(path: str) -> dict[str, Any]:
+    facts = collect_facts((str(FIX),)).facts
+    return next(e for e in facts["serving"]["endpoints"] if e["path"] == path)
+
+
+def test_apps_findings_at_exact_lines() -> None:
+    assert _findings(FIX) == [
+        ("MLS-PRV-002", "webapp/app.py", 24),  # request body stored in a database
+        ("MLS-ROB-002", "webapp/app.py", 15),  # the route that reaches the model
+        ("MLS-SRV-003", "compose.yaml", 8),
+        ("MLS-SRV-003", "serve/Dockerfile", 1),  # checkov, on the image of a model server
+        ("MLS-SRV-004", "compose.yaml", 12),  # the scorer, not the trainer
+        ("MLS-SRV-005", "heroku_app/app.py", 5),
+        ("MLS-SRV-005", "local_tool/app.py", 5),
+        ("MLS-SRV-005", "ml_api/main.py", 8),
+        ("MLS-SRV-005", "webapp/app.py", 9),
+        ("MLS-SRV-006", "heroku_app/app.py", 14),  # public through the Heroku router
+        ("MLS-SRV-006", "ml_api/main.py", 27),  # /train
+        ("MLS-SRV-006", "ml_api/main.py", 33),  # DELETE /delete_model
+        ("MLS-SRV-007", "webapp/app.py", 36),
+    ]
+
+
+def test_messages_say_what_the_workload_is() -> None:
+    result = run(ScanOptions(paths=(str(FIX),)))
+    by_key = {(f.control.id, f.location.path): f.message for f in result.findings}
+    assert by_key[("MLS-SRV-004", "compose.yaml")].startswith(
+        "model server compose service scorer (image:acme/churn-inference, name:scorer)"
+    )
+    assert "model server image built by serve/Dockerfile (app:ml_api/main.py)" in by_key[
+        ("MLS-SRV-003", "serve/Dockerfile")
+    ]
+
+
+def test_endpoint_facts() -> None:
+    api = _endpoint("ml_api/main.py")
+    assert (api["framework"], api["serves_model"], api["loc"]["line"]) == ("fastapi", True, 7)
+    routes = {r["path"]: r for r in api["routes"]}
+    assert routes["/admin/reload"]["auth_evidence"] == ["dependency:verify_token"]
+    assert routes["/predict"]["reaches_model"] is True
+    assert routes["/delete_model"]["reaches_model"] is False
+    binds = {(b["host"], b["source"]) for b in api["binds"]}
+    assert binds == {("0.0.0.0", "uvicorn.run()"), ("0.0.0.0", "uvicorn in Dockerfile")}
+    web = _endpoint("webapp/app.py")
+    assert [d["loc"]["line"] for d in web["debug"]] == [36]
+    assert {r["path"]: r["auth"] for r in web["routes"]}["/upload"] is True
+    heroku = _endpoint("heroku_app/app.py")
+    assert [(b["platform"], b["loc"]["path"]) for b in heroku["binds"]] == [
+        ("heroku", "heroku_app/Procfile")
+    ]
+
+
+def test_dockerfile_evidence_and_test_images() -> None:
+    facts = collect_facts((str(FIX),)).facts
+    docker = {d["path"]: d for d in facts["serving"]["dockerfiles"]}
+    assert docker["serve/Dockerfile"]["serving_evidence"] == ["app:ml_api/main.py"]
+    assert docker["tools/Dockerfile"]["serving_evidence"] == []
+    assert docker["tests/test_image/Dockerfile"]["test_image"] is True
+    assert docker["tests/test_image/Dockerfile"]["serving_evidence"] == []
+
+
+def test_loopback_app_is_not_reported(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text((FIX / "local_tool" / "app.py").read_text())
+    assert [f for f in _findings(tmp_path) if f[0] == "MLS-SRV-006"] == []
+
+
+def test_app_without_model_is_no_model_server(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "from flask import Flask, request\napp = Flask(__name__)\n\n\n"
+        "@app.route('/upload', methods=['POST'])\ndef upload():\n"
+        "    request.files['f'].save('/tmp/x')\n    return 'ok'\n\n\n"
+        "app.run(host='0.0.0.0', debug=True)\n"
+    )
+    assert _findings(tmp_path) == []
+
+
+def test_parse_launch() -> None:
+    g = parse_launch(["gunicorn", "-w", "2", "-b", "0.0.0.0:8000", "pkg.wsgi:app"], 3, 1)
+    assert g is not None and (g.module, g.host, g.port) == ("pkg.wsgi", "0.0.0.0", "8000")
+    u = parse_launch(["uvicorn", "main:app"], 1, 1)
+    assert u is not None and (u.host, u.host_explicit) == ("127.0.0.1", False)
+    s = parse_launch(["streamlit", "run", "ui.py"], 1, 1)
+    assert s is not None and (s.module, s.host) == ("ui.py", "0.0.0.0")
