@@ -222,3 +222,49 @@ def test_a_named_model_file_is_verified_against_its_folders_signature(tmp_path: 
     assert [
         (f["control"], f["location"]["path"]) for f in json.loads(res.out)["findings"]
     ] == [("MLS-SIG-002", "models/credit")]
+
+
+def test_deployment_files_bring_in_what_decides_their_findings() -> None:
+    apps = REPO / "tests" / "fixtures" / "serving" / "apps"
+    deploy = REPO / "tests" / "fixtures" / "mlflow" / "deployments"
+    cfg = Config()
+    # a Procfile and the app it starts (not every app.py of the tree)
+    assert expand_paths(apps, ("heroku_app/Procfile",), cfg) == (
+        "heroku_app/Procfile",
+        "heroku_app/app.py",
+    )
+    # an app and the Dockerfile elsewhere that starts it
+    assert expand_paths(apps, ("ml_api/main.py",), cfg) == ("ml_api/main.py", "serve/Dockerfile")
+    # Helm values and their chart; a Terraform file and its module's variable defaults
+    assert expand_paths(deploy, ("charts/platform/values.yaml",), cfg) == (
+        "charts/platform/Chart.yaml",
+        "charts/platform/values.yaml",
+    )
+    assert expand_paths(deploy, ("infra/ecs.tf",), cfg) == (
+        "infra/ecs.tf",
+        "infra/run.tf",
+        "infra/vm.tf",
+    )
+
+
+def test_hook_files_pattern_covers_the_deployment_file_kinds() -> None:
+    import re
+
+    import yaml
+
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    rx = re.compile(hook["files"])
+    for path in (
+        "deploy/mlflow/values-prod.yaml",
+        "helmfile.yaml",
+        "ansible/roles/tracking/tasks/main.yml",
+        "roles/tracking/templates/basic_auth.ini.j2",
+        "Makefile",
+        "heroku_app/Procfile",
+        ".github/workflows/e2e.yml",
+        "cloud/user-data.yaml",
+        "ml_api/main.py",
+        "environment.yml",
+    ):
+        assert rx.search(path), path
+    assert not rx.search("docs/index.md")

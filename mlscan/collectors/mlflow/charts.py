@@ -80,18 +80,22 @@ def chart_index(ws: Workspace, ctx: CollectContext) -> ChartIndex:
     return index
 
 
-def chart_values(rel: str, index: ChartIndex) -> ChartInfo | None:
-    """The chart whose values ``rel`` holds, when it may configure MLflow."""
+def chart_values_name(rel: str) -> bool:
+    """``values*.yaml``, ``*values.yaml`` or any YAML under a ``values/`` folder."""
     p = PurePosixPath(rel)
     lower = p.name.lower()
     if not lower.endswith((".yaml", ".yml")):
-        return None
-    is_values = (
+        return False
+    return (
         lower.startswith("values")
         or lower.endswith(("values.yaml", "values.yml"))
         or "values" in [part.lower() for part in p.parts[:-1]]
     )
-    if not is_values:
+
+
+def chart_values(rel: str, index: ChartIndex) -> ChartInfo | None:
+    """The chart whose values ``rel`` holds, when it may configure MLflow."""
+    if not chart_values_name(rel):
         return None
     d = _dir(rel)
     while True:
