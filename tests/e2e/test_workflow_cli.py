@@ -198,7 +198,10 @@ def test_init_writes_a_starter_that_loads_and_detects_the_project(tmp_path: Path
     assert res.code == 0, res.err
     assert res.out.strip() == f"wrote {root / '.mlscan.yaml'}"
     text = (root / ".mlscan.yaml").read_text(encoding="utf-8")
-    assert "# Found in this project: DVC, MLflow, Terraform, model servers, model files, signatures." in text
+    assert (
+        "# Found in this project: DVC, MLflow, Terraform, model servers, model files, signatures."
+        in text
+    )
     assert "# Deployments: mlscan reads Helm values" in text
     cfg = load_config(root / ".mlscan.yaml")
     assert cfg.signing.required == ("models/**",)
