@@ -100,3 +100,21 @@ def test_parse_launch() -> None:
     assert u is not None and (u.host, u.host_explicit) == ("127.0.0.1", False)
     s = parse_launch(["streamlit", "run", "ui.py"], 1, 1)
     assert s is not None and (s.module, s.host) == ("ui.py", "0.0.0.0")
+
+
+MESH = FIX.parent / "mesh"
+
+
+def test_kserve_endpoints_and_how_they_are_reached() -> None:
+    assert _findings(MESH) == [
+        ("MLS-SRV-001", "churn.yaml", 1),  # cluster-local, but an HTTPRoute publishes it
+        ("MLS-SRV-001", "fraud.yaml", 1),  # KServe's ingress gateway by default
+    ]
+    facts = collect_facts((str(MESH),)).facts
+    eps = {e["name"]: e for e in facts["serving"]["endpoints"]}
+    assert eps["ranker"]["app_auth"] == ["istio-authorization-policy:ranker-callers"]
+    assert eps["churn"]["request_authentication"] == ["jwt"]
+    assert [r["name"] for r in eps["churn"]["reached_through"]] == ["churn-public"]
+    assert eps["embeddings"]["visibility"] == "cluster-local"
+    assert eps["fraud"]["storage_uri"] == "s3://acme-models/fraud/v7"
+    assert eps["fraud"]["storage_uri_loc"]["line"] == 9

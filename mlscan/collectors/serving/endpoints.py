@@ -27,12 +27,18 @@ from mlscan.collectors.serving.launchers import (
     module_candidates,
     parse_launch,
 )
+from mlscan.collectors.serving.mesh import MeshModel, add_document
+from mlscan.collectors.serving.mesh import endpoints as mesh_endpoints
 from mlscan.sourcemap import SourceError, parse_json
 from mlscan.workspace import Workspace, WorkspaceFile
 
 _APP_WORDS = ("flask", "fastapi", "starlette", "rest_framework", "gradio", "streamlit", "quart")
 _MODEL_FILE = re.compile(r"(?i)(\.(pkl|pickle|joblib|pt|pth|onnx|h5|keras|safetensors|gguf|bin)\b|"
                          r"(^|/)models?(/|$)|saved_?model)")  # fmt: skip
+_MESH_WORDS = re.compile(
+    r"InferenceService|SeldonDeployment|RayService|BentoDeployment|HTTPRoute|VirtualService|"
+    r"AuthorizationPolicy|RequestAuthentication|kind:\s*Ingress\b"
+)
 _TEST_PARTS = frozenset({"tests", "test", "testing", "e2e", "integration_tests"})
 
 
@@ -53,7 +59,9 @@ class ServingEndpointsCollector:
 
     def applies(self, ws: Workspace) -> bool:
         return any(
-            f.suffix == ".py" or _is_dockerfile(f) or f.name in ("Procfile", "heroku.yml")
+            f.suffix in (".py", ".yaml", ".yml")
+            or _is_dockerfile(f)
+            or f.name in ("Procfile", "heroku.yml")
             for f in ws.candidates()
         )
 
@@ -90,6 +98,17 @@ class ServingEndpointsCollector:
             _endpoint(path, module, launches.get(path, []))
             for path, module in sorted(modules.items())
         ]
+        mesh = MeshModel()
+        for f in files:
+            if f.suffix not in (".yaml", ".yml") or _in_tests(f.path):
+                continue
+            text = ctx.parsed.text(f.path)
+            if text is None or "kind:" not in text or not _MESH_WORDS.search(text):
+                continue
+            for doc in ctx.parsed.yaml(f.path) or []:
+                if doc.kind == "map" and isinstance(doc.get_str("kind"), str):
+                    add_document(mesh, f.path, doc)
+        endpoints.extend(mesh_endpoints(mesh))
         facts = {
             "endpoints": sorted(endpoints, key=lambda e: (e["loc"]["path"], e["loc"]["line"] or 0)),
             "dockerfiles": sorted(dockerfiles, key=lambda d: d["path"]),
