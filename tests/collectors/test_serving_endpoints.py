@@ -118,3 +118,23 @@ def test_kserve_endpoints_and_how_they_are_reached() -> None:
     assert eps["embeddings"]["visibility"] == "cluster-local"
     assert eps["fraud"]["storage_uri"] == "s3://acme-models/fraud/v7"
     assert eps["fraud"]["storage_uri_loc"]["line"] == 9
+
+
+CLOUD = FIX.parent / "cloud"
+
+
+def test_public_cloud_model_endpoints() -> None:
+    assert _findings(CLOUD) == [
+        ("MLS-SRV-001", "deploy.sh", 4),  # --allow-unauthenticated on the model service only
+        ("MLS-SRV-001", "lambda.tf", 8),  # function URL without authorization
+        ("MLS-SRV-001", "lambda.tf", 13),  # API Gateway method in front of SageMaker
+        ("MLS-SRV-001", "run.tf", 15),  # allUsers invoker on the scorer, not on the docs site
+    ]
+    facts = collect_facts((str(CLOUD),)).facts
+    eps = {(e["kind"], e["name"]): e for e in facts["serving"]["endpoints"]}
+    assert eps[("cloud-run", "docs-site")]["public"] is True
+    assert eps[("cloud-run", "docs-site")]["serves_model"] is False
+    assert eps[("cloud-run", "fraud-scorer")]["model_evidence"] == [
+        "env:MODEL_URI",
+        "name:fraud-scorer",
+    ]

@@ -44,7 +44,7 @@ _MAX_FRAGMENT = 256 * 1024
 ServerBuilder = Callable[..., Facts]
 
 
-def _attr(block: dict[str, Any], key: str) -> Any:
+def attr(block: dict[str, Any], key: str) -> Any:
     """python-hcl2 wraps each attribute value in a one-element list."""
     value = block.get(key)
     if isinstance(value, list) and len(value) == 1 and not isinstance(value[0], dict):
@@ -52,12 +52,12 @@ def _attr(block: dict[str, Any], key: str) -> Any:
     return value
 
 
-def _blocks(value: Any) -> Iterator[dict[str, Any]]:
+def blocks(value: Any) -> Iterator[dict[str, Any]]:
     if isinstance(value, dict):
         yield value
     elif isinstance(value, list):
         for item in value:
-            yield from _blocks(item)
+            yield from blocks(item)
 
 
 def variable_defaults(ws_files: list[str], path: str, ctx: CollectContext) -> dict[str, str]:
@@ -68,9 +68,9 @@ def variable_defaults(ws_files: list[str], path: str, ctx: CollectContext) -> di
         if not rel.endswith(".tf") or str(PurePosixPath(rel).parent) != folder:
             continue
         doc = ctx.parsed.hcl(rel)
-        for block in _blocks((doc or {}).get("variable")):
+        for block in blocks((doc or {}).get("variable")):
             for name, body in block.items():
-                default = _attr(body, "default") if isinstance(body, dict) else None
+                default = attr(body, "default") if isinstance(body, dict) else None
                 if isinstance(default, str | int | float) and not isinstance(default, bool):
                     out[name] = str(default)
     return out
@@ -105,11 +105,11 @@ def container_definitions(value: Any) -> list[dict[str, Any]]:
 def _env(container: dict[str, Any]) -> dict[str, str]:
     env: dict[str, str] = {}
     for key in ("environment", "env"):
-        for item in _blocks(_attr(container, key) if key == "environment" else container.get(key)):
-            name, value = _attr(item, "name"), _attr(item, "value")
+        for item in blocks(attr(container, key) if key == "environment" else container.get(key)):
+            name, value = attr(item, "name"), attr(item, "value")
             if isinstance(name, str) and isinstance(value, str | int):
                 env[name] = str(value)
-    runtime = _attr(container, "runtime_environment_variables")
+    runtime = attr(container, "runtime_environment_variables")
     if isinstance(runtime, dict):
         env.update({str(k): str(v) for k, v in runtime.items() if isinstance(v, str | int)})
     return env
@@ -118,7 +118,7 @@ def _env(container: dict[str, Any]) -> dict[str, str]:
 def _tokens(container: dict[str, Any]) -> list[str]:
     tokens: list[str] = []
     for key in _COMMAND_KEYS:
-        value = _attr(container, key)
+        value = attr(container, key)
         if isinstance(value, list):
             tokens.extend(str(v) for v in value if isinstance(v, str | int | float))
         elif isinstance(value, str):
@@ -131,8 +131,8 @@ def _containers(body: dict[str, Any]) -> Iterator[dict[str, Any]]:
     stack: list[Any] = [body]
     while stack:
         node = stack.pop()
-        for block in _blocks(node):
-            image = _attr(block, "image") or _attr(block, "image_identifier")
+        for block in blocks(node):
+            image = attr(block, "image") or attr(block, "image_identifier")
             if isinstance(image, str) and any(k in block for k in _COMMAND_KEYS):
                 yield block
             for key, child in block.items():
@@ -144,22 +144,22 @@ def _containers(body: dict[str, Any]) -> Iterator[dict[str, Any]]:
 
 
 def _image_of(block: dict[str, Any], parent_image: str | None) -> str | None:
-    image = _attr(block, "image") or _attr(block, "image_identifier")
+    image = attr(block, "image") or attr(block, "image_identifier")
     return image if isinstance(image, str) else parent_image
 
 
 def _app_runner(body: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    for src in _blocks(body.get("source_configuration")):
-        for repo in _blocks(src.get("image_repository")):
-            image = _attr(repo, "image_identifier")
-            for conf in _blocks(repo.get("image_configuration")):
+    for src in blocks(body.get("source_configuration")):
+        for repo in blocks(src.get("image_repository")):
+            image = attr(repo, "image_identifier")
+            for conf in blocks(repo.get("image_configuration")):
                 merged = dict(conf)
                 merged["image"] = image
                 yield merged
 
 
 def terraform_resources(doc: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
-    for block in _blocks(doc.get("resource")):
+    for block in blocks(doc.get("resource")):
         for rtype, named in block.items():
             for name, body in (named or {}).items():
                 if isinstance(body, dict):
@@ -187,7 +187,7 @@ def scan_terraform(
         platform = PLATFORMS.get(rtype)
         containers: list[dict[str, Any]] = []
         if rtype == "aws_ecs_task_definition":
-            containers = container_definitions(_attr(body, "container_definitions"))
+            containers = container_definitions(attr(body, "container_definitions"))
         elif rtype == "aws_apprunner_service":
             containers = list(_app_runner(body))
         else:

@@ -19,6 +19,7 @@ from typing import Any
 from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc
 from mlscan.collectors.mlflow.cmd import split_shell
 from mlscan.collectors.serving.apps import AppModule, analyse_app
+from mlscan.collectors.serving.cloud import deploy_commands, terraform_endpoints
 from mlscan.collectors.serving.code import _is_test_path
 from mlscan.collectors.serving.launchers import (
     SERVING_BASE_IMAGE,
@@ -38,6 +39,10 @@ _MODEL_FILE = re.compile(r"(?i)(\.(pkl|pickle|joblib|pt|pth|onnx|h5|keras|safete
 _MESH_WORDS = re.compile(
     r"InferenceService|SeldonDeployment|RayService|BentoDeployment|HTTPRoute|VirtualService|"
     r"AuthorizationPolicy|RequestAuthentication|kind:\s*Ingress\b"
+)
+_CLOUD_WORDS = re.compile(
+    r"google_cloud_run|aws_lambda_function_url|aws_api_gateway_method|aws_sagemaker_endpoint\b|"
+    r"google_vertex_ai_endpoint"
 )
 _TEST_PARTS = frozenset({"tests", "test", "testing", "e2e", "integration_tests"})
 
@@ -61,7 +66,8 @@ class ServingEndpointsCollector:
         return any(
             f.suffix in (".py", ".yaml", ".yml")
             or _is_dockerfile(f)
-            or f.name in ("Procfile", "heroku.yml")
+            or f.suffix in (".tf", ".sh", ".bash", ".mk")
+            or f.name in ("Procfile", "heroku.yml", "Makefile", "GNUmakefile")
             for f in ws.candidates()
         )
 
@@ -109,6 +115,29 @@ class ServingEndpointsCollector:
                 if doc.kind == "map" and isinstance(doc.get_str("kind"), str):
                     add_document(mesh, f.path, doc)
         endpoints.extend(mesh_endpoints(mesh))
+        for f in files:
+            if _in_tests(f.path):
+                continue
+            if f.suffix == ".tf":
+                text = ctx.parsed.text(f.path)
+                if text is None or not _CLOUD_WORDS.search(text):
+                    continue
+                hcl = ctx.parsed.hcl(f.path)
+                if hcl is not None:
+                    found = terraform_endpoints(f.path, hcl)
+                    endpoints.extend(found)
+                    if found:
+                        read.append(f.path)
+            elif f.suffix in (".sh", ".bash", ".yml", ".yaml", ".mk") or f.name in (
+                "Makefile",
+                "GNUmakefile",
+            ):
+                text = ctx.parsed.text(f.path)
+                if text is not None and "--allow-unauthenticated" in text:
+                    found = deploy_commands(f.path, text)
+                    endpoints.extend(found)
+                    if found:
+                        read.append(f.path)
         facts = {
             "endpoints": sorted(endpoints, key=lambda e: (e["loc"]["path"], e["loc"]["line"] or 0)),
             "dockerfiles": sorted(dockerfiles, key=lambda d: d["path"]),
