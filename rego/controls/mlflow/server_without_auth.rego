@@ -1,7 +1,9 @@
 # METADATA
 # title: MLflow tracking server or registry reachable without authentication
 # description: >-
-#   An mlflow server or mlflow ui listens on a non-loopback address without the basic-auth app.
+#   An mlflow server or mlflow ui listens on a non-loopback address without the basic-auth app
+#   (in a command line, container definition or script), or a Helm chart deploys MLflow with
+#   authentication off (auth.enabled false or left at the community chart's default).
 #   Anyone who can reach it can read experiments, download models, and register or promote a
 #   model version that production then serves.
 # custom:

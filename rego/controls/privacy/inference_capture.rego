@@ -2,7 +2,8 @@
 # title: Inference payloads logged or captured without protection
 # description: >-
 #   Request or response payloads of a model endpoint are written somewhere they are kept:
-#   serving code logs the request body, SageMaker data capture stores inputs or outputs
+#   serving code logs the request body or stores it in a database, cache, object store or
+#   file, SageMaker data capture stores inputs or outputs
 #   without a KMS key, or a KServe / Seldon payload logger ships every request to a sink.
 #   Inference payloads of credit, fraud or review models carry personal data; logs and
 #   capture buckets are read by far more people than the endpoint.

@@ -5,7 +5,8 @@
 #   the raw request body and hands it to the model without a schema: no pydantic request
 #   model, no jsonschema validation, no Guardrails guard, no marshmallow schema. Malformed,
 #   out-of-range or adversarial inputs reach the model unchecked, and nothing bounds the
-#   size of a request.
+#   size of a request. Handlers that never reach a model (feedback, health, admin routes)
+#   are not judged.
 # custom:
 #   id: MLS-ROB-002
 #   severity: medium

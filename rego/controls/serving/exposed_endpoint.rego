@@ -3,8 +3,13 @@
 # description: >-
 #   A model server is reachable from outside the cluster through a LoadBalancer or NodePort
 #   Service, or through an Ingress with no authentication annotation, and no authenticating
-#   proxy runs beside it. Anyone who finds the address can query the model, extract it
-#   through its predictions, or probe it with adversarial inputs.
+#   proxy runs beside it; or a KServe / Seldon / Ray Serve / BentoML resource is published
+#   (KServe's ingress gateway without cluster-local visibility, an HTTPRoute or VirtualService
+#   bound to a gateway) with no Istio AuthorizationPolicy requiring a principal; or a managed
+#   endpoint that serves a model is public (Cloud Run invoker allUsers or
+#   --allow-unauthenticated, a Lambda function URL or API Gateway method with authorization
+#   NONE). Anyone who finds the address can query the model, extract it through its
+#   predictions, or probe it with adversarial inputs.
 # custom:
 #   id: MLS-SRV-001
 #   severity: high

@@ -4,7 +4,8 @@
 #   The model server runs an image referenced by a tag (or :latest, or no tag) instead of an
 #   immutable digest, or pushes to an ECR repository with mutable tags. Whoever can push to
 #   the registry can change what serves predictions, and a rollout cannot be tied to a
-#   reviewed image.
+#   reviewed image. Only model servers are judged: checkov's image checks on Dockerfiles count
+#   for images that run a model server, never for test or tooling images.
 # custom:
 #   id: MLS-SRV-003
 #   severity: medium
