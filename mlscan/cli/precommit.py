@@ -16,8 +16,8 @@ not run:
 * a directory brings in every file below it;
 * a Helm values file brings in its chart's ``Chart.yaml`` (appVersion, the alias of an
   MLflow dependency), and a ``Chart.yaml`` its values files;
-* a Terraform file brings in the other ``.tf`` files of its module (the ``variable``
-  defaults that image tags use);
+* a Terraform file that uses ``var.x`` brings in the ``.tf`` files of its module that
+  declare variables (the defaults that image tags use);
 * a Dockerfile, ``Procfile`` or ``heroku.yml`` brings in the Python app it starts
   (``uvicorn pkg.main:app``, ``gunicorn app:app``, ``python serve.py``), and a Python app
   the Dockerfiles, Procfiles and ``heroku.yml`` of its folder and the folders above (they
@@ -154,8 +154,12 @@ class _Dependencies:
             out += [f for f in self._siblings(rel) if chart_values_name(f)]
         elif chart_values_name(rel):
             out += self._chart_files(rel)
-        if p.suffix == ".tf":
-            out += [f for f in self._siblings(rel) if f.endswith(".tf")]
+        if p.suffix == ".tf" and "var." in (self._text(rel) or ""):
+            out += [
+                f
+                for f in self._siblings(rel)
+                if f.endswith(".tf") and 'variable "' in (self._text(f) or "")
+            ]
         if name in _LAUNCHERS or _is_dockerfile(name):
             out += self._launched_apps(rel)
         elif p.suffix == ".py":

@@ -201,7 +201,8 @@ def test_a_staged_terraform_file_runs_the_iac_collector_when_registered(project:
     if "iac" in got["registered"]:
         assert "iac" in got["families"]
         assert "checkov" in got["heavy_roots"]
-    assert "mlflow" not in got["families"]
+    # the mlflow family reads Terraform too (ECS / Cloud Run / user_data servers); DVC does not
+    assert "dvc" not in got["families"]
 
 
 
@@ -240,10 +241,17 @@ def test_deployment_files_bring_in_what_decides_their_findings() -> None:
         "charts/platform/Chart.yaml",
         "charts/platform/values.yaml",
     )
-    assert expand_paths(deploy, ("infra/ecs.tf",), cfg) == (
-        "infra/ecs.tf",
-        "infra/run.tf",
-        "infra/vm.tf",
+    assert expand_paths(deploy, ("infra/ecs.tf",), cfg) == ("infra/ecs.tf",)
+
+
+def test_terraform_file_brings_in_the_variables_of_its_module(tmp_path: Path) -> None:
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra/main.tf").write_text('resource "x" "y" {\n  image = "a:${var.tag}"\n}\n')
+    (tmp_path / "infra/variables.tf").write_text('variable "tag" {\n  default = "1"\n}\n')
+    (tmp_path / "infra/other.tf").write_text('resource "z" "w" {}\n')
+    assert expand_paths(tmp_path, ("infra/main.tf",), Config()) == (
+        "infra/main.tf",
+        "infra/variables.tf",
     )
 
 
