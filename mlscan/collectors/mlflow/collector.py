@@ -33,6 +33,7 @@ from mlscan.collectors.mlflow.deploy_helm import (
     flatten,
     helm_command_values,
     helmfile_values,
+    terraform_releases,
     values_roots,
 )
 from mlscan.collectors.mlflow.deploy_helm import server_facts as helm_server_facts
@@ -200,7 +201,8 @@ def _kind_of(path: str) -> str | None:
             # a templated YAML file is read line by line (Jinja makes it invalid YAML)
             if inner in ("yaml", "json", "terraform", "requirements", "conda"):
                 return "template"
-            return inner or ("template" if lower.endswith((".j2", ".jinja", ".jinja2")) else None)
+            jinja_or_tf = lower.endswith((".j2", ".jinja", ".jinja2", ".tpl", ".tmpl"))
+            return inner or ("template" if jinja_or_tf else None)
     if lower in ("environment.yml", "environment.yaml", "conda.yaml", "conda.yml"):
         return "conda"
     if lower.endswith((".yaml", ".yml")) and not lower.startswith(".mlscan"):
@@ -592,6 +594,11 @@ def _from_terraform(
         return facts
 
     servers = scan_terraform(path, text, ctx, tf_files, build)
+    doc = ctx.parsed.hcl(path)
+    if doc is not None:
+        hs, _auths, hv = _helm_servers(terraform_releases(path, text, doc))
+        servers.extend(hs)
+        versions.extend(hv)
     return servers, [], versions
 
 

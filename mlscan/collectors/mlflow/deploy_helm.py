@@ -452,3 +452,60 @@ def argocd_values(path: str, doc: Node) -> list[HelmValues]:
             )
         )
     return out
+
+
+def terraform_releases(path: str, text: str, doc: dict[str, Any]) -> list[HelmValues]:
+    """``helm_release`` resources (and modules wrapping one) that install an MLflow chart,
+    with their literal ``set`` entries. Values passed through locals or ``templatefile``
+    stay unknown; the chart defaults then apply."""
+    lines = text.splitlines()
+    out: list[HelmValues] = []
+    candidates: list[tuple[str, dict[str, Any]]] = []
+    for block in doc.get("resource") or []:
+        for name, body in (block.get("helm_release") or {}).items():
+            candidates.append((f"helm_release.{name}", body))
+    for block in doc.get("module") or []:
+        for name, body in block.items():
+            candidates.append((f"module.{name}", body))
+    for address, body in candidates:
+        if not isinstance(body, dict):
+            continue
+        chart = _first(body.get("chart"))
+        repo = _first(body.get("repository"))
+        if not isinstance(chart, str) or "mlflow" not in f"{chart} {repo or ''}".lower():
+            continue
+        start = int(body.get("__start_line__", 1))
+        end = min(int(body.get("__end_line__", start)), len(lines))
+        chart_line = next(
+            (n for n in range(start, end + 1) if re.match(r"\s*chart\s*=", lines[n - 1])), start
+        )
+        flat: Flat = {}
+        sets = body.get("set")
+        for entry in sets if isinstance(sets, list) else []:
+            items = entry if isinstance(entry, list) else [entry]
+            for item in items:
+                if not isinstance(item, dict):
+                    continue
+                key, value = _first(item.get("name")), _first(item.get("value"))
+                if isinstance(key, str) and isinstance(value, str | bool | int):
+                    ln, col = _find(lines, start - 1, end, f'"{key}"')
+                    typed = _bool(value) if _bool(value) is not None else value
+                    flat[key.replace("\\\\.", ".")] = (typed, Span(ln, col, ln, col + len(key) + 2))
+        out.append(
+            HelmValues(
+                path=path,
+                source="terraform-helm",
+                release=str(_first(body.get("name")) or address),
+                chart=f"{repo} {chart}".strip() if repo else chart,
+                flat=flat,
+                root=Span(chart_line, 1, chart_line, len(lines[chart_line - 1]) + 1),
+            )
+        )
+    return out
+
+
+def _first(value: Any) -> Any:
+    """python-hcl2 wraps attribute values in one-element lists."""
+    if isinstance(value, list) and len(value) == 1 and not isinstance(value[0], dict):
+        return value[0]
+    return value
