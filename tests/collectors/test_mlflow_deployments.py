@@ -119,3 +119,14 @@ def test_unrelated_values_file_gives_no_server(tmp_path: Path) -> None:
     (tmp_path / "values.yaml").write_text("auth:\n  enabled: false\nreplicaCount: 2\n")
     (tmp_path / "Chart.yaml").write_text("apiVersion: v2\nname: web\nversion: 1.0.0\n")
     assert collect_facts((str(tmp_path),)).facts["mlflow"]["servers"] == []
+
+
+def test_placeholder_word_is_a_separate_low_finding(tmp_path: Path) -> None:
+    (tmp_path / "basic_auth.ini").write_text(
+        "[mlflow]\ndefault_permission = NO_PERMISSIONS\nadmin_password = changeme\n"
+    )
+    result = run(ScanOptions(paths=(str(tmp_path),)))
+    assert [(f.control.id, f.location.start_line, f.severity) for f in result.findings] == [
+        ("MLS-MLF-002", 3, "low")
+    ]
+    assert "placeholder" in result.findings[0].message

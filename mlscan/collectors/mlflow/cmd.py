@@ -177,6 +177,20 @@ _PLACEHOLDER = re.compile(
 )
 
 
+_REFERENCE = re.compile(
+    r"^(<[^<>]*>|\$\{[^}]*\}|\$[A-Za-z_]\w*|\$\([^)]*\)|\{\{.*\}\}|\{%.*%\}|%\([^)]*\)s)$"
+)
+
+
+def placeholder_kind(value: str) -> str | None:
+    """``reference`` for a value filled in at deploy time (``${VAR}``, ``{{ var }}``,
+    ``<password>``), ``word`` for a stand-in that works as a password if deployed unchanged
+    (``changeme``, ``xxx``), None for anything else."""
+    if not is_placeholder(value):
+        return None
+    return "reference" if _REFERENCE.match(value.strip().strip("'\"")) else "word"
+
+
 def is_placeholder(value: str) -> bool:
     """A value that stands for a credential without being one: ``<password>``, ``${VAR}``,
     ``{{ var }}``, ``changeme``, ``xxx``, ``***``. Such a value is not a committed secret."""

@@ -23,6 +23,7 @@ from mlscan.collectors.mlflow.cmd import (
     image_mlflow_version,
     is_placeholder,
     looks_secret_name,
+    placeholder_kind,
     redact_uri,
     split_shell,
     uri_has_password,
@@ -998,6 +999,7 @@ def _auth_config(path: str, ctx: CollectContext, ws: Workspace) -> dict[str, Any
         and env_reference(pw_value) is None
         and not is_placeholder(pw_value),
         "admin_password_placeholder": bool(pw_value) and is_placeholder(pw_value),
+        "admin_password_placeholder_kind": placeholder_kind(pw_value) if pw_value else None,
         "admin_password_is_default": pw_value == DEFAULT_ADMIN_PASSWORD,
         "admin_password_loc": pw.key_span.loc(path) if pw else None,
         "database_uri": redact_uri(db.value) if db else None,

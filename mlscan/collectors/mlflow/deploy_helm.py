@@ -29,6 +29,7 @@ from mlscan.collectors.mlflow.cmd import (
     env_reference,
     image_mlflow_version,
     is_placeholder,
+    placeholder_kind,
     split_shell,
 )
 from mlscan.sourcemap import Node, Span
@@ -210,6 +211,7 @@ def server_facts(
                 "admin_username": str(user) if user is not None else None,
                 "admin_password_present": _literal_password(pw_text),
                 "admin_password_placeholder": bool(pw_text) and is_placeholder(pw_text),
+                "admin_password_placeholder_kind": placeholder_kind(pw_text) if pw_text else None,
                 "admin_password_is_default": pw_text == "password1234",
                 "admin_password_loc": pw_loc,
                 "database_uri": None,
