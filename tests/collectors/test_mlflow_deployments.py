@@ -37,6 +37,7 @@ def test_every_deployment_form_gives_findings_at_exact_lines() -> None:
         ("MLS-MLF-001", "deploy/mlflow/values-prod.yaml", 7),
         ("MLS-MLF-001", "infra/ecs.tf", 12),
         ("MLS-MLF-001", "infra/helm.tf", 8),
+        ("MLS-MLF-001", "infra/platforms.tf", 9),  # App Runner start_command
         ("MLS-MLF-001", "infra/vm.tf", 7),
         ("MLS-MLF-001", "scripts/deploy.sh", 4),
         ("MLS-MLF-002", "deploy/mlflow/values-bitnami.yaml", 8),
@@ -45,6 +46,8 @@ def test_every_deployment_form_gives_findings_at_exact_lines() -> None:
         ("MLS-MLF-006", "deploy/mlflow/values-prod.yaml", 3),
         ("MLS-MLF-006", "environment.yml", 4),
         ("MLS-MLF-006", "infra/ecs.tf", 10),
+        ("MLS-MLF-006", "infra/platforms.tf", 5),
+        ("MLS-MLF-006", "infra/platforms.tf", 23),
     ]
 
 
@@ -66,6 +69,7 @@ def test_every_form_is_a_server_fact_with_its_source() -> None:
         "ecs/taskdef.json": "ecs",
         "infra/ecs.tf": "ecs",
         "infra/helm.tf": "terraform-helm",
+        "infra/platforms.tf": "container-app",  # the last of two; both in the test below
         "infra/run.tf": "cloud-run",
         "infra/vm.tf": "terraform",
         "scripts/deploy.sh": "helm-set",
@@ -93,6 +97,16 @@ def test_helm_values_facts() -> None:
     )
     umbrella = servers["charts/platform/values.yaml"]
     assert (umbrella["service"], umbrella["auth_enabled"]) == ("registry", True)
+
+
+def test_container_platforms_in_terraform() -> None:
+    facts = collect_facts((str(FIX),)).facts
+    platforms = {
+        (s["source"], s["loc"]["line"], s["auth_enabled"])
+        for s in facts["mlflow"]["servers"]
+        if s["path"] == "infra/platforms.tf"
+    }
+    assert platforms == {("app-runner", 9, False), ("container-app", 26, True)}
 
 
 def test_terraform_image_tag_from_variable_default_and_docker_run_image() -> None:

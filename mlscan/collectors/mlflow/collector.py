@@ -532,6 +532,11 @@ def _helm_servers(
     return servers, auths, versions
 
 
+_TF_COMMAND = re.compile(
+    r"""^\s*["']?(command|args|entryPoint|entrypoint|start_command)["']?\s*[=:]"""
+)
+
+
 def _from_terraform(
     path: str, text: str, ctx: CollectContext, tf_files: list[str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
@@ -563,13 +568,17 @@ def _from_terraform(
                     if col >= 0:
                         image_span = Span(ln, col + 1, ln, col + 1 + len(image_written))
                         break
-            fallback = Span(start, 1, start, len(lines[start - 1]) + 1)
+            # the command starts at its attribute, not at an image or name holding "mlflow"
+            cmd_line = next(
+                (n for n in range(start, end + 1) if _TF_COMMAND.search(lines[n - 1])), start
+            )
+            fallback = Span(cmd_line, 1, cmd_line, len(lines[cmd_line - 1]) + 1)
             facts = _server_fact(
                 path=path,
                 source=source,
                 service=service,
                 tokens=tokens,
-                locator=_Locator(lines, start, 1, end),
+                locator=_Locator(lines, cmd_line, 1, end),
                 fallback=fallback,
                 image=image,
                 image_span=image_span,
