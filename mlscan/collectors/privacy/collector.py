@@ -94,6 +94,7 @@ class PrivacyCollector:
                                             "path": f.path,
                                             "function": h.function,
                                             "framework": h.framework,
+                                            "serves_model": module.serves_model,
                                             "sink": p["sink"],
                                             "argument": p["argument"],
                                             "loc": {
@@ -111,6 +112,7 @@ class PrivacyCollector:
                                             "path": f.path,
                                             "function": h.function,
                                             "framework": h.framework,
+                                            "serves_model": module.serves_model,
                                             "sink": p["sink"],
                                             "argument": p["argument"],
                                             "loc": {

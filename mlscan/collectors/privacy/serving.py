@@ -26,7 +26,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from mlscan.collectors.serving.apps import id_like
-from mlscan.collectors.serving.model_use import model_functions, reaches_model
+from mlscan.collectors.serving.model_use import evidence_in, model_functions, reaches_model
 
 SERVING_DIRS = frozenset({"serving", "app", "api", "inference", "server"})
 ROUTE_METHODS = frozenset(
@@ -77,6 +77,7 @@ class ServingModule:
     path: str
     handlers: list[Handler]
     module_validation: list[dict[str, Any]]
+    serves_model: bool = True  # the module loads or calls a model (model_use evidence)
 
 
 def under_serving_dir(path: str) -> bool:
@@ -392,6 +393,7 @@ def analyse(path: str, text: str) -> ServingModule | None:
         path=path,
         handlers=sorted(handlers, key=lambda h: (h.line, h.function)),
         module_validation=module_validation,
+        serves_model=bool(evidence_in(tree)) or any(h.reaches_model for h in handlers),
     )
 
 

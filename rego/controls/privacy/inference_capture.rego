@@ -27,6 +27,7 @@ import rego.v1
 
 deny contains v if {
 	some p in object.get(input, ["privacy", "payload_logging"], [])
+	not object.get(p, "serves_model", true) == false # only code that serves a model
 	v := {
 		"msg": sprintf(
 			"%s: handler %s passes the request payload (%s) to %s",
@@ -43,6 +44,7 @@ deny contains v if {
 # too, with none of the controls of a capture feature.
 deny contains v if {
 	some p in object.get(input, ["privacy", "request_persistence"], [])
+	not object.get(p, "serves_model", true) == false
 	v := {
 		"msg": sprintf(
 			"%s: handler %s stores the request payload (%s) with %s: inference inputs are kept",
