@@ -138,3 +138,28 @@ def test_public_cloud_model_endpoints() -> None:
         "env:MODEL_URI",
         "name:fraud-scorer",
     ]
+
+
+def test_model_evidence_is_not_taken_from_unrelated_calls(tmp_path: Path) -> None:
+    """A graph-database session, itertools.chain and a report generator are no models; an
+    ONNX session loaded in the module is one, whatever its name."""
+    (tmp_path / "app.py").write_text(
+        "from itertools import chain\nfrom flask import Flask\nfrom neo4j import GraphDatabase\n"
+        "app = Flask(__name__)\ndriver = GraphDatabase.driver('bolt://db')\n\n\n"
+        "@app.route('/delete_node', methods=['POST'])\ndef delete_node():\n"
+        "    with driver.session() as session:\n        session.run('MATCH (n) DELETE n')\n"
+        "    return generate_report(list(chain([1], [2])))\n\n\n"
+        "def generate_report(rows):\n    return str(rows)\n\n\n"
+        "app.run(host='0.0.0.0')\n"
+    )
+    (tmp_path / "serve.py").write_text(
+        "import onnxruntime as ort\nfrom fastapi import FastAPI\n"
+        "app = FastAPI()\nsess = ort.InferenceSession('m.onnx')\n\n\n"
+        "@app.post('/upload')\ndef upload(data: dict):\n"
+        "    return {'y': sess.run(None, data)[0].tolist()}\n"
+    )
+    facts = collect_facts((str(tmp_path),)).facts
+    eps = {e["path"]: e for e in facts["serving"]["endpoints"]}
+    assert eps["app.py"]["serves_model"] is False
+    assert eps["serve.py"]["model_evidence"] == ["load:ort.InferenceSession", "call:sess.run"]
+    assert eps["serve.py"]["routes"][0]["reaches_model"] is True

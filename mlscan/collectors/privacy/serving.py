@@ -26,7 +26,12 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from mlscan.collectors.serving.apps import id_like
-from mlscan.collectors.serving.model_use import evidence_in, model_functions, reaches_model
+from mlscan.collectors.serving.model_use import (
+    evidence_in,
+    loaded_names,
+    model_functions,
+    reaches_model,
+)
 
 SERVING_DIRS = frozenset({"serving", "app", "api", "inference", "server"})
 ROUTE_METHODS = frozenset(
@@ -329,6 +334,7 @@ def analyse(path: str, text: str) -> ServingModule | None:
     lines = text.splitlines()
     models = _pydantic_classes(tree)
     helpers = model_functions(tree)
+    loaded = loaded_names(tree)
     handlers: list[Handler] = []
     for fn in ast.walk(tree):
         if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -373,7 +379,7 @@ def analyse(path: str, text: str) -> ServingModule | None:
             validation=validation,
         )
         _HandlerVisitor(h, tainted, models, flask).run(fn)
-        h.reaches_model = reaches_model(fn, helpers)
+        h.reaches_model = reaches_model(fn, helpers, loaded)
         takes_body = framework == "sagemaker" or raw_param is not None or bool(validation)
         if not takes_body and not h.raw_reads:
             continue  # a route without a request body (health check, GET by id)
@@ -393,7 +399,7 @@ def analyse(path: str, text: str) -> ServingModule | None:
         path=path,
         handlers=sorted(handlers, key=lambda h: (h.line, h.function)),
         module_validation=module_validation,
-        serves_model=bool(evidence_in(tree)) or any(h.reaches_model for h in handlers),
+        serves_model=bool(evidence_in(tree, loaded)) or any(h.reaches_model for h in handlers),
     )
 
 

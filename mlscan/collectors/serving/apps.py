@@ -18,6 +18,7 @@ from typing import Any
 from mlscan.collectors.serving.model_use import (
     dotted,
     evidence_in,
+    loaded_names,
     model_functions,
     reaches_model,
 )
@@ -230,6 +231,7 @@ def analyse_app(rel: str, tree: ast.Module) -> AppModule | None:
                     name = item.optional_vars.id if isinstance(item.optional_vars, ast.Name) else ""
                     apps.append({"name": name, "framework": "gradio", "loc": _loc(rel, node)})
     helpers = model_functions(tree)
+    loaded = loaded_names(tree)
     routes: list[Route] = []
     for fn in ast.walk(tree):
         if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -252,7 +254,7 @@ def analyse_app(rel: str, tree: ast.Module) -> AppModule | None:
                         line=fn.lineno,
                         col=fn.col_offset + 1,
                         auth=_route_auth(fn, call),
-                        reaches_model=reaches_model(fn, helpers),
+                        reaches_model=reaches_model(fn, helpers, loaded),
                     )
                 )
                 break
@@ -267,11 +269,11 @@ def analyse_app(rel: str, tree: ast.Module) -> AppModule | None:
                 routes.append(
                     Route(path=None, methods=methods, function=fn.name, line=fn.lineno,
                           col=fn.col_offset + 1, auth=_route_auth(fn, call),
-                          reaches_model=reaches_model(fn, helpers))
+                          reaches_model=reaches_model(fn, helpers, loaded))
                 )  # fmt: skip
                 break
     binds, debug = _binds(rel, tree, {a["name"] for a in apps})
-    module_evidence = evidence_in(tree)
+    module_evidence = evidence_in(tree, loaded)
     for fn_name in sorted(helpers):
         if f"via:{fn_name}" not in module_evidence and not module_evidence:
             module_evidence.append(f"via:{fn_name}")

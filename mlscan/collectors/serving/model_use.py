@@ -34,9 +34,14 @@ PREDICT_METHODS = frozenset(
 GENERIC_METHODS = frozenset({"run", "transform", "score", "invoke", "__call__", "encode", "call"})
 _MODEL_NAME = re.compile(
     r"(?i)(model|clf|classifier|pipe(line)?|predictor|estimator|llm|regressor|detector|"
-    r"session|sess|net|chain|booster|learner|tagger|recogni[sz]er|transformer)"
+    r"booster|learner|tagger|recogni[sz]er)"
 )
-_HELPER_NAME = re.compile(r"^(predict\w*|infer\w*|generate\w*|classify\w*|run_model|score_\w+)$")
+_HELPER_NAME = re.compile(r"^(predict\w*|infer\w*|classify\w*|run_model|score_\w+)$")
+# a direct call of a loaded model object: model(x), clf(x), pipe(text), llm(prompt)
+_CALLABLE_MODEL = re.compile(
+    r"(?i)((model|clf|classifier|predictor|estimator|regressor|detector|llm)\w*|pipe|pipeline|"
+    r"\w+_(model|clf|classifier|pipeline|llm))"
+)
 _HOSTED = re.compile(
     r"(completions|messages|responses|embeddings)\.create$|ChatCompletion\.create$"
 )
@@ -53,13 +58,28 @@ def dotted(node: ast.AST) -> str:
     return ""
 
 
-def call_evidence(call: ast.Call) -> str | None:
+def loaded_names(tree: ast.AST) -> frozenset[str]:
+    """Names assigned from a model loader (``sess = ort.InferenceSession(...)``,
+    ``(vec, clf) = pickle.load(f)``): any call on them runs the model."""
+    out: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            ev = call_evidence(node.value)
+            if ev is not None and ev.startswith("load:"):
+                for target in node.targets:
+                    out.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+    return frozenset(out)
+
+
+def call_evidence(call: ast.Call, loaded: frozenset[str] = frozenset()) -> str | None:
     """``load:<name>`` / ``call:<name>`` when the call loads or runs a model."""
     func = call.func
     name = dotted(func)
     short = name.rsplit(".", 1)[-1]
     if short in LOADERS or LOADER_DOTTED.search(name):
         return f"load:{name}"
+    if name.split(".", 1)[0] in loaded and not name.endswith(("fit", "save", "to")):
+        return f"call:{name}"
     if _HOSTED.search(name):
         return f"call:{name}"
     if isinstance(func, ast.Attribute):
@@ -69,21 +89,19 @@ def call_evidence(call: ast.Call) -> str | None:
         if func.attr in GENERIC_METHODS and _MODEL_NAME.search(receiver.rsplit(".", 1)[-1]):
             return f"call:{name}"
     elif isinstance(func, ast.Name):
-        if _MODEL_NAME.fullmatch(func.id) or re.fullmatch(
-            r"(?i)(model|clf|pipe|pipeline|llm|classifier|predictor|chain)\w*", func.id
-        ):
+        if _CALLABLE_MODEL.fullmatch(func.id) and not func.id[0].isupper():
             return f"call:{func.id}"
         if _HELPER_NAME.match(func.id):
             return f"call:{func.id}"
     return None
 
 
-def evidence_in(node: ast.AST) -> list[str]:
+def evidence_in(node: ast.AST, loaded: frozenset[str] = frozenset()) -> list[str]:
     """Model evidence in one function or module body, in source order, deduplicated."""
     out: list[str] = []
     for sub in ast.walk(node):
         if isinstance(sub, ast.Call):
-            ev = call_evidence(sub)
+            ev = call_evidence(sub, loaded)
             if ev is not None and ev not in out:
                 out.append(ev)
     return out
@@ -91,6 +109,7 @@ def evidence_in(node: ast.AST) -> list[str]:
 
 def model_functions(tree: ast.Module) -> set[str]:
     """Names of the module's functions that reach a model, directly or through each other."""
+    loaded = loaded_names(tree)
     funcs = {
         n.name: n
         for n in ast.walk(tree)
@@ -105,7 +124,7 @@ def model_functions(tree: ast.Module) -> set[str]:
             if isinstance(c, ast.Call) and isinstance(c.func, ast.Name | ast.Attribute)
         }
         calls[name] = called & set(funcs)
-        if any(e.startswith("call:") for e in evidence_in(fn)):
+        if any(e.startswith("call:") for e in evidence_in(fn, loaded)):
             reach.add(name)
     changed = True
     while changed:
@@ -117,9 +136,13 @@ def model_functions(tree: ast.Module) -> set[str]:
     return reach
 
 
-def reaches_model(fn: ast.FunctionDef | ast.AsyncFunctionDef, helpers: set[str]) -> list[str]:
+def reaches_model(
+    fn: ast.FunctionDef | ast.AsyncFunctionDef,
+    helpers: set[str],
+    loaded: frozenset[str] = frozenset(),
+) -> list[str]:
     """Evidence that a handler runs a model: its own model calls or calls of helpers that do."""
-    out = [e for e in evidence_in(fn) if e.startswith("call:")]
+    out = [e for e in evidence_in(fn, loaded) if e.startswith("call:")]
     for c in ast.walk(fn):
         if isinstance(c, ast.Call) and isinstance(c.func, ast.Name | ast.Attribute):
             name = c.func.id if isinstance(c.func, ast.Name) else c.func.attr
