@@ -109,6 +109,7 @@ def test_kserve_endpoints_and_how_they_are_reached() -> None:
     assert _findings(MESH) == [
         ("MLS-SRV-001", "churn.yaml", 1),  # cluster-local, but an HTTPRoute publishes it
         ("MLS-SRV-001", "fraud.yaml", 1),  # KServe's ingress gateway by default
+        ("MLS-SRV-001", "seldon.yaml", 1),  # a VirtualService on a public gateway
     ]
     facts = collect_facts((str(MESH),)).facts
     eps = {e["name"]: e for e in facts["serving"]["endpoints"]}
@@ -118,6 +119,8 @@ def test_kserve_endpoints_and_how_they_are_reached() -> None:
     assert eps["embeddings"]["visibility"] == "cluster-local"
     assert eps["fraud"]["storage_uri"] == "s3://acme-models/fraud/v7"
     assert eps["fraud"]["storage_uri_loc"]["line"] == 9
+    assert eps["credit"]["storage_uri"] == "s3://acme-models/credit"
+    assert (eps["recommender"]["kind"], eps["recommender"]["reached_through"]) == ("ray-serve", [])
 
 
 CLOUD = FIX.parent / "cloud"

@@ -159,13 +159,13 @@ def _route(
 
 
 def _storage_uri(doc: Node) -> tuple[str | None, dict[str, Any] | None, str]:
+    """KServe ``storageUri`` or Seldon ``modelUri`` (the first one)."""
     spec = doc.get("spec")
-    pred = spec.get("predictor") if spec is not None else None
-    if pred is None:
+    if spec is None:
         return None, None, ""
-    for node in pred.walk():
+    for node in spec.walk():
         if node.kind == "map":
-            uri = node.get("storageUri")
+            uri = node.get("storageUri") or node.get("modelUri")
             if uri is not None and isinstance(uri.value, str):
                 return uri.value, uri.span.loc(""), ""
     return None, None, ""
