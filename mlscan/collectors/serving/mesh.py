@@ -165,7 +165,9 @@ def _storage_uri(doc: Node) -> tuple[str | None, dict[str, Any] | None, str]:
         return None, None, ""
     for node in spec.walk():
         if node.kind == "map":
-            uri = node.get("storageUri") or node.get("modelUri")
+            uri = node.get("storageUri")
+            if uri is None:
+                uri = node.get("modelUri")
             if uri is not None and isinstance(uri.value, str):
                 return uri.value, uri.span.loc(""), ""
     return None, None, ""
