@@ -492,7 +492,7 @@ def _yaml_source(path: str, doc: Node) -> str:
     if lower.endswith((".gitlab-ci.yml", ".gitlab-ci.yaml")):
         return "gitlab-ci"
     is_map = doc.kind == "map"
-    if "cloud-init" in lower or "cloud_init" in lower or (is_map and doc.get("runcmd")):
+    if "cloud-init" in lower or "cloud_init" in lower or (is_map and doc.get("runcmd") is not None):
         return "cloud-init"
     if (
         "ansible" in lower
@@ -700,7 +700,7 @@ def _container(
         part = node.get(key)
         if part is None:
             continue
-        first = first or part
+        first = first if first is not None else part
         last = part
         if part.kind == "seq":
             tokens.extend(str(c.value) for c in part.children)
