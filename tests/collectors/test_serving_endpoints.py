@@ -166,3 +166,26 @@ def test_model_evidence_is_not_taken_from_unrelated_calls(tmp_path: Path) -> Non
     assert eps["app.py"]["serves_model"] is False
     assert eps["serve.py"]["model_evidence"] == ["load:ort.InferenceSession", "call:sess.run"]
     assert eps["serve.py"]["routes"][0]["reaches_model"] is True
+
+
+def test_django_rest_class_views(tmp_path: Path) -> None:
+    (tmp_path / "views.py").write_text(
+        "import joblib\nfrom rest_framework.views import APIView\n"
+        "from rest_framework.response import Response\n"
+        "from rest_framework.permissions import IsAuthenticated\n\n"
+        "model = joblib.load('m.joblib')\n\n\n"
+        "class PredictView(APIView):\n    def post(self, request):\n"
+        "        return Response({'y': model.predict([request.data['x']]).tolist()})\n\n\n"
+        "class ModelAdminView(APIView):\n    def delete(self, request):\n"
+        "        return Response(status=204)\n\n\n"
+        "class SecureAdminView(APIView):\n    permission_classes = [IsAuthenticated]\n\n"
+        "    def delete(self, request):\n        return Response(status=204)\n"
+    )
+    result = run(ScanOptions(paths=(str(tmp_path),)))
+    got = [
+        (f.control.id, f.location.start_line, f.severity)
+        for f in result.findings
+        if f.control.id == "MLS-SRV-006"
+    ]
+    # no bind address in the repository: reported, one level lower
+    assert got == [("MLS-SRV-006", 15, "medium")]

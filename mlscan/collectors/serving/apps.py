@@ -272,6 +272,7 @@ def analyse_app(rel: str, tree: ast.Module) -> AppModule | None:
                           reaches_model=reaches_model(fn, helpers, loaded))
                 )  # fmt: skip
                 break
+    routes.extend(_drf_views(tree, helpers, loaded))
     binds, debug = _binds(rel, tree, {a["name"] for a in apps})
     module_evidence = evidence_in(tree, loaded)
     for fn_name in sorted(helpers):
@@ -292,6 +293,43 @@ def analyse_app(rel: str, tree: ast.Module) -> AppModule | None:
         model_evidence=module_evidence,
         app_auth=_app_level_auth(tree),
     )
+
+
+_DRF_BASES = ("APIView", "ViewSet", "GenericAPIView", "ModelViewSet", "GenericViewSet")
+_DRF_METHODS = {
+    "get": "GET", "list": "GET", "retrieve": "GET", "post": "POST", "create": "POST",
+    "put": "PUT", "update": "PUT", "patch": "PATCH", "partial_update": "PATCH",
+    "delete": "DELETE", "destroy": "DELETE",
+}  # fmt: skip
+
+
+def _drf_views(tree: ast.Module, helpers: set[str], loaded: frozenset[str]) -> list[Route]:
+    """Django REST framework class-based views: one route per handler method; the class's
+    ``permission_classes`` / ``authentication_classes`` (other than AllowAny) are its auth."""
+    out: list[Route] = []
+    for cls in ast.walk(tree):
+        if not isinstance(cls, ast.ClassDef):
+            continue
+        if not any(dotted(b).rsplit(".", 1)[-1].endswith(_DRF_BASES) for b in cls.bases):
+            continue
+        auth: list[str] = []
+        for stmt in cls.body:
+            if isinstance(stmt, ast.Assign) and any(
+                isinstance(t, ast.Name) and t.id in ("permission_classes", "authentication_classes")
+                for t in stmt.targets
+            ):
+                names = [dotted(e) for e in ast.walk(stmt.value) if isinstance(e, ast.Name)]
+                if any(n not in ("AllowAny",) for n in names):
+                    auth.append(f"class:{cls.name}.{ast.unparse(stmt.targets[0])}")
+        for fn in cls.body:
+            if isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef) and fn.name in _DRF_METHODS:
+                out.append(
+                    Route(path=None, methods=[_DRF_METHODS[fn.name]],
+                          function=f"{cls.name}.{fn.name}", line=fn.lineno,
+                          col=fn.col_offset + 1, auth=auth + _route_auth(fn, None),
+                          reaches_model=reaches_model(fn, helpers, loaded))
+                )  # fmt: skip
+    return out
 
 
 def _binds(
