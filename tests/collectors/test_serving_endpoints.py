@@ -189,3 +189,27 @@ def test_django_rest_class_views(tmp_path: Path) -> None:
     ]
     # no bind address in the repository: reported, one level lower
     assert got == [("MLS-SRV-006", 15, "medium")]
+
+
+def test_starlette_route_table(tmp_path: Path) -> None:
+    (tmp_path / "app.py").write_text(
+        "import torch\nfrom starlette.applications import Starlette\n"
+        "from starlette.responses import JSONResponse\nfrom starlette.routing import Route\n\n"
+        "net = torch.jit.load('model.pt')\n\n\n"
+        "async def predict(request):\n    body = await request.json()\n"
+        "    return JSONResponse({'y': net(torch.tensor(body['x'])).tolist()})\n\n\n"
+        "async def reload_model(request):\n    return JSONResponse({'ok': True})\n\n\n"
+        "app = Starlette(routes=[Route('/predict', predict, methods=['POST']),\n"
+        "                        Route('/reload_model', reload_model, methods=['POST'])])\n"
+    )
+    facts = collect_facts((str(tmp_path),)).facts
+    (ep,) = facts["serving"]["endpoints"]
+    assert ep["model_evidence"] == ["load:torch.jit.load", "call:net"]
+    assert [(r["path"], r["reaches_model"]) for r in ep["routes"]] == [
+        ("/predict", True),
+        ("/reload_model", False),
+    ]
+    result = run(ScanOptions(paths=(str(tmp_path),)))
+    assert [(f.control.id, f.location.start_line) for f in result.findings] == [
+        ("MLS-SRV-006", 14)
+    ]

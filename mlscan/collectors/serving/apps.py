@@ -273,6 +273,7 @@ def analyse_app(rel: str, tree: ast.Module) -> AppModule | None:
                 )  # fmt: skip
                 break
     routes.extend(_drf_views(tree, helpers, loaded))
+    routes.extend(_starlette_routes(tree, helpers, loaded))
     binds, debug = _binds(rel, tree, {a["name"] for a in apps})
     module_evidence = evidence_in(tree, loaded)
     for fn_name in sorted(helpers):
@@ -329,6 +330,35 @@ def _drf_views(tree: ast.Module, helpers: set[str], loaded: frozenset[str]) -> l
                           col=fn.col_offset + 1, auth=auth + _route_auth(fn, None),
                           reaches_model=reaches_model(fn, helpers, loaded))
                 )  # fmt: skip
+    return out
+
+
+def _starlette_routes(
+    tree: ast.Module, helpers: set[str], loaded: frozenset[str]
+) -> list[Route]:
+    """``Route("/path", endpoint, methods=[...])`` entries (Starlette, FastAPI routers)."""
+    funcs = {
+        n.name: n for n in ast.walk(tree) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    out: list[Route] = []
+    for call in ast.walk(tree):
+        if not isinstance(call, ast.Call) or dotted(call.func).rsplit(".", 1)[-1] not in (
+            "Route", "APIRoute"
+        ):  # fmt: skip
+            continue
+        path = call.args[0] if call.args else _kw(call, "path")
+        target = call.args[1] if len(call.args) > 1 else _kw(call, "endpoint")
+        if not isinstance(path, ast.Constant) or not isinstance(target, ast.Name):
+            continue
+        fn = funcs.get(target.id)
+        if fn is None:
+            continue
+        methods = _methods(call, "route") if _kw(call, "methods") is not None else ["GET"]
+        out.append(
+            Route(path=str(path.value), methods=methods, function=fn.name, line=fn.lineno,
+                  col=fn.col_offset + 1, auth=_route_auth(fn, call),
+                  reaches_model=reaches_model(fn, helpers, loaded))
+        )  # fmt: skip
     return out
 
 

@@ -24,7 +24,7 @@ LOADERS = frozenset(
 LOADER_DOTTED = re.compile(
     r"^(joblib|pickle|cloudpickle|dill|torch|_pickle|cPickle)\.loads?$|"
     r"(^|\.)(pyfunc|sklearn|pytorch|tensorflow|keras|transformers|onnx|xgboost|lightgbm)"
-    r"\.load_model$|saved_model\.load$|models\.load_model$"
+    r"\.load_model$|saved_model\.load$|models\.load_model$|jit\.load$|safetensors.*load_file$"
 )
 PREDICT_METHODS = frozenset(
     {"predict", "predict_proba", "predict_log_proba", "decision_function", "generate",
