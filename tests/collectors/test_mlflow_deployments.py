@@ -144,3 +144,14 @@ def test_placeholder_word_is_a_separate_low_finding(tmp_path: Path) -> None:
         ("MLS-MLF-002", 3, "low")
     ]
     assert "placeholder" in result.findings[0].message
+
+
+def test_pip_pin_counts_only_in_a_script_that_starts_the_server(tmp_path: Path) -> None:
+    (tmp_path / "run.sh").write_text(
+        "#!/bin/sh\npip install mlflow==2.9.2 boto3\nmlflow server --host 127.0.0.1\n"
+    )
+    (tmp_path / "train.sh").write_text("#!/bin/sh\npip install mlflow==2.9.2\npython train.py\n")
+    facts = collect_facts((str(tmp_path),)).facts
+    assert [(v["path"], v["loc"]["line"], v["source"]) for v in facts["mlflow"]["versions"]] == [
+        ("run.sh", 2, "pip")
+    ]

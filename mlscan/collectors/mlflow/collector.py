@@ -144,6 +144,8 @@ class MlflowCollector:
                     s, e, v = [], [], _from_requirements(f.path, text, "conda")
                 else:
                     s, e, v = _from_script(f.path, text, kind), [], []
+                    if any(srv["kind"] in ("server", "ui") for srv in s):
+                        v = _pip_pins(f.path, text)  # the script installs what it starts
                     if kind != "systemd":
                         hs, ha, hv = _helm_servers(helm_command_values(f.path, text))
                         s, v = [*s, *hs], [*v, *hv]
@@ -948,6 +950,31 @@ def _from_script(
             )
         )
     return servers
+
+
+def _pip_pins(path: str, text: str) -> list[dict[str, Any]]:
+    """``pip install mlflow==X`` in a script that also starts the server."""
+    out: list[dict[str, Any]] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if "pip" not in line:
+            continue
+        for m in _PIP_PIN.finditer(line):
+            if m.group(1) != "==":
+                continue
+            version = m.group(2)
+            col = m.start() + 1
+            out.append(
+                {
+                    "version": version,
+                    "parts": version_parts(version),
+                    "source": "pip",
+                    "operator": "==",
+                    "image": None,
+                    "path": path,
+                    "loc": Span(n, col, n, col + len(m.group(0))).loc(path),
+                }
+            )
+    return out
 
 
 _CONDA_PIN = re.compile(
