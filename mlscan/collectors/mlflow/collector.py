@@ -178,6 +178,7 @@ class MlflowCollector:
 
 # Keys every server fact carries, whatever its source (None when the source cannot say).
 SERVER_KEYS = (
+    "unresolved_arguments",
     "auth_setting",
     "auth_setting_value",
     "auth_setting_loc",
@@ -289,6 +290,14 @@ def _server_fact(
         dsm = by_name.get("--disable-security-middleware")
         dsm_env = env_values.get("MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE", "").lower()
         version = image_mlflow_version(image) if image else None
+        # ``$AUTH_ARGS`` standing alone may add --app-name at run time: auth is then unknown
+        values = {v for _, v in inv.flags if v is not None}
+        unresolved = [
+            t for t in inv.tokens[2:] if env_reference(t) and t not in values
+        ]
+        auth_enabled: bool | None = app == "basic-auth" or bool(app and "auth" in app)
+        if not auth_enabled and unresolved:
+            auth_enabled = None
         out.append(
             {
                 "kind": inv.kind,
@@ -307,7 +316,8 @@ def _server_fact(
                 "port": port,
                 "auth_app": app,
                 "auth_app_loc": app_loc,
-                "auth_enabled": app == "basic-auth" or bool(app and "auth" in app),
+                "auth_enabled": auth_enabled,
+                "unresolved_arguments": unresolved,
                 "serve_artifacts": (
                     True
                     if "--serve-artifacts" in by_name
@@ -710,6 +720,14 @@ def _container(
             tokens.extend(split_shell(str(part.value)))
     if not tokens or first is None or last is None:
         return
+    if (
+        image
+        and "mlflow" in image.lower()
+        and tokens[0].split("=", 1)[0] in _SERVER_ONLY_FLAGS
+        and not find_invocations(tokens)
+    ):
+        # arguments only: the image's entrypoint is the server (``--host=0.0.0.0 ...``)
+        tokens = ["mlflow", "server", *tokens]
     start = first.span
     locator = _Locator(lines, start.line, start.col, last.span.end_line)
     servers.extend(
@@ -725,6 +743,13 @@ def _container(
             env_values=env_values,
         )
     )
+
+
+_SERVER_ONLY_FLAGS = frozenset(
+    {"--host", "-h", "--port", "-p", "--backend-store-uri", "--default-artifact-root",
+     "--artifacts-destination", "--serve-artifacts", "--app-name", "--workers",
+     "--registry-store-uri", "--allowed-hosts"}
+)  # fmt: skip
 
 
 def _env_entries(
@@ -813,6 +838,8 @@ def _from_dockerfile(
                         envs.append(fact)
         elif upper == "RUN":
             for m in _PIP_PIN.finditer(rest):
+                if m.group(1) != "==":
+                    continue  # a lower bound is not the installed version
                 version = m.group(2)
                 col = lines[first - 1].find(m.group(0)) + 1
                 versions.append(

@@ -26,7 +26,16 @@ import rego.v1
 
 _why(c) := "uses :latest" if c.tag == "latest"
 
-_why(c) := "has no tag and no digest" if c.tag == null
+_why(c) := "has no tag and no digest" if {
+	c.tag == null
+	not _unresolved(object.get(c, "image", null))
+}
+
+# the whole reference comes from an expression (${var.image}): nothing is known of its tag
+_why(c) := sprintf("is not resolved (%s): tag not resolved, no digest", [c.image]) if {
+	c.tag == null
+	_unresolved(object.get(c, "image", null))
+}
 
 _why(c) := sprintf("uses tag '%s' without a digest", [c.tag]) if {
 	c.tag != null
@@ -37,7 +46,10 @@ _why(c) := sprintf("uses tag '%s' without a digest", [c.tag]) if {
 _why(c) := sprintf("has its tag not resolved (%s) and no digest", [c.tag]) if _unresolved(c.tag)
 
 # A tag written as an expression mlscan cannot evaluate: ${VAR}, {{ .Values.tag }}, $(TAG).
-_unresolved(tag) if regex.match(`\$\{|\{\{|\$\(|^\$[A-Za-z_]`, tag)
+_unresolved(tag) if {
+	is_string(tag)
+	regex.match(`\$\{|\{\{|\$\(|^\$[A-Za-z_]|^(var|local|module|data)\.[A-Za-z_]`, tag)
+}
 
 deny contains v if {
 	some w in serving.workloads
@@ -60,7 +72,7 @@ deny contains v if {
 	some m in object.get(object.get(input, "iac", {}), "sagemaker_models", [])
 	m.image != null
 	not contains(m.image, "@sha256:")
-	c := {"tag": _tag(m.image)}
+	c := {"tag": _tag(m.image), "image": m.image}
 	_moving(c.tag)
 	v := {
 		"msg": sprintf("SageMaker model %s runs image %s, which %s", [m.address, m.image, _why(c)]),

@@ -67,3 +67,14 @@ test_sagemaker_versioned_framework_image_is_silent if {
 	m := {"address": "aws_sagemaker_model.m", "image": "763104351884.dkr.ecr.eu-central-1.amazonaws.com/sklearn-inference:1.2-1", "loc": {"path": "sm.tf", "line": 3}}
 	count(deny) == 0 with input as {"iac": {"sagemaker_models": [m]}}
 }
+
+test_fires_on_sagemaker_image_from_a_variable_with_a_true_message if {
+	m := {"address": "aws_sagemaker_model.m", "image": "${var.serving_image}", "loc": {"path": "sm.tf", "line": 3}}
+	some v in deny with input as {"iac": {"sagemaker_models": [m]}}
+	contains(v.msg, "tag not resolved, no digest")
+}
+
+test_silent_on_sagemaker_image_with_a_version_tag if {
+	m := {"address": "aws_sagemaker_model.m", "image": "1.dkr.ecr.eu-west-1.amazonaws.com/sklearn-inference:1.2-1", "loc": {"path": "sm.tf", "line": 3}}
+	count(deny) == 0 with input as {"iac": {"sagemaker_models": [m]}}
+}
