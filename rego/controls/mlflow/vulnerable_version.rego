@@ -6,6 +6,8 @@
 #   credentials, other models) from the tracking server. Version ranges are in the policy's
 #   `advisories` table: CVE-2023-1177 (< 2.2.1), CVE-2023-2356 and CVE-2023-2780 (< 2.3.1),
 #   CVE-2023-6831 and CVE-2023-6909 (< 2.9.2), CVE-2024-3573 (< 2.10.0), CVE-2024-2928 (< 2.11.3).
+#   Pins in requirements, conda environments and pip installs count only where the repository
+#   runs an MLflow server or UI; elsewhere MLflow is a client library.
 # custom:
 #   id: MLS-MLF-006
 #   severity: high
