@@ -131,6 +131,7 @@ def test_public_cloud_model_endpoints() -> None:
         ("MLS-SRV-001", "deploy.sh", 4),  # --allow-unauthenticated on the model service only
         ("MLS-SRV-001", "lambda.tf", 8),  # function URL without authorization
         ("MLS-SRV-001", "lambda.tf", 13),  # API Gateway method in front of SageMaker
+        ("MLS-SRV-001", "lambda.tf", 40),  # HTTP API route without an authorizer
         ("MLS-SRV-001", "run.tf", 15),  # allUsers invoker on the scorer, not on the docs site
     ]
     facts = collect_facts((str(CLOUD),)).facts

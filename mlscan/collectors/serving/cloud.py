@@ -6,7 +6,7 @@ commands in scripts, Makefiles and CI steps.
   ``gcloud run deploy ... --allow-unauthenticated``;
 * Lambda function URLs with ``authorization_type = "NONE"``;
 * API Gateway methods with ``authorization = "NONE"`` whose integration calls SageMaker
-  (``runtime.sagemaker``) or a Lambda function;
+  (``runtime.sagemaker``) or a Lambda function, and HTTP API routes without an authorizer;
 * SageMaker endpoints and Vertex AI endpoints (IAM-authenticated, listed for the inventory).
 
 Whether the service serves a model is evidence, recorded as such: a serving image, a
@@ -158,6 +158,28 @@ def terraform_endpoints(path: str, doc: dict[str, Any]) -> list[dict[str, Any]]:
         out.append(
             _fact("api-gateway", f"aws_api_gateway_method.{name}", path, _line(body), gw_evidence,
                   'authorization = "NONE"', _line(body))
+        )  # fmt: skip
+    # HTTP APIs (API Gateway v2): routes without an authorizer
+    integrations_v2 = by_type.get("aws_apigatewayv2_integration", {})
+    for name, body in sorted(by_type.get("aws_apigatewayv2_route", {}).items()):
+        if str(attr(body, "authorization_type") or "NONE").upper() != "NONE":
+            continue
+        route_key = str(attr(body, "route_key") or "")
+        target = str(attr(body, "target") or "")
+        v2_evidence: list[str] = []
+        for iname, integ in sorted(integrations_v2.items()):
+            if f"aws_apigatewayv2_integration.{iname}." not in target and len(integrations_v2) > 1:
+                continue
+            uri = str(attr(integ, "integration_uri") or "")
+            if "sagemaker" in uri.lower():
+                v2_evidence.append(f"integration:sagemaker ({iname})")
+            elif _MODEL_WORDS.search(uri) or _MODEL_WORDS.search(iname):
+                v2_evidence.append(f"integration:{iname}")
+        if _MODEL_WORDS.search(route_key):
+            v2_evidence.append(f"route:{route_key}")
+        out.append(
+            _fact("api-gateway", f"aws_apigatewayv2_route.{name}", path, _line(body),
+                  v2_evidence, f"route {route_key} without an authorizer", _line(body))
         )  # fmt: skip
     for name, body in sorted(by_type.get("aws_sagemaker_endpoint", {}).items()):
         fact = _fact("sagemaker", str(attr(body, "name") or name), path, _line(body),

@@ -42,6 +42,7 @@ _MESH_WORDS = re.compile(
 )
 _CLOUD_WORDS = re.compile(
     r"google_cloud_run|aws_lambda_function_url|aws_api_gateway_method|aws_sagemaker_endpoint\b|"
+    r"aws_apigatewayv2_route|"
     r"google_vertex_ai_endpoint"
 )
 _TEST_PARTS = frozenset({"tests", "test", "testing", "e2e", "integration_tests"})
