@@ -155,3 +155,22 @@ def test_pip_pin_counts_only_in_a_script_that_starts_the_server(tmp_path: Path) 
     assert [(v["path"], v["loc"]["line"], v["source"]) for v in facts["mlflow"]["versions"]] == [
         ("run.sh", 2, "pip")
     ]
+
+
+def test_shell_variables_custom_images_and_argument_only_containers(tmp_path: Path) -> None:
+    (tmp_path / "docker-compose.yml").write_text(
+        "services:\n  tracking:\n    image: ghcr.io/mlflow/mlflow:v2.12.2\n"
+        '    command: sh -c "mlflow server --host 0.0.0.0 $$AUTH_ARGS '
+        '--backend-store-uri postgresql://u:$${POSTGRES_PASSWORD}@db/m"\n'
+    )
+    (tmp_path / "k.yaml").write_text(
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: tracking\nspec:\n"
+        "  template:\n    spec:\n      containers:\n        - name: server\n"
+        "          image: acme/mlflow-server:1.0\n"
+        '          args: ["--host=0.0.0.0", "--port=5000"]\n'
+    )
+    # auth may come from $$AUTH_ARGS and $${POSTGRES_PASSWORD} is a reference: no finding
+    # there; the custom image's tag 1.0 is not an MLflow version; its arguments are a server
+    assert _findings(tmp_path) == [("MLS-MLF-001", "k.yaml", 11)]
+    compose = _servers(tmp_path)["docker-compose.yml"]
+    assert (compose["auth_enabled"], compose["unresolved_arguments"]) == (None, ["$$AUTH_ARGS"])
