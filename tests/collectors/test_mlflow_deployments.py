@@ -174,3 +174,16 @@ def test_shell_variables_custom_images_and_argument_only_containers(tmp_path: Pa
     assert _findings(tmp_path) == [("MLS-MLF-001", "k.yaml", 11)]
     compose = _servers(tmp_path)["docker-compose.yml"]
     assert (compose["auth_enabled"], compose["unresolved_arguments"]) == (None, ["$$AUTH_ARGS"])
+
+
+def test_commented_helm_lines_and_unknown_charts(tmp_path: Path) -> None:
+    (tmp_path / "setup.sh").write_text(
+        "#!/bin/sh\n# helm install tracking community-charts/mlflow\n"
+        "helm install tracking someone/mlflow --set image.tag=2.12.2\n"
+    )
+    servers = collect_facts((str(tmp_path),)).facts["mlflow"]["servers"]
+    # the commented line runs nothing; an unknown chart's default authentication is unknown
+    assert [(s["loc"]["line"], s["chart"], s["auth_enabled"]) for s in servers] == [
+        (3, "other", None)
+    ]
+    assert _findings(tmp_path) == []

@@ -25,6 +25,7 @@ class ChartInfo:
     chart_ref: str | None
     app_version: str | None
     aliases: tuple[str, ...]  # values keys of MLflow dependencies
+    alias_refs: tuple[tuple[str, str], ...] = ()  # (alias, "repository name")
 
 
 @dataclass(kw_only=True)
@@ -51,10 +52,13 @@ def chart_index(ws: Workspace, ctx: CollectContext) -> ChartIndex:
         app = doc.get("appVersion")
         app_version = str(app.value) if app is not None and app.value is not None else None
         aliases: list[str] = []
+        refs: list[tuple[str, str]] = []
         deps = doc.get("dependencies")
         for dep in deps.children if deps is not None and deps.kind == "seq" else []:
             if dep.kind == "map" and "mlflow" in (dep.get_str("name") or "").lower():
-                aliases.append(dep.get_str("alias") or dep.get_str("name") or "mlflow")
+                alias = dep.get_str("alias") or dep.get_str("name") or "mlflow"
+                aliases.append(alias)
+                refs.append((alias, f"{dep.get_str('repository') or ''} {dep.get_str('name')}"))
         if "mlflow" not in name.lower() and not aliases:
             continue
         own = "mlflow" in name.lower()
@@ -63,6 +67,7 @@ def chart_index(ws: Workspace, ctx: CollectContext) -> ChartIndex:
             chart_ref=name if own else None,
             app_version=app_version if own else None,
             aliases=tuple(aliases),
+            alias_refs=tuple(refs),
         )
         version = image_mlflow_version(f"mlflow:{app_version}") if own and app_version else None
         if version and app is not None:

@@ -440,7 +440,9 @@ def _from_yaml(
                         path=path,
                         source="helm-values",
                         release=release or is_values.name,
-                        chart="mlflow" if release else is_values.chart_ref,
+                        chart=dict(is_values.alias_refs).get(release, "mlflow")
+                        if release
+                        else is_values.chart_ref,
                         flat=flatten(root),
                         root=root.span if release else Span(1, 1, 1, 1),
                         app_version=is_values.app_version,

@@ -73,20 +73,22 @@ def flatten(node: Node, prefix: str = "", out: Flat | None = None) -> Flat:
 
 
 def flavour(flat: Flat, chart: str | None) -> str | None:
-    """``bitnami``, ``community`` or None when the values do not configure an MLflow chart."""
+    """``bitnami``, ``community``, ``other`` (an MLflow chart whose defaults mlscan does not
+    know: auth is unknown unless a value sets it), or None when the values do not configure
+    an MLflow chart."""
     repo = str(flat.get("image.repository", ("", None))[0] or "").lower()
     ref = (chart or "").lower()
+    tops = {k.split(".", 1)[0] for k in flat}
     bitnami_keys = any(k.startswith("tracking.") for k in flat)
     named = "mlflow" in repo or "mlflow" in ref or "tracking.auth.enabled" in flat
     if "bitnami" in ref or "bitnami/mlflow" in repo or (bitnami_keys and named):
         return "bitnami"
+    if "community-charts" in ref or "burakince/mlflow" in repo:
+        return "community"
+    if tops & {"backendStore", "artifactRoot"} and ("auth" in tops or "mlflow" in ref + repo):
+        return "community"  # the community chart's own key names
     if "mlflow" in repo or "mlflow" in ref:
-        return "community"
-    if any(k.split(".", 1)[0] in COMMUNITY_KEYS for k in flat) and (
-        "backendStore" in {k.split(".", 1)[0] for k in flat}
-        or "artifactRoot" in {k.split(".", 1)[0] for k in flat}
-    ):
-        return "community"
+        return "other"
     return None
 
 
@@ -119,9 +121,13 @@ def server_facts(
         return (entry[0], entry[1].loc(path)) if entry is not None else (None, None)
 
     auth_key = "tracking.auth.enabled" if bitnami else "auth.enabled"
+    if kind == "other" and auth_key not in flat and "tracking.auth.enabled" in flat:
+        auth_key = "tracking.auth.enabled"
     auth_raw, auth_loc = get(auth_key)
     auth_value = _bool(auth_raw)
-    auth_enabled = auth_value if auth_value is not None else bitnami
+    auth_enabled: bool | None = auth_value if auth_value is not None else bitnami
+    if auth_value is None and kind == "other":
+        auth_enabled = None  # the chart's default is unknown
     svc_key = "tracking.service.type" if bitnami else "service.type"
     svc_type, svc_loc = get(svc_key)
     ing_key = "tracking.ingress.enabled" if bitnami else "ingress.enabled"
@@ -334,6 +340,8 @@ def helm_command_values(path: str, text: str, source: str = "helm-set") -> list[
         i += 1
         if "helm" not in buf or not _HELM_CMD.search(buf) or "mlflow" not in buf.lower():
             continue
+        if buf.lstrip().startswith(("#", "//")):
+            continue  # a commented-out command runs nothing
         tokens = split_shell(buf[_HELM_CMD.search(buf).start():])  # type: ignore[union-attr]
         positional = [t for t in tokens[2:] if not t.startswith("-")]
         sets = set_pairs(tokens)

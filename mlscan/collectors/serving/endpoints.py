@@ -55,6 +55,14 @@ def _is_dockerfile(f: WorkspaceFile) -> bool:
     )
 
 
+def _in_chart_templates(path: str, charts: set[str]) -> bool:
+    parts = PurePosixPath(path).parts
+    return any(
+        ("/".join(parts[:i]) or ".") in charts and parts[i] == "templates"
+        for i in range(len(parts) - 1)
+    )
+
+
 def _in_tests(path: str) -> bool:
     parts = [p.lower() for p in PurePosixPath(path).parts]
     return _is_test_path(path) or any(p in _TEST_PARTS for p in parts[:-1])
@@ -106,9 +114,14 @@ class ServingEndpointsCollector:
             for path, module in sorted(modules.items())
         ]
         mesh = MeshModel()
+        charts = {
+            str(PurePosixPath(f.path).parent) for f in files if f.name == "Chart.yaml"
+        }
         for f in files:
             if f.suffix not in (".yaml", ".yml") or _in_tests(f.path):
                 continue
+            if _in_chart_templates(f.path, charts):
+                continue  # Helm templates are not rendered; their names are expressions
             text = ctx.parsed.text(f.path)
             if text is None or "kind:" not in text or not _MESH_WORDS.search(text):
                 continue
