@@ -214,3 +214,20 @@ def test_starlette_route_table(tmp_path: Path) -> None:
     assert [(f.control.id, f.location.start_line) for f in result.findings] == [
         ("MLS-SRV-006", 14)
     ]
+
+
+def test_route_calling_a_project_module_that_trains_the_model(tmp_path: Path) -> None:
+    (tmp_path / "app" / "core").mkdir(parents=True)
+    (tmp_path / "app" / "core" / "trainer.py").write_text(
+        "import torch\n\n\ndef retrain_all():\n    net = torch.jit.load('m.pt')\n"
+        "    return net(torch.zeros(1))\n"
+    )
+    (tmp_path / "app" / "routes.py").write_text(
+        "from fastapi import APIRouter\nfrom app.core.trainer import retrain_all\n\n"
+        "router = APIRouter()\n\n\n@router.post('/retrain')\nasync def retrain():\n"
+        "    return {'loss': retrain_all()}\n"
+    )
+    facts = collect_facts((str(tmp_path),)).facts
+    (ep,) = facts["serving"]["endpoints"]
+    assert ep["model_evidence"] == ["via:app.core.trainer.retrain_all"]
+    assert _findings(tmp_path) == [("MLS-SRV-006", "app/routes.py", 8)]

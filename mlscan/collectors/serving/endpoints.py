@@ -12,6 +12,7 @@ Every parse goes through ``ctx.parsed``. Facts only; Rego decides exposure and r
 
 from __future__ import annotations
 
+import ast
 import re
 from pathlib import PurePosixPath
 from typing import Any
@@ -30,6 +31,7 @@ from mlscan.collectors.serving.launchers import (
 )
 from mlscan.collectors.serving.mesh import MeshModel, add_document
 from mlscan.collectors.serving.mesh import endpoints as mesh_endpoints
+from mlscan.collectors.serving.model_use import evidence_in, loaded_names
 from mlscan.sourcemap import SourceError, parse_json
 from mlscan.workspace import Workspace, WorkspaceFile
 
@@ -84,6 +86,7 @@ class ServingEndpointsCollector:
         files = list(ws.candidates())
         modules: dict[str, AppModule] = {}
         read: list[str] = []
+        py_files = [f.path for f in files if f.suffix == ".py"]
         for f in files:
             if f.suffix != ".py" or _in_tests(f.path):
                 continue
@@ -95,6 +98,7 @@ class ServingEndpointsCollector:
                 continue
             module = analyse_app(f.path, tree)
             if module is not None:
+                _cross_module(f.path, tree, module, py_files, ctx)
                 modules[f.path] = module
                 read.append(f.path)
         launches: dict[str, list[dict[str, Any]]] = {}
@@ -157,6 +161,47 @@ class ServingEndpointsCollector:
             "dockerfiles": sorted(dockerfiles, key=lambda d: d["path"]),
         }
         return CollectorOutput(facts=facts, files=tuple(sorted(set(read))))
+
+
+def _cross_module(
+    rel: str, tree: ast.Module, module: AppModule, py_files: list[str], ctx: CollectContext
+) -> None:
+    """Routes that call a function imported from a project module that loads or runs a
+    model (``from app.core.model import build_and_train``) reach the model too."""
+    imported: dict[str, str] = {}  # local name -> "module.name"
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.ImportFrom) or not node.module:
+            continue
+        suffix = node.module.replace(".", "/") + ".py"
+        base = str(PurePosixPath(rel).parent)
+        candidates = [p for p in py_files if p == suffix or p.endswith("/" + suffix)]
+        if node.level:
+            candidates = [p for p in candidates if p.startswith(base)] or candidates
+        if not candidates:
+            continue
+        target = ctx.parsed.python_ast(sorted(candidates, key=len)[0])
+        if target is None or not evidence_in(target, loaded_names(target)):
+            continue
+        for alias in node.names:
+            imported[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+    if not imported:
+        return
+    funcs = {
+        (n.name, n.lineno): n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+    for route in module.routes:
+        fn = funcs.get((route.function.rsplit(".", 1)[-1], route.line))
+        if fn is None:
+            continue
+        for call in ast.walk(fn):
+            if isinstance(call, ast.Call) and isinstance(call.func, ast.Name):
+                target_name = imported.get(call.func.id)
+                if target_name and f"via:{target_name}" not in route.reaches_model:
+                    route.reaches_model.append(f"via:{target_name}")
+                    if f"via:{target_name}" not in module.model_evidence:
+                        module.model_evidence.append(f"via:{target_name}")
 
 
 def _serves_model(module: AppModule) -> bool:
