@@ -3,7 +3,8 @@
 # description: >-
 #   An mlflow server or mlflow ui listens on a non-loopback address without the basic-auth app
 #   (in a command line, container definition or script), or a Helm chart deploys MLflow with
-#   authentication off (auth.enabled false or left at the community chart's default).
+#   authentication off (auth.enabled false or left at the community chart's default). A
+#   Dockerfile CMD counts only where no deployment in the repository sets the command itself.
 #   Anyone who can reach it can read experiments, download models, and register or promote a
 #   model version that production then serves.
 # custom:
@@ -28,6 +29,7 @@ deny contains v if {
 	server.kind in {"server", "ui"}
 	mlflow.exposed(server)
 	not server.auth_enabled
+	not _image_default_replaced(server)
 	v := {
 		"msg": sprintf(
 			"mlflow %s listens on %s without authentication (%s)%s",
@@ -56,3 +58,17 @@ auth_note(server) := sprintf("%s not set; the %s chart defaults to no authentica
 }
 
 auth_note(server) := "no --app-name basic-auth" if object.get(server, "auth_setting", null) == null
+
+# A Dockerfile CMD is the image's default: where the repository also deploys MLflow with its
+# own command (compose, Kubernetes, Helm, ECS, ...), the deployments decide how it runs and
+# are judged themselves.
+_deployment_sources := {
+	"compose", "kubernetes", "helm-values", "helm-set", "helmfile", "argocd", "terraform-helm",
+	"ecs", "cloudformation", "cloud-run", "app-runner", "container-app",
+}
+
+_image_default_replaced(server) if {
+	server.source == "dockerfile"
+	some other in input.mlflow.servers
+	other.source in _deployment_sources
+}

@@ -45,3 +45,14 @@ test_fires_on_chart_default_without_auth if {
 	some v in deny with input as {"mlflow": {"servers": [helm_srv(null)]}}
 	contains(v.msg, "the community chart defaults to no authentication")
 }
+
+test_silent_on_dockerfile_default_when_deployments_set_the_command if {
+	df := object.union(mk_srv("0.0.0.0", false), {"source": "dockerfile", "path": "Dockerfile"})
+	dep := mk_srv("0.0.0.0", true)
+	count(deny) == 0 with input as {"mlflow": {"servers": [df, dep]}}
+}
+
+test_fires_on_dockerfile_default_without_other_deployment if {
+	df := object.union(mk_srv("0.0.0.0", false), {"source": "dockerfile", "path": "Dockerfile"})
+	count(deny) == 1 with input as {"mlflow": {"servers": [df]}}
+}
