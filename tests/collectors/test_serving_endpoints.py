@@ -33,9 +33,9 @@ def test_apps_findings_at_exact_lines() -> None:
         ("MLS-SRV-005", "local_tool/app.py", 5),
         ("MLS-SRV-005", "ml_api/main.py", 8),
         ("MLS-SRV-005", "webapp/app.py", 9),
-        ("MLS-SRV-006", "heroku_app/app.py", 14),  # public through the Heroku router
-        ("MLS-SRV-006", "ml_api/main.py", 27),  # /train
-        ("MLS-SRV-006", "ml_api/main.py", 33),  # DELETE /delete_model
+        ("MLS-SRV-006", "heroku_app/app.py", 13),  # public through the Heroku router
+        ("MLS-SRV-006", "ml_api/main.py", 26),  # /train
+        ("MLS-SRV-006", "ml_api/main.py", 32),  # DELETE /delete_model
         ("MLS-SRV-007", "webapp/app.py", 36),
     ]
 
@@ -230,4 +230,4 @@ def test_route_calling_a_project_module_that_trains_the_model(tmp_path: Path) ->
     facts = collect_facts((str(tmp_path),)).facts
     (ep,) = facts["serving"]["endpoints"]
     assert ep["model_evidence"] == ["via:app.core.trainer.retrain_all"]
-    assert _findings(tmp_path) == [("MLS-SRV-006", "app/routes.py", 8)]
+    assert _findings(tmp_path) == [("MLS-SRV-006", "app/routes.py", 7)]

@@ -251,7 +251,7 @@ def analyse_app(rel: str, tree: ast.Module) -> AppModule | None:
                         path=path if isinstance(path, str) else None,
                         methods=_methods(call, target.attr),
                         function=fn.name,
-                        line=fn.lineno,
+                        line=dec.lineno,  # the decorator declares the route and its path
                         col=fn.col_offset + 1,
                         auth=_route_auth(fn, call),
                         reaches_model=reaches_model(fn, helpers, loaded),

@@ -186,11 +186,11 @@ def _cross_module(
             imported[alias.asname or alias.name] = f"{node.module}.{alias.name}"
     if not imported:
         return
-    funcs = {
-        (n.name, n.lineno): n
-        for n in ast.walk(tree)
-        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
-    }
+    funcs: dict[tuple[str, int], ast.FunctionDef | ast.AsyncFunctionDef] = {}
+    for n in ast.walk(tree):
+        if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef):
+            for line in (n.lineno, *(d.lineno for d in n.decorator_list)):
+                funcs[(n.name, line)] = n  # a route's line is its def or its decorator
     for route in module.routes:
         fn = funcs.get((route.function.rsplit(".", 1)[-1], route.line))
         if fn is None:
