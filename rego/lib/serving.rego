@@ -190,7 +190,7 @@ endpoint_bind_text(e) := sprintf("bound to %s (%s)", [b.host, b.source]) if {
 } else := "with no bind address in the repository"
 
 # State-changing routes: write methods, or paths that retrain, upload, delete or administer.
-_state_words := `(?i)(^|[/_.-])(train|retrain|fit|finetune|fine-tune|upload|delete|remove|drop|update|reload|load[_-]?model|deploy|register|promote|rollback|admin|shutdown|restart|exec|eval|config|set[_-]?model|swap)([/_.-]|$|\{)`
+_state_words := `(?i)(^|[/_.-])(train|retrain|fit|finetune|fine-tune|upload|delete|remove|drop|update|reload|load[_-]?model|(add|new|create|set)[_-]?model|deploy|register|promote|rollback|admin|shutdown|restart|exec|eval|config|set[_-]?model|swap)([/_.-]|$|\{)`
 
 state_changing(route) if {
 	some m in route.methods

@@ -39,3 +39,8 @@ test_silent_when_app_serves_no_model if {
 	e := object.union(_ep([_route("/upload", ["POST"], false)], "0.0.0.0"), {"serves_model": false})
 	count(deny) == 0 with input as {"serving": {"endpoints": [e]}}
 }
+
+test_fires_on_add_model_route if {
+	some v in deny with input as {"serving": {"endpoints": [_ep([_route("/add_model", ["POST"], false)], "0.0.0.0")]}}
+	contains(v.msg, "/add_model")
+}
