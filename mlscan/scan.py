@@ -15,6 +15,7 @@ from typing import Any
 
 from mlscan import __version__
 from mlscan.collectors.base import CollectContext, Collector, CollectorOutput
+from mlscan.collectors.link import run_links
 from mlscan.config import Config, load_config
 from mlscan.controls import PolicySet, load_policy_set
 from mlscan.engine.base import Engine
@@ -180,8 +181,17 @@ def _run_collectors(
         files_by_family[collector.family] = tuple(
             sorted(set(out.files) | set(files_by_family.get(collector.family, ())))
         )
+        for family, more in out.families.items():
+            earlier = facts.get(family)
+            facts[family] = {**earlier, **more} if isinstance(earlier, dict) else more
+            files_by_family[family] = tuple(
+                sorted(set(out.family_files.get(family, ())) | set(files_by_family.get(family, ())))
+            )
         timing = f"collector:{collector.family}"
         timings[timing] = timings.get(timing, 0.0) + time.perf_counter() - t
+    t = time.perf_counter()
+    notes.extend(run_links(facts))
+    timings["link"] = time.perf_counter() - t
     return facts, notes, files_by_family
 
 

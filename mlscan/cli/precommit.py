@@ -13,11 +13,12 @@ not run:
 * a signature brings in the model (file or directory) it signs;
 * a bucket policy document (JSON with ``Statement``) brings in the Terraform files that
   declare the buckets its ``arn:aws:s3:::NAME`` resources name;
+* a Terraform file (``.tf``, ``.tf.json``, ``.tfvars``) brings in the other Terraform
+  files and tfvars of its folder: mlscan evaluates a module as one unit (a bucket's
+  versioning or encryption often lives in a sibling file);
 * a directory brings in every file below it;
 * a Helm values file brings in its chart's ``Chart.yaml`` (appVersion, the alias of an
   MLflow dependency), and a ``Chart.yaml`` its values files;
-* a Terraform file that uses ``var.x`` brings in the ``.tf`` files of its module that
-  declare variables (the defaults that image tags use);
 * a Dockerfile, ``Procfile`` or ``heroku.yml`` brings in the Python app it starts
   (``uvicorn pkg.main:app``, ``gunicorn app:app``, ``python serve.py``), and a Python app
   the Dockerfiles, Procfiles and ``heroku.yml`` of its folder and the folders above (they
@@ -88,7 +89,8 @@ def _may_have_dependencies(rel: str) -> bool:
         or name in DIR_MARKERS
         or lower.endswith(SIGNATURE_SUFFIXES)
         or p.suffix.lower() in MODEL_EXTENSIONS
-        or p.suffix.lower() in (".json", ".tf", ".py")
+        or p.suffix.lower() in (".json", ".py")
+        or lower.endswith((*_TF_SUFFIXES, ".tfvars"))
         or name in _LAUNCHERS
         or name == "Chart.yaml"
         or _is_dockerfile(name)
@@ -154,12 +156,8 @@ class _Dependencies:
             out += [f for f in self._siblings(rel) if chart_values_name(f)]
         elif chart_values_name(rel):
             out += self._chart_files(rel)
-        if p.suffix == ".tf" and "var." in (self._text(rel) or ""):
-            out += [
-                f
-                for f in self._siblings(rel)
-                if f.endswith(".tf") and 'variable "' in (self._text(f) or "")
-            ]
+        if name.endswith((*_TF_SUFFIXES, ".tfvars")):
+            out += self._module_files(rel)
         if name in _LAUNCHERS or _is_dockerfile(name):
             out += self._launched_apps(rel)
         elif p.suffix == ".py":
@@ -213,6 +211,18 @@ class _Dependencies:
             if str(PurePosixPath(f).parent) in dirs or rel in self._launched_apps(f):
                 out.append(f)
         return out
+
+    def _module_files(self, rel: str) -> list[str]:
+        """The Terraform files and tfvars of ``rel``'s folder (one module)."""
+        folder = str(PurePosixPath(rel).parent)
+        prefix = "" if folder == "." else folder + "/"
+        return [
+            p
+            for p in self._sorted
+            if p.startswith(prefix)
+            and "/" not in p[len(prefix) :]
+            and p.endswith((*_TF_SUFFIXES, ".tfvars"))
+        ]
 
     def _dvc_outputs(self, rel: str) -> list[str]:
         text = self._text(rel)

@@ -8,12 +8,7 @@ from mlscan.collectors.artifacts.collector import ArtifactsCollector
 from mlscan.collectors.base import Collector
 from mlscan.collectors.datasets.collector import DatasetsCollector
 from mlscan.collectors.dvc.collector import DvcCollector
-from mlscan.collectors.iac.collector import (
-    AssetsCollector,
-    BucketPolicyCollector,
-    IacCollector,
-    ServingCollector,
-)
+from mlscan.collectors.iac.collector import IacCollector
 from mlscan.collectors.mlflow.collector import MlflowCollector
 from mlscan.collectors.mlflow.registry import MlflowRegistryCollector
 from mlscan.collectors.privacy.collector import PrivacyCollector
@@ -21,6 +16,7 @@ from mlscan.collectors.robustness.collector import RobustnessCollector
 from mlscan.collectors.serving.code import ServingCodeCollector
 from mlscan.collectors.serving.endpoints import ServingEndpointsCollector
 from mlscan.collectors.signatures.collector import SignaturesCollector
+from mlscan.collectors.storage_refs.collector import StorageRefsCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
 # One collector per line (keeps merges trivial).
@@ -33,11 +29,9 @@ COLLECTORS: tuple[Collector, ...] = (
     ArtifactsCollector(),
     ServingCodeCollector(),
     IacCollector(),
-    BucketPolicyCollector(),
-    ServingCollector(),
-    ServingEndpointsCollector(),
-    AssetsCollector(),
+    ServingEndpointsCollector(),  # after IacCollector: both feed the serving family
     DatasetsCollector(),
     PrivacyCollector(),
     RobustnessCollector(),
+    StorageRefsCollector(),
 )

@@ -101,10 +101,11 @@ def project(tmp_path: Path) -> Path:
         (("models/lonely.onnx",), ["models/lonely.onnx"]),
         (
             ("policies/training-data-bucket.json",),
-            ["infra/buckets.tf", "policies/training-data-bucket.json"],
+            # the bucket's module: every Terraform file of its folder
+            ["infra/buckets.tf", "infra/other.tf", "policies/training-data-bucket.json"],
         ),
         (("policies/unrelated.json",), ["policies/unrelated.json"]),
-        (("infra/other.tf",), ["infra/other.tf"]),
+        (("infra/other.tf",), ["infra/buckets.tf", "infra/other.tf"]),
         (("data/images",), ["data/images/1.png", "data/images/2.png"]),
     ],
 )
@@ -197,7 +198,7 @@ def test_no_iac_file_staged_means_checkov_is_never_imported(project: Path) -> No
 
 def test_a_staged_terraform_file_runs_the_iac_collector_when_registered(project: Path) -> None:
     got = _probe(project, "infra/buckets.tf")
-    assert got["files"] == ["infra/buckets.tf"]
+    assert got["files"] == ["infra/buckets.tf", "infra/other.tf"]  # its whole module
     if "iac" in got["registered"]:
         assert "iac" in got["families"]
         assert "checkov" in got["heavy_roots"]
@@ -241,17 +242,13 @@ def test_deployment_files_bring_in_what_decides_their_findings() -> None:
         "charts/platform/Chart.yaml",
         "charts/platform/values.yaml",
     )
-    assert expand_paths(deploy, ("infra/ecs.tf",), cfg) == ("infra/ecs.tf",)
-
-
-def test_terraform_file_brings_in_the_variables_of_its_module(tmp_path: Path) -> None:
-    (tmp_path / "infra").mkdir()
-    (tmp_path / "infra/main.tf").write_text('resource "x" "y" {\n  image = "a:${var.tag}"\n}\n')
-    (tmp_path / "infra/variables.tf").write_text('variable "tag" {\n  default = "1"\n}\n')
-    (tmp_path / "infra/other.tf").write_text('resource "z" "w" {}\n')
-    assert expand_paths(tmp_path, ("infra/main.tf",), Config()) == (
-        "infra/main.tf",
-        "infra/variables.tf",
+    # a Terraform file brings in its module (variable defaults feed image tags)
+    assert expand_paths(deploy, ("infra/ecs.tf",), cfg) == (
+        "infra/ecs.tf",
+        "infra/helm.tf",
+        "infra/platforms.tf",
+        "infra/run.tf",
+        "infra/vm.tf",
     )
 
 

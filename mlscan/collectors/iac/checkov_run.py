@@ -70,6 +70,9 @@ class CheckovRun:
     # Parsed definitions, per framework: terraform -> {rel path: hcl dict},
     # cloudformation -> {rel path: template dict}. Line markers are checkov's.
     definitions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Where checkov took rendered Terraform values from: {rel path: {address: {attribute:
+    # [{type (variable | tfvar | locals | resource | module ...), name, path}]}}}.
+    breadcrumbs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     errors: tuple[str, ...] = ()  # a runner that failed as a whole
 
 
@@ -142,8 +145,14 @@ def run_checkov(
     files_by_framework: Mapping[str, Sequence[tuple[str, str]]],
     *,
     include_all: bool = False,
+    tfvars: Mapping[str, Mapping[str, tuple[Any, str]]] | None = None,
 ) -> CheckovRun:
-    """Run checkov on ``{framework: [(rel, abs), ...]}``; only frameworks with files."""
+    """Run checkov on ``{framework: [(rel, abs), ...]}``; only frameworks with files.
+
+    ``tfvars`` holds the variable values mlscan read from ``terraform.tfvars`` and
+    ``*.auto.tfvars`` (through its parse cache, with its limits), per absolute module
+    directory: ``{dir: {name: (value, abs path of the file)}}``. checkov renders them into
+    the module as Terraform would (it reads no file for them itself)."""
     wanted = {
         fw: list(files) for fw, files in files_by_framework.items() if files and fw in FRAMEWORKS
     }
@@ -159,6 +168,7 @@ def run_checkov(
     parse_errors: set[str] = set()
     errors: list[str] = []
     definitions: dict[str, dict[str, Any]] = {}
+    breadcrumbs: dict[str, Any] = {}
     for framework in sorted(wanted):
         files = wanted[framework]
         rel_of = {os.path.normpath(abs_path): rel for rel, abs_path in files}
@@ -173,6 +183,10 @@ def run_checkov(
         )
         try:
             runner = _runner_class(framework)()
+            if framework == "terraform" and tfvars:
+                runner.graph_manager.parser.external_vars = {
+                    os.path.normpath(d): dict(v) for d, v in tfvars.items()
+                }
             reports = runner.run(
                 root_folder=None,
                 files=sorted(abs_path for _, abs_path in files),
@@ -206,6 +220,8 @@ def run_checkov(
                     )
                 )
         definitions[framework] = _definitions(framework, runner, rel_of)
+        if framework == "terraform":
+            breadcrumbs = _breadcrumbs(runner, files, rel_of)
     results.sort(key=lambda r: (r.path, r.start_line or 0, r.resource, r.check_id, r.result))
     unique: list[CheckResult] = []
     for r in results:
@@ -216,6 +232,7 @@ def run_checkov(
         frameworks=tuple(sorted(wanted)),
         parse_errors=tuple(sorted(parse_errors)),
         definitions=definitions,
+        breadcrumbs=breadcrumbs,
         errors=tuple(errors),
     )
 
@@ -240,3 +257,50 @@ def _definitions(framework: str, runner: Any, rel_of: Mapping[str, str]) -> dict
             continue  # module instances; the file itself is already there
         out[rel] = value
     return out
+
+
+def _breadcrumbs(
+    runner: Any, files: Sequence[tuple[str, str]], rel_of: Mapping[str, str]
+) -> dict[str, Any]:
+    """checkov's breadcrumbs (keyed by a path relative to the common folder of the files)
+    with repo-relative paths; origins outside the scanned files are dropped."""
+    raw = getattr(runner, "breadcrumbs", None) or {}
+    paths = [os.path.abspath(abs_path) for _, abs_path in files]
+    # checkov keys breadcrumbs by this very string prefix, not by path components
+    root = os.path.split(os.path.commonprefix(paths))[0]  # noqa: RUF071
+    out: dict[str, Any] = {}
+    for key, by_address in raw.items():
+        rel = rel_of.get(os.path.normpath(os.path.join(root, str(key).lstrip("/\\"))))
+        if rel is None or not isinstance(by_address, Mapping):
+            continue
+        file_out: dict[str, Any] = {}
+        for address, attrs in by_address.items():
+            if not isinstance(attrs, Mapping):
+                continue
+            attr_out: dict[str, list[dict[str, str]]] = {}
+            for attr, crumbs in attrs.items():
+                entries = []
+                for c in crumbs if isinstance(crumbs, list) else []:
+                    if not isinstance(c, Mapping):
+                        continue
+                    where = rel_of.get(os.path.normpath(str(c.get("path") or "")))
+                    if where is None:
+                        where = _tfvars_rel(str(c.get("path") or ""), rel_of)
+                    entries.append(
+                        {"type": str(c.get("type")), "name": str(c.get("name")), "path": where}
+                    )
+                attr_out[str(attr)] = entries
+            file_out[str(address)] = attr_out
+        out[rel] = file_out
+    return out
+
+
+def _tfvars_rel(abs_path: str, rel_of: Mapping[str, str]) -> str:
+    """The repo-relative path of a tfvars file (not among checkov's files): its folder is
+    the folder of a scanned file."""
+    folder, name = os.path.split(os.path.normpath(abs_path))
+    for known, rel in rel_of.items():
+        if os.path.dirname(known) == folder:
+            parent = rel.rsplit("/", 1)[0] if "/" in rel else ""
+            return f"{parent}/{name}" if parent else name
+    return name
