@@ -159,9 +159,11 @@ class MlflowCollector:
             env.extend(e)
             versions.extend(v)
         versions.extend(charts.versions)
+        # one shape for every source: the union of the keys, null where a source cannot say
+        shape = set(SERVER_KEYS).union(*(srv.keys() for srv in servers)) if servers else set()
         for srv in servers:
             srv["auth_config_paths"] = sorted({a["path"] for a in auth})
-            for field_name in SERVER_KEYS:
+            for field_name in sorted(shape):
                 srv.setdefault(field_name, None)
 
         def key(d: dict[str, Any]) -> tuple[Any, ...]:
