@@ -71,4 +71,13 @@ _image_default_replaced(server) if {
 	server.source == "dockerfile"
 	some other in input.mlflow.servers
 	other.source in _deployment_sources
+	_project_image(other)
+}
+
+# The deployment runs the project's own image (built here), not a published MLflow image.
+_project_image(other) if object.get(other, "image", null) == null
+
+_project_image(other) if {
+	is_string(other.image)
+	not regex.match(`(^|/)mlflow/mlflow([:@]|$)|bitnami/mlflow|burakince/mlflow`, other.image)
 }

@@ -48,8 +48,14 @@ test_fires_on_chart_default_without_auth if {
 
 test_silent_on_dockerfile_default_when_deployments_set_the_command if {
 	df := object.union(mk_srv("0.0.0.0", false), {"source": "dockerfile", "path": "Dockerfile"})
-	dep := mk_srv("0.0.0.0", true)
+	dep := object.union(mk_srv("0.0.0.0", true), {"image": "acme/tracking:3"})
 	count(deny) == 0 with input as {"mlflow": {"servers": [df, dep]}}
+}
+
+test_fires_on_dockerfile_default_beside_a_published_image_deployment if {
+	df := object.union(mk_srv("0.0.0.0", false), {"source": "dockerfile", "path": "Dockerfile"})
+	dep := object.union(mk_srv("0.0.0.0", true), {"image": "ghcr.io/mlflow/mlflow:v3.1.0"})
+	count(deny) == 1 with input as {"mlflow": {"servers": [df, dep]}}
 }
 
 test_fires_on_dockerfile_default_without_other_deployment if {
