@@ -3,6 +3,7 @@ violations -> findings. Returns a ``ScanResult``; never prints."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -16,9 +17,10 @@ from typing import Any
 from mlscan import __version__
 from mlscan.collectors.base import CollectContext, Collector, CollectorOutput
 from mlscan.collectors.link import run_links
-from mlscan.config import Config, load_config
+from mlscan.config import Config, Limits, ceil_untrusted, load_config
 from mlscan.controls import PolicySet, load_policy_set
 from mlscan.engine.base import Engine
+from mlscan.engine.budget import Budget
 from mlscan.errors import MlscanError, UsageError, WorkspaceError
 from mlscan.findings import ShapingRules, shape, to_violations
 from mlscan.hashing import DigestService
@@ -94,6 +96,8 @@ def collect_facts(
     t0 = time.perf_counter()
     root, only = resolve_root(paths)
     config = load_config(Path(config_path) if config_path else None, root=root)
+    if config_path is None:  # found in the scanned tree: may lower server limits, not raise
+        config = dataclasses.replace(config, limits=ceil_untrusted(config.limits))
     if only is not None:
         from mlscan.cli.precommit import expand_paths
 
@@ -262,21 +266,44 @@ def repo_prefix(root: Path) -> str:
 
 
 def make_engine(
-    policies: PolicySet, opa_url: str | None = None, use_server_policies: bool = False
+    policies: PolicySet,
+    opa_url: str | None = None,
+    use_server_policies: bool = False,
+    limits: Limits | None = None,
+    policy_budget: Budget | None = None,
 ) -> Engine:
+    lim = limits or Limits()
     if opa_url:
-        from mlscan.engine.opa_server import OpaServerEngine
+        from mlscan.engine.opa_server import DEFAULT_MAX_DEPTH, OpaServerEngine
 
         engine: Engine = OpaServerEngine(
             policies,
             opa_url,
             use_server_policies=use_server_policies,
             token=os.environ.get("MLSCAN_OPA_TOKEN"),
+            deadline=lim.opa_request_deadline,
+            max_response=lim.opa_max_response,
+            # the answer is walked recursively after the check: stay far from the stack's end
+            max_depth=min(lim.max_nesting_depth, DEFAULT_MAX_DEPTH),
         )
         return engine
     from mlscan.engine.embedded import EmbeddedEngine
 
-    return EmbeddedEngine(policies)
+    return EmbeddedEngine(policies, budget=policy_budget)
+
+
+def policy_budget(limits: Limits, cli_dirs: Sequence[str], config: Config, root: Path) -> Budget:
+    """The time and memory budget of the evaluation, naming the policy folders it covers
+    (the ones a configuration added are marked: from the scanned tree, untrusted)."""
+    names = ["built-in"] + [str(d) for d in cli_dirs]
+    for d in config.policies:
+        p = Path(d) if Path(d).is_absolute() else root / d
+        names.append(f"{p.as_posix()} (policies: in {config.path})")
+    return Budget(
+        seconds=float(limits.policy_timeout),
+        memory=int(limits.policy_memory),
+        policies=", ".join(names),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -309,7 +336,11 @@ def run_detailed(options: ScanOptions) -> ScanRun:
         policy_dirs.append(str(p if p.is_absolute() else fr.root / p))
     policies = load_policy_set(policy_dirs)
     engine = make_engine(
-        policies, options.opa_url, bool(options.extra.get("opa_use_server_policies"))
+        policies,
+        options.opa_url,
+        bool(options.extra.get("opa_use_server_policies")),
+        limits=config.limits,
+        policy_budget=policy_budget(config.limits, options.policy_dirs, config, fr.root),
     )
     raw = engine.evaluate(fr.facts)
     timings["engine"] = time.perf_counter() - t

@@ -22,6 +22,7 @@ from typing import Any
 
 from mlscan.collectors.assets.graph import asset_graph
 from mlscan.collectors.privacy.links import privacy_links
+from mlscan.collectors.secrets.link import secret_links
 from mlscan.models import Notification
 
 LinkFacts = dict[str, dict[str, Any]]
@@ -37,6 +38,7 @@ class Linker:
 LINKERS: tuple[Linker, ...] = (
     Linker(name="assets", run=asset_graph),
     Linker(name="privacy", run=privacy_links),
+    Linker(name="secrets", run=secret_links),
 )
 
 

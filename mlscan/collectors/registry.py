@@ -13,10 +13,12 @@ from mlscan.collectors.mlflow.collector import MlflowCollector
 from mlscan.collectors.mlflow.registry import MlflowRegistryCollector
 from mlscan.collectors.privacy.collector import PrivacyCollector
 from mlscan.collectors.robustness.collector import RobustnessCollector
+from mlscan.collectors.secrets.collector import SecretsCollector
 from mlscan.collectors.serving.code import ServingCodeCollector
 from mlscan.collectors.serving.endpoints import ServingEndpointsCollector
 from mlscan.collectors.signatures.collector import SignaturesCollector
 from mlscan.collectors.storage_refs.collector import StorageRefsCollector
+from mlscan.collectors.supply_chain.collector import SupplyChainCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
 # One collector per line (keeps merges trivial).
@@ -34,4 +36,6 @@ COLLECTORS: tuple[Collector, ...] = (
     PrivacyCollector(),
     RobustnessCollector(),
     StorageRefsCollector(),
+    SecretsCollector(),
+    SupplyChainCollector(),
 )

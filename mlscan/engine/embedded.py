@@ -8,7 +8,9 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mlscan.controls import PolicySet
+from mlscan.engine import budget
 from mlscan.engine.base import RawViolations
+from mlscan.engine.budget import Budget
 from mlscan.errors import EngineError, PolicyError
 
 _LOCATION = re.compile(r"-->\s*(?P<file>.+?):(?P<line>\d+):(?P<col>\d+)")
@@ -75,8 +77,9 @@ def encode_input(facts: Mapping[str, Any]) -> str:
 class EmbeddedEngine:
     name = "embedded"
 
-    def __init__(self, policies: PolicySet) -> None:
+    def __init__(self, policies: PolicySet, budget: Budget | None = None) -> None:
         self._policies = policies
+        self._budget = budget
         self._query = deny_query(c.package for c in policies.controls)
         self._engine = new_engine()
         for f in policies.files:
@@ -97,14 +100,22 @@ class EmbeddedEngine:
 
     def evaluate(self, facts: Mapping[str, Any]) -> RawViolations:
         engine = self._engine
-        engine.set_input_json(encode_input(facts))
+        text = encode_input(facts)
+
+        def answer() -> str:
+            engine.set_input_json(text)
+            return str(engine.eval_query_as_json(self._query))
+
         try:
-            result = json.loads(engine.eval_query_as_json(self._query))
+            raw = answer() if self._budget is None else budget.run(answer, self._budget)
+            result = json.loads(raw)
+        except EngineError:
+            raise  # the budget ran out
         except Exception as exc:  # the same "--> file:line:col ... error: ..." text
-            text = str(exc).split("Stack backtrace")[0]
-            m = _LOCATION.search(text)
+            message = str(exc).split("Stack backtrace")[0]
+            m = _LOCATION.search(message)
             where = f" in {m.group('file')}:{m.group('line')}" if m else ""
-            raise EngineError(f"policy evaluation failed{where}: {_reason(text)}") from exc
+            raise EngineError(f"policy evaluation failed{where}: {_reason(message)}") from exc
         rows = result.get("result") or []
         if not rows:
             return {}

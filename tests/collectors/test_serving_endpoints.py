@@ -31,11 +31,11 @@ def test_apps_findings_at_exact_lines() -> None:
         ("MLS-SRV-004", "compose.yaml", 12),  # the scorer, not the trainer
         ("MLS-SRV-005", "heroku_app/app.py", 5),
         ("MLS-SRV-005", "local_tool/app.py", 5),
-        ("MLS-SRV-005", "ml_api/main.py", 8),
+        ("MLS-SRV-005", "ml_api/main.py", 10),
         ("MLS-SRV-005", "webapp/app.py", 9),
         ("MLS-SRV-006", "heroku_app/app.py", 13),  # public through the Heroku router
-        ("MLS-SRV-006", "ml_api/main.py", 26),  # /train
-        ("MLS-SRV-006", "ml_api/main.py", 32),  # DELETE /delete_model
+        ("MLS-SRV-006", "ml_api/main.py", 28),  # /train
+        ("MLS-SRV-006", "ml_api/main.py", 34),  # DELETE /delete_model
         ("MLS-SRV-007", "webapp/app.py", 36),
     ]
 
@@ -53,7 +53,7 @@ def test_messages_say_what_the_workload_is() -> None:
 
 def test_endpoint_facts() -> None:
     api = _endpoint("ml_api/main.py")
-    assert (api["framework"], api["serves_model"], api["loc"]["line"]) == ("fastapi", True, 7)
+    assert (api["framework"], api["serves_model"], api["loc"]["line"]) == ("fastapi", True, 9)
     routes = {r["path"]: r for r in api["routes"]}
     assert routes["/admin/reload"]["auth_evidence"] == ["dependency:verify_token"]
     assert routes["/predict"]["reaches_model"] is True

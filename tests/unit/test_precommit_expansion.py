@@ -272,4 +272,56 @@ def test_hook_files_pattern_covers_the_deployment_file_kinds() -> None:
         "environment.yml",
     ):
         assert rx.search(path), path
-    assert not rx.search("docs/index.md")
+
+
+SECRET_FILES = {
+    "deploy/.env": "MYSQL_PASSWORD=x\n",
+    "deploy/docker-compose.yml": "services:\n  db:\n    env_file: ../shared/db.env\n",
+    "deploy/notes.md": "n\n",
+    "shared/db.env": "POSTGRES_PASSWORD=y\n",
+    "charts/mlflow/Chart.yaml": "name: mlflow\n",
+    "charts/mlflow/values.yaml": "minio: {}\n",
+    "charts/mlflow/templates/minio.yaml": "x: {{ .Values.minio }}\n",
+    "params.yaml": "featurize: {tokenizer: acme/tok}\n",
+    "src/featurize.py": "params = load('params.yaml')\n",
+    "src/other.py": "print(1)\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("named", "expected"),
+    [
+        # transitively: the compose file brings in the env_file it names
+        (("deploy/.env",), ["deploy/.env", "deploy/docker-compose.yml", "shared/db.env"]),
+        (
+            ("deploy/docker-compose.yml",),
+            ["deploy/.env", "deploy/docker-compose.yml", "shared/db.env"],
+        ),
+        (
+            ("charts/mlflow/values.yaml",),
+            [
+                "charts/mlflow/Chart.yaml",  # the chart (appVersion, MLflow dependencies)
+                "charts/mlflow/templates/minio.yaml",
+                "charts/mlflow/values.yaml",
+            ],
+        ),
+        (
+            ("charts/mlflow/templates/minio.yaml",),
+            [
+                "charts/mlflow/Chart.yaml",  # through values.yaml
+                "charts/mlflow/templates/minio.yaml",
+                "charts/mlflow/values.yaml",
+            ],
+        ),
+        (("src/featurize.py",), ["params.yaml", "src/featurize.py"]),
+        (("src/other.py",), ["src/other.py"]),
+    ],
+)
+def test_secrets_and_model_references_bring_in_what_links_them(
+    tmp_path: Path, named: tuple[str, ...], expected: list[str]
+) -> None:
+    for rel, text in SECRET_FILES.items():
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    assert expand_paths(tmp_path, named, Config()) == tuple(expected)
