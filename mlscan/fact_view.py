@@ -23,7 +23,6 @@ DETAIL_FIELDS: Mapping[tuple[str, str], tuple[str, ...]] = {
     ("dvc", "outputs"): ("hash_loc", "declared_path", "repo_root"),
     # the raw bucket settings checkov saw; controls read the normalised fields beside them
     ("iac", "buckets"): ("settings",),
-    ("iac", "checkov_results"): ("framework",),
 }
 
 

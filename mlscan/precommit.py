@@ -23,6 +23,12 @@ not run:
   files and tfvars of its folder: mlscan evaluates a module as one unit (a bucket's
   versioning or encryption often lives in a sibling file);
 * a directory brings in every file below it;
+* a Helm values file brings in its chart's ``Chart.yaml`` (appVersion, the alias of an
+  MLflow dependency), and a ``Chart.yaml`` its values files;
+* a Dockerfile, ``Procfile`` or ``heroku.yml`` brings in the Python app it starts
+  (``uvicorn pkg.main:app``, ``gunicorn app:app``, ``python serve.py``), and a Python app
+  the Dockerfiles, Procfiles and ``heroku.yml`` of its folder and the folders above (they
+  decide the address it is bound to);
 * a changed ``.mlscan.yaml`` / ``.mlscan.yml`` changes every finding: the whole root is
   scanned.
 """
@@ -42,6 +48,9 @@ from mlscan.collectors.artifacts.discovery import (
     SIGNATURE_SUFFIXES,
     may_be_model_file,
 )
+from mlscan.collectors.mlflow.charts import chart_values_name
+from mlscan.collectors.mlflow.cmd import split_shell
+from mlscan.collectors.serving.launchers import module_candidates, parse_launch
 from mlscan.config import CONFIG_NAMES, Config
 from mlscan.errors import FileReadError
 from mlscan.workspace import Workspace, WorkspaceOptions
@@ -108,6 +117,20 @@ def _may_have_dependencies(rel: str) -> bool:
         or _COMPOSE.match(name) is not None
         or _VALUES.match(name) is not None
         or "templates" in p.parts
+        or name in _LAUNCHERS
+        or name == "Chart.yaml"
+        or _is_dockerfile(name)
+        or chart_values_name(rel)
+    )
+
+
+_LAUNCHERS = ("Procfile", "heroku.yml")
+
+
+def _is_dockerfile(name: str) -> bool:
+    lower = name.lower()
+    return lower in ("dockerfile", "containerfile") or lower.startswith("dockerfile.") or (
+        lower.endswith(".dockerfile")
     )
 
 
@@ -155,9 +178,65 @@ class _Dependencies:
                 out += self.files_at(str(p.parent)) if str(p.parent) != "." else [rel]
         if p.suffix.lower() == ".json" and not name.lower().endswith(SIGNATURE_SUFFIXES):
             out += self._buckets_of_policy(rel)
+        if name == "Chart.yaml":
+            out += [f for f in self._siblings(rel) if chart_values_name(f)]
+        elif chart_values_name(rel):
+            out += self._chart_files(rel)
         if name.endswith((*_TF_SUFFIXES, ".tfvars")):
             out += self._module_files(rel)
+        if name in _LAUNCHERS or _is_dockerfile(name):
+            out += self._launched_apps(rel)
+        elif p.suffix == ".py":
+            out += self._launchers_of(rel)
         out += self._secret_links(rel)
+        return out
+
+    def _siblings(self, rel: str) -> list[str]:
+        parent = str(PurePosixPath(rel).parent)
+        return [
+            f for f in self._sorted if str(PurePosixPath(f).parent) == parent and f != rel
+        ]
+
+    def _chart_files(self, rel: str) -> list[str]:
+        for parent in PurePosixPath(rel).parents:
+            chart = "Chart.yaml" if str(parent) == "." else f"{parent}/Chart.yaml"
+            if chart in self.paths:
+                return [chart]
+        return []
+
+    def _launched_apps(self, rel: str) -> list[str]:
+        text = self._text(rel)
+        if text is None:
+            return []
+        found: list[str] = []
+        for line in text.splitlines():
+            if "[" in line and '"' in line:
+                line = line.replace('"', " ").replace(",", " ").replace("[", " ").replace("]", " ")
+            launch = parse_launch(split_shell(line.partition(":")[2] if line.startswith("web:")
+                                              else line), 1, 1)  # fmt: skip
+            if launch is None or launch.module is None:
+                continue
+            matches = [
+                f
+                for suffix in module_candidates(launch.module)
+                for f in self._sorted
+                if f == suffix or f.endswith("/" + suffix)
+            ]
+            base = str(PurePosixPath(rel).parent)
+            near = [f for f in matches if base == "." or f.startswith(base + "/")]
+            found += near or matches
+        return sorted(set(found))
+
+    def _launchers_of(self, rel: str) -> list[str]:
+        """Launchers above the app, and any launcher elsewhere that names it."""
+        dirs = {str(a) for a in PurePosixPath(rel).parents}
+        out: list[str] = []
+        for f in self._sorted:
+            name = PurePosixPath(f).name
+            if not (name in _LAUNCHERS or _is_dockerfile(name)):
+                continue
+            if str(PurePosixPath(f).parent) in dirs or rel in self._launched_apps(f):
+                out.append(f)
         return out
 
     def _in_folder(self, folder: str) -> list[str]:

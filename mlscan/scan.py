@@ -222,13 +222,23 @@ def _run_collectors(
                     ),
                 ),
             )
-        facts[collector.family] = out.facts
+        # several collectors may feed one family (e.g. serving: manifests and Python apps)
+        previous = facts.get(collector.family)
+        facts[collector.family] = (
+            {**previous, **out.facts} if isinstance(previous, dict) else out.facts
+        )
         notes.extend(out.notifications)
-        files_by_family[collector.family] = tuple(sorted(set(out.files)))
+        files_by_family[collector.family] = tuple(
+            sorted(set(out.files) | set(files_by_family.get(collector.family, ())))
+        )
         for family, more in out.families.items():
-            facts[family] = more
-            files_by_family[family] = tuple(sorted(set(out.family_files.get(family, ()))))
-        timings[f"collector:{collector.family}"] = time.perf_counter() - t
+            earlier = facts.get(family)
+            facts[family] = {**earlier, **more} if isinstance(earlier, dict) else more
+            files_by_family[family] = tuple(
+                sorted(set(out.family_files.get(family, ())) | set(files_by_family.get(family, ())))
+            )
+        timing = f"collector:{collector.family}"
+        timings[timing] = timings.get(timing, 0.0) + time.perf_counter() - t
     t = time.perf_counter()
     notes.extend(run_links(facts))
     timings["link"] = time.perf_counter() - t

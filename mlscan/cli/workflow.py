@@ -26,6 +26,9 @@ class ProjectProfile:
     mlflow: bool
     terraform: bool
     kubernetes: bool
+    helm: bool = False
+    ansible: bool = False
+    model_servers: bool = False  # Procfile / heroku.yml / Python apps in serving folders
     model_roots: tuple[str, ...]  # top-level folders that hold model files
     model_groups: tuple[str, ...]  # their sub-folders / stems: one asset group each
     public_keys: tuple[str, ...]
@@ -58,9 +61,19 @@ def profile(root: Path) -> ProjectProfile:
         dvc=".dvc/config" in paths or any(n.endswith(".dvc") for n in names) or "dvc.yaml" in names,
         mlflow="MLmodel" in names
         or "basic_auth.ini" in names
-        or any("mlflow" in p.lower() for p in yaml_texts),
+        or any("mlflow" in p.lower() for p in yaml_texts)
+        or any("mlflow" in p.lower() for p in paths if p.endswith((".tf", ".j2", ".sh", ".mk"))),
         terraform=any(p.endswith((".tf", ".tf.json")) for p in paths),
         kubernetes=any(p.split("/", 1)[0] in ("k8s", "kubernetes", "manifests") for p in paths),
+        helm="Chart.yaml" in names or any(n.startswith("helmfile.") for n in names),
+        ansible=any(
+            part in ("roles", "playbooks", "ansible") for p in paths for part in p.split("/")[:-1]
+        ),
+        model_servers=bool(names & {"Procfile", "heroku.yml"})
+        or any(
+            p.endswith(".py") and set(p.split("/")[:-1]) & {"serving", "serve", "inference", "api"}
+            for p in paths
+        ),
         model_roots=tuple(roots),
         model_groups=tuple(sorted(groups)),
         public_keys=tuple(sorted(p for p in paths if p.endswith(".pub"))),
@@ -80,6 +93,9 @@ def render_starter(p: ProjectProfile) -> str:
             ("MLflow", p.mlflow),
             ("Terraform", p.terraform),
             ("Kubernetes manifests", p.kubernetes),
+            ("Helm charts", p.helm),
+            ("Ansible", p.ansible),
+            ("model servers", p.model_servers),
             ("model files", bool(p.model_roots)),
             ("signatures", p.signatures),
         )
@@ -150,6 +166,15 @@ def render_starter(p: ProjectProfile) -> str:
         out += [
             "# assets:",
             '#   - {name: credit-scoring, match: ["models/credit*"], impact: critical}',
+        ]
+    if p.helm or p.ansible or p.model_servers:
+        out += [
+            "",
+            "# Deployments: mlscan reads Helm values (values*.yaml, helmfile, Argo CD),",
+            "# Ansible tasks and Jinja templates (*.j2), Makefiles, Procfiles, Dockerfiles and",
+            "# Python serving apps. Test-only images and apps under tests/ are not model servers;",
+            "# exclude other non-production trees here, e.g.:",
+            '# exclude: ["examples/**", "notebooks/**"]',
         ]
     if p.terraform:
         out += [

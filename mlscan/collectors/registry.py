@@ -15,6 +15,7 @@ from mlscan.collectors.privacy.collector import PrivacyCollector
 from mlscan.collectors.robustness.collector import RobustnessCollector
 from mlscan.collectors.secrets.collector import SecretsCollector
 from mlscan.collectors.serving.code import ServingCodeCollector
+from mlscan.collectors.serving.endpoints import ServingEndpointsCollector
 from mlscan.collectors.signatures.collector import SignaturesCollector
 from mlscan.collectors.storage_refs.collector import StorageRefsCollector
 from mlscan.collectors.supply_chain.collector import SupplyChainCollector
@@ -30,6 +31,7 @@ COLLECTORS: tuple[Collector, ...] = (
     ArtifactsCollector(),
     ServingCodeCollector(),
     IacCollector(),
+    ServingEndpointsCollector(),  # after IacCollector: both feed the serving family
     DatasetsCollector(),
     PrivacyCollector(),
     RobustnessCollector(),

@@ -1,14 +1,12 @@
 package mlscan.lib.mlflow
 
+import data.mlscan.lib.util
 import rego.v1
 
-loopback_hosts := {"127.0.0.1", "localhost", "::1", "[::1]"}
-
-# A server whose effective host is reachable from other machines.
+# A server whose effective host is reachable from other machines (loopback as in util).
 exposed(server) if {
 	server.host != null
-	not server.host in loopback_hosts
-	not startswith(server.host, "127.")
+	not util.loopback_host(server.host)
 }
 
 # Strict "a < b" on [major, minor, patch] version arrays (portable across engines).

@@ -2,6 +2,7 @@ package mlscan.lib.serving
 
 # Serving facts (input.serving): which workloads serve models, and how they are exposed.
 
+import data.mlscan.lib.util
 import rego.v1
 
 _serving := object.get(input, "serving", {})
@@ -29,8 +30,54 @@ selected_workloads(svc) := [workloads[i] |
 	some i in _workload_at[address]
 ]
 
-# A workload that serves a model (by kind, image, name, command or model env vars).
-serving_workload(w) if count(w.serving_hints) > 0
+# A workload that serves a model, decided from evidence, never from "it is a container":
+# a serving manifest kind (KServe, Seldon, Ray Serve), a serving-framework image or a serve
+# command is enough; a model-ish name or a MODEL_* variable counts only for a workload that
+# listens (a container port, a published compose port or a Service selecting it) and is not
+# a batch job or a training / test workload.
+_strong_hint(h) if startswith(h, "kind:")
+
+_strong_hint(h) if startswith(h, "image:")
+
+_strong_hint(h) if h == "command:serve"
+
+serving_workload(w) if {
+	some h in w.serving_hints
+	_strong_hint(h)
+}
+
+serving_workload(w) if {
+	count(w.serving_hints) > 0
+	listens(w)
+	not batch_or_training(w)
+}
+
+listens(w) if count(object.get(w, "ports", [])) > 0
+
+listens(w) if {
+	some svc in services
+	w.address in svc.selects
+}
+
+batch_or_training(w) if w.kind in {"Job", "CronJob"}
+
+batch_or_training(w) if regex.match(`(?i)(^|[-_./])(train|trainer|training|finetune|fine-tune|etl|batch|notebook|jupyter|tests?|e2e|client)([-_./]|$)`, w.name)
+
+# What the workload is, for messages: "KServe InferenceService ml/fraud", "compose service scorer".
+describe(w) := sprintf("compose service %s", [w.name]) if w.kind == "compose-service"
+
+describe(w) := sprintf("KServe InferenceService %s/%s", [w.namespace, w.name]) if w.kind == "InferenceService"
+
+describe(w) := sprintf("Seldon deployment %s/%s", [w.namespace, w.name]) if w.kind == "SeldonDeployment"
+
+describe(w) := sprintf("Ray Serve application %s/%s", [w.namespace, w.name]) if w.kind == "RayService"
+
+describe(w) := sprintf("%s %s/%s", [w.kind, w.namespace, w.name]) if {
+	not w.kind in {"compose-service", "InferenceService", "SeldonDeployment", "RayService"}
+}
+
+# The evidence that made it a model server, for messages.
+evidence_text(w) := concat(", ", w.serving_hints)
 
 _serving_name := `(?i)(model|inference|predict|serving|scor(e|ing)|classifier|llm)`
 
@@ -109,3 +156,55 @@ ingress_to_serving(ing) if {
 }
 
 ingress_to_serving(ing) if regex.match(_serving_name, ing.name)
+
+# ---------------------------------------------------------------- endpoints (input.serving.endpoints)
+endpoints := object.get(_serving, "endpoints", [])
+
+# A bind that accepts connections from other machines: a non-loopback host, a public
+# platform router (Heroku), or a Gradio share link. Unix sockets and loopback do not.
+public_bind(b) if {
+	b.host != ""
+	not b.host in {"unix", "gradio-share"}
+	not util.loopback_host(b.host)
+}
+
+public_bind(b) if b.host == "gradio-share"
+
+public_bind(b) if object.get(b, "platform", null) == "heroku"
+
+endpoint_public(e) if {
+	some b in e.binds
+	public_bind(b)
+}
+
+# No bind address is written anywhere mlscan reads: how the app is reached is unknown.
+endpoint_exposure_unknown(e) if {
+	not endpoint_public(e)
+	count([b | some b in e.binds; b.host != ""]) == 0
+}
+
+endpoint_bind_text(e) := sprintf("bound to %s (%s)", [b.host, b.source]) if {
+	binds := [b | some b in e.binds; public_bind(b)]
+	count(binds) > 0
+	b := binds[0]
+} else := "with no bind address in the repository"
+
+# State-changing routes: write methods, or paths that retrain, upload, delete or administer.
+_state_words := `(?i)(^|[/_.-])(train|retrain|fit|finetune|fine-tune|upload|delete|remove|drop|update|reload|load[_-]?model|(add|new|create|set)[_-]?model|deploy|register|promote|rollback|admin|shutdown|restart|exec|eval|config|set[_-]?model|swap)([/_.-]|$|\{)`
+
+state_changing(route) if {
+	some m in route.methods
+	m in {"PUT", "PATCH", "DELETE"}
+}
+
+state_changing(route) if {
+	route.path != null
+	regex.match(_state_words, route.path)
+}
+
+state_changing(route) if {
+	route.path == null
+	regex.match(_state_words, route.function)
+}
+
+endpoint_auth(e) if count(e.app_auth) > 0

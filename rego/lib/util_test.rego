@@ -23,3 +23,19 @@ test_plaintext_url if {
 	util.plaintext_url("HTTP://mirror/store")
 	not util.plaintext_url("https://mirror/store")
 }
+
+test_loopback_urls if {
+	util.loopback_url("http://127.0.0.1:5000/api")
+	util.loopback_url("http://user@localhost/x")
+	util.loopback_url("http://[::1]:8080/")
+	util.loopback_url("HTTP://127.1.2.3")
+	not util.loopback_url("http://mlflow:5000")
+	not util.loopback_url("http://127.0.0.1.example.com/")
+	not util.loopback_url("http://10.0.0.5/")
+}
+
+test_loopback_hosts if {
+	util.loopback_host("::1")
+	util.loopback_host("127.0.0.53")
+	not util.loopback_host("0.0.0.0")
+}

@@ -259,9 +259,11 @@ def test_plaintext_remote(tmp_path: Path, url: str, loopback: bool) -> None:
     assert remote["url_scheme"] == url.split(":")[0]
     assert remote["host_is_loopback"] is loopback
     findings = scan(repo)
+    if loopback:  # traffic that never leaves the machine is no transport risk
+        assert hits(findings) == []
+        return
     assert hits(findings) == [("MLS-DVC-006", ".dvc/config", 2, 5)]
     assert findings[0].severity == "high"
-    assert ("loopback" in findings[0].message) is loopback
 
 
 @pytest.mark.parametrize(

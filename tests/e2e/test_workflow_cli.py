@@ -112,9 +112,9 @@ def test_baseline_only_new_findings_fail_and_sarif_marks_new_unchanged_absent(
     ini.write_text(
         ini.read_text().replace("default_permission = EDIT", "default_permission = NO_PERMISSIONS")
     )
-    (root / "deploy" / "Dockerfile").write_text(
-        'FROM python:3.12-slim\nCMD ["mlflow", "server", "--host", "0.0.0.0"]\n'
-    )
+    # (a script: a Dockerfile's default CMD is not judged beside deployments that set
+    # the command themselves, as the compose file here does)
+    (root / "deploy" / "run.sh").write_text("#!/bin/sh\nmlflow server --host 0.0.0.0\n")
     changed = run_cli(
         "scan", str(root), "--format", "sarif", "--baseline", str(baseline), "--fail-on", "high"
     )
@@ -122,7 +122,7 @@ def test_baseline_only_new_findings_fail_and_sarif_marks_new_unchanged_absent(
     states: dict[str, list[tuple[str, int, str]]] = {}
     for r in _results(changed.out):
         states.setdefault(r["baselineState"], []).append(_where(r))
-    assert states["new"] == [("deploy/Dockerfile", 2, "MLS-MLF-001")]
+    assert states["new"] == [("deploy/run.sh", 2, "MLS-MLF-001")]
     assert states["absent"] == [("basic_auth.ini", 2, "MLS-MLF-003")]
     assert len(states["unchanged"]) == len(before) - 1
     (absent,) = [r for r in _results(changed.out) if r["baselineState"] == "absent"]
@@ -133,7 +133,7 @@ def test_baseline_only_new_findings_fail_and_sarif_marks_new_unchanged_absent(
     assert (
         run_cli("scan", str(root), "--baseline", str(baseline), "--fail-on", "critical").code == 1
     )
-    (root / "deploy" / "Dockerfile").unlink()
+    (root / "deploy" / "run.sh").unlink()
     fixed = run_cli("scan", str(root), "--baseline", str(baseline), "--fail-on", "low")
     assert fixed.code == 0, fixed.out
 
@@ -144,9 +144,9 @@ def test_baseline_only_new_findings_fail_and_sarif_marks_new_unchanged_absent(
         "scan", str(root), "--format", "sarif", "--baseline", str(second), "--fail-on", "never"
     )
     states2 = {r["baselineState"] for r in _results(again.out)}
-    assert "absent" in states2  # the Dockerfile finding, gone since
+    assert "absent" in states2  # the script finding, gone since
     assert [_where(r) for r in _results(again.out) if r["baselineState"] == "absent"] == [
-        ("deploy/Dockerfile", 2, "MLS-MLF-001")
+        ("deploy/run.sh", 2, "MLS-MLF-001")
     ]
 
 
@@ -198,7 +198,11 @@ def test_init_writes_a_starter_that_loads_and_detects_the_project(tmp_path: Path
     assert res.code == 0, res.err
     assert res.out.strip() == f"wrote {root / '.mlscan.yaml'}"
     text = (root / ".mlscan.yaml").read_text(encoding="utf-8")
-    assert "# Found in this project: DVC, MLflow, Terraform, model files, signatures." in text
+    assert (
+        "# Found in this project: DVC, MLflow, Terraform, model servers, model files, signatures."
+        in text
+    )
+    assert "# Deployments: mlscan reads Helm values" in text
     cfg = load_config(root / ".mlscan.yaml")
     assert cfg.signing.required == ("models/**",)
     assert cfg.signing.trusted_keys == ("keys/model-signing.pub",)

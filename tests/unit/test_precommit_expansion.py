@@ -213,7 +213,8 @@ def test_a_staged_terraform_file_runs_the_iac_collector_when_registered(project:
     if "iac" in got["registered"]:
         assert "iac" in got["families"]
         assert "checkov" in got["heavy_roots"]
-    assert "mlflow" not in got["families"]
+    # the mlflow family reads Terraform too (ECS / Cloud Run / user_data servers); DVC does not
+    assert "dvc" not in got["families"]
 
 
 
@@ -234,6 +235,54 @@ def test_a_named_model_file_is_verified_against_its_folders_signature(tmp_path: 
     assert [
         (f["control"], f["location"]["path"]) for f in json.loads(res.out)["findings"]
     ] == [("MLS-SIG-002", "models/credit")]
+
+
+def test_deployment_files_bring_in_what_decides_their_findings() -> None:
+    apps = REPO / "tests" / "fixtures" / "serving" / "apps"
+    deploy = REPO / "tests" / "fixtures" / "mlflow" / "deployments"
+    cfg = Config()
+    # a Procfile and the app it starts (not every app.py of the tree)
+    assert expand_paths(apps, ("heroku_app/Procfile",), cfg) == (
+        "heroku_app/Procfile",
+        "heroku_app/app.py",
+    )
+    # an app and the Dockerfile elsewhere that starts it
+    assert expand_paths(apps, ("ml_api/main.py",), cfg) == ("ml_api/main.py", "serve/Dockerfile")
+    # Helm values and their chart; a Terraform file and its module's variable defaults
+    assert expand_paths(deploy, ("charts/platform/values.yaml",), cfg) == (
+        "charts/platform/Chart.yaml",
+        "charts/platform/values.yaml",
+    )
+    # a Terraform file brings in its module (variable defaults feed image tags)
+    assert expand_paths(deploy, ("infra/ecs.tf",), cfg) == (
+        "infra/ecs.tf",
+        "infra/helm.tf",
+        "infra/platforms.tf",
+        "infra/run.tf",
+        "infra/vm.tf",
+    )
+
+
+def test_hook_files_pattern_covers_the_deployment_file_kinds() -> None:
+    import re
+
+    import yaml
+
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    rx = re.compile(hook["files"])
+    for path in (
+        "deploy/mlflow/values-prod.yaml",
+        "helmfile.yaml",
+        "ansible/roles/tracking/tasks/main.yml",
+        "roles/tracking/templates/basic_auth.ini.j2",
+        "Makefile",
+        "heroku_app/Procfile",
+        ".github/workflows/e2e.yml",
+        "cloud/user-data.yaml",
+        "ml_api/main.py",
+        "environment.yml",
+    ):
+        assert rx.search(path), path
 
 
 SECRET_FILES = {
@@ -261,11 +310,19 @@ SECRET_FILES = {
         ),
         (
             ("charts/mlflow/values.yaml",),
-            ["charts/mlflow/templates/minio.yaml", "charts/mlflow/values.yaml"],
+            [
+                "charts/mlflow/Chart.yaml",  # the chart (appVersion, MLflow dependencies)
+                "charts/mlflow/templates/minio.yaml",
+                "charts/mlflow/values.yaml",
+            ],
         ),
         (
             ("charts/mlflow/templates/minio.yaml",),
-            ["charts/mlflow/templates/minio.yaml", "charts/mlflow/values.yaml"],
+            [
+                "charts/mlflow/Chart.yaml",  # through values.yaml
+                "charts/mlflow/templates/minio.yaml",
+                "charts/mlflow/values.yaml",
+            ],
         ),
         (("src/featurize.py",), ["params.yaml", "src/featurize.py"]),
         (("src/other.py",), ["src/other.py"]),

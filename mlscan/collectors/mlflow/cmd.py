@@ -114,11 +114,12 @@ def parse_flags(args: list[str]) -> list[tuple[str, str | None]]:
 
 
 def env_reference(value: str) -> str | None:
-    """``$VAR`` / ``${VAR}`` / ``$(VAR)`` -> VAR."""
-    m = _ENV_REF.match(value.strip())
+    """``$VAR`` / ``${VAR}`` / ``$(VAR)`` -> VAR (compose's ``$$`` escape included)."""
+    text = re.sub(r"^\$\$", "$", value.strip())
+    m = _ENV_REF.match(text)
     if m:
         return m.group(1)
-    m = re.match(r"^\$\(([A-Za-z_][A-Za-z0-9_]*)\)$", value.strip())
+    m = re.match(r"^\$\(([A-Za-z_][A-Za-z0-9_]*)\)$", text)
     return m.group(1) if m else None
 
 
@@ -129,7 +130,7 @@ def uri_has_password(uri: str) -> bool:
         parts = urlsplit(uri)
     except ValueError:
         return False
-    if parts.password and not env_reference(parts.password):
+    if parts.password and not env_reference(parts.password) and not is_placeholder(parts.password):
         return True
     query = parts.query.lower()
     return any(f"{k}=" in query for k in ("password", "pwd", "secret", "token", "sas"))
@@ -142,6 +143,9 @@ def redact_uri(uri: str) -> str:
     except ValueError:
         return "***"
     netloc = parts.netloc
+    secret_query = re.search(r"(?i)(password|pwd|secret|token|sas)", parts.query)
+    if parts.password is None and not secret_query:
+        return uri
     if parts.password is not None:
         userinfo, _, host = netloc.rpartition("@")
         user = userinfo.split(":", 1)[0]
@@ -160,7 +164,39 @@ _VERSION = re.compile(r"(?<![\d.])v?(\d+\.\d+(?:\.\d+)?)(?![\d.])")
 def image_mlflow_version(image: str) -> str | None:
     """The MLflow version in an image reference such as ghcr.io/mlflow/mlflow:v2.9.2."""
     name, _, tag = image.partition("@")[0].rpartition(":")
-    if not name or "/" in tag or "mlflow" not in name.lower():
+    # only an MLflow image (its repository's last segment is "mlflow"): the tag of a
+    # project's own image (acme/mlflow-server:1.0) is that image's version, not MLflow's
+    if not name or "/" in tag or name.lower().rsplit("/", 1)[-1] != "mlflow":
         return None
     m = _VERSION.search(tag)
     return m.group(1) if m else None
+
+
+_PLACEHOLDER = re.compile(
+    r"^(<[^<>]*>|\$\{[^}]*\}|\$[A-Za-z_][A-Za-z0-9_]*|\$\([^)]*\)|\{\{.*\}\}|\{%.*%\}|"
+    r"%\([^)]*\)s|x{3,}|\*{3,}|\.{3}|changeme|change[-_]?me|replace[-_]?me|your[-_ ]?\w*|"
+    r"todo|tbd|placeholder|example|dummy|redacted)$",
+    re.I,
+)
+
+
+_REFERENCE = re.compile(
+    r"^(<[^<>]*>|\$\{[^}]*\}|\$[A-Za-z_]\w*|\$\([^)]*\)|\{\{.*\}\}|\{%.*%\}|%\([^)]*\)s)$"
+)
+
+
+def placeholder_kind(value: str) -> str | None:
+    """``reference`` for a value filled in at deploy time (``${VAR}``, ``{{ var }}``,
+    ``<password>``), ``word`` for a stand-in that works as a password if deployed unchanged
+    (``changeme``, ``xxx``), None for anything else."""
+    if not is_placeholder(value):
+        return None
+    text = re.sub(r"^\$\$", "$", value.strip().strip("'\""))
+    return "reference" if _REFERENCE.match(text) else "word"
+
+
+def is_placeholder(value: str) -> bool:
+    """A value that stands for a credential without being one: ``<password>``, ``${VAR}``,
+    ``{{ var }}``, ``changeme``, ``xxx``, ``***``. Such a value is not a committed secret."""
+    v = re.sub(r"^\$\$", "$", value.strip().strip("'\""))  # compose's $$ escape
+    return bool(v) and bool(_PLACEHOLDER.match(v))

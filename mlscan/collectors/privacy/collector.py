@@ -64,6 +64,7 @@ class PrivacyCollector:
         notes: list[Notification] = []
         parsed: list[str] = []
         logging_facts: list[dict[str, Any]] = []
+        persistence: list[dict[str, Any]] = []
         captures: list[dict[str, Any]] = []
         loggers: list[dict[str, Any]] = []
         models: list[dict[str, Any]] = []
@@ -78,12 +79,31 @@ class PrivacyCollector:
                         if module is not None:
                             parsed.append(f.path)
                             for h in module.handlers:
+                                for p in h.persistence:
+                                    persistence.append(
+                                        {
+                                            "path": f.path,
+                                            "function": h.function,
+                                            "framework": h.framework,
+                                            "serves_model": module.serves_model,
+                                            "sink": p["sink"],
+                                            "argument": p["argument"],
+                                            "loc": {
+                                                "path": f.path,
+                                                "line": p["line"],
+                                                "col": p["col"],
+                                                "end_line": p["end_line"],
+                                                "end_col": p["end_col"],
+                                            },
+                                        }
+                                    )
                                 for p in h.payload_logging:
                                     logging_facts.append(
                                         {
                                             "path": f.path,
                                             "function": h.function,
                                             "framework": h.framework,
+                                            "serves_model": module.serves_model,
                                             "sink": p["sink"],
                                             "argument": p["argument"],
                                             "loc": {
@@ -124,6 +144,7 @@ class PrivacyCollector:
         return CollectorOutput(
             facts={
                 "payload_logging": sorted(logging_facts, key=key),
+                "request_persistence": sorted(persistence, key=key),
                 "data_capture": sorted(captures, key=key),
                 "request_loggers": sorted(loggers, key=key),
                 "models": sorted(models, key=key),

@@ -25,6 +25,14 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
+from mlscan.collectors.serving.apps import id_like
+from mlscan.collectors.serving.model_use import (
+    evidence_in,
+    loaded_names,
+    model_functions,
+    reaches_model,
+)
+
 SERVING_DIRS = frozenset({"serving", "app", "api", "inference", "server"})
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "route", "api_route", "websocket", "options"}
@@ -40,6 +48,12 @@ FLASK_ATTRS = frozenset({"json", "data", "form", "values", "args", "files"})
 VALIDATE_METHODS = frozenset(
     {"model_validate", "model_validate_json", "model_validate_strings", "parse_obj",
      "parse_raw", "validate_python", "validate_json"}
+)  # fmt: skip
+PERSIST_METHODS = frozenset(
+    {"execute", "executemany", "insert", "insert_one", "insert_many", "add", "add_all",
+     "put_item", "hset", "lpush", "rpush", "xadd", "write", "writelines", "to_csv", "to_sql",
+     "to_parquet", "to_json", "put_object", "upload_fileobj", "bulk_save_objects", "merge",
+     "setex", "set", "save", "append_rows"}
 )  # fmt: skip
 REVEALING_CALLS = frozenset(
     {"str", "repr", "dumps", "dict", "list", "format", "model_dump", "model_dump_json",
@@ -59,6 +73,8 @@ class Handler:
     raw_reads: list[dict[str, Any]] = field(default_factory=list)
     validation: list[dict[str, Any]] = field(default_factory=list)
     payload_logging: list[dict[str, Any]] = field(default_factory=list)
+    persistence: list[dict[str, Any]] = field(default_factory=list)
+    reaches_model: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -66,6 +82,7 @@ class ServingModule:
     path: str
     handlers: list[Handler]
     module_validation: list[dict[str, Any]]
+    serves_model: bool = True  # the module loads or calls a model (model_use evidence)
 
 
 def under_serving_dir(path: str) -> bool:
@@ -157,6 +174,8 @@ class _HandlerVisitor:
         return None
 
     def reveals(self, node: ast.AST) -> bool:
+        if id_like(node):  # payload["id"] names a record, it does not reveal the payload
+            return False
         if isinstance(node, ast.Name):
             return node.id in self.tainted
         if isinstance(node, ast.Attribute | ast.Subscript):
@@ -249,6 +268,54 @@ class _HandlerVisitor:
                     }
                 )
 
+        # request bodies stored in a database, cache, object store or file
+        if isinstance(func, ast.Attribute) and func.attr in PERSIST_METHODS and not is_log:
+            receiver = _dotted(func.value).lower()
+            if not any(w in receiver for w in ("log", "model", "request", "response", "chat",
+                                               "completion", "session.headers")):
+                args = [*node.args, *[k.value for k in node.keywords]]
+                stored = [a for a in args if self._contains_payload(a)]
+                if stored:
+                    self.h.persistence.append(
+                        {
+                            "sink": name,
+                            "argument": ast.unparse(stored[0])[:80],
+                            "line": node.lineno,
+                            "col": node.col_offset + 1,
+                            "end_line": node.end_lineno,
+                            "end_col": (node.end_col_offset or 0) + 1,
+                        }
+                    )
+        elif (
+            name in ("json.dump", "pickle.dump", "yaml.dump")
+            and node.args
+            and self._contains_payload(node.args[0])
+        ):
+            self.h.persistence.append(
+                {
+                    "sink": name,
+                    "argument": ast.unparse(node.args[0])[:80],
+                    "line": node.lineno,
+                    "col": node.col_offset + 1,
+                    "end_line": node.end_lineno,
+                    "end_col": (node.end_col_offset or 0) + 1,
+                }
+            )
+
+    def _contains_payload(self, node: ast.AST) -> bool:
+        """The whole payload (or a revealing form of it) appears somewhere in ``node``."""
+        if self.reveals(node):
+            return True
+        if isinstance(node, ast.Call):
+            return any(
+                self._contains_payload(a) for a in [*node.args, *[k.value for k in node.keywords]]
+            )
+        if isinstance(node, ast.Tuple | ast.List | ast.Set):
+            return any(self._contains_payload(e) for e in node.elts)
+        if isinstance(node, ast.Dict):
+            return any(self._contains_payload(v) for v in node.values if v is not None)
+        return False
+
     @staticmethod
     def _ev(kind: str, name: str, node: ast.AST) -> dict[str, Any]:
         return {"kind": kind, "name": name, "line": getattr(node, "lineno", None)}
@@ -266,6 +333,8 @@ def analyse(path: str, text: str) -> ServingModule | None:
     flask = "flask" in imports
     lines = text.splitlines()
     models = _pydantic_classes(tree)
+    helpers = model_functions(tree)
+    loaded = loaded_names(tree)
     handlers: list[Handler] = []
     for fn in ast.walk(tree):
         if not isinstance(fn, ast.FunctionDef | ast.AsyncFunctionDef):
@@ -310,6 +379,7 @@ def analyse(path: str, text: str) -> ServingModule | None:
             validation=validation,
         )
         _HandlerVisitor(h, tainted, models, flask).run(fn)
+        h.reaches_model = reaches_model(fn, helpers, loaded)
         takes_body = framework == "sagemaker" or raw_param is not None or bool(validation)
         if not takes_body and not h.raw_reads:
             continue  # a route without a request body (health check, GET by id)
@@ -329,6 +399,7 @@ def analyse(path: str, text: str) -> ServingModule | None:
         path=path,
         handlers=sorted(handlers, key=lambda h: (h.line, h.function)),
         module_validation=module_validation,
+        serves_model=bool(evidence_in(tree, loaded)) or any(h.reaches_model for h in handlers),
     )
 
 

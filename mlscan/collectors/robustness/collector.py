@@ -360,6 +360,8 @@ def _serving(
                     "function": h.function,
                     "framework": h.framework,
                     "raw_reads": [r["call"] for r in h.raw_reads],
+                    "reaches_model": bool(h.reaches_model) or h.framework == "sagemaker",
+                    "model_evidence": h.reaches_model,
                     "validation": [
                         {"kind": v["kind"], "name": v["name"], "loc": line_loc(p, v["line"])}
                         for v in h.validation + module.module_validation

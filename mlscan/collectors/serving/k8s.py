@@ -184,10 +184,28 @@ def _containers(spec: Node, path: str) -> list[dict[str, Any]]:
                     ),
                     "env": sorted(env, key=lambda x: (x["loc"]["line"], x["name"])),
                     "args": args,
+                    "ports": _container_ports(c.value.get("ports")),
                     "loc": c.span.loc(path),
                 }
             )
     return out
+
+
+def _container_ports(value: Any) -> list[str]:
+    """containerPort values (Kubernetes) or published / exposed ports (compose)."""
+    out: set[str] = set()
+    for p in value if isinstance(value, list) else []:
+        if isinstance(p, dict):
+            port = p.get("containerPort") or p.get("target")
+            if isinstance(port, int | str):
+                out.add(str(port))
+        elif isinstance(p, int | str):
+            out.add(str(p))
+    return sorted(out)
+
+
+def workload_ports(containers: list[dict[str, Any]]) -> list[str]:
+    return sorted({p for c in containers for p in c.get("ports", [])})
 
 
 def _pod_spec(doc: Node) -> tuple[Node | None, dict[str, Any]]:
@@ -283,6 +301,7 @@ def add_k8s_document(model: ServingModel, path: str, doc: Node) -> None:
                 "annotations": annotations,
                 "containers": containers,
                 "serving_hints": _serving_hints(name, containers, kind),
+                "ports": workload_ports(containers),
                 "loc": here,
             }
         )
@@ -397,6 +416,7 @@ def _kserve_containers(doc: Node, path: str) -> list[dict[str, Any]]:
                         else []
                     ),
                     "args": [],
+                    "ports": [],
                     "loc": node.span.loc(path),
                 }
             )
@@ -450,6 +470,10 @@ def add_compose(model: ServingModel, path: str, doc: Node) -> None:
                 "image_loc": (image_node if image_node is not None else svc).span.loc(path),
                 "env": sorted(env, key=lambda x: (x["loc"]["line"], x["name"])),
                 "args": args,
+                "ports": sorted(
+                    set(_container_ports(svc.value.get("ports")))
+                    | set(_container_ports(svc.value.get("expose")))
+                ),
                 "loc": svc.span.loc(path),
             }
         ]
@@ -465,6 +489,7 @@ def add_compose(model: ServingModel, path: str, doc: Node) -> None:
                 "annotations": {},
                 "containers": containers,
                 "serving_hints": _serving_hints(name, containers, "compose-service"),
+                "ports": workload_ports(containers),
                 "loc": (svc.key_span or svc.span).loc(path),
             }
         )

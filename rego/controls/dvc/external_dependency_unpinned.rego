@@ -19,6 +19,7 @@
 #     that dvc.lock or the .dvc file records its checksum (md5/etag), and commit it.
 package mlscan.controls.dvc.external_dependency_unpinned
 
+import data.mlscan.lib.util
 import rego.v1
 
 plaintext_schemes := {"http", "webdav"}
@@ -51,8 +52,9 @@ problem(dep, "no-checksum") := "has no pinned checksum (md5/etag)" if {
 	dep.has_checksum == false
 }
 
-problem(dep, "plaintext") := sprintf("is fetched over plaintext %s%s", [upper(dep.scheme), loopback_note(dep.path)]) if {
+problem(dep, "plaintext") := sprintf("is fetched over plaintext %s", [upper(dep.scheme)]) if {
 	dep.scheme in plaintext_schemes
+	not util.loopback_url(dep.path) # never leaves the machine: no transport risk
 }
 
 # remote://NAME/... dependencies use the transport of the named DVC remote
@@ -67,11 +69,3 @@ problem(dep, "plaintext") := sprintf("is fetched through DVC remote '%s' over pl
 stage_text(dep) := sprintf(" of stage '%s'", [dep.stage]) if dep.stage != null
 
 stage_text(dep) := "" if dep.stage == null
-
-loopback_hosts := {"localhost", "127.0.0.1", "[::1]"}
-
-loopback_note(url) := " (a loopback host, but the URL is shared with everyone who runs the pipeline)" if {
-	host := split(split(url, "://")[1], "/")[0]
-	hostname := split(host, ":")[0]
-	lower(hostname) in loopback_hosts
-} else := ""

@@ -39,11 +39,10 @@ test_fires_for_http_even_with_checksum if {
 	not contains(v.msg, "loopback")
 }
 
-test_http_loopback_still_fires_with_note if {
+test_http_loopback_is_no_plaintext_problem if {
 	d := mk_dep({"path": "http://127.0.0.1:8080/data.csv", "scheme": "http"})
 	vs := deny with input as {"dvc": {"dependencies": [d]}}
-	some v in vs
-	contains(v.msg, "loopback")
+	not "plaintext" in problems(vs)
 }
 
 test_silent_for_local_in_repo_dep if {

@@ -4,8 +4,8 @@
 #   Data and models pushed to or pulled from this remote travel unencrypted (http://,
 #   webdav://, webhdfs without use_https, an S3 endpoint over http, use_ssl = false) or
 #   over TLS whose certificate is not checked (ssl_verify = false). Anyone on the path can
-#   read the artifacts and swap them in transit. A loopback URL is still reported: the
-#   config is shared with everyone who clones the repository.
+#   read the artifacts and swap them in transit. A loopback URL (localhost, 127.x.x.x, ::1)
+#   never leaves the machine and is no transport risk, as for every other mlscan control.
 # custom:
 #   id: MLS-DVC-006
 #   severity: high
@@ -21,6 +21,7 @@
 #     the server uses a private CA.
 package mlscan.controls.dvc.remote_plaintext
 
+import data.mlscan.lib.util
 import rego.v1
 
 plaintext_schemes := {"http", "webdav"}
@@ -28,8 +29,9 @@ plaintext_schemes := {"http", "webdav"}
 deny contains v if {
 	some remote in input.dvc.remotes
 	remote.url_scheme in plaintext_schemes
+	not remote.host_is_loopback == true
 	v := {
-		"msg": sprintf("DVC remote '%s' uses plaintext %s (%s)%s", [remote.name, upper(remote.url_scheme), remote.url, loopback_note(remote)]),
+		"msg": sprintf("DVC remote '%s' uses plaintext %s (%s)", [remote.name, upper(remote.url_scheme), remote.url]),
 		"loc": remote.url_loc,
 		"asset": remote.name,
 		"key": "url",
@@ -41,8 +43,9 @@ deny contains v if {
 	some remote in input.dvc.remotes
 	remote.url_scheme == "webhdfs"
 	remote.use_https != true
+	not remote.host_is_loopback == true
 	v := {
-		"msg": sprintf("DVC remote '%s' is WebHDFS without 'use_https = true': data travels over plaintext HTTP%s", [remote.name, loopback_note(remote)]),
+		"msg": sprintf("DVC remote '%s' is WebHDFS without 'use_https = true': data travels over plaintext HTTP", [remote.name]),
 		"loc": remote.url_loc,
 		"asset": remote.name,
 		"key": "url",
@@ -56,6 +59,7 @@ deny contains v if {
 	some opt in remote.options
 	opt.key in {"endpointurl", "oss_endpoint"}
 	opt.effective == true
+	not util.loopback_url(remote.endpoint_url)
 	v := {
 		"msg": sprintf("DVC remote '%s' talks to its storage endpoint over plaintext HTTP (%s = %s)", [remote.name, opt.key, remote.endpoint_url]),
 		"loc": opt.loc,
@@ -84,7 +88,3 @@ consequence := {
 	"ssl_verify": "the server certificate is not checked, so anyone in the path can impersonate the remote",
 	"use_ssl": "data and credentials travel without TLS",
 }
-
-loopback_note(remote) := " - a loopback host, but the config is shared with everyone who clones the repository" if {
-	remote.host_is_loopback == true
-} else := ""

@@ -30,6 +30,20 @@ deny contains v if {
 	}
 }
 
+# A stand-in word (changeme, xxx) is no committed secret, but it is a working password
+# if the file is deployed unchanged: a separate, low finding.
+deny contains v if {
+	some cfg in input.mlflow.auth_configs
+	object.get(cfg, "admin_password_placeholder_kind", null) == "word"
+	v := {
+		"msg": sprintf("%s sets a placeholder MLflow admin password (value redacted): it is not a committed secret, but it works as the password if deployed unchanged", [cfg.path]),
+		"loc": cfg.admin_password_loc,
+		"asset": cfg.path,
+		"key": "placeholder",
+		"severity": "low",
+	}
+}
+
 message(cfg) := sprintf("%s sets MLflow's documented default admin password", [cfg.path]) if {
 	cfg.admin_password_is_default
 }

@@ -23,3 +23,15 @@ test_fires_on_committed_password if {
 test_silent_without_password if {
 	count(deny) == 0 with input as {"mlflow": {"auth_configs": [mk_cfg(false, false)]}}
 }
+
+test_fires_low_on_placeholder_word if {
+	cfg := object.union(mk_cfg(false, false), {"admin_password_placeholder_kind": "word"})
+	some v in deny with input as {"mlflow": {"auth_configs": [cfg]}}
+	v.severity == "low"
+	contains(v.msg, "placeholder")
+}
+
+test_silent_on_deploy_time_reference if {
+	cfg := object.union(mk_cfg(false, false), {"admin_password_placeholder_kind": "reference"})
+	count(deny) == 0 with input as {"mlflow": {"auth_configs": [cfg]}}
+}

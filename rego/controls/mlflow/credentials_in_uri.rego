@@ -25,11 +25,19 @@ deny contains v if {
 	server.backend_store_uri_has_password
 	server.backend_store_uri_loc != null
 	v := {
-		"msg": sprintf("mlflow %s --backend-store-uri embeds a password (%s)", [server.kind, server.backend_store_uri]),
+		"msg": _backend_msg(server),
 		"loc": server.backend_store_uri_loc,
 		"asset": concat(":", [server.path, server.service]),
 		"key": "backend-store-uri",
 	}
+}
+
+_backend_msg(server) := sprintf("chart value %s holds a literal password for the MLflow backend store (%s)", [server.backend_store_uri_setting, server.backend_store_uri]) if {
+	object.get(server, "backend_store_uri_setting", null) != null
+}
+
+_backend_msg(server) := sprintf("mlflow %s --backend-store-uri embeds a password (%s)", [server.kind, server.backend_store_uri]) if {
+	object.get(server, "backend_store_uri_setting", null) == null
 }
 
 deny contains v if {

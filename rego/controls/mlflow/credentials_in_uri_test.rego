@@ -24,3 +24,9 @@ test_fires_on_env_password if {
 test_silent_without_password if {
 	count(deny) == 0 with input as {"mlflow": {"servers": [mk_server(false)], "environment": [], "auth_configs": []}}
 }
+
+test_fires_on_chart_value_password if {
+	srv := object.union(mk_server(true), {"backend_store_uri_setting": "backendStore.postgres.password"})
+	some v in deny with input as {"mlflow": {"servers": [srv]}}
+	contains(v.msg, "chart value backendStore.postgres.password")
+}

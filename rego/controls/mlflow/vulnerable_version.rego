@@ -6,6 +6,8 @@
 #   credentials, other models) from the tracking server. Version ranges are in the policy's
 #   `advisories` table: CVE-2023-1177 (< 2.2.1), CVE-2023-2356 and CVE-2023-2780 (< 2.3.1),
 #   CVE-2023-6831 and CVE-2023-6909 (< 2.9.2), CVE-2024-3573 (< 2.10.0), CVE-2024-2928 (< 2.11.3).
+#   Pins in requirements, conda environments and pip installs count only where the repository
+#   runs an MLflow server or UI; elsewhere MLflow is a client library.
 # custom:
 #   id: MLS-MLF-006
 #   severity: high
@@ -39,8 +41,21 @@ advisories := {
 	"CVE-2024-2928": [2, 11, 3],
 }
 
+# The advisories are in the tracking server. A pin in requirements, a conda env or a pip
+# install counts only when the repository runs an MLflow server or UI; otherwise MLflow
+# is a client library there. Image tags and chart versions are servers by themselves.
+_server_deployed if {
+	some s in object.get(input.mlflow, "servers", [])
+	s.kind in {"server", "ui"}
+}
+
+_applies(pin) if not pin.source in {"requirements", "conda", "pip"}
+
+_applies(pin) if _server_deployed
+
 deny contains v if {
 	some pin in input.mlflow.versions
+	_applies(pin)
 	cves := sort([cve | some cve, fixed in advisories; mlflow.version_lt(pin.parts, fixed)])
 	count(cves) > 0
 	v := {

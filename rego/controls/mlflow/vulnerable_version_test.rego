@@ -20,3 +20,14 @@ test_fires_on_1_x if {
 test_silent_on_patched if {
 	count(deny) == 0 with input as {"mlflow": {"versions": [mk_pin([2, 11, 3]), mk_pin([3, 1, 0])]}}
 }
+
+test_silent_on_a_client_requirements_pin if {
+	pin := {"version": "2.3.0", "parts": [2, 3, 0], "source": "requirements", "path": "requirements.txt", "loc": {"path": "requirements.txt", "line": 3}}
+	count(deny) == 0 with input as {"mlflow": {"versions": [pin], "servers": []}}
+}
+
+test_fires_on_a_requirements_pin_when_a_server_runs if {
+	pin := {"version": "2.3.0", "parts": [2, 3, 0], "source": "requirements", "path": "requirements.txt", "loc": {"path": "requirements.txt", "line": 3}}
+	some v in deny with input as {"mlflow": {"versions": [pin], "servers": [{"kind": "server"}]}}
+	v.loc.line == 3
+}

@@ -2,7 +2,8 @@
 # title: Inference payloads logged or captured without protection
 # description: >-
 #   Request or response payloads of a model endpoint are written somewhere they are kept:
-#   serving code logs the request body, SageMaker data capture stores inputs or outputs
+#   serving code logs the request body or stores it in a database, cache, object store or
+#   file, SageMaker data capture stores inputs or outputs
 #   without a KMS key, or a KServe / Seldon payload logger ships every request to a sink.
 #   Inference payloads of credit, fraud or review models carry personal data; logs and
 #   capture buckets are read by far more people than the endpoint.
@@ -26,6 +27,7 @@ import rego.v1
 
 deny contains v if {
 	some p in object.get(input, ["privacy", "payload_logging"], [])
+	not object.get(p, "serves_model", true) == false # only code that serves a model
 	v := {
 		"msg": sprintf(
 			"%s: handler %s passes the request payload (%s) to %s",
@@ -34,6 +36,23 @@ deny contains v if {
 		"loc": p.loc,
 		"asset": sprintf("%s:%s", [p.path, p.function]),
 		"key": p.argument,
+		"evidence": {"sink": p.sink, "argument": p.argument},
+	}
+}
+
+# Request bodies written to a database, cache, object store or file are inference capture
+# too, with none of the controls of a capture feature.
+deny contains v if {
+	some p in object.get(input, ["privacy", "request_persistence"], [])
+	not object.get(p, "serves_model", true) == false
+	v := {
+		"msg": sprintf(
+			"%s: handler %s stores the request payload (%s) with %s: inference inputs are kept",
+			[p.path, p.function, p.argument, p.sink],
+		),
+		"loc": p.loc,
+		"asset": sprintf("%s:%s", [p.path, p.function]),
+		"key": sprintf("store:%s", [p.argument]),
 		"evidence": {"sink": p.sink, "argument": p.argument},
 	}
 }

@@ -43,3 +43,17 @@ test_fires_on_kserve_logger if {
 test_silent_without_facts if {
 	count(deny) == 0 with input as {}
 }
+
+test_fires_on_request_body_saved_to_a_database if {
+	p := {"path": "app.py", "function": "feedback", "framework": "flask", "sink": "cursor.execute",
+		"argument": "raw", "loc": {"path": "app.py", "line": 31}}
+	some v in deny with input as {"privacy": {"request_persistence": [p]}}
+	v.loc.line == 31
+	contains(v.msg, "stores the request payload")
+}
+
+test_silent_on_logging_in_code_that_serves_no_model if {
+	p := {"path": "api/users.py", "function": "signup", "framework": "fastapi", "sink": "logger.info",
+		"argument": "body", "serves_model": false, "loc": {"path": "api/users.py", "line": 12}}
+	count(deny) == 0 with input as {"privacy": {"payload_logging": [p]}}
+}

@@ -5,7 +5,8 @@
 #   the raw request body and hands it to the model without a schema: no pydantic request
 #   model, no jsonschema validation, no Guardrails guard, no marshmallow schema. Malformed,
 #   out-of-range or adversarial inputs reach the model unchecked, and nothing bounds the
-#   size of a request.
+#   size of a request. Handlers that never reach a model (feedback, health, admin routes)
+#   are not judged.
 # custom:
 #   id: MLS-ROB-002
 #   severity: medium
@@ -27,6 +28,7 @@ import rego.v1
 deny contains v if {
 	some h in object.get(input, ["robustness", "serving"], [])
 	count(h.validation) == 0
+	not object.get(h, "reaches_model", true) == false # a route that never reaches a model
 	v := {
 		"msg": sprintf(
 			"%s handler %s (%s) uses the request without validation; evidence that satisfies this control: a pydantic BaseModel request parameter, Model.model_validate*(), jsonschema.validate() or a Guardrails guard",

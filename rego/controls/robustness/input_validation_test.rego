@@ -19,3 +19,9 @@ test_fires_on_raw_request if {
 test_silent_with_pydantic_model if {
 	count(deny) == 0 with input as handler([{"kind": "pydantic", "name": "PredictRequest", "loc": {"path": "serving/app.py", "line": 19}}])
 }
+
+test_silent_when_the_route_never_reaches_a_model if {
+	h := handler([])
+	route := object.union(h.robustness.serving[0], {"reaches_model": false, "function": "save_feedback"})
+	count(deny) == 0 with input as {"robustness": {"serving": [route]}}
+}

@@ -3,8 +3,13 @@
 # description: >-
 #   A model server is reachable from outside the cluster through a LoadBalancer or NodePort
 #   Service, or through an Ingress with no authentication annotation, and no authenticating
-#   proxy runs beside it. Anyone who finds the address can query the model, extract it
-#   through its predictions, or probe it with adversarial inputs.
+#   proxy runs beside it; or a KServe / Seldon / Ray Serve / BentoML resource is published
+#   (KServe's ingress gateway without cluster-local visibility, an HTTPRoute or VirtualService
+#   bound to a gateway) with no Istio AuthorizationPolicy requiring a principal; or a managed
+#   endpoint that serves a model is public (Cloud Run invoker allUsers or
+#   --allow-unauthenticated, a Lambda function URL or API Gateway method with authorization
+#   NONE). Anyone who finds the address can query the model, extract it through its
+#   predictions, or probe it with adversarial inputs.
 # custom:
 #   id: MLS-SRV-001
 #   severity: high
@@ -68,3 +73,55 @@ _behind_auth_proxy(ing) if {
 _hosts(ing) := concat(", ", ing.hosts) if count(ing.hosts) > 0
 
 _hosts(ing) := "all hosts" if count(ing.hosts) == 0
+
+# Serving resources (KServe, Seldon, Ray Serve, BentoML) and cloud endpoints
+# (serving.endpoints[]) reachable without authentication.
+_manifest_kinds := {"kserve": "KServe InferenceService", "seldon": "SeldonDeployment", "ray-serve": "RayService", "bentoml": "BentoDeployment"}
+
+deny contains v if {
+	some e in serving.endpoints
+	e.kind in object.keys(_manifest_kinds)
+	ways := _ways(e)
+	count(ways) > 0
+	count(e.app_auth) == 0
+	v := {
+		"msg": sprintf("%s %s/%s (%s) is reachable through %s without authentication (no Istio AuthorizationPolicy requiring a principal, no auth annotation on its routes)%s", [
+			_manifest_kinds[e.kind], e.namespace, e.name, concat(", ", e.model_evidence), concat(", ", ways), _request_auth_note(e),
+		]),
+		"loc": e.loc,
+		"asset": sprintf("%s/%s/%s", [e.kind, e.namespace, e.name]),
+		"key": "endpoint",
+		"related": [r.loc | some r in e.reached_through],
+		"evidence": {"reached_through": ways, "visibility": e.visibility},
+	}
+}
+
+_ways(e) := array.concat(
+	[sprintf("%s %s (gateways %s)", [r.kind, r.name, concat(", ", r.parents)]) |
+		some r in e.reached_through
+		r.kind in {"HTTPRoute", "VirtualService"}
+		count(r.parents) > 0
+	],
+	[w | e.default_external; w := "the KServe ingress gateway (no networking.kserve.io/visibility: cluster-local label)"],
+)
+
+_request_auth_note(e) := sprintf("; RequestAuthentication %s alone still accepts requests that carry no token", [concat(", ", e.request_authentication)]) if {
+	count(e.request_authentication) > 0
+} else := ""
+
+deny contains v if {
+	some e in serving.endpoints
+	object.get(e, "public", false) == true
+	e.serves_model
+	count(e.app_auth) == 0
+	v := {
+		"msg": sprintf("%s %s (%s) is public without authentication: %s", [
+			e.kind, e.name, concat(", ", e.model_evidence), e.public_reason,
+		]),
+		"loc": e.public_loc,
+		"asset": sprintf("%s/%s", [e.kind, e.name]),
+		"key": "public",
+		"related": [e.loc],
+		"evidence": {"public_reason": e.public_reason},
+	}
+}

@@ -47,3 +47,42 @@ test_ingress_with_auth_url_is_silent if {
 	count(deny) == 0 with input as {"serving": {"workloads": [_w(["acme/scorer:1"])], "services": [_svc("ClusterIP", {})],
 		"ingresses": [_ing(a)]}}
 }
+
+_isvc(extra) := object.union({"kind": "kserve", "name": "fraud", "namespace": "ml", "path": "k/isvc.yaml",
+	"loc": {"path": "k/isvc.yaml", "line": 1}, "serves_model": true,
+	"model_evidence": ["manifest:InferenceService", "storageUri:s3://m/fraud"], "visibility": null,
+	"default_external": true, "reached_through": [], "app_auth": [], "request_authentication": [],
+	"binds": [], "routes": [], "debug": []}, extra)
+
+test_fires_on_kserve_without_cluster_local_or_policy if {
+	vs := deny with input as {"serving": {"endpoints": [_isvc({})]}}
+	some v in vs
+	v.loc.path == "k/isvc.yaml"
+	contains(v.msg, "KServe InferenceService ml/fraud")
+}
+
+test_fires_on_httproute_and_notes_request_authentication if {
+	r := {"kind": "HTTPRoute", "name": "fraud", "parents": ["public-gw"], "loc": {"path": "k/route.yaml", "line": 1}}
+	e := _isvc({"default_external": false, "visibility": "cluster-local", "reached_through": [r], "request_authentication": ["jwt"]})
+	some v in deny with input as {"serving": {"endpoints": [e]}}
+	contains(v.msg, "HTTPRoute fraud (gateways public-gw)")
+	contains(v.msg, "RequestAuthentication jwt alone")
+}
+
+test_silent_on_cluster_local_kserve if {
+	e := _isvc({"default_external": false, "visibility": "cluster-local"})
+	count(deny) == 0 with input as {"serving": {"endpoints": [e]}}
+}
+
+test_silent_with_authorization_policy if {
+	e := _isvc({"app_auth": ["istio-authorization-policy:require-jwt"]})
+	count(deny) == 0 with input as {"serving": {"endpoints": [e]}}
+}
+
+test_fires_on_public_cloud_run_model if {
+	e := {"kind": "cloud-run", "name": "scorer", "serves_model": true, "model_evidence": ["name:scorer"], "app_auth": [],
+		"public": true, "public_reason": "roles/run.invoker granted to allUsers",
+		"public_loc": {"path": "run.tf", "line": 12}, "loc": {"path": "run.tf", "line": 1}}
+	some v in deny with input as {"serving": {"endpoints": [e]}}
+	v.loc.line == 12
+}

@@ -4,7 +4,8 @@
 #   The model server runs an image referenced by a tag (or :latest, or no tag) instead of an
 #   immutable digest, or pushes to an ECR repository with mutable tags. Whoever can push to
 #   the registry can change what serves predictions, and a rollout cannot be tied to a
-#   reviewed image.
+#   reviewed image. Only model servers are judged: checkov's image checks on Dockerfiles count
+#   for images that run a model server, never for test or tooling images.
 # custom:
 #   id: MLS-SRV-003
 #   severity: medium
@@ -25,11 +26,29 @@ import rego.v1
 
 _why(c) := "uses :latest" if c.tag == "latest"
 
-_why(c) := "has no tag and no digest" if c.tag == null
+_why(c) := "has no tag and no digest" if {
+	c.tag == null
+	not _unresolved(object.get(c, "image", null))
+}
+
+# the whole reference comes from an expression (${var.image}): nothing is known of its tag
+_why(c) := sprintf("is not resolved (%s): tag not resolved, no digest", [c.image]) if {
+	c.tag == null
+	_unresolved(object.get(c, "image", null))
+}
 
 _why(c) := sprintf("uses tag '%s' without a digest", [c.tag]) if {
 	c.tag != null
 	c.tag != "latest"
+	not _unresolved(c.tag)
+}
+
+_why(c) := sprintf("has its tag not resolved (%s) and no digest", [c.tag]) if _unresolved(c.tag)
+
+# A tag written as an expression mlscan cannot evaluate: ${VAR}, {{ .Values.tag }}, $(TAG).
+_unresolved(tag) if {
+	is_string(tag)
+	regex.match(`\$\{|\{\{|\$\(|^\$[A-Za-z_]|^(var|local|module|data)\.[A-Za-z_]`, tag)
 }
 
 deny contains v if {
@@ -39,7 +58,7 @@ deny contains v if {
 	c.image != null
 	not c.pinned_by_digest
 	v := {
-		"msg": sprintf("model server %s runs image %s, which %s", [w.address, c.image, _why(c)]),
+		"msg": sprintf("model server %s (%s) runs image %s, which %s", [serving.describe(w), serving.evidence_text(w), c.image, _why(c)]),
 		"loc": c.image_loc,
 		"asset": w.address,
 		"key": sprintf("%v", [c.name]),
@@ -53,7 +72,7 @@ deny contains v if {
 	some m in object.get(object.get(input, "iac", {}), "sagemaker_models", [])
 	m.image != null
 	not contains(m.image, "@sha256:")
-	c := {"tag": _tag(m.image)}
+	c := {"tag": _tag(m.image), "image": m.image}
 	_moving(c.tag)
 	v := {
 		"msg": sprintf("SageMaker model %s runs image %s, which %s", [m.address, m.image, _why(c)]),
@@ -86,6 +105,24 @@ deny contains v if {
 	}
 }
 
+# checkov's image checks on Dockerfiles count only for images that run a model server
+# (serving.dockerfiles[].serving_evidence); a test or tooling image is no serving image.
 deny contains v if {
-	some v in checkov.fallback("MLS-SRV-003")
+	some [r, m] in checkov.uncovered
+	m.control == "MLS-SRV-003"
+	r.framework != "dockerfile"
+	v := checkov.violation(r)
+}
+
+deny contains v if {
+	some [r, m] in checkov.uncovered
+	m.control == "MLS-SRV-003"
+	r.framework == "dockerfile"
+	some d in object.get(object.get(input, "serving", {}), "dockerfiles", [])
+	d.path == r.loc.path
+	count(d.serving_evidence) > 0
+	v := object.union(checkov.violation(r), {"msg": sprintf(
+		"model server image built by %s (%s): checkov %s failed: %s",
+		[d.path, concat(", ", d.serving_evidence), r.check_id, r.check_name],
+	)})
 }

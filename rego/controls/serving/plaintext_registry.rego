@@ -19,21 +19,23 @@
 package mlscan.controls.serving.plaintext_registry
 
 import data.mlscan.lib.serving
+import data.mlscan.lib.util
 import rego.v1
 
 _registry_env := {"MLFLOW_TRACKING_URI", "MLFLOW_REGISTRY_URI", "MODEL_URI", "MLFLOW_MODEL_URI", "MODEL_URL", "STORAGE_URI"}
 
-_loopback(url) if regex.match(`^http://(localhost|127\.0\.0\.1|\[::1\])([:/]|$)`, lower(url))
+_loopback(url) if util.loopback_url(url)
 
 deny contains v if {
 	some w in serving.workloads
+	serving.serving_workload(w)
 	some c in w.containers
 	some e in c.env
 	e.name in _registry_env
 	e.scheme == "http"
 	not _loopback(e.value)
 	v := {
-		"msg": sprintf("%s sets %s=%s: the model server reaches the registry over plaintext HTTP", [w.address, e.name, e.value]),
+		"msg": sprintf("model server %s (%s) sets %s=%s: it reaches the registry over plaintext HTTP", [serving.describe(w), serving.evidence_text(w), e.name, e.value]),
 		"loc": e.loc,
 		"asset": w.address,
 		"key": e.name,
