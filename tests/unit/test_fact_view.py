@@ -50,6 +50,7 @@ OTHER_MEANINGS = {
     ("files", "rego/controls/model/code_in_model.rego"),  # model_artifacts.files
     ("files", "rego/controls/model/dangerous_imports.rego"),
     ("files", "rego/controls/model/pickle_format.rego"),
+    ("files", "rego/controls/model/unanalysable_model.rego"),  # input.artifacts.files
     ("files", "rego/controls/privacy/personal_data.rego"),  # the datasets.files list
     ("files", "rego/controls/privacy/retention.rego"),
     ("framework", "rego/controls/robustness/input_validation.rego"),  # a serving handler's
