@@ -65,7 +65,13 @@ class Limits:
     max_zip_members: int = 10_000
     max_zip_ratio: int = 200
     model_analysis_timeout: float = 30.0
-    max_hcl_size: int = 10 * 1024 * 1024  # a .tf file larger than this is not given to checkov
+    # per-format size limits, checked before a file is parsed (and before checkov sees it);
+    # sized for real files and for the parsers' speed (about 10 s per MiB of YAML or HCL)
+    max_yaml_size: int = 2 * 1024 * 1024
+    max_json_size: int = 4 * 1024 * 1024
+    max_ini_size: int = 1024 * 1024
+    max_hcl_size: int = 2 * 1024 * 1024
+    max_python_size: int = 8 * 1024 * 1024
     # all files downloaded from a live MLflow registry in one scan (--mlflow-download-artifacts)
     max_registry_download: int = 4 * 1024 * 1024 * 1024
 

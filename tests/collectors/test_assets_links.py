@@ -12,6 +12,7 @@ from mlscan.collectors.assets.links import (
     mlflow_flag_links,
     split_storage_url,
 )
+from mlscan.collectors.dvc.ini import read_dvc_config
 
 
 @pytest.mark.parametrize(
@@ -41,7 +42,7 @@ def test_dvc_remote_links_with_positions_and_no_credentials() -> None:
         "['remote \"mirror\"']\n"
         "    url = https://user:FAKEPW@dvc.example/store\n"
     )
-    links = dvc_remote_links(".dvc/config", text)
+    links = dvc_remote_links(".dvc/config", read_dvc_config(text))
     assert [(lk["name"], lk["url"], lk["bucket"], lk["loc"]["line"]) for lk in links] == [
         ("prod", "s3://acme-data/dvc", "acme-data", 4),
         ("mirror", "https://dvc.example/store", None, 7),

@@ -25,7 +25,13 @@ from mlscan.collectors.artifacts.files import (
 from mlscan.collectors.artifacts.keras import keras_metadata_lambdas, tf_file_ops
 from mlscan.collectors.artifacts.mlmodel import mlmodel_fact
 from mlscan.collectors.artifacts.pickles import Buffer, buffer_of
-from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc, notification
+from mlscan.collectors.base import (
+    CollectContext,
+    CollectorOutput,
+    file_failed,
+    line_loc,
+    notification,
+)
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
 from mlscan.workspace import Workspace
@@ -59,14 +65,22 @@ class ArtifactsCollector:
         files: list[dict[str, Any]] = []
         notes: list[Notification] = []
         for path, declared, model_dir in targets:
-            fact, note = _analyse(ws, ctx, path, declared, model_dir, limits)
+            try:
+                fact, note = _analyse(ws, ctx, path, declared, model_dir, limits)
+            except Exception as exc:  # one bad file must not cost the others
+                notes.append(file_failed(path, SOURCE, exc))
+                continue
             files.append(fact)
             if note is not None:
                 notes.append(note)
         mlmodels: list[dict[str, Any]] = []
         for art in models:
             if art.kind == "dir" and art.format == "mlflow":
-                fact_m, m_notes = mlmodel_fact(ws, f"{art.path}/MLmodel")
+                rel_m = f"{art.path}/MLmodel"
+                try:
+                    fact_m, m_notes = mlmodel_fact(ws, rel_m, ctx.parsed)
+                except Exception as exc:  # one bad file must not cost the others
+                    fact_m, m_notes = None, [file_failed(rel_m, SOURCE, exc)]
                 notes.extend(m_notes)
                 if fact_m is not None:
                     mlmodels.append(fact_m)

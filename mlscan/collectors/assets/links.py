@@ -15,7 +15,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
-from mlscan.sourcemap import Span, parse_ini
+from mlscan.collectors.dvc.ini import DvcConfigReading
+from mlscan.sourcemap import Span
 
 ROLE_PRIORITY = ("registry-artifacts", "model-store", "training-data", "inference-data")
 _MLFLOW_FLAG = re.compile(
@@ -23,7 +24,6 @@ _MLFLOW_FLAG = re.compile(
     r"([a-z][a-z0-9+.-]*://[^\s\"',\]\\]+)",
     re.IGNORECASE,
 )
-_REMOTE_SECTION = re.compile(r"""^\s*remote\s+["']?([^"']+?)["']?\s*$""")
 _BUCKET_SCHEMES = {
     "s3": "aws",
     "gs": "gcp",
@@ -104,18 +104,12 @@ def _link(kind: str, name: str, url: str, loc: dict[str, Any], source: str) -> d
     }
 
 
-def dvc_remote_links(path: str, text: str) -> list[dict[str, Any]]:
-    """Remote urls in a ``.dvc/config`` file (credentials are never read)."""
-    doc = parse_ini(text)
+def dvc_remote_links(path: str, reading: DvcConfigReading) -> list[dict[str, Any]]:
+    """Remote urls in a ``.dvc/config`` file, as DVC reads it (credentials are never read)."""
     out = []
-    for section in doc.sections:
-        m = _REMOTE_SECTION.match(section.name)
-        if not m:
-            continue
-        for entry in section.entries:
-            if entry.key.strip().lower() == "url":
-                url = redact_userinfo(entry.value.strip())
-                out.append(_link("dvc-remote", m.group(1), url, entry.value_span.loc(path), path))
+    for name, entry, url in reading.remote_urls():
+        span = entry.value_span or entry.key_span
+        out.append(_link("dvc-remote", name, redact_userinfo(url), span.loc(path), path))
     return out
 
 
