@@ -71,7 +71,7 @@ class Limits:
     max_json_size: int = 4 * 1024 * 1024
     max_ini_size: int = 1024 * 1024
     max_hcl_size: int = 2 * 1024 * 1024
-    max_python_size: int = 8 * 1024 * 1024
+    max_python_size: int = 2 * 1024 * 1024
     # all files downloaded from a live MLflow registry in one scan (--mlflow-download-artifacts)
     max_registry_download: int = 4 * 1024 * 1024 * 1024
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from mlscan.collectors.base import CollectContext, CollectorOutput, notification
+from mlscan.collectors.base import CollectContext, CollectorOutput, file_failed, notification
 from mlscan.collectors.mlflow.cmd import (
     env_reference,
     find_invocations,
@@ -25,9 +25,8 @@ from mlscan.collectors.mlflow.cmd import (
     split_shell,
     uri_has_password,
 )
-from mlscan.errors import FileReadError
 from mlscan.models import Notification
-from mlscan.sourcemap import Node, SourceError, Span, parse_ini, parse_yaml_documents
+from mlscan.sourcemap import IniDocument, Node, SourceError, Span
 from mlscan.workspace import Workspace
 
 SOURCE = "mlflow"
@@ -102,20 +101,20 @@ class MlflowCollector:
             kind = _kind_of(f.path)
             if kind is None:
                 continue
-            try:
-                text = ws.read_text(f.path)
-            except FileReadError as exc:
-                notes.append(notification(f.path, exc.reason, SOURCE, exc.kind))
-                continue
-            if "mlflow" not in text.lower() and kind != "ini":
+            text = ctx.parsed.text(f.path)  # unreadable: noted once, by the parse cache
+            if text is None or ("mlflow" not in text.lower() and kind != "ini"):
                 continue
             try:
                 if kind == "yaml":
-                    s, e, v = _from_yaml(f.path, text, ctx)
+                    docs = ctx.parsed.yaml(f.path)
+                    if docs is None:
+                        continue  # rejected: noted once, by the parse cache
+                    s, e, v = _from_yaml(f.path, text, docs)
                 elif kind == "dockerfile":
                     s, e, v = _from_dockerfile(f.path, text)
                 elif kind == "ini":
-                    a = _auth_config(f.path, text, ws)
+                    doc = ctx.parsed.ini(f.path)
+                    a = _auth_config(f.path, doc, ws) if doc is not None else None
                     if a is not None:
                         auth.append(a)
                         files.append(f.path)
@@ -126,6 +125,9 @@ class MlflowCollector:
                     s, e, v = _from_script(f.path, text, kind), [], []
             except SourceError as exc:
                 notes.append(notification(f.path, exc.message, SOURCE, line=exc.line))
+                continue
+            except Exception as exc:  # one bad file must not cost the others
+                notes.append(file_failed(f.path, SOURCE, exc))
                 continue
             if s or e or v:
                 files.append(f.path)
@@ -302,12 +304,8 @@ def _env_fact(
 
 # --------------------------------------------------------------------------- YAML
 def _from_yaml(
-    path: str, text: str, ctx: CollectContext
+    path: str, text: str, docs: list[Node]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
-    limits = ctx.config.limits
-    docs = parse_yaml_documents(
-        text, max_aliases=limits.max_yaml_aliases, max_depth=limits.max_nesting_depth
-    )
     lines = text.splitlines()
     servers: list[dict[str, Any]] = []
     envs: list[dict[str, Any]] = []
@@ -608,8 +606,7 @@ def _from_requirements(path: str, text: str) -> list[dict[str, Any]]:
 
 
 # ----------------------------------------------------------------- basic_auth.ini
-def _auth_config(path: str, text: str, ws: Workspace) -> dict[str, Any] | None:
-    doc = parse_ini(text)
+def _auth_config(path: str, doc: IniDocument, ws: Workspace) -> dict[str, Any] | None:
     section = doc.section("mlflow")
     if section is None:
         return None

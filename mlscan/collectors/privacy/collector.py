@@ -17,7 +17,8 @@
   and whether the model is a decision model (credit, fraud, ...; or a critical/high
   asset).
 
-Terraform is read with ``hcl2`` (installed with checkov), imported lazily. Facts go
+Every file is read through the scan's parse cache (``ctx.parsed``): Terraform with the
+same ``hcl2`` parse the IaC collector gets, DVC configs as DVC reads them. Facts go
 under ``privacy``; docs/facts.md documents every field.
 """
 
@@ -30,13 +31,21 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from mlscan.collectors.artifacts.discovery import matches_any
-from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc, notification
+from mlscan.collectors.base import (
+    CollectContext,
+    CollectorOutput,
+    file_failed,
+    line_loc,
+    notification,
+)
 from mlscan.collectors.datasets.pii import tokens
+from mlscan.collectors.dvc.ini import dvc_config
 from mlscan.collectors.privacy.serving import analyse, is_serving_candidate
 from mlscan.config import Config
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
-from mlscan.sourcemap import Node, SourceError, parse_ini, parse_yaml_documents
+from mlscan.parse_cache import ParseCache
+from mlscan.sourcemap import Node, SourceError
 from mlscan.workspace import Workspace
 
 SOURCE = "privacy"
@@ -76,14 +85,21 @@ class PrivacyCollector:
         buckets: list[dict[str, Any]] = []
         models: list[dict[str, Any]] = []
         dvc_buckets: dict[str, str] = {}
+        cache = ctx.parsed
         for f in ws.candidates():
             try:
                 if f.suffix == ".py":
-                    text = ws.read_text(f.path)
+                    text = cache.text(f.path)
+                    wanted = text is not None and (
+                        "DataCaptureConfig" in text or is_serving_candidate(f.path, text)
+                    )
+                    tree = cache.python_ast(f.path) if wanted else None
+                    if text is None or tree is None:
+                        continue  # not needed, or rejected: noted once by the parse cache
                     if "DataCaptureConfig" in text:
-                        captures.extend(_sdk_capture(f.path, text))
+                        captures.extend(_sdk_capture(f.path, tree))
                     if is_serving_candidate(f.path, text):
-                        module = analyse(f.path, text)
+                        module = analyse(f.path, text, tree)
                         if module is not None:
                             parsed.append(f.path)
                             for h in module.handlers:
@@ -105,13 +121,15 @@ class PrivacyCollector:
                                         }
                                     )
                 elif f.suffix == ".tf":
-                    tf = _terraform(ws, f.path, notes)
+                    tf = _terraform(cache, f.path)
                     if tf is not None:
                         parsed.append(f.path)
                         captures.extend(tf[0])
                         buckets.extend(tf[1])
                 elif _mlserver_candidate(f.path):
-                    text = ws.read_text(f.path)
+                    text = cache.text(f.path)
+                    if text is None:
+                        continue
                     found_ms = _mlserver_kafka(f.path, text)
                     if found_ms:
                         parsed.append(f.path)
@@ -119,12 +137,12 @@ class PrivacyCollector:
                     if f.suffix not in (".yaml", ".yml"):
                         continue
                     if "logger" in text and ("kserve" in text or "seldon" in text):
-                        found = _k8s_loggers(f.path, text, ctx)
+                        found = _k8s_loggers(f.path, cache)
                         if found:
                             parsed.append(f.path)
                             loggers.extend(found)
                 elif f.name == "MLmodel":
-                    model = _mlmodel(ws, f.path, ctx.config)
+                    model = _mlmodel(cache, f.path, ctx.config)
                     if model is not None:
                         parsed.append(f.path)
                         models.append(model)
@@ -132,7 +150,8 @@ class PrivacyCollector:
                     f.name in ("config", "config.local")
                     and PurePosixPath(f.path).parent.name == ".dvc"
                 ):
-                    for name, url in _dvc_remotes(ws.read_text(f.path)):
+                    reading = dvc_config(cache, f.path)
+                    for name, _entry, url in reading.remote_urls() if reading else ():
                         m = _S3_URI.match(url)
                         if m:
                             dvc_buckets.setdefault(m.group(1), name)
@@ -140,9 +159,8 @@ class PrivacyCollector:
                 notes.append(notification(f.path, exc.reason, SOURCE, kind=exc.kind))
             except SourceError as exc:
                 notes.append(notification(f.path, str(exc), SOURCE, line=exc.line))
-            except (SyntaxError, ValueError) as exc:
-                line = getattr(exc, "lineno", None)
-                notes.append(notification(f.path, f"cannot be parsed ({exc})", SOURCE, line=line))
+            except Exception as exc:  # one bad file must not cost the others
+                notes.append(file_failed(f.path, SOURCE, exc))
         _link_buckets(buckets, captures, dvc_buckets)
         key = lambda d: (d["loc"]["path"], d["loc"]["line"] or 0, json.dumps(d, sort_keys=True))  # noqa: E731
         return CollectorOutput(
@@ -166,28 +184,15 @@ def _first(value: Any) -> Any:
 
 
 def _terraform(
-    ws: Workspace, rel: str, notes: list[Notification]
+    cache: ParseCache, rel: str
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
-    text = ws.read_text(rel)
-    if "aws_sagemaker_endpoint_configuration" not in text and "aws_s3_bucket" not in text:
+    text = cache.text(rel)
+    if text is None or (
+        "aws_sagemaker_endpoint_configuration" not in text and "aws_s3_bucket" not in text
+    ):
         return None
-    try:
-        import hcl2  # lazy: installed with checkov
-    except ImportError:
-        notes.append(
-            notification(
-                rel,
-                "Terraform not read: hcl2 is not installed",
-                SOURCE,
-                kind="skipped",
-                level="note",
-            )
-        )
-        return None
-    try:
-        doc = hcl2.loads(text)  # type: ignore[attr-defined]
-    except Exception as exc:
-        notes.append(notification(rel, f"invalid HCL ({type(exc).__name__})", SOURCE))
+    doc = cache.hcl(rel)  # the same parse the IaC collector gets (one per file per scan)
+    if doc is None:
         return None
     lines = text.splitlines()
     captures: list[dict[str, Any]] = []
@@ -278,22 +283,8 @@ def _link_buckets(
         b["dvc_remote"] = dvc.get(str(b["name"]))
 
 
-def _dvc_remotes(text: str) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
-    for sec in parse_ini(text).sections:
-        m = re.match(r'^remote\s+"(.+)"$', sec.name)
-        entry = sec.get("url")
-        if m and entry is not None:
-            out.append((m.group(1), entry.value))
-    return out
-
-
 # -------------------------------------------------------------- SageMaker SDK
-def _sdk_capture(rel: str, text: str) -> list[dict[str, Any]]:
-    try:
-        tree = ast.parse(text, filename=rel)
-    except SyntaxError:
-        return []
+def _sdk_capture(rel: str, tree: ast.Module) -> list[dict[str, Any]]:
     out = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -338,11 +329,9 @@ def _sdk_capture(rel: str, text: str) -> list[dict[str, Any]]:
 
 
 # --------------------------------------------------------------- k8s loggers
-def _k8s_loggers(rel: str, text: str, ctx: CollectContext) -> list[dict[str, Any]]:
-    limits = ctx.config.limits
-    docs = parse_yaml_documents(text, limits.max_yaml_aliases, limits.max_nesting_depth)
+def _k8s_loggers(rel: str, cache: ParseCache) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for doc in docs:
+    for doc in cache.yaml(rel) or ():  # a rejected file is noted once, by the parse cache
         if doc.kind != "map":
             continue
         api = str(doc.value.get("apiVersion", ""))
@@ -441,10 +430,8 @@ def protected_attribute(name: str) -> str | None:
     return None
 
 
-def _mlmodel(ws: Workspace, rel: str, config: Config) -> dict[str, Any] | None:
-    docs = parse_yaml_documents(
-        ws.read_text(rel), config.limits.max_yaml_aliases, config.limits.max_nesting_depth
-    )
+def _mlmodel(cache: ParseCache, rel: str, config: Config) -> dict[str, Any] | None:
+    docs = cache.yaml(rel)  # a rejected file is noted once, by the parse cache
     if not docs or docs[0].kind != "map":
         return None
     sig = docs[0].get("signature")
@@ -453,7 +440,9 @@ def _mlmodel(ws: Workspace, rel: str, config: Config) -> dict[str, Any] | None:
         return None
     try:
         specs = json.loads(inputs_node.value)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, too deep, a number out of range
+        return None
+    if not isinstance(specs, list):
         return None
     names = [s["name"] for s in specs if isinstance(s, dict) and isinstance(s.get("name"), str)]
     model_dir = str(PurePosixPath(rel).parent)
