@@ -72,6 +72,9 @@ class Limits:
     max_ini_size: int = 1024 * 1024
     max_hcl_size: int = 2 * 1024 * 1024
     max_python_size: int = 2 * 1024 * 1024
+    # checkov runs in a forked worker: per framework (and again per file after a failure)
+    checkov_timeout: float = 120.0
+    checkov_max_memory: int = 1024 * 1024 * 1024  # address-space growth of the worker
     # all files downloaded from a live MLflow registry in one scan (--mlflow-download-artifacts)
     max_registry_download: int = 4 * 1024 * 1024 * 1024
 

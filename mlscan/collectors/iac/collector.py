@@ -169,8 +169,24 @@ def _analyse(ws: Workspace, ctx: CollectContext, include_all: bool) -> Analysis:
             if text and ("--default-artifact-root" in text or "--artifacts-destination" in text):
                 out.links.extend(mlflow_flag_links(rel, text))
 
-    run = run_checkov(by_framework, include_all=include_all)
+    limits = ctx.config.limits
+    run = run_checkov(
+        by_framework,
+        include_all=include_all,
+        timeout=float(limits.checkov_timeout),
+        max_memory=int(limits.checkov_max_memory),
+    )
     out.checkov = run
+    for rel, reason in sorted(run.file_errors.items()):
+        out.notifications.append(
+            notification(
+                rel,
+                f"{reason}; its IaC checks and facts are missing, other files were still "
+                "checked",
+                SOURCE,
+                kind="limit",
+            )
+        )
     for rel in run.parse_errors:
         detail, line = _parse_error_detail(rel, texts.get(rel, ""))
         out.notifications.append(
