@@ -118,8 +118,17 @@ def find_config(root: Path) -> Path | None:
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            text = pyproject.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            if re.search(r"^\s*\[\s*tool\s*\.\s*mlscan\b", text, re.MULTILINE):
+                # the user configured mlscan there: never scan with silently dropped settings
+                raise ConfigError(
+                    str(pyproject), f"invalid TOML, so [tool.mlscan] cannot be read: {exc}"
+                ) from exc
             return None
         if isinstance(data.get("tool"), dict) and "mlscan" in data["tool"]:
             return pyproject

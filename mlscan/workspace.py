@@ -17,8 +17,8 @@ import fnmatch
 import os
 import stat
 import subprocess
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from mlscan.errors import FileReadError, WorkspaceError
@@ -145,8 +145,6 @@ class Workspace:
         notifications: list[Notification] = []
         tracked, ignored = _git_state(real_root) if opts.honour_gitignore else (None, ([], []))
         ignored_files, ignored_dirs = ignored
-        if tracked is None and opts.honour_gitignore:
-            ignored_files, ignored_dirs = [], list(_gitignore_dirs_fallback(real_root))
         ignored_set = frozenset(ignored_files)
         ignored_dir_prefixes = tuple(d.rstrip("/") + "/" for d in ignored_dirs)
 
@@ -178,6 +176,10 @@ class Workspace:
                     source="workspace",
                 )
             )
+        if tracked is None and opts.honour_gitignore:
+            # outside git: every .gitignore in the tree, with git's own matching rules
+            ignored_by = _gitignore_matcher(real_root, found, real_names, notifications)
+            found = [replace(f, git_ignored=ignored_by(f.path)) for f in found]
         found.sort()
         return cls(
             root=real_root,
@@ -459,14 +461,52 @@ def _git_check_ignore(root: Path, rel: str) -> bool:
     return out is not None
 
 
-def _gitignore_dirs_fallback(root: Path) -> Iterator[str]:
-    """Outside git, honour only the root .gitignore's plain directory entries."""
-    gi = root / ".gitignore"
-    try:
-        lines = gi.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return
-    for line in lines:
-        line = line.strip()
-        if line and not line.startswith(("#", "!")) and not any(c in line for c in "*?["):
-            yield line.strip("/") + "/"
+MAX_GITIGNORE_SIZE = 1024 * 1024
+
+
+def _gitignore_matcher(
+    root: Path,
+    found: list[WorkspaceFile],
+    real_names: dict[str, str],
+    notifications: list[Notification],
+) -> Callable[[str], bool]:
+    """Outside a git work tree, whether a path is ignored by the ``.gitignore`` files of
+    the tree (``pathspec``'s gitignore semantics: negations, ``**``, anchored and
+    directory patterns; a deeper file's verdict wins)."""
+    import pathspec
+
+    specs: dict[str, pathspec.GitIgnoreSpec] = {}
+    for f in found:
+        if f.name != ".gitignore":
+            continue
+        real = root / real_names.get(f.path, f.path)
+        try:
+            if f.size > MAX_GITIGNORE_SIZE:
+                raise ValueError(f"over {MAX_GITIGNORE_SIZE} bytes")
+            lines = real.read_text(encoding="utf-8", errors="replace").splitlines()
+            folder = f.path.rsplit("/", 1)[0] if "/" in f.path else ""
+            specs[folder] = pathspec.GitIgnoreSpec.from_lines(lines)
+        except (OSError, ValueError) as exc:
+            notifications.append(
+                Notification(
+                    path=f.path,
+                    message=f".gitignore not read ({exc}); its patterns are not applied",
+                    level="warning",
+                    kind="unreadable",
+                    source="workspace",
+                )
+            )
+
+    def ignored(rel: str) -> bool:
+        verdict: bool | None = None
+        parts = rel.split("/")
+        for depth in range(len(parts)):
+            spec = specs.get("/".join(parts[:depth]))
+            if spec is None:
+                continue
+            result = spec.check_file("/".join(parts[depth:]))
+            if result.include is not None:
+                verdict = result.include
+        return bool(verdict)
+
+    return ignored

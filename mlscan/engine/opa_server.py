@@ -315,9 +315,16 @@ class OpaServerEngine:
         bundle manifests under ``data.system.bundles``; when that is not readable (an
         authorization policy, policies loaded another way) there is nothing to compare."""
         try:
-            bundles = self._client.get_data("system/bundles").get("result")
-        except Exception:  # unreadable or absent: not an error, just nothing to check
-            return
+            answer = self._call(
+                "GET /v1/data/system/bundles", lambda: self._client.get_data("system/bundles")
+            )
+        except EngineError as exc:
+            # an authorization policy hiding data.system: nothing to compare; anything
+            # else (unreachable, timeout, a server error) is a clear error, not a skip
+            if any(f"HTTP {code} " in str(exc) for code in (401, 403, 404)):
+                return
+            raise
+        bundles = answer.get("result") if isinstance(answer, dict) else None
         if not isinstance(bundles, dict):
             return
         found: list[tuple[str, str]] = []

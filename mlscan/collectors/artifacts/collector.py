@@ -73,6 +73,10 @@ class ArtifactsCollector:
             files.append(fact)
             if note is not None:
                 notes.append(note)
+            if "picklescan-failed" in fact.get("engines", ()):
+                notes.append(notification(
+                    path, "picklescan failed on this pickle; the opcode walker's and the byte "
+                    "scan's findings stand", SOURCE, kind="tool-error", level="note"))
         mlmodels: list[dict[str, Any]] = []
         for art in models:
             if art.kind == "dir" and art.format == "mlflow":

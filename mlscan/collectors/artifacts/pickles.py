@@ -587,8 +587,10 @@ def _analyse_buffer(buf: Buffer, size: int, *, timeout: float, multiple: bool, s
     span = size - start
     if (result.limit is None and result.opcodes <= PICKLESCAN_MAX_OPCODES
             and span <= PICKLESCAN_MAX_BYTES and (result.opcodes > 1 or result.globals)):
-        upstream = _picklescan(bytes(buf[start:size]))
-        engines.append("picklescan")
+        scanned = _picklescan(bytes(buf[start:size]))
+        # a picklescan failure is recorded (and noted by the collector), never silent
+        engines.append("picklescan" if scanned is not None else "picklescan-failed")
+        upstream = scanned or {}
         for key, level in upstream.items():
             # the walker resolves memo-hidden names itself; picklescan-only names are kept
             # when its denylist calls them dangerous, dropped otherwise (mis-resolved memo)
@@ -627,16 +629,17 @@ def _analyse_buffer(buf: Buffer, size: int, *, timeout: float, multiple: bool, s
                           joblib_inline_data=joblib)
 
 
-def _picklescan(data: bytes) -> dict[tuple[str, str], str]:
-    """picklescan's verdict per global (static: ``scan_pickle_bytes`` disassembles only)."""
+def _picklescan(data: bytes) -> dict[tuple[str, str], str] | None:
+    """picklescan's verdict per global (static: ``scan_pickle_bytes`` disassembles only);
+    None when picklescan failed on the bytes."""
     try:
         from picklescan.scanner import SafetyLevel, scan_pickle_bytes
     except ImportError:  # pragma: no cover - declared dependency
-        return {}
+        return None
     try:
         res = scan_pickle_bytes(io.BytesIO(data), "model", multiple_pickles=True)
     except Exception:  # a third-party parser failure must not crash a scan
-        return {}
+        return None
     out: dict[tuple[str, str], str] = {}
     for g in res.globals:
         level = "dangerous" if g.safety == SafetyLevel.Dangerous else (
