@@ -205,9 +205,8 @@ class ParseCache:
                 self._reject_once(rel, f"{fmt.upper()} not parsed: nested too deeply", "limit")
                 result = None
             except Exception as exc:  # a parser bug on one file must not cost the scan
-                self._reject_once(
-                    rel, f"{fmt.upper()} not parsed: {type(exc).__name__} in the parser", "parse-error"
-                )
+                message = f"{fmt.upper()} not parsed: {type(exc).__name__} in the parser"
+                self._reject_once(rel, message, "parse-error")
                 result = None
             self._values[key] = result
             return result
