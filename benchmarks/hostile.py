@@ -184,7 +184,7 @@ def main() -> int:
         try:
             report = json.loads(str(r["out"]))
             found = any(
-                f["control"]["id"] == "MLS-MLF-001" and f["location"]["path"] == "Dockerfile"
+                f["control"] == "MLS-MLF-001" and f["location"]["path"] == "Dockerfile"
                 for f in report["findings"]
             )
             notes = [f"{n['path']}: {n['message'][:70]}" for n in report["notifications"]]

@@ -115,7 +115,9 @@ def _deep_compose(levels: int) -> str:
         body = f"{{k{i}: {body}}}"
     return (
         "services:\n  tracking:\n    image: ghcr.io/mlflow/mlflow:v2.9.2\n"
-        "    command: mlflow server --host 0.0.0.0\n"
+        # text searches (artifact-root links, MLServer's Kafka switch) must not read it
+        "    command: mlflow server --host 0.0.0.0 --default-artifact-root s3://acme-models\n"
+        "    environment:\n      MLSERVER_KAFKA_ENABLED: 'true'\n"
         f"    labels: {body}\n"
     )
 

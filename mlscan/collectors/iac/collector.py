@@ -166,7 +166,12 @@ def _analyse(ws: Workspace, ctx: CollectContext, include_all: bool) -> Analysis:
             text = texts.get(rel)
             if text is None and not parsed.rejected(rel):
                 text = parsed.text(rel)
-            if text and ("--default-artifact-root" in text or "--artifacts-destination" in text):
+            if (
+                text
+                and ("--default-artifact-root" in text or "--artifacts-destination" in text)
+                # a YAML file mlscan rejected gives no fact, not even from a text search
+                and (f.suffix not in _YAML or parsed.yaml(rel) is not None)
+            ):
                 out.links.extend(mlflow_flag_links(rel, text))
 
     limits = ctx.config.limits

@@ -130,6 +130,10 @@ class PrivacyCollector:
                     text = cache.text(f.path)
                     if text is None:
                         continue
+                    if f.suffix in (".yaml", ".yml") and (
+                        "kafka" in text.lower() or "logger" in text
+                    ) and cache.yaml(f.path) is None:
+                        continue  # a YAML file mlscan rejected gives no fact from any reading
                     found_ms = _mlserver_kafka(f.path, text)
                     if found_ms:
                         parsed.append(f.path)
