@@ -101,6 +101,8 @@ class MlflowCollector:
             kind = _kind_of(f.path)
             if kind is None:
                 continue
+            if kind in ("yaml", "ini") and ctx.parsed.over_limit(kind, f.path):
+                continue  # over limits.max_yaml_size / max_ini_size: noted once, never read
             text = ctx.parsed.text(f.path)  # unreadable: noted once, by the parse cache
             if text is None or ("mlflow" not in text.lower() and kind != "ini"):
                 continue

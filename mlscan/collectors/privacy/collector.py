@@ -127,6 +127,8 @@ class PrivacyCollector:
                         captures.extend(tf[0])
                         buckets.extend(tf[1])
                 elif _mlserver_candidate(f.path):
+                    if f.suffix in (".yaml", ".yml") and cache.over_limit("yaml", f.path):
+                        continue  # noted once by the parse cache; never read
                     text = cache.text(f.path)
                     if text is None:
                         continue
