@@ -71,7 +71,7 @@ def huge_compose(root: Path) -> None:
 
 
 def compose_at_limit(root: Path) -> None:
-    _write(root, "docker-compose.yml", _compose(2 * MIB - 4096))
+    _write(root, "docker-compose.yml", _compose(MIB - 4096))
 
 
 def _terraform(size: int) -> str:
@@ -92,7 +92,7 @@ def huge_terraform(root: Path) -> None:
 
 
 def terraform_at_limit(root: Path) -> None:
-    _write(root, "main.tf", _terraform(2 * MIB - 4096))
+    _write(root, "main.tf", _terraform(MIB - 4096))
 
 
 def padded_bucket_policy(root: Path) -> None:

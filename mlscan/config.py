@@ -66,11 +66,11 @@ class Limits:
     max_zip_ratio: int = 200
     model_analysis_timeout: float = 30.0
     # per-format size limits, checked before a file is parsed (and before checkov sees it);
-    # sized for real files and for the parsers' speed (about 10 s per MiB of YAML or HCL)
-    max_yaml_size: int = 2 * 1024 * 1024
-    max_json_size: int = 4 * 1024 * 1024
+    # sized for real files and for the parsers' speed (about 10-20 s per MiB of YAML or HCL)
+    max_yaml_size: int = 1024 * 1024
+    max_json_size: int = 2 * 1024 * 1024
     max_ini_size: int = 1024 * 1024
-    max_hcl_size: int = 2 * 1024 * 1024
+    max_hcl_size: int = 1024 * 1024
     max_python_size: int = 2 * 1024 * 1024
     # checkov runs in a forked worker: per framework (and again per file after a failure)
     checkov_timeout: float = 120.0
