@@ -92,7 +92,7 @@ def huge_terraform(root: Path) -> None:
 
 
 def terraform_at_limit(root: Path) -> None:
-    _write(root, "main.tf", _terraform(MIB - 4096))
+    _write(root, "main.tf", _terraform(MIB // 2 - 4096))
 
 
 def padded_bucket_policy(root: Path) -> None:

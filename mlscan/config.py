@@ -70,7 +70,7 @@ class Limits:
     max_yaml_size: int = 1024 * 1024
     max_json_size: int = 2 * 1024 * 1024
     max_ini_size: int = 1024 * 1024
-    max_hcl_size: int = 1024 * 1024
+    max_hcl_size: int = 512 * 1024
     max_python_size: int = 2 * 1024 * 1024
     # checkov runs in a forked worker: per framework (and again per file after a failure)
     checkov_timeout: float = 120.0
