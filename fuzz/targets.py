@@ -219,7 +219,7 @@ def run_target(
         out = collector.collect(ws, ctx)
         facts[collector.family] = out.facts
         notes.extend(out.notifications)
-    notes.extend(ctx.parsed.notifications)  # a rejected file's one notification (as the scan)
+    notes.extend(ctx.parsed.notifications)  # rejected files: the scan reports these too
     json.dumps(facts, sort_keys=True)  # facts are JSON data, whatever the input
     return facts, notes
 

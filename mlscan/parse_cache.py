@@ -14,8 +14,10 @@ from __future__ import annotations
 import ast
 import csv
 import io
+import re
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from mlscan.config import Limits
@@ -32,6 +34,28 @@ from mlscan.sourcemap import (
 from mlscan.workspace import Workspace
 
 T = TypeVar("T")
+
+# IPython syntax that is not Python: magics, shell escapes, help (blanked before parsing a cell)
+_IPYTHON_LINE = re.compile(r"^\s*(?:[%!]|\?|[\w.]+\?\s*$)")
+
+
+@dataclass(frozen=True, kw_only=True)
+class NotebookCell:
+    """One piece of a Jupyter notebook: a code cell's source, or the text of an output.
+
+    ``lines[i]`` is the line *in the .ipynb file* of the cell's line ``i + 1``: when the
+    source is a JSON list of strings (what Jupyter writes), each string is one line on its
+    own line of the file; when it is one string, every line maps to that string's line.
+    """
+
+    index: int  # 0-based cell number
+    kind: str  # "code" | "output"
+    text: str
+    lines: tuple[int, ...]
+
+    def file_line(self, line: int) -> int | None:
+        """The .ipynb line of the cell's 1-based ``line``."""
+        return self.lines[line - 1] if 0 < line <= len(self.lines) else None
 
 _MISSING = object()
 
@@ -110,6 +134,35 @@ class ParseCache:
                 raise SourceError(f"Python syntax error: {exc.__class__.__name__}", line) from exc
 
         return self._parsed("python", rel, load)
+
+    def notebook(self, rel: str) -> tuple[NotebookCell, ...] | None:
+        """The code cells and text outputs of a Jupyter notebook (from ``json``)."""
+        return self._get("notebook", rel, lambda: _notebook_cells(self.json(rel)))
+
+    def notebook_python(
+        self, rel: str
+    ) -> tuple[tuple[NotebookCell, ast.Module | None], ...] | None:
+        """Every code cell with its AST (None for a cell that is not Python even after
+        blanking IPython magics and shell escapes); line numbers are the cell's own."""
+
+        def load() -> tuple[tuple[NotebookCell, ast.Module | None], ...]:
+            cells = self.notebook(rel)
+            if cells is None:
+                raise _Rejected
+            out: list[tuple[NotebookCell, ast.Module | None]] = []
+            for cell in cells:
+                if cell.kind != "code":
+                    continue
+                code = "\n".join(
+                    "" if _IPYTHON_LINE.match(line) else line for line in cell.text.split("\n")
+                )
+                try:
+                    out.append((cell, ast.parse(code, filename=f"{rel}#cell{cell.index}")))
+                except (SyntaxError, ValueError, RecursionError, MemoryError):
+                    out.append((cell, None))
+            return tuple(out)
+
+        return self._get("notebook-python", rel, load)
 
     def csv_header(self, rel: str) -> list[str] | None:
         """The first row of a CSV/TSV file."""
@@ -216,6 +269,49 @@ class ParseCache:
             self._rejected[rel] = Notification(
                 path=rel, message=message, level="warning", kind=kind, source="parse", line=line
             )
+
+
+def _notebook_cells(doc: Node | None) -> tuple[NotebookCell, ...]:
+    if doc is None:
+        raise _Rejected
+    cells_node = doc.get("cells") if doc.kind == "map" else None
+    out: list[NotebookCell] = []
+    for index, cell in enumerate(cells_node.children if cells_node is not None else []):
+        if cell.kind != "map" or cell.get_str("cell_type") != "code":
+            continue
+        source = cell.get("source")
+        if source is not None:
+            out.append(_cell_text(index, "code", source))
+        outputs = cell.get("outputs")
+        for output in outputs.children if outputs is not None else []:
+            if output.kind != "map":
+                continue
+            text = output.get("text")
+            data = output.get("data")
+            plain = data.get("text/plain") if data is not None and data.kind == "map" else None
+            for node in (text, plain):
+                if node is not None:
+                    out.append(_cell_text(index, "output", node))
+    return tuple(out)
+
+
+def _cell_text(index: int, kind: str, node: Node) -> NotebookCell:
+    """Join a JSON string or list of strings, mapping every text line to its file line."""
+    parts = node.children if node.kind == "seq" else [node]
+    text_parts: list[str] = []
+    lines: list[int] = []
+    for part in parts:
+        if not isinstance(part.value, str):
+            continue
+        text_parts.append(part.value)
+        count = part.value.count("\n") + (0 if part.value.endswith("\n") else 1)
+        lines.extend([part.span.line] * count)
+    text = "".join(text_parts)
+    if text.endswith("\n"):
+        text = text[:-1]
+    n = text.count("\n") + 1
+    lines = (lines + [lines[-1] if lines else node.span.line] * n)[:n]
+    return NotebookCell(index=index, kind=kind, text=text, lines=tuple(lines))
 
 
 class _Rejected(Exception):

@@ -15,6 +15,7 @@ from typing import Any
 
 from mlscan import __version__
 from mlscan.collectors.base import CollectContext, Collector, CollectorOutput
+from mlscan.collectors.link import run_links
 from mlscan.config import Config, load_config
 from mlscan.controls import PolicySet, load_policy_set
 from mlscan.engine.base import Engine
@@ -174,7 +175,13 @@ def _run_collectors(
         facts[collector.family] = out.facts
         notes.extend(out.notifications)
         files_by_family[collector.family] = tuple(sorted(set(out.files)))
+        for family, more in out.families.items():
+            facts[family] = more
+            files_by_family[family] = tuple(sorted(set(out.family_files.get(family, ()))))
         timings[f"collector:{collector.family}"] = time.perf_counter() - t
+    t = time.perf_counter()
+    notes.extend(run_links(facts))
+    timings["link"] = time.perf_counter() - t
     return facts, notes, files_by_family
 
 

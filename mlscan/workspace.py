@@ -216,6 +216,13 @@ class Workspace:
             return f.git_ignored
         return _git_check_ignore(self.root, rel)
 
+    def ignore_rules_match(self, rel: str) -> bool | None:
+        """Whether the .gitignore rules match ``rel`` even though git may track it (a
+        ``.env`` committed before its ignore rule); None outside a git work tree."""
+        if self.tracked is None:
+            return None
+        return _git_check_ignore(self.root, rel)
+
     @property
     def in_git(self) -> bool:
         return self.tracked is not None

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 EXAMPLES = REPO / "examples"
@@ -42,3 +43,20 @@ def git(cwd: Path, *args: str) -> str:
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com"}
     return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True,
                           text=True).stdout
+
+
+def rego_bucket(facts: dict[str, Any], name: str) -> dict[str, Any]:
+    """The asset entry of bucket ``name`` as the Rego bucket-role model sees it
+    (``data.mlscan.lib.ml_assets.bucket``), evaluated on ``facts`` with the built-in libs."""
+    import json as _json
+
+    from mlscan.engine.embedded import new_engine
+
+    engine = new_engine()
+    for lib in sorted((REPO / "rego" / "lib").glob("*.rego")):
+        if not lib.name.endswith("_test.rego"):
+            engine.add_policy_from_file(str(lib))
+    engine.set_input_json(_json.dumps(facts))
+    result = engine.eval_query(f"data.mlscan.lib.ml_assets.bucket({_json.dumps(name)})")
+    value: dict[str, Any] = result["result"][0]["expressions"][0]["value"]
+    return value

@@ -13,6 +13,15 @@ not run:
 * a signature brings in the model (file or directory) it signs;
 * a bucket policy document (JSON with ``Statement``) brings in the Terraform files that
   declare the buckets its ``arn:aws:s3:::NAME`` resources name;
+* a ``.env`` file brings in the compose files of its folder (whose ``${VAR}`` it feeds);
+  a compose file brings in the ``.env`` files of its folder and the ``env_file:`` it names;
+* a Helm chart's ``values*.yaml`` brings in the chart's templates, and a template the
+  chart's values files (a secret in values is linked to the template that reads it);
+* a Python file or notebook that reads ``params.yaml`` brings it in (a model name kept in
+  DVC params is resolved there);
+* a Terraform file (``.tf``, ``.tf.json``, ``.tfvars``) brings in the other Terraform
+  files and tfvars of its folder: mlscan evaluates a module as one unit (a bucket's
+  versioning or encryption often lives in a sibling file);
 * a directory brings in every file below it;
 * a changed ``.mlscan.yaml`` / ``.mlscan.yml`` changes every finding: the whole root is
   scanned.
@@ -21,6 +30,7 @@ not run:
 from __future__ import annotations
 
 import json
+import posixpath
 import re
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
@@ -34,6 +44,17 @@ from mlscan.workspace import Workspace, WorkspaceOptions
 
 _S3_ARN = re.compile(r"arn:aws:s3:::([a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])")
 _TF_SUFFIXES = (".tf", ".tf.json")
+_COMPOSE = re.compile(r"^(docker-)?compose([.\-][\w.\-]+)?\.ya?ml$", re.I)
+_VALUES = re.compile(r"^values([.\-][\w.\-]+)?\.ya?ml$", re.I)
+_ENV_FILE = re.compile(
+    r"^\s*(?:env_file:\s*|-\s*(?:path:\s*)?)[\"']?([\w./\-]+\.env[\w.\-]*|\.env[\w.\-]*)", re.M
+)
+_PARAMS = ("params.yaml", "params.yml")
+
+
+def _is_dotenv(name: str) -> bool:
+    lower = name.lower()
+    return lower == ".env" or lower.startswith(".env.") or lower.endswith(".env")
 _MAX_DEPENDENCY_TEXT = 4 * 1024 * 1024
 
 
@@ -77,7 +98,12 @@ def _may_have_dependencies(rel: str) -> bool:
         or name in DIR_MARKERS
         or lower.endswith(SIGNATURE_SUFFIXES)
         or p.suffix.lower() in MODEL_EXTENSIONS
-        or p.suffix.lower() == ".json"
+        or p.suffix.lower() in (".json", ".py", ".ipynb")
+        or lower.endswith((*_TF_SUFFIXES, ".tfvars"))
+        or _is_dotenv(name)
+        or _COMPOSE.match(name) is not None
+        or _VALUES.match(name) is not None
+        or "templates" in p.parts
     )
 
 
@@ -125,7 +151,51 @@ class _Dependencies:
                 out += self.files_at(str(p.parent)) if str(p.parent) != "." else [rel]
         if p.suffix.lower() == ".json" and not name.lower().endswith(SIGNATURE_SUFFIXES):
             out += self._buckets_of_policy(rel)
+        if name.endswith((*_TF_SUFFIXES, ".tfvars")):
+            out += self._module_files(rel)
+        out += self._secret_links(rel)
         return out
+
+    def _in_folder(self, folder: str) -> list[str]:
+        prefix = "" if folder in ("", ".") else folder + "/"
+        return [q for q in self._sorted if q.startswith(prefix) and "/" not in q[len(prefix):]]
+
+    def _secret_links(self, rel: str) -> list[str]:
+        """Files a secret (or a model reference) in ``rel`` is linked through."""
+        p = PurePosixPath(rel)
+        folder = str(p.parent)
+        out: list[str] = []
+        if _is_dotenv(p.name):
+            out += [q for q in self._in_folder(folder) if _COMPOSE.match(PurePosixPath(q).name)]
+        elif _COMPOSE.match(p.name):
+            out += [q for q in self._in_folder(folder) if _is_dotenv(PurePosixPath(q).name)]
+            text = self._text(rel) or ""
+            for named in _ENV_FILE.findall(text):
+                target = posixpath.normpath((p.parent / named).as_posix())
+                if target in self.paths:
+                    out.append(target)
+        elif _VALUES.match(p.name):
+            out += self.files_at(str(p.parent / "templates"))
+        elif "templates" in p.parts:
+            chart = PurePosixPath(*p.parts[: p.parts.index("templates")])
+            out += [q for q in self._in_folder(str(chart)) if _VALUES.match(PurePosixPath(q).name)]
+        elif p.suffix.lower() in (".py", ".ipynb"):
+            text = self._text(rel) or ""
+            if "params" in text:
+                out += [q for q in _PARAMS if q in self.paths]
+        return out
+
+    def _module_files(self, rel: str) -> list[str]:
+        """The Terraform files and tfvars of ``rel``'s folder (one module)."""
+        folder = str(PurePosixPath(rel).parent)
+        prefix = "" if folder == "." else folder + "/"
+        return [
+            p
+            for p in self._sorted
+            if p.startswith(prefix)
+            and "/" not in p[len(prefix) :]
+            and p.endswith((*_TF_SUFFIXES, ".tfvars"))
+        ]
 
     def _dvc_outputs(self, rel: str) -> list[str]:
         text = self._text(rel)

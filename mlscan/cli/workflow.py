@@ -99,7 +99,7 @@ def render_starter(p: ProjectProfile) -> str:
         "",
         "# Extra Rego policy folders, controls to switch off, severity overrides:",
         '# policies: ["policies/rego"]',
-        "# disable: [MLS-IAC-017]",
+        "# disable: [MLS-ROB-001]",
         "# severity: {MLS-SUP-001: low}",
         "",
         "# Accepted findings in files without comments (JSON, model files). Elsewhere, put",

@@ -57,11 +57,15 @@ class CollectContext:
 
 @dataclass(frozen=True, kw_only=True)
 class CollectorOutput:
-    """``facts`` becomes ``document[collector.family]``."""
+    """``facts`` becomes ``document[collector.family]``; a collector that reads files of
+    several families (one checkov run feeds ``iac``, ``bucket_policies`` and ``serving``)
+    puts the others in ``families`` and their files in ``family_files``."""
 
     facts: Facts
     notifications: tuple[Notification, ...] = ()
     files: tuple[str, ...] = ()  # files this collector parsed (for the report's scope)
+    families: Mapping[str, Facts] = field(default_factory=dict)
+    family_files: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 class Collector(Protocol):

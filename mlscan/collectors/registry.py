@@ -8,18 +8,16 @@ from mlscan.collectors.artifacts.collector import ArtifactsCollector
 from mlscan.collectors.base import Collector
 from mlscan.collectors.datasets.collector import DatasetsCollector
 from mlscan.collectors.dvc.collector import DvcCollector
-from mlscan.collectors.iac.collector import (
-    AssetsCollector,
-    BucketPolicyCollector,
-    IacCollector,
-    ServingCollector,
-)
+from mlscan.collectors.iac.collector import IacCollector
 from mlscan.collectors.mlflow.collector import MlflowCollector
 from mlscan.collectors.mlflow.registry import MlflowRegistryCollector
 from mlscan.collectors.privacy.collector import PrivacyCollector
 from mlscan.collectors.robustness.collector import RobustnessCollector
+from mlscan.collectors.secrets.collector import SecretsCollector
 from mlscan.collectors.serving.code import ServingCodeCollector
 from mlscan.collectors.signatures.collector import SignaturesCollector
+from mlscan.collectors.storage_refs.collector import StorageRefsCollector
+from mlscan.collectors.supply_chain.collector import SupplyChainCollector
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 
 # One collector per line (keeps merges trivial).
@@ -32,10 +30,10 @@ COLLECTORS: tuple[Collector, ...] = (
     ArtifactsCollector(),
     ServingCodeCollector(),
     IacCollector(),
-    BucketPolicyCollector(),
-    ServingCollector(),
-    AssetsCollector(),
     DatasetsCollector(),
     PrivacyCollector(),
     RobustnessCollector(),
+    StorageRefsCollector(),
+    SecretsCollector(),
+    SupplyChainCollector(),
 )

@@ -1,24 +1,138 @@
 package mlscan.lib.ml_assets
 
-# The ML asset graph (input.assets): which bucket plays which role, and why.
+# The ML asset graph (input.assets, built by the link stage): which bucket plays which
+# role, and why. This is the one bucket-role model every control uses: roles come from
+# use (the links: DVC remote, MLflow artifact root, serving model URI, SageMaker model
+# data, data capture, Python storage calls); only a bucket nothing uses is classified by
+# its name, resource address or tags (weak evidence). A Terraform state bucket (named in a
+# `backend "s3"` / `"gcs"` block, or named like one) or a CI pipeline's artifact store
+# never gets a role by name.
 
+import data.mlscan.lib.bucket_roles
 import rego.v1
 
 _buckets := object.get(object.get(input, "assets", {}), "buckets", [])
 
 # The asset entries by name, built once per evaluation so that a lookup per bucket does
-# not scan every entry (the collector emits one entry per name; should a document hold
+# not scan every entry (the link stage emits one entry per name; should a document hold
 # two, the first one wins).
 _positions[b.name] contains i if {
 	some i, b in _buckets
 }
 
-_by_name := {name: _buckets[min(positions)] | some name, positions in _positions}
+_by_name := {name: _enrich(_buckets[min(positions)]) | some name, positions in _positions}
 
-# The asset entry of a bucket name, or an empty entry.
+_empty(name) := {
+	"name": name, "roles": [], "role": null, "role_sources": [], "stores_models": false,
+	"links": [], "description": "", "evidence": [],
+}
+
+# The asset entry of a bucket name (with the roles decided here), or an empty entry.
 bucket(name) := _by_name[name] if {
 	_by_name[name]
-} else := {"name": name, "roles": [], "role": null, "stores_models": false, "links": [], "description": ""}
+} else := _empty(name)
+
+_priority := ["registry-artifacts", "model-store", "training-data", "inference-data"]
+
+# The role one link gives: by its kind; a DVC remote or Python call whose name or prefix
+# says "model" (remote "models", prefix "models/") holds models.
+_link_role(lk) := "model-store" if {
+	lk.kind in {"dvc-remote", "code-reference"}
+	bucket_roles.hint_role(sprintf("%s %s", [lk.name, _text(object.get(lk, "prefix", null))])) == "model-store"
+} else := bucket_roles.link_roles[lk.kind]
+
+_text(x) := x if is_string(x)
+
+_text(x) := "" if not is_string(x)
+
+# Roles from use: each link's role; a hand-written entry without links may give its roles.
+_use_roles(b) := {r | some lk in b.links; r := _link_role(lk)} if {
+	count(object.get(b, "links", [])) > 0
+} else := {r | some r in object.get(b, "roles", [])}
+
+_tag_text(b) := concat(" ", [sprintf("%s=%s", [k, v]) | some k, v in object.get(b, "tags", {})])
+
+_state(b) if object.get(b, "state_backend", false)
+
+# A CI/CD pipeline's artifact store (aws_codepipeline artifact_store) is infrastructure too.
+_state(b) if count(object.get(b, "ci_artifact_stores", [])) > 0
+
+_state(b) if bucket_roles.state_name(b.name)
+
+_state(b) if {
+	some a in object.get(b, "addresses", [])
+	bucket_roles.state_name(a)
+}
+
+# Weak evidence, only for a bucket nothing uses and that is not a state bucket.
+_hint(b) := [r, "name"] if {
+	r := bucket_roles.hint_role(b.name)
+} else := [r, "address"] if {
+	texts := [a | some a in object.get(b, "addresses", []); bucket_roles.hint_role(a)]
+	count(texts) > 0
+	r := bucket_roles.hint_role(texts[0])
+} else := [r, "tag"] if {
+	r := bucket_roles.hint_role(_tag_text(b))
+}
+
+_roles(b) := [r | some r in _priority; r in _use_roles(b)] if {
+	count(_use_roles(b)) > 0
+} else := [h[0]] if {
+	not _state(b)
+	h := _hint(b)
+} else := []
+
+_sources(b) := ["link"] if {
+	count(object.get(b, "links", [])) > 0
+	count(_use_roles(b)) > 0
+} else := object.get(b, "role_sources", []) if {
+	count(_use_roles(b)) > 0
+} else := [h[1]] if {
+	not _state(b)
+	h := _hint(b)
+} else := []
+
+# The evidence behind the roles, for messages and findings.
+_evidence(b) := [sprintf("%s at %s:%d", [_label(lk), lk.loc.path, _line(lk.loc)]) | some lk in b.links] if {
+	count(object.get(b, "links", [])) > 0
+} else := [sprintf("its %s (weak evidence)", [_sources(b)[0]])] if {
+	count(_sources(b)) > 0
+} else := []
+
+_label(lk) := sprintf("DVC remote '%s'", [lk.name]) if {
+	lk.kind == "dvc-remote"
+} else := sprintf("%s (%s)", [_kind_label[lk.kind], lk.name]) if {
+	_kind_label[lk.kind]
+} else := lk.kind
+
+_kind_label := {
+	"mlflow-artifact-root": "MLflow artifact root",
+	"mlflow-artifacts-destination": "MLflow artifacts destination",
+	"model-uri": "serving model URI",
+	"tracking-uri": "MLflow tracking URI",
+	"sagemaker-model-data": "SageMaker model data",
+	"data-capture": "SageMaker data capture",
+	"code-reference": "Python storage call",
+	"ml-workspace-storage": "Azure ML workspace storage",
+}
+
+_line(loc) := loc.line if is_number(loc.line)
+
+_line(loc) := 0 if not is_number(loc.line)
+
+_enrich(b) := object.union(b, {
+	"roles": roles,
+	"role": _first(roles),
+	"role_sources": _sources(b),
+	"stores_models": count({"model-store", "registry-artifacts"} & {r | some r in roles}) > 0,
+	"evidence": _evidence(b),
+}) if {
+	roles := _roles(b)
+}
+
+_first(xs) := xs[0] if count(xs) > 0
+
+_first(xs) := null if count(xs) == 0
 
 roles(name) := bucket(name).roles
 
@@ -40,8 +154,9 @@ _descriptions := {b.name: _description(b) | some b in _buckets}
 
 _description(b) := sprintf("%s (%s)", [b.name, b.description]) if {
 	b.description != ""
-} else := sprintf("%s (%s by %s)", [b.name, b.role, concat("/", b.role_sources)]) if {
-	b.role != null
+} else := sprintf("%s (%s by %s)", [b.name, e.role, concat("/", e.role_sources)]) if {
+	e := _by_name[b.name]
+	e.role != null
 } else := b.name
 
 # The name a bucket fact is known by in the asset graph.

@@ -1,4 +1,4 @@
-"""The ML asset graph: storage URLs, DVC remotes, MLflow flags and bucket roles."""
+"""The ML asset graph built in the link stage from other families' facts."""
 
 from __future__ import annotations
 
@@ -6,13 +6,13 @@ from typing import Any
 
 import pytest
 
-from mlscan.collectors.assets.links import (
+from mlscan.collectors.assets.graph import (
+    asset_graph,
     bucket_assets,
-    dvc_remote_links,
-    mlflow_flag_links,
+    dvc_links,
+    mlflow_links,
     split_storage_url,
 )
-from mlscan.collectors.dvc.ini import read_dvc_config
 
 
 @pytest.mark.parametrize(
@@ -32,41 +32,30 @@ def test_split_storage_url(url: str, provider: str | None, bucket: str | None,
     assert (parts["provider"], parts["bucket"], parts["prefix"]) == (provider, bucket, prefix)
 
 
-def test_dvc_remote_links_with_positions_and_no_credentials() -> None:
-    text = (
-        "[core]\n"
-        "    remote = prod\n"
-        "['remote \"prod\"']\n"
-        "    url = s3://acme-data/dvc\n"
-        "    secret_access_key = FAKESECRETVALUE\n"
-        "['remote \"mirror\"']\n"
-        "    url = https://user:FAKEPW@dvc.example/store\n"
-    )
-    links = dvc_remote_links(".dvc/config", read_dvc_config(text))
-    assert [(lk["name"], lk["url"], lk["bucket"], lk["loc"]["line"]) for lk in links] == [
-        ("prod", "s3://acme-data/dvc", "acme-data", 4),
-        ("mirror", "https://dvc.example/store", None, 7),
+def test_dvc_links_come_from_the_dvc_facts() -> None:
+    remotes = [
+        {"name": "prod", "url": "s3://acme-data/dvc", "config": ".dvc/config",
+         "url_loc": {"path": ".dvc/config", "line": 4}, "loc": {"path": ".dvc/config", "line": 3}},
+        {"name": "mirror", "url": "https://user:***@dvc.example/store", "config": ".dvc/config",
+         "url_loc": None, "loc": {"path": ".dvc/config", "line": 6}},
+        {"name": "empty", "url": None, "config": ".dvc/config", "url_loc": None,
+         "loc": {"path": ".dvc/config", "line": 9}},
     ]
-    assert "FAKE" not in repr(links)
+    links = dvc_links(remotes)
+    assert [(lk["name"], lk["bucket"], lk["loc"]["line"]) for lk in links] == [
+        ("prod", "acme-data", 4),
+        ("mirror", None, 6),
+    ]
 
 
-@pytest.mark.parametrize(
-    ("text", "kind", "url", "line", "col"),
-    [
-        ("mlflow server --default-artifact-root s3://acme-reg/a --host 0.0.0.0\n",
-         "mlflow-artifact-root", "s3://acme-reg/a", 1, 39),
-        ("x\n  command: mlflow server --artifacts-destination=gs://acme-reg/b\n",
-         "mlflow-artifacts-destination", "gs://acme-reg/b", 2, 50),
-        ('args: ["--default-artifact-root", "s3://acme-reg/c"]\n',
-         "mlflow-artifact-root", "s3://acme-reg/c", 1, 36),
-        ("- --default-artifact-root\n- 's3://acme-reg/d'\n",
-         "mlflow-artifact-root", "s3://acme-reg/d", 2, 4),
-    ],
-)
-def test_mlflow_flag_links(text: str, kind: str, url: str, line: int, col: int) -> None:
-    links = mlflow_flag_links("deploy/x", text)
-    assert [(lk["kind"], lk["url"], lk["loc"]["line"], lk["loc"]["col"]) for lk in links] == [
-        (kind, url, line, col)
+def test_mlflow_links_come_from_the_server_facts() -> None:
+    servers = [{"path": "compose.yaml", "loc": {"path": "compose.yaml", "line": 7},
+                "default_artifact_root": "s3://acme-reg/a", "artifacts_destination": None},
+               {"path": "run.sh", "loc": {"path": "run.sh", "line": 2},
+                "default_artifact_root": None, "artifacts_destination": "gs://acme-reg/b"}]
+    assert [(lk["kind"], lk["bucket"], lk["loc"]["line"]) for lk in mlflow_links(servers)] == [
+        ("mlflow-artifact-root", "acme-reg", 7),
+        ("mlflow-artifacts-destination", "acme-reg", 2),
     ]
 
 
@@ -80,23 +69,42 @@ def _link(kind: str, name: str, url: str) -> dict[str, Any]:
             "loc": {"path": "x", "line": 1}}
 
 
-def test_roles_from_links_then_names_then_tags() -> None:
+def test_roles_here_come_from_use_only() -> None:
+    """Names and tags are weak evidence weighed in Rego (rego/lib/ml_assets.rego)."""
     buckets = [_bucket("acme-a"), _bucket("acme-b"), _bucket("acme-datasets"),
-               _bucket("acme-c", {"purpose": "model registry"}), _bucket("acme-logs")]
+               _bucket("acme-c", {"purpose": "model registry"})]
     links = [
         _link("dvc-remote", "prod", "s3://acme-a/dvc"),
         _link("mlflow-artifact-root", "default-artifact-root", "s3://acme-b/mlruns"),
         _link("model-uri", "Deployment.ml.s:MODEL_URI", "s3://acme-b/models/x"),
-        _link("dvc-remote", "models", "s3://acme-only-linked/dvc"),
     ]
-    got = {b["name"]: (b["roles"], b["role_sources"], b["stores_models"], b["description"])
-           for b in bucket_assets(buckets, links)}
+    backends = [{"type": "s3", "bucket": "acme-c", "address": "terraform.backend.s3",
+                 "loc": {"path": "b.tf", "line": 3}}]
+    got = {b["name"]: (b["roles"], b["stores_models"], b["state_backend"], b["description"])
+           for b in bucket_assets(buckets, links, backends)}
     assert got == {
-        "acme-a": (["training-data"], ["link"], False, "DVC remote 'prod'"),
-        "acme-b": (["registry-artifacts", "model-store"], ["link"], True,
+        "acme-a": (["training-data"], False, False, "DVC remote 'prod'"),
+        "acme-b": (["registry-artifacts", "model-store"], True, False,
                    "MLflow artifact root, serving model URI"),
-        "acme-c": (["registry-artifacts"], ["tag"], True, ""),
-        "acme-datasets": (["training-data"], ["name"], False, ""),
-        "acme-logs": ([], [], False, ""),
-        "acme-only-linked": (["model-store"], ["link"], True, "DVC remote 'models'"),
+        "acme-c": ([], False, True, ""),
+        "acme-datasets": ([], False, False, ""),
     }
+
+
+def test_asset_graph_reads_every_family() -> None:
+    facts = {
+        "dvc": {"remotes": [{"name": "prod", "url": "gs://acme-dvc/x", "config": ".dvc/config",
+                             "url_loc": {"path": ".dvc/config", "line": 3},
+                             "loc": {"path": ".dvc/config", "line": 2}}]},
+        "iac": {"buckets": [{"name": "acme-dvc", "address": "google_storage_bucket.store",
+                             "loc": {"path": "infra/gcs.tf", "line": 1}, "tags": {}}],
+                "sagemaker_models": [], "sagemaker_endpoint_configs": [], "backends": []},
+        "storage_refs": {"references": [{"call": "boto3.client.download_file",
+                                         "url": "s3://acme-weights/model.pt",
+                                         "loc": {"path": "serve.py", "line": 9}}]},
+    }
+    assets = asset_graph(facts)["assets"]
+    assert [(b["name"], [lk["kind"] for lk in b["links"]]) for b in assets["buckets"]] == [
+        ("acme-dvc", ["dvc-remote"]),
+        ("acme-weights", ["code-reference"]),
+    ]

@@ -180,3 +180,21 @@ def test_policy_shape_detection() -> None:
     assert not looks_like_policy({"Statement": [{"Action": "x"}]})
     assert not looks_like_policy({"name": "package.json"})
     assert not looks_like_policy(["Statement"])
+
+
+@pytest.mark.parametrize(
+    "principal",
+    [
+        "arn:aws:iam::${data.aws_caller_identity.current.account_id}:root",
+        '{"Fn::Sub":"arn:aws:iam::${AWS::AccountId}:root"}',
+    ],
+)
+def test_root_principal_with_an_account_expression_beside_a_service(principal: str) -> None:
+    st = normalise_statement({
+        "Effect": "Allow",
+        "Principal": {"AWS": principal, "Service": "sagemaker.amazonaws.com"},
+        "Action": "s3:PutObject",
+        "Resource": "arn:aws:s3:::acme-models/*",
+    })
+    assert st["principal_is_account_root"] is True
+    assert st["principals"]["accounts"] == []  # the account itself stays unknown

@@ -17,6 +17,7 @@ import pytest
 from mlscan.collectors.iac.checkov_run import check_mapping
 from mlscan.models import ScanResult
 from mlscan.scan import FactsResult, ScanOptions, collect_facts, run
+from tests.helpers import rego_bucket
 
 FIX = Path(__file__).resolve().parent.parent / "fixtures" / "iac" / "project"
 MINE = ("MLS-BKT-", "MLS-IAC-", "MLS-SRV-")
@@ -191,7 +192,9 @@ def test_sagemaker_facts_record_provider_defaults(facts: FactsResult) -> None:
         "Enabled", "Disabled", True)
     (endpoint,) = facts.facts["iac"]["sagemaker_endpoint_configs"]
     assert endpoint["data_capture"] == {
-        "enabled": True, "kms_key_set": False, "destination": "s3://acme-training-data/capture"}
+        "enabled": True, "kms_key_set": False, "destination": "s3://acme-training-data/capture",
+        "destination_bucket": "acme-training-data", "capture_modes": ["Input"],
+        "sampling_percentage": 100}
     roles = {r["address"]: r for r in facts.facts["iac"]["iam_roles"]}
     assert roles["aws_iam_role.training"]["trusted_services"] == ["sagemaker.amazonaws.com"]
     assert roles["aws_iam_role.training"]["used_by"] == [
@@ -230,7 +233,8 @@ def test_checkov_evidence_is_attached(result: ScanResult) -> None:
 def test_asset_graph_links_buckets_to_their_users(facts: FactsResult) -> None:
     assets = {b["name"]: b for b in facts.facts["assets"]["buckets"]}
     models = assets["acme-models"]
-    assert models["roles"] == ["model-store"]
+    assert models["roles"] == ["model-store", "training-data"]  # from use only
+    assert rego_bucket(facts.facts, "acme-models")["roles"] == ["model-store"]  # remote "models"
     assert models["addresses"] == ["aws_s3_bucket.models"]
     assert [(lk["kind"], lk["loc"]["path"], lk["loc"]["line"]) for lk in models["links"]] == [
         ("dvc-remote", ".dvc/config", 6),
@@ -238,9 +242,11 @@ def test_asset_graph_links_buckets_to_their_users(facts: FactsResult) -> None:
         ("sagemaker-model-data", "terraform/sagemaker.tf", 51),
     ]
     assert assets["acme-mlflow-artifacts"]["roles"] == ["registry-artifacts"]
-    assert assets["acme-mlflow-artifacts"]["links"][0]["loc"]["line"] == 23
+    assert assets["acme-mlflow-artifacts"]["links"][0]["loc"]["line"] == 22  # the flag
     assert assets["acme-training-data"]["roles"] == ["training-data", "inference-data"]
-    assert assets["acme-feature-data"]["role_sources"] == ["name"]
+    assert assets["acme-feature-data"]["role_sources"] == []
+    feature = rego_bucket(facts.facts, "acme-feature-data")
+    assert (feature["roles"], feature["role_sources"]) == (["training-data"], ["name"])
 
 
 def test_serving_facts(facts: FactsResult) -> None:

@@ -7,6 +7,7 @@ registered yet: the test covers each collector as soon as it lands."""
 
 from __future__ import annotations
 
+import json
 import random
 import uuid
 from pathlib import Path
@@ -215,7 +216,108 @@ resource "aws_s3_bucket_policy" "models" {{
         )
         + "\n",
     )
+    # --- committed secrets in the files ML teams commit (the secrets collector)
+    w(
+        "deploy/.env",
+        f"MYSQL_PASSWORD={c('env:MYSQL_PASSWORD')}\nMINIO_ROOT_PASSWORD={c('env:MINIO')}\n",
+    )
+    w(
+        "deploy/compose.minio.yml",
+        "services:\n  minio:\n    image: quay.io/minio/minio\n    environment:\n"
+        "      MINIO_ROOT_PASSWORD: ${MINIO_ROOT_PASSWORD}\n",
+    )
+    notebook = {
+        "cells": [
+            {
+                "cell_type": "code",
+                "execution_count": 1,
+                "metadata": {},
+                "source": [f'AWS_SECRET_ACCESS_KEY = "{c("nb:code")}"\n', "print(1)"],
+                "outputs": [
+                    {
+                        "output_type": "stream",
+                        "name": "stdout",
+                        "text": [f'MLFLOW_TRACKING_TOKEN="{c("nb:output")}"\n'],
+                    }
+                ],
+            }
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    w("notebooks/train.ipynb", json.dumps(notebook, indent=1) + "\n")
+    w("scripts/upload.sh", f"#!/bin/sh\nexport MINIO_SECRET_KEY={c('shell:export')}\n")
+    w("charts/mlflow/values.yaml", f"minio:\n  rootPassword: {c('helm:values')}\n")
+    w(
+        "charts/mlflow/templates/minio.yaml",
+        "env:\n  - name: MINIO_ROOT_PASSWORD\n    value: {{ .Values.minio.rootPassword }}\n",
+    )
+    w(
+        ".mc/config.json",
+        json.dumps(
+            {
+                "aliases": {
+                    "minio": {
+                        "url": "http://minio:9000",
+                        "accessKey": c("mc:accessKey"),
+                        "secretKey": c("mc:secretKey"),
+                    }
+                }
+            },
+            indent=1,
+        ),
+    )
+    w(".s3cfg", f"[default]\nsecret_key = {c('s3cfg:secret_key')}\n")
+    w(
+        "minio-data/.minio.sys/config/iam/users/ml/identity.json",
+        json.dumps(
+            {"version": 1, "credentials": {"accessKey": "ml", "secretKey": c("minio:identity")}},
+            indent=1,
+        ),
+    )
+    w(
+        "src/storage.py",
+        "from minio import Minio\n"
+        f'client = Minio("minio:9000", access_key="ak", secret_key="{c("py:minio")}")\n',
+    )
+    w(
+        "src/train.py",
+        "from transformers import AutoModel\n"
+        f'model = AutoModel.from_pretrained("acme/base", token="{c("py:hf-token")}")\n',
+    )
+    w("infra/prod.tfvars", f'db_password = "{c("tfvars:db_password")}"\n')
+    w(
+        ".github/workflows/train.yml",
+        "on: push\njobs:\n  train:\n    runs-on: ubuntu-latest\n    env:\n"
+        f"      MLFLOW_TRACKING_PASSWORD: {c('ci:env')}\n    steps:\n      - run: make\n",
+    )
     return extra
+
+
+# files where the secrets collector must find a planted canary (the test above would pass
+# vacuously for a source nobody reads)
+SECRET_SOURCES = (
+    "deploy/.env",
+    "notebooks/train.ipynb",
+    "scripts/upload.sh",
+    "charts/mlflow/values.yaml",
+    ".mc/config.json",
+    ".s3cfg",
+    "minio-data/.minio.sys/config/iam/users/ml/identity.json",
+    "src/storage.py",
+    "infra/prod.tfvars",
+    ".github/workflows/train.yml",
+)
+
+
+def test_secret_sources_are_read(tmp_path: Path) -> None:
+    root = tmp_path / "project"
+    root.mkdir()
+    build_tree(root, Canaries())
+    result = scan(root)
+    found = {f.location.path for f in result.findings if f.control.id == "MLS-SEC-001"}
+    assert sorted(set(SECRET_SOURCES) - found) == []
 
 
 def _needles(value: str) -> list[str]:

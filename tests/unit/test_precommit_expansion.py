@@ -101,10 +101,11 @@ def project(tmp_path: Path) -> Path:
         (("models/lonely.onnx",), ["models/lonely.onnx"]),
         (
             ("policies/training-data-bucket.json",),
-            ["infra/buckets.tf", "policies/training-data-bucket.json"],
+            # the bucket's module: every Terraform file of its folder
+            ["infra/buckets.tf", "infra/other.tf", "policies/training-data-bucket.json"],
         ),
         (("policies/unrelated.json",), ["policies/unrelated.json"]),
-        (("infra/other.tf",), ["infra/other.tf"]),
+        (("infra/other.tf",), ["infra/buckets.tf", "infra/other.tf"]),
         (("data/images",), ["data/images/1.png", "data/images/2.png"]),
     ],
 )
@@ -197,7 +198,7 @@ def test_no_iac_file_staged_means_checkov_is_never_imported(project: Path) -> No
 
 def test_a_staged_terraform_file_runs_the_iac_collector_when_registered(project: Path) -> None:
     got = _probe(project, "infra/buckets.tf")
-    assert got["files"] == ["infra/buckets.tf"]
+    assert got["files"] == ["infra/buckets.tf", "infra/other.tf"]  # its whole module
     if "iac" in got["registered"]:
         assert "iac" in got["families"]
         assert "checkov" in got["heavy_roots"]
@@ -222,3 +223,48 @@ def test_a_named_model_file_is_verified_against_its_folders_signature(tmp_path: 
     assert [
         (f["control"], f["location"]["path"]) for f in json.loads(res.out)["findings"]
     ] == [("MLS-SIG-002", "models/credit")]
+
+
+SECRET_FILES = {
+    "deploy/.env": "MYSQL_PASSWORD=x\n",
+    "deploy/docker-compose.yml": "services:\n  db:\n    env_file: ../shared/db.env\n",
+    "deploy/notes.md": "n\n",
+    "shared/db.env": "POSTGRES_PASSWORD=y\n",
+    "charts/mlflow/Chart.yaml": "name: mlflow\n",
+    "charts/mlflow/values.yaml": "minio: {}\n",
+    "charts/mlflow/templates/minio.yaml": "x: {{ .Values.minio }}\n",
+    "params.yaml": "featurize: {tokenizer: acme/tok}\n",
+    "src/featurize.py": "params = load('params.yaml')\n",
+    "src/other.py": "print(1)\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("named", "expected"),
+    [
+        # transitively: the compose file brings in the env_file it names
+        (("deploy/.env",), ["deploy/.env", "deploy/docker-compose.yml", "shared/db.env"]),
+        (
+            ("deploy/docker-compose.yml",),
+            ["deploy/.env", "deploy/docker-compose.yml", "shared/db.env"],
+        ),
+        (
+            ("charts/mlflow/values.yaml",),
+            ["charts/mlflow/templates/minio.yaml", "charts/mlflow/values.yaml"],
+        ),
+        (
+            ("charts/mlflow/templates/minio.yaml",),
+            ["charts/mlflow/templates/minio.yaml", "charts/mlflow/values.yaml"],
+        ),
+        (("src/featurize.py",), ["params.yaml", "src/featurize.py"]),
+        (("src/other.py",), ["src/other.py"]),
+    ],
+)
+def test_secrets_and_model_references_bring_in_what_links_them(
+    tmp_path: Path, named: tuple[str, ...], expected: list[str]
+) -> None:
+    for rel, text in SECRET_FILES.items():
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    assert expand_paths(tmp_path, named, Config()) == tuple(expected)

@@ -68,6 +68,9 @@ RESTRICTING_KEYS = frozenset(
 _OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _ACCOUNT_ARN = re.compile(r"^arn:aws[a-z-]*:(?:iam|sts)::(\d{12}):(.*)$")
+# A root ARN whose account is an expression (Terraform ``${data.aws_caller_identity...}``,
+# CloudFormation ``Fn::Sub`` ``${AWS::AccountId}``), kept as an opaque string.
+_ROOT_EXPRESSION = re.compile(r"arn:aws[a-z-]*:iam::([^\s\"']+?):root\b")
 
 
 def opaque(value: Any) -> str:
@@ -140,6 +143,10 @@ def normalise_principal(principal: Any) -> dict[str, Any]:
             accounts.add(m.group(1))
             if m.group(2) == "root":
                 roots.add(m.group(1))
+            continue
+        expr = _ROOT_EXPRESSION.search(text)
+        if expr:
+            roots.add(expr.group(1))
     return {
         "wildcard": wildcard,
         "aws": sorted(kinds["aws"]),

@@ -71,6 +71,9 @@ class CheckovRun:
     # Parsed definitions, per framework: terraform -> {rel path: hcl dict},
     # cloudformation -> {rel path: template dict}. Line markers are checkov's.
     definitions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    # Where checkov took rendered Terraform values from: {rel path: {address: {attribute:
+    # [{type (variable | tfvar | locals | resource | module ...), name, path}]}}}.
+    breadcrumbs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     errors: tuple[str, ...] = ()  # a runner that failed as a whole
     # files checkov gave no result for because its worker hung, ran out of memory or
     # crashed on them: repo-relative path -> reason
@@ -146,10 +149,17 @@ def run_checkov(
     files_by_framework: Mapping[str, Sequence[tuple[str, str]]],
     *,
     include_all: bool = False,
+    tfvars: Mapping[str, Mapping[str, tuple[Any, str]]] | None = None,
     timeout: float = 120.0,
     max_memory: int = 1024 * 1024 * 1024,
 ) -> CheckovRun:
     """Run checkov on ``{framework: [(rel, abs), ...]}``; only frameworks with files.
+
+    ``tfvars`` holds the variable values mlscan read from ``terraform.tfvars`` and
+    ``*.auto.tfvars`` (through its parse cache, with its limits), per absolute module
+    directory: ``{dir: {name: (value, abs path of the file)}}``. checkov renders them into
+    the module as Terraform would (it reads no file for them itself).
+
     Each framework runs in a forked worker bounded by ``timeout`` and ``max_memory``
     (``checkov_worker``); when it fails, each file is retried alone so that only the
     files checkov cannot handle are lost."""
@@ -168,6 +178,7 @@ def run_checkov(
     parse_errors: set[str] = set()
     errors: list[str] = []
     definitions: dict[str, dict[str, Any]] = {}
+    breadcrumbs: dict[str, Any] = {}
     file_errors: dict[str, str] = {}
 
     def run_one(framework: str, files: list[tuple[str, str]]) -> _FrameworkRun:
@@ -183,6 +194,10 @@ def run_checkov(
             enable_secret_scan_all_files=False,
         )
         runner = _runner_class(framework)()
+        if framework == "terraform" and tfvars:
+            runner.graph_manager.parser.external_vars = {
+                os.path.normpath(d): dict(v) for d, v in tfvars.items()
+            }
         reports = runner.run(
             root_folder=None,
             files=sorted(abs_path for _, abs_path in files),
@@ -213,6 +228,8 @@ def run_checkov(
                     )
                 )
         out.definitions = _definitions(framework, runner, rel_of)
+        if framework == "terraform":
+            out.breadcrumbs = _breadcrumbs(runner, files, rel_of)
         return out
 
     for framework in sorted(wanted):
@@ -226,6 +243,7 @@ def run_checkov(
             results.extend(part.results)
             parse_errors.update(part.parse_errors)
             definitions.setdefault(framework, {}).update(part.definitions)
+            breadcrumbs.update(part.breadcrumbs)
     results.sort(key=lambda r: (r.path, r.start_line or 0, r.resource, r.check_id, r.result))
     unique: list[CheckResult] = []
     for r in results:
@@ -236,6 +254,7 @@ def run_checkov(
         frameworks=tuple(sorted(wanted)),
         parse_errors=tuple(sorted(parse_errors)),
         definitions=definitions,
+        breadcrumbs=breadcrumbs,
         errors=tuple(errors),
         file_errors=file_errors,
     )
@@ -248,6 +267,7 @@ class _FrameworkRun:
     results: list[CheckResult] = field(default_factory=list)
     parse_errors: set[str] = field(default_factory=set)
     definitions: dict[str, Any] = field(default_factory=dict)
+    breadcrumbs: dict[str, Any] = field(default_factory=dict)
 
 
 def _bounded_runs(
@@ -310,3 +330,50 @@ def _definitions(framework: str, runner: Any, rel_of: Mapping[str, str]) -> dict
 def _reason(failure: Any) -> str:
     hint = {"timeout": " (limits.checkov_timeout)", "memory": " (limits.checkov_max_memory)"}
     return f"checkov {failure.message}{hint.get(failure.kind, '')}"
+
+
+def _breadcrumbs(
+    runner: Any, files: Sequence[tuple[str, str]], rel_of: Mapping[str, str]
+) -> dict[str, Any]:
+    """checkov's breadcrumbs (keyed by a path relative to the common folder of the files)
+    with repo-relative paths; origins outside the scanned files are dropped."""
+    raw = getattr(runner, "breadcrumbs", None) or {}
+    paths = [os.path.abspath(abs_path) for _, abs_path in files]
+    # checkov keys breadcrumbs by this very string prefix, not by path components
+    root = os.path.split(os.path.commonprefix(paths))[0]  # noqa: RUF071
+    out: dict[str, Any] = {}
+    for key, by_address in raw.items():
+        rel = rel_of.get(os.path.normpath(os.path.join(root, str(key).lstrip("/\\"))))
+        if rel is None or not isinstance(by_address, Mapping):
+            continue
+        file_out: dict[str, Any] = {}
+        for address, attrs in by_address.items():
+            if not isinstance(attrs, Mapping):
+                continue
+            attr_out: dict[str, list[dict[str, str]]] = {}
+            for attr, crumbs in attrs.items():
+                entries = []
+                for c in crumbs if isinstance(crumbs, list) else []:
+                    if not isinstance(c, Mapping):
+                        continue
+                    where = rel_of.get(os.path.normpath(str(c.get("path") or "")))
+                    if where is None:
+                        where = _tfvars_rel(str(c.get("path") or ""), rel_of)
+                    entries.append(
+                        {"type": str(c.get("type")), "name": str(c.get("name")), "path": where}
+                    )
+                attr_out[str(attr)] = entries
+            file_out[str(address)] = attr_out
+        out[rel] = file_out
+    return out
+
+
+def _tfvars_rel(abs_path: str, rel_of: Mapping[str, str]) -> str:
+    """The repo-relative path of a tfvars file (not among checkov's files): its folder is
+    the folder of a scanned file."""
+    folder, name = os.path.split(os.path.normpath(abs_path))
+    for known, rel in rel_of.items():
+        if os.path.dirname(known) == folder:
+            parent = rel.rsplit("/", 1)[0] if "/" in rel else ""
+            return f"{parent}/{name}" if parent else name
+    return name

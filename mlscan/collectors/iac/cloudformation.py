@@ -19,7 +19,6 @@ from mlscan.collectors.iac.model import (
     anchored,
     clean,
     empty_bucket,
-    link_role_users,
     loc,
     managed_policy,
     string_tags,
@@ -68,7 +67,67 @@ def _cfn_ref(value: Any) -> str | None:
     return None
 
 
-def add_cloudformation(model: IacModel, path: str, template: Mapping[str, Any], text: str) -> None:
+def cfn_exports(
+    templates: Mapping[str, Any], outputs_of: Mapping[str, Any]
+) -> dict[str, dict[str, dict[str, str]]]:
+    """Buckets other templates can import, per folder: ``{folder: {export name:
+    {"name": bucket name or address, "address": ...}}}`` from ``Outputs`` (read by the parse
+    cache: checkov keeps only ``Resources``) whose ``Value`` is a ``Ref`` / ``GetAtt`` of an
+    ``AWS::S3::Bucket`` and whose ``Export.Name`` is a string."""
+    out: dict[str, dict[str, dict[str, str]]] = {}
+    for path, template in sorted(templates.items()):
+        if not isinstance(template, Mapping):
+            continue
+        resources = template.get("Resources")
+        outputs = outputs_of.get(path)
+        if not isinstance(resources, Mapping) or not isinstance(outputs, Mapping):
+            continue
+        folder = path.rsplit("/", 1)[0] if "/" in path else ""
+        for key, output in outputs.items():
+            if not isinstance(output, Mapping) or str(key).startswith("__"):
+                continue
+            export = output.get("Export")
+            name = export.get("Name") if isinstance(export, Mapping) else None
+            value = output.get("Value")
+            # YAML short forms arrive without their tag: "!Ref X" as "X", "!GetAtt X.Arn"
+            lid = _cfn_ref(value) or (value.split(".")[0] if isinstance(value, str) else None)
+            body = resources.get(lid) if lid else None
+            if not isinstance(name, str) or not isinstance(body, Mapping):
+                continue
+            if body.get("Type") != "AWS::S3::Bucket":
+                continue
+            props = body.get("Properties")
+            bucket = props.get("BucketName") if isinstance(props, Mapping) else None
+            address = f"AWS::S3::Bucket.{lid}"
+            out.setdefault(folder, {})[name] = {
+                "name": bucket if isinstance(bucket, str) else address,
+                "address": address,
+            }
+    return out
+
+
+def _parameter_default(template: Mapping[str, Any], value: Any) -> str | None:
+    """The ``Default`` of a template parameter that ``value`` (``{"Ref": P}``) names."""
+    ref = value.get("Ref") if isinstance(value, Mapping) else None
+    params = template.get("Parameters")
+    if not isinstance(ref, str) or not isinstance(params, Mapping):
+        return None
+    param = params.get(ref)
+    default = param.get("Default") if isinstance(param, Mapping) else None
+    return default if isinstance(default, str) else None
+
+
+def add_cloudformation(
+    model: IacModel,
+    path: str,
+    template: Mapping[str, Any],
+    text: str,
+    imports: Mapping[str, Mapping[str, str]] | None = None,
+) -> None:
+    """Facts of one template. ``imports`` holds the buckets other templates of the same
+    folder (the stack set) export, so that a ``BucketPolicy`` that imports its bucket
+    (``Fn::ImportValue``) attaches to it."""
+    imports = imports or {}
     lines = text.split("\n")
     resources = template.get("Resources")
     if not isinstance(resources, Mapping):
@@ -144,14 +203,23 @@ def add_cloudformation(model: IacModel, path: str, template: Mapping[str, Any], 
         address = f"{rtype}.{lid}"
         here = rloc(lid, body)
         if rtype == "AWS::S3::BucketPolicy":
-            ref = _cfn_ref(props.get("Bucket"))
+            raw_bucket = props.get("Bucket")
+            ref = _cfn_ref(raw_bucket)
             target = buckets.get(ref) if ref else None
+            imported = (
+                imports.get(str(raw_bucket.get("Fn::ImportValue")))
+                if isinstance(raw_bucket, Mapping)
+                else None
+            )
+            if target is None and imported is not None:
+                target = {"name": imported["name"], "address": imported["address"]}
+            default = _parameter_default(template, raw_bucket)
             bucket = (
                 (target["name"] or target["address"])
                 if target
-                else (
-                    opaque(clean(props.get("Bucket"))) if props.get("Bucket") is not None else None
-                )
+                else default
+                if default is not None
+                else (opaque(clean(raw_bucket)) if raw_bucket is not None else None)
             )
             add_bucket_policy(
                 model,
@@ -288,7 +356,6 @@ def add_cloudformation(model: IacModel, path: str, template: Mapping[str, Any], 
         model.addresses.add((path, address))
     model.iam_roles.extend(roles.values())
     model.addresses.update((path, r["address"]) for r in roles.values())
-    link_role_users(model, path)
 
 
 def _cfn_role(value: Any) -> str | None:

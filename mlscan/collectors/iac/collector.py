@@ -1,38 +1,36 @@
-"""Infrastructure-as-code collectors: ``iac``, ``bucket_policies``, ``serving``, ``assets``.
+"""The infrastructure-as-code collector: one checkov run, three families.
 
-One analysis per workspace feeds the four families, so checkov runs once however many of
-these collectors are registered:
-
-* ``iac`` - checkov results (mapped to mlscan controls), buckets, IAM roles and policy
-  statements, SageMaker notebooks / endpoint configurations / models / domains, ECR;
+* ``iac`` - checkov results (mapped to mlscan controls), buckets with their companion
+  resources, IAM roles and policy statements, SageMaker notebooks / endpoint
+  configurations / models / domains, ECR, Terraform backends, network exposure;
 * ``bucket_policies`` - bucket policies statement by statement (standalone JSON,
   Terraform, CloudFormation) and public grants (GCS IAM members, Azure containers);
-* ``serving`` - Kubernetes and docker-compose workloads, Services and Ingresses;
-* ``assets`` - links from DVC remotes, MLflow artifact roots and serving URIs to buckets,
-  and each bucket's role.
+* ``serving`` - Kubernetes and docker-compose workloads, Services and Ingresses.
+
+Terraform is evaluated module by module (``tf_module``). The asset graph (which bucket
+holds models or data) is built afterwards by the link stage (``mlscan.collectors.link``).
 """
 
 from __future__ import annotations
 
+import os
+import posixpath
 import re
-import weakref
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from mlscan.collectors.assets.links import (
-    bucket_assets,
-    dvc_remote_links,
-    iac_links,
-    mlflow_flag_links,
-    serving_env_links,
-)
 from mlscan.collectors.base import CollectContext, CollectorOutput, file_failed, notification
-from mlscan.collectors.dvc.ini import dvc_config
 from mlscan.collectors.iac.bucket_policies import looks_like_policy
 from mlscan.collectors.iac.checkov_run import CheckovRun, check_mapping, run_checkov
-from mlscan.collectors.iac.cloudformation import add_cloudformation
-from mlscan.collectors.iac.model import IacModel, add_standalone_policy, add_terraform
+from mlscan.collectors.iac.cloudformation import add_cloudformation, cfn_exports
+from mlscan.collectors.iac.model import (
+    IacModel,
+    add_standalone_policy,
+    add_terraform,
+    link_role_users,
+)
+from mlscan.collectors.iac.tf_module import TfFile, backends, group_modules
 from mlscan.collectors.serving.k8s import (
     ServingModel,
     add_compose,
@@ -52,10 +50,6 @@ _CFN_MARKER = re.compile(
     r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::[A-Za-z0-9]+::"
 )
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
-_MAX_CONFIG_BYTES = 5 * 1024 * 1024
-_SCRIPT_SUFFIXES = frozenset(
-    {".sh", ".bash", ".service", ".yaml", ".yml", ".env", ".cfg", ".ini", ".toml", ".conf"}
-)
 
 
 def _is_dockerfile(f: WorkspaceFile) -> bool:
@@ -80,26 +74,15 @@ class Analysis:
     checkov: CheckovRun = field(default_factory=CheckovRun)
     model: IacModel = field(default_factory=IacModel)
     serving: ServingModel = field(default_factory=ServingModel)
-    links: list[dict[str, Any]] = field(default_factory=list)
+    backends: list[dict[str, Any]] = field(default_factory=list)
     notifications: list[Notification] = field(default_factory=list)
     files: dict[str, list[str]] = field(default_factory=dict)  # family -> files parsed
     include_all: bool = False
 
 
-_CACHE: dict[int, tuple[weakref.ReferenceType[Workspace], bool, Analysis]] = {}
-
-
 def analyse(ws: Workspace, ctx: CollectContext) -> Analysis:
-    """The IaC analysis of ``ws`` (computed once per workspace and option set)."""
-    include_all = bool(ctx.config.iac.include_all_checkov)
-    cached = _CACHE.get(id(ws))
-    if cached is not None and cached[0]() is ws and cached[1] == include_all:
-        return cached[2]
-    analysis = _analyse(ws, ctx, include_all)
-    _CACHE[id(ws)] = (weakref.ref(ws), include_all, analysis)
-    for key in [k for k, (ref, _, _) in _CACHE.items() if ref() is None]:
-        del _CACHE[key]
-    return analysis
+    """The IaC analysis of ``ws`` (one checkov run)."""
+    return _analyse(ws, ctx, bool(ctx.config.iac.include_all_checkov))
 
 
 _SNIFF_BYTES = 64 * 1024
@@ -121,9 +104,30 @@ def _looks_like_iac(ws: Workspace, rel: str) -> bool:
     )
 
 
+def _tfvars(
+    ws: Workspace, ctx: CollectContext, files: list[WorkspaceFile]
+) -> dict[str, dict[str, tuple[Any, str]]]:
+    """Variable values per module folder from ``terraform.tfvars`` and ``*.auto.tfvars``
+    (in Terraform's order: terraform.tfvars, then the auto files by name), parsed by the
+    parse cache."""
+    out: dict[str, dict[str, tuple[Any, str]]] = {}
+    chosen = sorted(
+        (f for f in files if f.name == "terraform.tfvars" or f.name.endswith(".auto.tfvars")),
+        key=lambda f: (posixpath.dirname(f.path), f.name != "terraform.tfvars", f.name),
+    )
+    for f in chosen:
+        doc = ctx.parsed.hcl(f.path)
+        if not isinstance(doc, dict):
+            continue
+        folder = out.setdefault(posixpath.dirname(f.path), {})
+        for name, value in doc.items():
+            if not str(name).startswith("__"):
+                folder[str(name)] = (value, f.path)
+    return out
+
+
 def _analyse(ws: Workspace, ctx: CollectContext, include_all: bool) -> Analysis:
     out = Analysis(include_all=include_all)
-    parsed = ctx.parsed
     limit = ws.options.max_file_size
     files = [f for f in ws.candidates() if f.size <= limit]
     chart_dirs = {
@@ -155,29 +159,27 @@ def _analyse(ws: Workspace, ctx: CollectContext, include_all: bool) -> Analysis:
             )
 
     for f in files:
-        rel = f.path
         try:
             _one_file(ws, ctx, out, f, chart_dirs, texts, k8s_docs, add)
         except Exception as exc:  # one bad file must not cost the others
-            out.notifications.append(file_failed(rel, SOURCE, exc))
-            continue
-        scriptish = f.suffix in _SCRIPT_SUFFIXES or f.name in ("Makefile", "Procfile")
-        if (scriptish or _is_dockerfile(f)) and f.size <= _MAX_CONFIG_BYTES:
-            text = texts.get(rel)
-            if text is None and not parsed.rejected(rel):
-                text = parsed.text(rel)
-            if (
-                text
-                and ("--default-artifact-root" in text or "--artifacts-destination" in text)
-                # a YAML file mlscan rejected gives no fact, not even from a text search
-                and (f.suffix not in _YAML or parsed.yaml(rel) is not None)
-            ):
-                out.links.extend(mlflow_flag_links(rel, text))
+            out.notifications.append(file_failed(f.path, SOURCE, exc))
 
+    tfvars = _tfvars(ws, ctx, files)
+    abs_tfvars: dict[str, dict[str, tuple[Any, str]]] = {}
+    for _folder, values in tfvars.items():
+        try:
+            base = os.path.dirname(str(ws.abspath(values[next(iter(values))][1])))
+        except (FileReadError, StopIteration):
+            continue
+        abs_tfvars[base] = {
+            name: (value, str(ws.abspath(rel))) for name, (value, rel) in values.items()
+        }
+        out.files.setdefault("iac", []).extend(rel for _, rel in values.values())
     limits = ctx.config.limits
     run = run_checkov(
         by_framework,
         include_all=include_all,
+        tfvars=abs_tfvars,
         timeout=float(limits.checkov_timeout),
         max_memory=int(limits.checkov_max_memory),
     )
@@ -204,27 +206,44 @@ def _analyse(ws: Workspace, ctx: CollectContext, include_all: bool) -> Analysis:
         )
     for message in run.errors:
         out.notifications.append(notification(".", message, SOURCE, kind="tool-error"))
-    for rel, defs in sorted(run.definitions.get("terraform", {}).items()):
-        if rel in run.parse_errors:
-            continue
-        add_terraform(out.model, rel, defs, texts.get(rel, ""))
-    for rel, template in sorted(run.definitions.get("cloudformation", {}).items()):
+    tf_files = [
+        TfFile(path=rel, defs=defs, lines=tuple(texts.get(rel, "").split("\n")))
+        for rel, defs in sorted(run.definitions.get("terraform", {}).items())
+        if rel not in run.parse_errors and isinstance(defs, dict)
+    ]
+    for module in group_modules(tf_files, run.breadcrumbs, tfvars):
+        add_terraform(out.model, module)
+        out.backends.extend(backends(module.files))
+    templates = run.definitions.get("cloudformation", {})
+    exports = cfn_exports(templates, {rel: _cfn_outputs(ctx, rel) for rel in templates})
+    for rel, template in sorted(templates.items()):
         if isinstance(template, dict):
-            add_cloudformation(out.model, rel, template, texts.get(rel, ""))
+            folder = rel.rsplit("/", 1)[0] if "/" in rel else ""
+            add_cloudformation(
+                out.model, rel, template, texts.get(rel, ""), exports.get(folder, {})
+            )
     for rel, docs in sorted(k8s_docs.items()):
         for doc in docs:
             add_k8s_document(out.serving, rel, doc)
+    link_role_users(out.model)
     link_services(out.serving)
     out.model.sort()
-    out.links.extend(serving_env_links(out.serving.workloads))
-    out.links.extend(iac_links(out.model.models, out.model.endpoint_configs))
-    out.links.sort(
-        key=lambda lk: (lk["loc"]["path"], lk["loc"]["line"] or 0, lk["kind"], lk["name"])
-    )
+    out.backends.sort(key=lambda b: (b["loc"]["path"], b["loc"]["line"] or 0, b["type"]))
     out.notifications.sort()
     for items in by_framework.values():
         out.files.setdefault("iac", []).extend(rel for rel, _ in items)
     return out
+
+
+def _cfn_outputs(ctx: CollectContext, rel: str) -> Any:
+    """A template's ``Outputs`` as plain data (checkov's definitions drop them)."""
+    if rel.endswith(".json"):
+        node = ctx.parsed.json(rel)
+        doc = node.value if node is not None else None
+    else:
+        docs = ctx.parsed.yaml(rel)
+        doc = docs[0].value if docs else None
+    return doc.get("Outputs") if isinstance(doc, dict) else None
 
 
 def _one_file(
@@ -275,10 +294,6 @@ def _one_file(
             _standalone_json(out, rel, text, parsed)
         elif f.suffix in _YAML:
             _yaml_file(out, rel, text, f, k8s_docs, add, parsed)
-    elif rel == ".dvc/config" or rel.endswith("/.dvc/config"):
-        reading = dvc_config(parsed, rel)
-        if reading is not None:
-            out.links.extend(dvc_remote_links(rel, reading))
 
 
 def _parse_error_detail(rel: str, text: str) -> tuple[str, int | None]:
@@ -388,14 +403,14 @@ def _checkov_facts(a: Analysis) -> list[dict[str, Any]]:
 
 def _applies_iac(ws: Workspace) -> bool:
     return any(
-        f.suffix in (".tf", ".yaml", ".yml", ".json", ".template")
-        or _is_dockerfile(f)
-        or f.path.endswith(".dvc/config")
+        f.suffix in (".tf", ".yaml", ".yml", ".json", ".template") or _is_dockerfile(f)
         for f in ws.candidates()
     )
 
 
 class IacCollector:
+    """One checkov run; emits ``iac`` and, beside it, ``bucket_policies`` and ``serving``."""
+
     family = "iac"
 
     def applies(self, ws: Workspace) -> bool:
@@ -404,6 +419,8 @@ class IacCollector:
     def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput:
         a = analyse(ws, ctx)
         m = a.model
+        s = a.serving
+        key = lambda f: (f["loc"]["path"], f["loc"]["line"] or 0, f["address"])  # noqa: E731
         facts = {
             "checkov": {
                 "frameworks": list(a.checkov.frameworks),
@@ -412,6 +429,7 @@ class IacCollector:
             },
             "checkov_results": _checkov_facts(a),
             "buckets": m.buckets,
+            "backends": a.backends,
             "iam_roles": m.iam_roles,
             "iam_statements": m.iam_statements,
             "iam_managed_policies": m.iam_managed_policies,
@@ -420,67 +438,30 @@ class IacCollector:
             "sagemaker_models": m.models,
             "sagemaker_domains": m.domains,
             "ecr_repositories": m.ecr_repositories,
+            "network_exposures": m.network_exposures,
+            "instances": m.instances,
+            "service_accounts": m.service_accounts,
+            "ci_artifact_stores": m.ci_artifact_stores,
+            "ml_workspaces": m.ml_workspaces,
         }
         return CollectorOutput(
             facts=facts,
             notifications=tuple(a.notifications),
             files=tuple(sorted(set(a.files.get("iac", [])))),
+            families={
+                "bucket_policies": {
+                    "policies": m.bucket_policies,
+                    "statements": m.bucket_statements,
+                    "public_grants": m.public_grants,
+                },
+                "serving": {
+                    "workloads": sorted(s.workloads, key=key),
+                    "services": sorted(s.services, key=key),
+                    "ingresses": sorted(s.ingresses, key=key),
+                },
+            },
+            family_files={
+                "bucket_policies": tuple(sorted(set(a.files.get("bucket_policies", [])))),
+                "serving": tuple(sorted(set(a.files.get("serving", [])))),
+            },
         )
-
-
-class BucketPolicyCollector:
-    family = "bucket_policies"
-
-    def applies(self, ws: Workspace) -> bool:
-        return _applies_iac(ws)
-
-    def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput:
-        a = analyse(ws, ctx)
-        facts = {
-            "policies": a.model.bucket_policies,
-            "statements": a.model.bucket_statements,
-            "public_grants": a.model.public_grants,
-        }
-        return CollectorOutput(
-            facts=facts, files=tuple(sorted(set(a.files.get("bucket_policies", []))))
-        )
-
-
-class ServingCollector:
-    family = "serving"
-
-    def applies(self, ws: Workspace) -> bool:
-        return any(f.suffix in _YAML for f in ws.candidates())
-
-    def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput:
-        a = analyse(ws, ctx)
-        s = a.serving
-        key = lambda f: (f["loc"]["path"], f["loc"]["line"] or 0, f["address"])  # noqa: E731
-        facts = {
-            "workloads": sorted(s.workloads, key=key),
-            "services": sorted(s.services, key=key),
-            "ingresses": sorted(s.ingresses, key=key),
-        }
-        return CollectorOutput(facts=facts, files=tuple(sorted(set(a.files.get("serving", [])))))
-
-
-class AssetsCollector:
-    family = "assets"
-
-    def applies(self, ws: Workspace) -> bool:
-        return _applies_iac(ws) or any(
-            f.suffix in _SCRIPT_SUFFIXES or _is_dockerfile(f) for f in ws.candidates()
-        )
-
-    def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput:
-        a = analyse(ws, ctx)
-        gcs_and_azure = [
-            {"name": g["bucket"], "address": g["address"], "loc": g["loc"], "tags": {}}
-            for g in a.model.public_grants
-            if g["bucket"]
-        ]
-        facts = {
-            "links": a.links,
-            "buckets": bucket_assets([*a.model.buckets, *gcs_and_azure], a.links),
-        }
-        return CollectorOutput(facts=facts)

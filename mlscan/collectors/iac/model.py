@@ -24,12 +24,16 @@ from mlscan.collectors.iac.bucket_policies import (
     opaque,
 )
 from mlscan.collectors.iac.hcl import policy_statement_lines
+from mlscan.collectors.iac.tf_module import TfFile, TfModule, Value
 
 _TF_BUCKET_REF = re.compile(r"\baws_s3_bucket\.([A-Za-z0-9_-]+)(?:\.(?:id|bucket|arn))?")
 _TF_DOC_REF = re.compile(r"\bdata\.aws_iam_policy_document\.([A-Za-z0-9_-]+)\.json")
 _TF_ROLE_REF = re.compile(r"\baws_iam_role\.([A-Za-z0-9_-]+)")
 _TF_POLICY_REF = re.compile(r"\baws_iam_policy\.([A-Za-z0-9_-]+)")
 _S3_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::([^/*${}\"]+)")
+_ANY_BUCKET_REF = re.compile(
+    r"\b(aws_s3_bucket|google_storage_bucket|azurerm_storage_account)\.([A-Za-z0-9_-]+)"
+)
 _GCS_PUBLIC = frozenset({"allusers", "allauthenticatedusers"})
 
 
@@ -119,9 +123,21 @@ class IacModel:
     models: list[dict[str, Any]] = field(default_factory=list)
     domains: list[dict[str, Any]] = field(default_factory=list)
     ecr_repositories: list[dict[str, Any]] = field(default_factory=list)
+    network_exposures: list[dict[str, Any]] = field(default_factory=list)
+    instances: list[dict[str, Any]] = field(default_factory=list)
+    role_users: list[dict[str, Any]] = field(default_factory=list)  # {role, kind, address}
+    service_accounts: list[dict[str, Any]] = field(default_factory=list)  # GCP
+    ci_artifact_stores: list[dict[str, Any]] = field(default_factory=list)
+    ml_workspaces: list[dict[str, Any]] = field(default_factory=list)  # Azure ML
     addresses: set[tuple[str, str]] = field(default_factory=set)  # (path, address) with facts
 
     def sort(self) -> None:
+        for b in self.buckets:
+            if b.get("kms_key_set"):
+                b["kms_key"] = "set"
+            b.setdefault("kms_key", "absent")
+            b.setdefault("values", [])
+            b.setdefault("lifecycle_rules", [])
         for name in (
             "buckets",
             "bucket_policies",
@@ -135,6 +151,11 @@ class IacModel:
             "models",
             "domains",
             "ecr_repositories",
+            "network_exposures",
+            "instances",
+            "service_accounts",
+            "ci_artifact_stores",
+            "ml_workspaces",
         ):
             items: list[dict[str, Any]] = getattr(self, name)
             items.sort(
@@ -169,40 +190,46 @@ def _tf_loc(path: str, body: Mapping[str, Any]) -> dict[str, Any]:
     )
 
 
-def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str) -> None:
-    lines = text.split("\n")
-    resources = list(_tf_resources(defs))
+def add_terraform(model: IacModel, module: TfModule) -> None:
+    """Facts of one Terraform module: every file of a folder evaluated as one unit, so a
+    companion resource (versioning, encryption, policy, ...) attaches to its bucket
+    whichever file of the module holds it."""
+    resources = [
+        (f, rtype, name, body) for f in module.files for rtype, name, body in _tf_resources(f.defs)
+    ]
     buckets: dict[str, dict[str, Any]] = {}  # address -> bucket fact
-    for rtype, name, body in resources:
+    for f, rtype, name, body in resources:
         address = f"{rtype}.{name}"
         if rtype == "aws_s3_bucket":
-            buckets[address] = _tf_bucket(path, address, body)
+            buckets[address] = _tf_bucket(module, f, address, body)
         elif rtype == "google_storage_bucket":
-            buckets[address] = _tf_gcs_bucket(path, address, body)
-    for rtype, name, body in resources:
-        address = f"{rtype}.{name}"
-        target = _tf_bucket_target(body, buckets)
-        if target is not None:
-            _tf_bucket_setting(rtype, body, target, path)
+            buckets[address] = _tf_gcs_bucket(module, f, address, body)
+        elif rtype == "azurerm_storage_account":
+            buckets[address] = _tf_azure_account(module, f, address, body)
+    for f, rtype, _, body in resources:
+        for target in _tf_bucket_targets(body, buckets):
+            _tf_bucket_setting(module, f, rtype, body, target)
     model.buckets.extend(buckets.values())
-    model.addresses.update((path, a) for a in buckets)
-    docs = {
-        name: body
-        for rtype, name, body in _tf_resources(defs, "data")
-        if rtype == "aws_iam_policy_document"
-    }
-    doc_statements = {
-        name: _tf_document_statements(path, body, lines) for name, body in docs.items()
-    }
+    model.addresses.update((b["loc"]["path"], a) for a, b in buckets.items())
+    doc_statements: dict[str, list[dict[str, Any]]] = {}
+    for f in module.files:
+        lines = list(f.lines)
+        for rtype, name, body in _tf_resources(f.defs, "data"):
+            if rtype == "aws_iam_policy_document":
+                doc_statements[name] = _tf_document_statements(f.path, body, lines)
     bucket_names = {a: b["name"] for a, b in buckets.items()}
     roles: dict[str, dict[str, Any]] = {}
-    for rtype, name, body in resources:
+    for f, rtype, name, body in resources:
         if rtype == "aws_iam_role":
             roles[f"{rtype}.{name}"] = _tf_role(
-                path, f"{rtype}.{name}", body, lines, doc_statements
+                f.path, f"{rtype}.{name}", body, list(f.lines), doc_statements
             )
     policy_roles: dict[str, list[str]] = {}
-    for rtype, name, body in resources:
+    profiles: dict[str, str | None] = {}  # instance profile address -> role address
+    profile_names: dict[str, str] = {}
+    first_instance = len(model.instances)
+    for f, rtype, name, body in resources:
+        path = f.path
         if rtype == "aws_iam_role_policy_attachment":
             role = _tf_role_ref(text_or_none(body.get("role")), roles)
             arn = text_or_none(body.get("policy_arn"))
@@ -213,7 +240,8 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
                 model.iam_managed_policies.append(
                     managed_policy(path, role, arn, f"{rtype}.{name}", _tf_loc(path, body))
                 )
-    for rtype, name, body in resources:
+    for f, rtype, name, body in resources:
+        path, lines = f.path, list(f.lines)
         address = f"{rtype}.{name}"
         rloc = _tf_loc(path, body)
         if rtype == "aws_s3_bucket_policy":
@@ -246,6 +274,7 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
                         "policy_name": text_or_none(body.get("name")),
                         "index": idx,
                         "roles": attached,
+                        "buckets": statement_buckets(st, bucket_names),
                         "source": "terraform",
                     }
                 )
@@ -263,6 +292,7 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
                         "bucket": _gcs_bucket_name(text_or_none(body.get("bucket")), buckets),
                         "member": m,
                         "member_is_public": m.lower() in _GCS_PUBLIC,
+                        "service_account": _sa_ref(m),
                         "role": text_or_none(body.get("role")),
                         "loc": rloc,
                     }
@@ -315,6 +345,7 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
             )
         elif rtype == "aws_sagemaker_endpoint_configuration":
             capture = block(body.get("data_capture_config"))
+            capture_dest = text_or_none((capture or {}).get("destination_s3_uri"))
             model.endpoint_configs.append(
                 {
                     "address": address,
@@ -326,7 +357,14 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
                     else {
                         "enabled": truthy(capture.get("enable_capture")) is not False,
                         "kms_key_set": text_or_none(capture.get("kms_key_id")) is not None,
-                        "destination": text_or_none(capture.get("destination_s3_uri")),
+                        "destination": capture_dest,
+                        "destination_bucket": _s3_bucket_of(capture_dest),
+                        "capture_modes": sorted(
+                            str(text_or_none(o.get("capture_mode")))
+                            for o in as_list(capture.get("capture_options"))
+                            if isinstance(o, Mapping)
+                        ),
+                        "sampling_percentage": one(capture.get("initial_sampling_percentage")),
                     },
                     "loc": rloc,
                 }
@@ -372,23 +410,137 @@ def add_terraform(model: IacModel, path: str, defs: Mapping[str, Any], text: str
                     "loc": rloc,
                 }
             )
+        elif rtype in _NETWORK_TYPES:
+            model.network_exposures.extend(_network(rtype, address, body, rloc))
+        elif rtype == "aws_instance":
+            meta = block(body.get("metadata_options")) or {}
+            profile = text_or_none(body.get("iam_instance_profile"))
+            model.instances.append(
+                {
+                    "address": address,
+                    "source": "terraform",
+                    "http_tokens": text_or_none(meta.get("http_tokens")),
+                    "http_endpoint": text_or_none(meta.get("http_endpoint")),
+                    "instance_profile": profile,
+                    "role": None,
+                    "loc": rloc,
+                }
+            )
+        elif rtype == "aws_iam_instance_profile":
+            profiles[address] = _tf_role_ref(text_or_none(body.get("role")), roles)
+            profile_names[str(text_or_none(body.get("name")) or address)] = address
+            continue
+        elif rtype == "azurerm_machine_learning_workspace":
+            ref = text_or_none(body.get("storage_account_id"))
+            found = _bucket_refs(ref)
+            account = buckets.get(f"{found[0]}.{found[1]}") if found else None
+            model.ml_workspaces.append(
+                {
+                    "address": address,
+                    "name": text_or_none(body.get("name")),
+                    "provider": "azure",
+                    "source": "terraform",
+                    "storage": (account["name"] or account["address"]) if account else ref,
+                    "public_network_access_enabled": truthy(
+                        body.get("public_network_access_enabled")
+                    ),
+                    "loc": rloc,
+                }
+            )
+            continue
+        elif rtype == "aws_codepipeline":
+            for store in as_list(body.get("artifact_store")):
+                if not isinstance(store, Mapping):
+                    continue
+                location = text_or_none(store.get("location"))
+                found = _bucket_refs(location)
+                store_bucket = buckets.get(f"{found[0]}.{found[1]}") if found else None
+                bucket = (
+                    (store_bucket["name"] or store_bucket["address"]) if store_bucket else location
+                )
+                model.ci_artifact_stores.append(
+                    {"address": address, "bucket": bucket, "source": "terraform", "loc": rloc}
+                )
+            continue
+        elif rtype == "google_service_account":
+            model.service_accounts.append(
+                {
+                    "address": address,
+                    "account_id": text_or_none(body.get("account_id")),
+                    "source": "terraform",
+                    "used_by": [],
+                    "loc": rloc,
+                }
+            )
+        elif rtype in _GCP_SA_USERS:
+            kind, paths = _GCP_SA_USERS[rtype]
+            for sa_path in paths:
+                ref = text_or_none(_dig(body, sa_path))
+                sa = re.search(r"\bgoogle_service_account\.([A-Za-z0-9_-]+)", ref or "")
+                if sa:
+                    model.role_users.append(
+                        {
+                            "role": f"google_service_account.{sa.group(1)}",
+                            "kind": kind,
+                            "address": address,
+                            "scope": module.folder,
+                        }
+                    )
+            continue
+        elif rtype == "aws_ecs_task_definition":
+            for attr in ("task_role_arn", "execution_role_arn"):
+                role = _tf_role_ref(text_or_none(body.get(attr)), roles)
+                if role is not None:
+                    model.role_users.append(
+                        {
+                            "role": role,
+                            "kind": "ecs-task",
+                            "address": address,
+                            "scope": module.folder,
+                        }
+                    )
+            continue
         else:
             continue
         model.addresses.add((path, address))
+    for inst in model.instances[first_instance:]:
+        if inst["instance_profile"] is None:
+            continue
+        ref = inst["instance_profile"]
+        pm = re.search(r"\baws_iam_instance_profile\.([A-Za-z0-9_-]+)", ref)
+        address_of = f"aws_iam_instance_profile.{pm.group(1)}" if pm else profile_names.get(ref)
+        inst["role"] = profiles.get(address_of or "")
+        if inst["role"] is not None:
+            model.role_users.append(
+                {
+                    "role": inst["role"],
+                    "kind": "instance",
+                    "address": inst["address"],
+                    "scope": module.folder,
+                }
+            )
     for role_fact in roles.values():
         for arn in role_fact.pop("_managed"):
             model.iam_managed_policies.append(
                 managed_policy(
-                    path, role_fact["address"], arn, role_fact["address"], role_fact["loc"]
+                    role_fact["loc"]["path"],
+                    role_fact["address"],
+                    arn,
+                    role_fact["address"],
+                    role_fact["loc"],
                 )
             )
         for st in role_fact.pop("_inline"):
             model.iam_statements.append(
-                {**st, "roles": [role_fact["address"]], "source": "terraform"}
+                {
+                    **st,
+                    "roles": [role_fact["address"]],
+                    "buckets": statement_buckets(st, bucket_names),
+                    "source": "terraform",
+                }
             )
         model.iam_roles.append(role_fact)
-        model.addresses.add((path, role_fact["address"]))
-    link_role_users(model, path)
+        model.addresses.add((role_fact["loc"]["path"], role_fact["address"]))
 
 
 def managed_policy(
@@ -431,24 +583,218 @@ def _role_ref(value: str | None) -> str | None:
     return f"aws_iam_role.{m.group(1)}" if m else value
 
 
-def link_role_users(model: IacModel, path: str) -> None:
-    users: dict[str, list[dict[str, str]]] = {}
+_NETWORK_TYPES = frozenset(
+    {
+        "aws_security_group",
+        "aws_default_security_group",
+        "aws_security_group_rule",
+        "aws_vpc_security_group_ingress_rule",
+        "google_compute_firewall",
+        "aws_lb_listener",
+        "aws_alb_listener",
+        "aws_lb_target_group",
+        "aws_alb_target_group",
+    }
+)
+
+
+def _int(value: Any) -> int | None:
+    value = one(value)
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    return None
+
+
+def _strings(value: Any) -> list[str]:
+    out: list[str] = []
+    for item in as_list(value):
+        for v in as_list(item):
+            if isinstance(v, str | int):
+                out.append(str(v))
+    return sorted(set(out))
+
+
+def _rule_fact(
+    kind: str,
+    address: str,
+    rloc: dict[str, Any],
+    body: Mapping[str, Any],
+    direction: str,
+    group: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    names = [address, *_strings(body.get("description"))]
+    if group is not None:
+        names += _strings(group.get("name")) + _strings(group.get("description"))
+    cidrs = _strings(body.get("cidr_blocks")) + _strings(body.get("ipv6_cidr_blocks"))
+    cidrs += _strings(body.get("cidr_ipv4")) + _strings(body.get("cidr_ipv6"))
+    return {
+        "kind": kind,
+        "provider": "aws",
+        "address": address,
+        "direction": direction,
+        "protocol": text_or_none(body.get("protocol") or body.get("ip_protocol")),
+        "from_port": _int(body.get("from_port")),
+        "to_port": _int(body.get("to_port")),
+        "ports": [],
+        "cidrs": sorted(set(cidrs)),
+        "target_group": None,
+        "action": None,
+        "names": sorted(set(names)),
+        "loc": rloc,
+    }
+
+
+def _network(
+    rtype: str, address: str, body: Mapping[str, Any], rloc: dict[str, Any]
+) -> list[dict[str, Any]]:
+    """Ingress rules, firewalls, load balancer listeners and target groups, as written."""
+    if rtype in ("aws_security_group", "aws_default_security_group"):
+        return [
+            _rule_fact("ingress", address, rloc, r, "ingress", body)
+            for r in as_list(body.get("ingress"))
+            if isinstance(r, Mapping)
+        ]
+    if rtype == "aws_security_group_rule":
+        direction = text_or_none(body.get("type")) or "ingress"
+        return [_rule_fact("ingress", address, rloc, body, direction)]
+    if rtype == "aws_vpc_security_group_ingress_rule":
+        return [_rule_fact("ingress", address, rloc, body, "ingress")]
+    if rtype == "google_compute_firewall":
+        ports: list[str] = []
+        for allow in as_list(body.get("allow")):
+            if isinstance(allow, Mapping):
+                ports.extend(_strings(allow.get("ports")) or ["all"])
+        direction = (text_or_none(body.get("direction")) or "INGRESS").lower()
+        return [
+            {
+                "kind": "firewall",
+                "provider": "gcp",
+                "address": address,
+                "direction": direction,
+                "protocol": None,
+                "from_port": None,
+                "to_port": None,
+                "ports": sorted(set(ports)),
+                "cidrs": _strings(body.get("source_ranges")),
+                "target_group": None,
+                "action": None,
+                "names": [*_strings(body.get("target_tags")), address],
+                "loc": rloc,
+            }
+        ]
+    if rtype in ("aws_lb_listener", "aws_alb_listener"):
+        action = block(body.get("default_action")) or {}
+        target = text_or_none(action.get("target_group_arn"))
+        m = re.search(r"\b(aws_(?:a)?lb_target_group\.[A-Za-z0-9_-]+)", target or "")
+        return [
+            {
+                "kind": "listener",
+                "provider": "aws",
+                "address": address,
+                "direction": "ingress",
+                "protocol": text_or_none(body.get("protocol")) or "HTTP",
+                "from_port": _int(body.get("port")),
+                "to_port": _int(body.get("port")),
+                "ports": [],
+                "cidrs": [],
+                "target_group": m.group(1) if m else target,
+                "action": text_or_none(action.get("type")),
+                "names": [],
+                "loc": rloc,
+            }
+        ]
+    return [
+        {
+            "kind": "target-group",
+            "provider": "aws",
+            "address": address,
+            "direction": "ingress",
+            "protocol": text_or_none(body.get("protocol")),
+            "from_port": _int(body.get("port")),
+            "to_port": _int(body.get("port")),
+            "ports": [],
+            "cidrs": [],
+            "target_group": None,
+            "action": None,
+            "names": [n for n in (text_or_none(body.get("name")), address) if n],
+            "loc": rloc,
+        }
+    ]
+
+
+# GCP resources that run as a service account: type -> (used_by kind, attribute paths)
+_GCP_SA_USERS: Mapping[str, tuple[str, tuple[tuple[str, ...], ...]]] = {
+    "google_cloud_run_service": ("cloud-run", (("template", "spec", "service_account_name"),)),
+    "google_cloud_run_v2_service": ("cloud-run", (("template", "service_account"),)),
+    "google_cloud_run_v2_job": ("cloud-run-job", (("template", "template", "service_account"),)),
+    "google_compute_instance": ("instance", (("service_account", "email"),)),
+    "google_workbench_instance": ("notebook", (("gce_setup", "service_accounts", "email"),)),
+    "google_notebooks_instance": ("notebook", (("service_account",),)),
+    "google_vertex_ai_endpoint": ("vertex-endpoint", (("service_account",),)),
+}
+
+
+def _sa_ref(member: str) -> str | None:
+    """``serviceAccount:${google_service_account.x.email}`` -> ``google_service_account.x``."""
+    m = re.search(r"\bgoogle_service_account\.([A-Za-z0-9_-]+)", member)
+    return f"google_service_account.{m.group(1)}" if m else None
+
+
+def _dig(body: Mapping[str, Any], path: tuple[str, ...]) -> Any:
+    value: Any = body
+    for key in path:
+        found = block(value)
+        if found is None:
+            return None
+        value = found.get(key)
+    return value
+
+
+def _s3_bucket_of(uri: str | None) -> str | None:
+    if not uri:
+        return None
+    m = _TF_BUCKET_REF.search(uri)
+    if m:
+        return f"aws_s3_bucket.{m.group(1)}"
+    m = re.match(r"^s3://([^/$]+)", uri)
+    return m.group(1) if m else None
+
+
+def _scope(item: Mapping[str, Any]) -> str:
+    """Where references resolve: a Terraform module folder, or one CloudFormation template."""
+    path = str(item["loc"]["path"])
+    if item.get("source") == "terraform":
+        return path.rsplit("/", 1)[0] if "/" in path else ""
+    return path
+
+
+def link_role_users(model: IacModel) -> None:
+    """Each role's ``used_by``: what runs with it in the same module (or template). One
+    pass over the whole model, after every module and template was read."""
+    users: dict[tuple[str, str], list[dict[str, str]]] = {}
     for kind, items in (
         ("notebook", model.notebooks),
         ("model", model.models),
         ("domain", model.domains),
     ):
         for item in items:
-            if item["loc"]["path"] == path and item.get("role"):
-                users.setdefault(item["role"], []).append(
+            if item.get("role"):
+                users.setdefault((_scope(item), item["role"]), []).append(
                     {"kind": kind, "address": item["address"]}
                 )
-    for role in model.iam_roles:
-        if role["loc"]["path"] == path:
-            role["used_by"] = sorted(
-                users.get(role["address"], []) + role.get("used_by", []),
-                key=lambda u: (u["kind"], u["address"]),
-            )
+    for u in model.role_users:
+        users.setdefault((u["scope"], u["role"]), []).append(
+            {"kind": u["kind"], "address": u["address"]}
+        )
+    for role in [*model.iam_roles, *model.service_accounts]:
+        role["used_by"] = sorted(
+            users.get((_scope(role), role["address"]), []),
+            key=lambda u: (u["kind"], u["address"]),
+        )
 
 
 def _bucket_address(ref: str | None, buckets: Mapping[str, Mapping[str, Any]]) -> str | None:
@@ -482,11 +828,33 @@ def _gcs_bucket_name(ref: str | None, buckets: Mapping[str, Mapping[str, Any]]) 
     return ref
 
 
-def _tf_bucket_target(
+def _bucket_refs(ref: str | None) -> tuple[str, str] | None:
+    """``aws_s3_bucket.x.id`` / ``google_storage_bucket.x["k"].name`` -> (type, name)."""
+    if not ref:
+        return None
+    m = _ANY_BUCKET_REF.search(ref)
+    return (m.group(1), m.group(2)) if m else None
+
+
+def _tf_bucket_targets(
     body: Mapping[str, Any], buckets: Mapping[str, dict[str, Any]]
-) -> dict[str, Any] | None:
-    address = _bucket_address(text_or_none(body.get("bucket")), buckets)
-    return buckets.get(address) if address else None
+) -> list[dict[str, Any]]:
+    """The buckets a companion resource configures: by reference (every instance of a
+    ``for_each`` / ``count`` bucket) or by literal name."""
+    ref = text_or_none(
+        body.get("bucket") or body.get("storage_account_id") or body.get("storage_account_name")
+    )
+    if ref is None:
+        return []
+    found = _bucket_refs(ref)
+    if found is not None:
+        rtype, name = found
+        return [
+            b
+            for address, b in buckets.items()
+            if address == f"{rtype}.{name}" or address.startswith(f"{rtype}.{name}[")
+        ]
+    return [b for b in buckets.values() if b["name"] is not None and b["name"] == ref]
 
 
 def empty_bucket(
@@ -510,90 +878,219 @@ def empty_bucket(
         "object_lock": False,
         "sse_algorithm": None,
         "kms_key_set": False,
+        "kms_key": "absent",
         "logging": False,
         "public_access_block": None,
         "acl": None,
+        "uniform_access": None,
+        "public_access_prevention": None,
+        "lifecycle_rules": [],
         "tags": tags,
         "loc": loc_,
         "settings": [],
+        "values": [],
     }
 
 
-def _tf_versioning(b: dict[str, Any], body: Mapping[str, Any]) -> Mapping[str, Any] | None:
+def _record(b: dict[str, Any], attr: str, v: Value) -> None:
+    """Keep an unknown value, or a known one that came from elsewhere (variable, tfvars,
+    local, module input), in the bucket's ``values``."""
+    if v.state == "unknown" or v.origins:
+        b["values"].append(v.fact(attr))
+
+
+def _tf_versioning(
+    module: TfModule, f: TfFile, b: dict[str, Any], body: Mapping[str, Any]
+) -> Mapping[str, Any] | None:
     """The inline ``versioning { enabled = ... }`` block (AWS and GCS spell it alike)."""
     versioning = block(body.get("versioning"))
     if versioning is not None:
+        v = module.value(f, body, "versioning.enabled", one(versioning.get("enabled")))
+        _record(b, "versioning.enabled", v)
+        if v.state == "unknown":
+            b["versioning"] = "unknown"
+            b["versioning_enabled"] = False
+            return versioning
         enabled = truthy(versioning.get("enabled"))
         b["versioning"] = "Enabled" if enabled else "Disabled"
         b["versioning_enabled"] = bool(enabled)
     return versioning
 
 
-def _tf_bucket(path: str, address: str, body: Mapping[str, Any]) -> dict[str, Any]:
+def _name(
+    module: TfModule, f: TfFile, b: dict[str, Any], body: Mapping[str, Any], attr: str
+) -> None:
+    v = module.value(f, body, attr, one(body.get(attr)))
+    _record(b, attr, v)
+    b["name"] = text_or_none(v.value) if v.state == "known" else None
+
+
+def _tf_bucket(
+    module: TfModule, f: TfFile, address: str, body: Mapping[str, Any]
+) -> dict[str, Any]:
+    path = f.path
     b = empty_bucket(
         path=path,
         address=address,
-        name=text_or_none(body.get("bucket")),
+        name=None,
         provider="aws",
         source="terraform",
         loc_=_tf_loc(path, body),
         tags=string_tags(body.get("tags")),
     )
-    versioning = _tf_versioning(b, body)
+    _name(module, f, b, body, "bucket")
+    versioning = _tf_versioning(module, f, b, body)
     if versioning is not None:
         b["mfa_delete"] = truthy(versioning.get("mfa_delete")) is True
     if truthy(body.get("object_lock_enabled")) or block(body.get("object_lock_configuration")):
         b["object_lock"] = True
-    _tf_sse(b, block(body.get("server_side_encryption_configuration")))
+    _tf_sse(module, f, b, body, block(body.get("server_side_encryption_configuration")))
     if block(body.get("logging")) is not None:
         b["logging"] = True
     b["acl"] = text_or_none(body.get("acl"))
+    b["lifecycle_rules"].extend(_rule(r) for r in as_list(body.get("lifecycle_rule")))
     return b
 
 
-def _tf_gcs_bucket(path: str, address: str, body: Mapping[str, Any]) -> dict[str, Any]:
+def _tf_gcs_bucket(
+    module: TfModule, f: TfFile, address: str, body: Mapping[str, Any]
+) -> dict[str, Any]:
+    path = f.path
     b = empty_bucket(
         path=path,
         address=address,
-        name=text_or_none(body.get("name")),
+        name=None,
         provider="gcp",
         source="terraform",
         loc_=_tf_loc(path, body),
         tags=string_tags(body.get("labels")),
     )
-    _tf_versioning(b, body)
+    _name(module, f, b, body, "name")
+    _tf_versioning(module, f, b, body)
     retention = block(body.get("retention_policy"))
     b["object_lock"] = retention is not None and truthy(retention.get("is_locked")) is True
     enc = block(body.get("encryption"))
-    if enc is not None and text_or_none(enc.get("default_kms_key_name")):
-        b["sse_algorithm"] = "kms"
-        b["kms_key_set"] = True
+    if enc is not None:
+        v = module.value(
+            f, body, "encryption.default_kms_key_name", one(enc.get("default_kms_key_name"))
+        )
+        _record(b, "encryption.default_kms_key_name", v)
+        if v.state == "known":
+            b["sse_algorithm"] = "kms"
+            b["kms_key_set"] = True
+            b["kms_key"] = "set"
+        elif v.state == "unknown":
+            b["kms_key"] = "unknown"
     b["logging"] = block(body.get("logging")) is not None
+    b["uniform_access"] = truthy(body.get("uniform_bucket_level_access"))
+    b["public_access_prevention"] = text_or_none(body.get("public_access_prevention"))
+    b["lifecycle_rules"].extend(_gcs_rule(r) for r in as_list(body.get("lifecycle_rule")))
     return b
 
 
-def _tf_sse(b: dict[str, Any], sse: Mapping[str, Any] | None) -> None:
+def _tf_azure_account(
+    module: TfModule, f: TfFile, address: str, body: Mapping[str, Any]
+) -> dict[str, Any]:
+    """An Azure storage account (its containers are ``bucket_policies.public_grants``)."""
+    b = empty_bucket(
+        path=f.path,
+        address=address,
+        name=None,
+        provider="azure",
+        source="terraform",
+        loc_=_tf_loc(f.path, body),
+        tags=string_tags(body.get("tags")),
+    )
+    _name(module, f, b, body, "name")
+    blob = block(body.get("blob_properties")) or {}
+    enabled = truthy(blob.get("versioning_enabled"))
+    b["versioning"] = None if enabled is None else "Enabled" if enabled else "Disabled"
+    b["versioning_enabled"] = enabled is True
+    if block(body.get("customer_managed_key")) is not None:
+        b["kms_key_set"] = True
+        b["kms_key"] = "set"
+    b["public_access_prevention"] = (
+        "enforced" if truthy(body.get("allow_nested_items_to_be_public")) is False else None
+    )
+    return b
+
+
+def _tf_sse(
+    module: TfModule,
+    f: TfFile,
+    b: dict[str, Any],
+    body: Mapping[str, Any],
+    sse: Mapping[str, Any] | None,
+) -> None:
     if sse is None:
         return
     rule = block(sse.get("rule")) or {}
     default = block(rule.get("apply_server_side_encryption_by_default")) or {}
-    algo = text_or_none(default.get("sse_algorithm"))
-    if algo:
-        b["sse_algorithm"] = algo
-    if text_or_none(default.get("kms_master_key_id")):
+    prefix = "rule.apply_server_side_encryption_by_default"
+    if "server_side_encryption_configuration" in body:
+        prefix = "server_side_encryption_configuration." + prefix
+    algo = module.value(f, body, f"{prefix}.sse_algorithm", one(default.get("sse_algorithm")))
+    key = module.value(
+        f, body, f"{prefix}.kms_master_key_id", one(default.get("kms_master_key_id"))
+    )
+    _record(b, "sse_algorithm", algo)
+    _record(b, "kms_master_key_id", key)
+    if algo.state == "known":
+        b["sse_algorithm"] = text_or_none(algo.value)
+    elif algo.state == "unknown":
+        b["sse_algorithm"] = None
+    if key.state == "known":
         b["kms_key_set"] = True
+        b["kms_key"] = "set"
+    elif key.state == "unknown":
+        b["kms_key_set"] = False
+        b["kms_key"] = "unknown"
+    elif algo.state == "unknown" and b["kms_key"] != "set":
+        b["kms_key"] = "unknown"
 
 
-def _tf_bucket_setting(rtype: str, body: Mapping[str, Any], b: dict[str, Any], path: str) -> None:
-    setting_loc = _tf_loc(path, body)
+def _rule(rule: Any) -> dict[str, Any]:
+    """A lifecycle rule (inline ``lifecycle_rule`` or ``aws_s3_bucket_lifecycle_configuration``)."""
+    r = rule if isinstance(rule, Mapping) else {}
+    status = text_or_none(r.get("status"))
+    enabled = truthy(r.get("enabled"))
+    return {
+        "id": text_or_none(r.get("id")),
+        "enabled": status == "Enabled" or enabled is True,
+        "expiration": bool(block(r.get("expiration"))) or r.get("expiration") not in (None, []),
+        "noncurrent_expiration": r.get("noncurrent_version_expiration") not in (None, []),
+    }
+
+
+def _gcs_rule(rule: Any) -> dict[str, Any]:
+    r = rule if isinstance(rule, Mapping) else {}
+    action = block(r.get("action")) or {}
+    return {
+        "id": None,
+        "enabled": True,
+        "expiration": text_or_none(action.get("type")) == "Delete",
+        "noncurrent_expiration": False,
+    }
+
+
+def _tf_bucket_setting(
+    module: TfModule, f: TfFile, rtype: str, body: Mapping[str, Any], b: dict[str, Any]
+) -> None:
+    setting_loc = _tf_loc(f.path, body)
     if rtype == "aws_s3_bucket_versioning":
         conf = block(body.get("versioning_configuration")) or {}
-        status = text_or_none(conf.get("status"))
-        b["versioning"] = status
-        b["versioning_enabled"] = status == "Enabled"
+        v = module.value(f, body, "versioning_configuration.status", one(conf.get("status")))
+        _record(b, "versioning_configuration.status", v)
+        if v.state == "unknown":
+            b["versioning"] = "unknown"
+            b["versioning_enabled"] = False
+        else:
+            status = text_or_none(conf.get("status"))
+            b["versioning"] = status
+            b["versioning_enabled"] = status == "Enabled"
         b["mfa_delete"] = truthy(conf.get("mfa_delete")) is True
     elif rtype == "aws_s3_bucket_server_side_encryption_configuration":
-        _tf_sse(b, body)
+        _tf_sse(module, f, b, body, body)
     elif rtype == "aws_s3_bucket_logging":
         b["logging"] = text_or_none(body.get("target_bucket")) is not None
     elif rtype == "aws_s3_bucket_public_access_block":
@@ -610,6 +1107,19 @@ def _tf_bucket_setting(rtype: str, body: Mapping[str, Any], b: dict[str, Any], p
         b["object_lock"] = True
     elif rtype == "aws_s3_bucket_acl":
         b["acl"] = text_or_none(body.get("acl"))
+    elif rtype == "azurerm_storage_account_customer_managed_key":
+        b["kms_key_set"] = True
+        b["kms_key"] = "set"
+    elif rtype == "aws_s3_bucket_lifecycle_configuration":
+        b["lifecycle_rules"].extend(_rule(r) for r in as_list(body.get("rule")))
+    elif rtype in (
+        "google_storage_bucket_iam_member",
+        "google_storage_bucket_iam_binding",
+        "google_storage_bucket_iam_policy",
+        "google_storage_bucket_acl",
+        "google_storage_bucket_access_control",
+    ):
+        pass  # grants: bucket_policies.public_grants; listed here as settings
     else:
         return
     b["settings"].append({"resource": rtype, "loc": setting_loc})
@@ -712,6 +1222,18 @@ def _tf_role(
 ) -> dict[str, Any]:
     trust = _tf_policy_statements(path, body, lines, doc_statements, attr="assume_role_policy")
     services = sorted({s for st in trust for s in st["principals"]["service"]})
+    # IRSA: a web-identity trust whose ``<oidc provider>:sub`` names Kubernetes service accounts
+    service_accounts = sorted(
+        {
+            str(v)[len("system:serviceaccount:") :].replace(":", "/", 1)
+            for st in trust
+            if st["principals"]["federated"]
+            for c in st.get("conditions", [])
+            if str(c.get("key", "")).endswith(":sub")
+            for v in c.get("values", [])
+            if str(v).startswith("system:serviceaccount:")
+        }
+    )
     inline: list[dict[str, Any]] = []
     start = body.get("__start_line__")
     end = body.get("__end_line__")
@@ -764,6 +1286,7 @@ def _tf_role(
         "name": text_or_none(body.get("name")),
         "source": "terraform",
         "trusted_services": services,
+        "service_accounts": service_accounts,
         "used_by": [],
         "loc": _tf_loc(path, body),
         "_inline": inline,
@@ -771,6 +1294,17 @@ def _tf_role(
             {opaque(a) for item in as_list(body.get("managed_policy_arns")) for a in as_list(item)}
         ),
     }
+
+
+def statement_buckets(st: Mapping[str, Any], bucket_names: Mapping[str, Any]) -> list[str]:
+    """Bucket names a statement's resources name: ARNs, or references to module buckets."""
+    names = set(s3_bucket_names(list(st["resources"])))
+    for r in st["resources"]:
+        m = _ANY_BUCKET_REF.search(r)
+        if m:
+            name = bucket_names.get(f"{m.group(1)}.{m.group(2)}")
+            names.add(str(name) if name else f"{m.group(1)}.{m.group(2)}")
+    return sorted(names)
 
 
 def add_bucket_policy(

@@ -29,7 +29,7 @@ BOOLEAN_FLAGS = frozenset(
     }
 )
 SHORT_FLAGS = {"-h": "--host", "-p": "--port", "-w": "--workers", "-m": "--model-uri"}
-_ENV_REF = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?-[^}]*)?\}?$")
+_ENV_REF = re.compile(r"^\$\{?([A-Za-z_][A-Za-z0-9_]*)(?::?[-?+][^}]*)?\}?$")
 _SECRETISH = re.compile(r"(password|passwd|secret|token|api[_-]?key|credential)", re.I)
 
 

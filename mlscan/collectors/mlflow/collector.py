@@ -257,7 +257,9 @@ def _server_fact(
                     else None
                 ),
                 "artifacts_destination": _redacted(flag_value("--artifacts-destination")[0]),
+                "artifacts_destination_loc": flag_value("--artifacts-destination")[1],
                 "default_artifact_root": _redacted(flag_value("--default-artifact-root")[0]),
+                "default_artifact_root_loc": flag_value("--default-artifact-root")[1],
                 "backend_store_uri": _redacted(backend),
                 "backend_store_uri_has_password": bool(backend and uri_has_password(backend)),
                 "backend_store_uri_loc": backend_loc,

@@ -11,15 +11,13 @@
   compose / k8s YAML, or ``"kafka_enabled": true`` in ``settings.json``). MLServer is the
   server behind ``mlflow models serve --enable-mlserver``; ``mlflow models serve`` itself
   has no payload-logging option;
-* ``buckets``: Terraform S3 buckets with their lifecycle rules and their roles (DVC
-  remote, inference-capture destination), so that retention can be judged;
+* ``buckets`` and the Terraform ``data_capture`` entries are added by the link stage
+  (``privacy/links.py``) from the IaC facts and the asset graph;
 * ``models``: MLmodel signature inputs, with protected attributes (age, sex, race, ...)
   and whether the model is a decision model (credit, fraud, ...; or a critical/high
   asset).
 
-Every file is read through the scan's parse cache (``ctx.parsed``): Terraform with the
-same ``hcl2`` parse the IaC collector gets, DVC configs as DVC reads them. Facts go
-under ``privacy``; docs/facts.md documents every field.
+Facts go under ``privacy``; docs/facts.md documents every field.
 """
 
 from __future__ import annotations
@@ -39,7 +37,6 @@ from mlscan.collectors.base import (
     notification,
 )
 from mlscan.collectors.datasets.pii import tokens
-from mlscan.collectors.dvc.ini import dvc_config
 from mlscan.collectors.privacy.serving import analyse, is_serving_candidate
 from mlscan.config import Config
 from mlscan.errors import FileReadError
@@ -63,7 +60,6 @@ DECISION_WORDS = re.compile(
     r"tenant|admission|benefit|aml|kyc",
     re.I,
 )
-_BUCKET_REF = re.compile(r"\$\{aws_s3_bucket\.([A-Za-z0-9_-]+)\.(?:id|bucket|arn)\}")
 _S3_URI = re.compile(r"^s3://([^/$]+)")
 
 
@@ -82,9 +78,7 @@ class PrivacyCollector:
         logging_facts: list[dict[str, Any]] = []
         captures: list[dict[str, Any]] = []
         loggers: list[dict[str, Any]] = []
-        buckets: list[dict[str, Any]] = []
         models: list[dict[str, Any]] = []
-        dvc_buckets: dict[str, str] = {}
         cache = ctx.parsed
         for f in ws.candidates():
             try:
@@ -120,12 +114,6 @@ class PrivacyCollector:
                                             },
                                         }
                                     )
-                elif f.suffix == ".tf":
-                    tf = _terraform(cache, f.path)
-                    if tf is not None:
-                        parsed.append(f.path)
-                        captures.extend(tf[0])
-                        buckets.extend(tf[1])
                 elif _mlserver_candidate(f.path):
                     if f.suffix in (".yaml", ".yml") and cache.over_limit("yaml", f.path):
                         continue  # noted once by the parse cache; never read
@@ -152,29 +140,18 @@ class PrivacyCollector:
                     if model is not None:
                         parsed.append(f.path)
                         models.append(model)
-                elif (
-                    f.name in ("config", "config.local")
-                    and PurePosixPath(f.path).parent.name == ".dvc"
-                ):
-                    reading = dvc_config(cache, f.path)
-                    for name, _entry, url in reading.remote_urls() if reading else ():
-                        m = _S3_URI.match(url)
-                        if m:
-                            dvc_buckets.setdefault(m.group(1), name)
             except FileReadError as exc:
                 notes.append(notification(f.path, exc.reason, SOURCE, kind=exc.kind))
             except SourceError as exc:
                 notes.append(notification(f.path, str(exc), SOURCE, line=exc.line))
             except Exception as exc:  # one bad file must not cost the others
                 notes.append(file_failed(f.path, SOURCE, exc))
-        _link_buckets(buckets, captures, dvc_buckets)
         key = lambda d: (d["loc"]["path"], d["loc"]["line"] or 0, json.dumps(d, sort_keys=True))  # noqa: E731
         return CollectorOutput(
             facts={
                 "payload_logging": sorted(logging_facts, key=key),
                 "data_capture": sorted(captures, key=key),
                 "request_loggers": sorted(loggers, key=key),
-                "buckets": sorted(buckets, key=key),
                 "models": sorted(models, key=key),
             },
             notifications=tuple(sorted(notes)),
@@ -182,111 +159,9 @@ class PrivacyCollector:
         )
 
 
-# -------------------------------------------------------------------- terraform
-def _first(value: Any) -> Any:
-    while isinstance(value, list) and value:
-        value = value[0]
-    return value
-
-
-def _terraform(
-    cache: ParseCache, rel: str
-) -> tuple[list[dict[str, Any]], list[dict[str, Any]]] | None:
-    text = cache.text(rel)
-    if text is None or (
-        "aws_sagemaker_endpoint_configuration" not in text and "aws_s3_bucket" not in text
-    ):
-        return None
-    doc = cache.hcl(rel)  # the same parse the IaC collector gets (one per file per scan)
-    if doc is None:
-        return None
-    lines = text.splitlines()
-    captures: list[dict[str, Any]] = []
-    buckets: list[dict[str, Any]] = []
-    lifecycles: dict[str, list[dict[str, Any]]] = {}
-    for block in doc.get("resource", []):
-        for rtype, named in block.items():
-            for name, body in named.items():
-                start = body.get("__start_line__")
-                loc = line_loc(rel, start, 1, len(lines[start - 1]) + 1 if start else None)
-                if rtype == "aws_sagemaker_endpoint_configuration":
-                    for dcc in body.get("data_capture_config", []):
-                        modes = sorted(
-                            str(_first(opt.get("capture_mode")))
-                            for opt in dcc.get("capture_options", [])
-                        )
-                        dest = str(_first(dcc.get("destination_s3_uri")) or "")
-                        captures.append(
-                            {
-                                "kind": "sagemaker-terraform",
-                                "resource": f"{rtype}.{name}",
-                                "enabled": _first(dcc.get("enable_capture")) in (True, "true"),
-                                "capture_modes": modes,
-                                "kms_key": _first(dcc.get("kms_key_id")) is not None,
-                                "sampling_percentage": _first(
-                                    dcc.get("initial_sampling_percentage")
-                                ),
-                                "destination": dest,
-                                "destination_bucket": _bucket_of(dest),
-                                "loc": loc,
-                            }
-                        )
-                elif rtype == "aws_s3_bucket":
-                    rules = [_rule(r) for r in body.get("lifecycle_rule", [])]
-                    buckets.append(
-                        {
-                            "resource": f"{rtype}.{name}",
-                            "name": _first(body.get("bucket")),
-                            "address_name": name,
-                            "lifecycle_rules": rules,
-                            "roles": [],
-                            "loc": loc,
-                        }
-                    )
-                elif rtype == "aws_s3_bucket_lifecycle_configuration":
-                    target = str(_first(body.get("bucket")) or "")
-                    m = _BUCKET_REF.search(target)
-                    ref = m.group(1) if m else target
-                    lifecycles.setdefault(ref, []).extend(_rule(r) for r in body.get("rule", []))
-    for b in buckets:
-        b["lifecycle_rules"].extend(lifecycles.get(b.pop("address_name"), []))
-        b["lifecycle_rules"].extend(lifecycles.get(str(b["name"]), []))
-    return captures, buckets
-
-
-def _rule(rule: dict[str, Any]) -> dict[str, Any]:
-    status = _first(rule.get("status"))
-    enabled = _first(rule.get("enabled"))
-    exp = rule.get("expiration") or []
-    nexp = rule.get("noncurrent_version_expiration") or []
-    return {
-        "id": _first(rule.get("id")),
-        "enabled": status == "Enabled" or enabled in (True, "true"),
-        "expiration": bool(exp),
-        "noncurrent_expiration": bool(nexp),
-    }
-
-
 def _bucket_of(uri: str) -> str | None:
-    m = _BUCKET_REF.search(uri)
-    if m:
-        return f"aws_s3_bucket.{m.group(1)}"
     m = _S3_URI.match(uri)
     return m.group(1) if m else None
-
-
-def _link_buckets(
-    buckets: list[dict[str, Any]], captures: list[dict[str, Any]], dvc: dict[str, str]
-) -> None:
-    for b in buckets:
-        roles: set[str] = set()
-        if b["name"] in dvc:
-            roles.add("dvc-remote")
-        for c in captures:
-            if c["destination_bucket"] in (b["resource"], b["name"]):
-                roles.add("inference-capture")
-        b["roles"] = sorted(roles)
-        b["dvc_remote"] = dvc.get(str(b["name"]))
 
 
 # -------------------------------------------------------------- SageMaker SDK

@@ -22,3 +22,30 @@ test_no_encryption_configured if {
 test_kms_is_silent if {
 	count(deny) == 0 with input as {"iac": {"buckets": [_bucket("aws:kms", true)]}, "assets": _assets}
 }
+
+_unknown_bucket := object.union(_bucket(null, false), {"kms_key": "unknown", "values": [{
+	"attribute": "kms_master_key_id", "state": "unknown", "expression": "var.key_arn",
+	"reason": "var.key_arn defaults to null and no tfvars file sets it", "origins": [],
+}]})
+
+test_fires_low_on_unknown_key if {
+	vs := deny with input as {"iac": {"buckets": [_unknown_bucket]}, "assets": _assets}
+	count(vs) == 1
+	some v in vs
+	v.severity == "low"
+	contains(v.msg, "kms_master_key_id = var.key_arn (var.key_arn defaults to null")
+}
+
+test_silent_on_known_key_from_variable if {
+	b := object.union(_bucket("aws:kms", true), {"kms_key": "set"})
+	count(deny) == 0 with input as {"iac": {"buckets": [b]}, "assets": _assets}
+}
+
+test_fires_medium_when_algorithm_is_aes256_and_key_unknown if {
+	b := object.union(_unknown_bucket, {"sse_algorithm": "AES256"})
+	vs := deny with input as {"iac": {"buckets": [b]}, "assets": _assets}
+	count(vs) == 1
+	some v in vs
+	not v.severity
+	contains(v.msg, "AES256")
+}

@@ -24,6 +24,7 @@ import rego.v1
 
 deny contains v if {
 	some b in object.get(object.get(input, "iac", {}), "buckets", [])
+	object.get(b, "provider", "aws") != "azure" # immutability policies are not modelled for Azure
 	name := ml_assets.bucket_key(b)
 	ml_assets.stores_models(name)
 	not b.object_lock

@@ -5,7 +5,12 @@ import rego.v1
 _bucket(lock, mfa) := {"name": "acme-registry", "address": "aws_s3_bucket.r", "object_lock": lock,
 	"mfa_delete": mfa, "loc": {"path": "s.tf", "line": 5}}
 
-_assets(stores) := {"buckets": [{"name": "acme-registry", "roles": ["registry-artifacts"], "role": "registry-artifacts",
+# Whether a bucket stores models follows from its roles (mlscan.lib.ml_assets).
+_role(true) := "registry-artifacts"
+
+_role(false) := "training-data"
+
+_assets(stores) := {"buckets": [{"name": "acme-registry", "roles": [_role(stores)], "role": _role(stores),
 	"role_sources": ["link"], "stores_models": stores, "links": [], "description": ""}]}
 
 test_registry_without_lock if {
@@ -23,4 +28,9 @@ test_mfa_delete_is_enough if {
 
 test_non_model_bucket_is_silent if {
 	count(deny) == 0 with input as {"iac": {"buckets": [_bucket(false, false)]}, "assets": _assets(false)}
+}
+
+test_silent_on_azure_storage_account if {
+	b := object.union(_bucket(false, false), {"provider": "azure"})
+	count(deny) == 0 with input as {"iac": {"buckets": [b]}, "assets": _assets(true)}
 }

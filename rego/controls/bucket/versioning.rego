@@ -31,11 +31,43 @@ _state(b) := "absent" if b.versioning == null
 
 _state(b) := b.versioning if b.versioning != null
 
+_why_unknown(b) := concat("; ", [sprintf("%s = %s (%s)", [u.attribute, u.expression, u.reason]) |
+	some u in object.get(b, "values", [])
+	u.state == "unknown"
+	u.attribute in {"versioning_configuration.status", "versioning.enabled"}
+])
+
+# The status comes from a value mlscan cannot know: low severity, with the expression.
 deny contains v if {
 	some b in object.get(object.get(input, "iac", {}), "buckets", [])
 	b.provider in {"aws", "gcp"}
-	not b.versioning_enabled
+	b.versioning == "unknown"
 	name := ml_assets.bucket_key(b)
+	v := {
+		"msg": sprintf("bucket %s may have versioning off: the status is unknown, %s", [ml_assets.describe(name), _why_unknown(b)]),
+		"loc": b.loc,
+		"asset": name,
+		"key": b.address,
+		"severity": "low",
+		"evidence": {"versioning": b.versioning, "checkov": checkov.evidence("MLS-BKT-004", b.loc.path, b.address)},
+	}
+}
+
+# An Azure storage account counts only when it holds ML assets (blob versioning is a
+# storage-account setting there, shared by every container).
+_in_scope(b, _) if b.provider in {"aws", "gcp"}
+
+_in_scope(b, name) if {
+	b.provider == "azure"
+	ml_assets.ml_bucket(name)
+}
+
+deny contains v if {
+	some b in object.get(object.get(input, "iac", {}), "buckets", [])
+	not b.versioning_enabled
+	b.versioning != "unknown"
+	name := ml_assets.bucket_key(b)
+	_in_scope(b, name)
 	v := {
 		"msg": sprintf("bucket %s has versioning off (%s)", [ml_assets.describe(name), _state(b)]),
 		"loc": b.loc,

@@ -23,6 +23,7 @@ package mlscan.controls.iac.role_privilege
 
 import data.mlscan.lib.bucket_policy
 import data.mlscan.lib.checkov
+import data.mlscan.lib.ml_assets
 import rego.v1
 
 _iac := object.get(input, "iac", {})
@@ -38,7 +39,23 @@ _ml_name := `(?i)(train|sagemaker|serving|inference|model|mlflow)`
 
 _ml_role(role) if "sagemaker.amazonaws.com" in role.trusted_services
 
-_ml_role(role) if count(role.used_by) > 0
+# Used by a SageMaker resource, or by anything named for an ML workload (an ECS task or
+# EC2 instance running MLflow or a model server); any EC2/ECS user alone is not enough.
+_ml_role(role) if {
+	some u in role.used_by
+	u.kind in {"notebook", "model", "domain"}
+}
+
+_ml_role(role) if {
+	some u in role.used_by
+	regex.match(_ml_name, u.address)
+}
+
+# An EKS (IRSA) role whose Kubernetes service account is named for an ML workload.
+_ml_role(role) if {
+	some sa in object.get(role, "service_accounts", [])
+	regex.match(_ml_name, sa)
+}
 
 # Named for an ML workload (training, serving, inference, models, MLflow).
 _ml_role(role) if regex.match(_ml_name, concat(" ", [role.address, _text(role.name)]))
@@ -62,8 +79,46 @@ _ml_statement(s) if regex.match(_ml_name, concat(" ", [s.policy, _text(object.ge
 
 _serving(s) if {
 	some role in _attached(s)
+	_serving_role(role)
+}
+
+_serving_role(role) if {
 	some u in role.used_by
 	u.kind == "model"
+}
+
+_serving_role(role) if regex.match(`(?i)(serving|inference|predict|endpoint)`, concat(" ", [role.address, _text(role.name)]))
+
+# Object write or delete (PutObject, DeleteObject, ...).
+_writes(s) if {
+	some c in s.access
+	c in {"write", "delete"}
+}
+
+_every_resource(s) if {
+	some r in s.resources
+	r in {"*", "arn:aws:s3:::*", "arn:aws:s3:::*/*"}
+}
+
+# The buckets a statement names that hold models, training data or registry artifacts
+# (not an inference-capture destination: SageMaker writes captures with the serving role).
+_ml_buckets(s) := sort({n |
+	some n in object.get(s, "buckets", [])
+	some r in ml_assets.roles(n)
+	r in {"model-store", "registry-artifacts", "training-data"}
+})
+
+# Narrower than _over: object writes by an ML role on every bucket, or by a serving role
+# on a bucket that holds models or data (a compromised model server rewrites the models).
+_write_reason(s) := "object write/delete on every bucket (Resource *)" if {
+	not _over(s)
+	_writes(s)
+	_every_resource(s)
+} else := sprintf("object write/delete from a serving role on %s", [concat(", ", [ml_assets.describe(n) | some n in _ml_buckets(s)])]) if {
+	not _over(s)
+	_writes(s)
+	_serving(s)
+	count(_ml_buckets(s)) > 0
 }
 
 _why(s) := "all actions of a service (*)" if {
@@ -102,9 +157,16 @@ _users(role) := sprintf("assumed by %s", [concat(", ", role.trusted_services)]) 
 	count(role.trusted_services) > 0
 }
 
+_users(role) := sprintf("assumed by the Kubernetes service account %s", [concat(", ", role.service_accounts)]) if {
+	count(role.used_by) == 0
+	count(role.trusted_services) == 0
+	count(object.get(role, "service_accounts", [])) > 0
+}
+
 _users(role) := "an ML workload, by its name" if {
 	count(role.used_by) == 0
 	count(role.trusted_services) == 0
+	count(object.get(role, "service_accounts", [])) == 0
 }
 
 deny contains v if {
@@ -121,6 +183,72 @@ deny contains v if {
 		"key": sprintf("%s#%d", [s.policy, s.index]),
 		"related": array.concat([s.loc], [role.loc | some role in _attached(s)]),
 		"evidence": {"actions": s.actions, "resources": s.resources},
+	}
+}
+
+deny contains v if {
+	some s in object.get(_iac, "iam_statements", [])
+	s.effect == "Allow"
+	count(_attached(s)) > 0
+	why := _write_reason(s)
+	v := {
+		"msg": sprintf("%s is allowed %s: %s on %s", [
+			_who(s), why, concat(", ", s.actions), concat(", ", s.resources),
+		]),
+		"loc": bucket_policy.block_anchor(s),
+		"asset": _asset(s),
+		"key": sprintf("%s#%d", [s.policy, s.index]),
+		"related": array.concat([s.loc], [role.loc | some role in _attached(s)]),
+		"evidence": {"actions": s.actions, "resources": s.resources, "buckets": _ml_buckets(s)},
+	}
+}
+
+# GCS: a member with object admin (or storage admin) on a bucket that stores models.
+_admin_roles := {"roles/storage.objectAdmin", "roles/storage.admin", "roles/storage.legacyBucketOwner"}
+
+deny contains v if {
+	some g in object.get(object.get(input, "bucket_policies", {}), "public_grants", [])
+	g.provider == "gcp"
+	g.role in _admin_roles
+	not g.member_is_public
+	ml_assets.stores_models(g.bucket)
+	v := {
+		"msg": sprintf("%s grants %s %s on %s: it can overwrite or delete every model", [
+			g.address, g.member, g.role, ml_assets.describe(g.bucket),
+		]),
+		"loc": g.loc,
+		"asset": g.bucket,
+		"key": sprintf("%s#%s", [g.address, g.member]),
+		"evidence": {"member": g.member, "role": g.role},
+	}
+}
+
+# GCS: a serving service account (Cloud Run, Vertex endpoint) that can create or replace
+# objects in a bucket that stores models.
+_gcs_write_roles := {"roles/storage.objectCreator", "roles/storage.objectUser"}
+
+_serving_sa_kinds := {"cloud-run", "vertex-endpoint"}
+
+_sa_users[sa.address] := sa.used_by if {
+	some sa in object.get(_iac, "service_accounts", [])
+}
+
+deny contains v if {
+	some g in object.get(object.get(input, "bucket_policies", {}), "public_grants", [])
+	g.provider == "gcp"
+	g.role in _gcs_write_roles
+	users := _sa_users[object.get(g, "service_account", "")]
+	serving := [u.address | some u in users; u.kind in _serving_sa_kinds]
+	count(serving) > 0
+	ml_assets.stores_models(g.bucket)
+	v := {
+		"msg": sprintf("%s grants %s (used by %s) %s on %s: the model server can write into the model store", [
+			g.address, g.service_account, concat(", ", serving), g.role, ml_assets.describe(g.bucket),
+		]),
+		"loc": g.loc,
+		"asset": g.bucket,
+		"key": sprintf("%s#%s", [g.address, g.member]),
+		"evidence": {"member": g.member, "role": g.role, "used_by": serving},
 	}
 }
 

@@ -65,3 +65,87 @@ test_broad_managed_policy_on_sagemaker_role if {
 	scoped := object.union(m, {"policy_arn": "arn:aws:iam::aws:policy/AmazonSageMakerReadOnly", "policy_name": "AmazonSageMakerReadOnly"})
 	count(deny) == 0 with input as {"iac": {"iam_roles": [_role(["sagemaker.amazonaws.com"], [])], "iam_managed_policies": [scoped]}}
 }
+
+test_fires_on_put_object_everywhere_by_sagemaker_role if {
+	vs := deny with input as {"iac": {"iam_roles": [_role(["sagemaker.amazonaws.com"], [])],
+		"iam_statements": [_stmt(["s3:putobject"], ["write"], false)]}}
+	count(vs) == 1
+	some v in vs
+	contains(v.msg, "object write/delete on every bucket (Resource *)")
+}
+
+_on_bucket(st, bucket) := object.union(st, {"resources": [sprintf("arn:aws:s3:::%s/*", [bucket])], "buckets": [bucket]})
+
+_model_assets := {"buckets": [{"name": "acme-models", "roles": ["model-store"], "role_sources": ["link"],
+	"links": [], "description": "SageMaker model data"}]}
+
+test_fires_on_model_bucket_write_by_serving_role if {
+	r := _role([], [{"kind": "model", "address": "aws_sagemaker_model.m"}])
+	vs := deny with input as {"assets": _model_assets, "iac": {"iam_roles": [r],
+		"iam_statements": [_on_bucket(_stmt(["s3:putobject"], ["write"], false), "acme-models")]}}
+	count(vs) == 1
+	some v in vs
+	contains(v.msg, "from a serving role on acme-models (SageMaker model data)")
+}
+
+test_silent_on_model_bucket_write_by_training_role if {
+	r := _role(["sagemaker.amazonaws.com"], [{"kind": "notebook", "address": "n"}])
+	count(deny) == 0 with input as {"assets": _model_assets, "iac": {"iam_roles": [r],
+		"iam_statements": [_on_bucket(_stmt(["s3:putobject"], ["write"], false), "acme-models")]}}
+}
+
+_grant(role) := {"provider": "gcp", "kind": "iam-member", "address": "google_storage_bucket_iam_member.w",
+	"bucket": "acme-models", "member": "serviceAccount:svc@p.iam.gserviceaccount.com", "member_is_public": false,
+	"role": role, "loc": {"path": "gcs.tf", "line": 7}}
+
+test_fires_on_object_admin_on_model_store if {
+	vs := deny with input as {"assets": _model_assets, "bucket_policies": {"public_grants": [_grant("roles/storage.objectAdmin")]}}
+	count(vs) == 1
+	some v in vs
+	v.loc.line == 7
+}
+
+test_silent_on_object_viewer_on_model_store if {
+	count(deny) == 0 with input as {"assets": _model_assets, "bucket_policies": {"public_grants": [_grant("roles/storage.objectViewer")]}}
+}
+
+test_fires_on_irsa_role_of_an_inference_service_account if {
+	r := object.union(_role([], []), {"service_accounts": ["serving/inference-api"]})
+	vs := deny with input as {"iac": {"iam_roles": [r], "iam_statements": [_stmt(["s3:*"], ["write"], true)]}}
+	count(vs) == 1
+	some v in vs
+	contains(v.msg, "assumed by the Kubernetes service account serving/inference-api")
+}
+
+test_silent_on_irsa_role_of_an_unrelated_service_account if {
+	r := object.union(_role([], []), {"service_accounts": ["kube-system/external-dns"]})
+	count(deny) == 0 with input as {"iac": {"iam_roles": [r], "iam_statements": [_stmt(["s3:*"], ["write"], true)]}}
+}
+
+_sa_grant(role) := object.union(_grant(role), {"member": "serviceAccount:${google_service_account.s.email}",
+	"service_account": "google_service_account.s"})
+
+_sa_iac(kind) := {"service_accounts": [{"address": "google_service_account.s", "used_by": [{"kind": kind, "address": "google_cloud_run_v2_service.api"}]}]}
+
+test_fires_on_object_creator_for_a_cloud_run_service_account if {
+	vs := deny with input as {"assets": _model_assets, "iac": _sa_iac("cloud-run"),
+		"bucket_policies": {"public_grants": [_sa_grant("roles/storage.objectCreator")]}}
+	count(vs) == 1
+	some v in vs
+	contains(v.msg, "used by google_cloud_run_v2_service.api")
+}
+
+test_silent_on_object_creator_for_a_training_service_account if {
+	count(deny) == 0 with input as {"assets": _model_assets, "iac": _sa_iac("instance"),
+		"bucket_policies": {"public_grants": [_sa_grant("roles/storage.objectCreator")]}}
+}
+
+test_silent_on_a_plain_web_instance_role if {
+	r := _role(["ec2.amazonaws.com"], [{"kind": "instance", "address": "aws_instance.web"}])
+	count(deny) == 0 with input as {"iac": {"iam_roles": [r], "iam_statements": [_stmt(["s3:*"], ["write"], true)]}}
+}
+
+test_fires_on_the_role_of_an_mlflow_instance if {
+	r := _role(["ec2.amazonaws.com"], [{"kind": "instance", "address": "aws_instance.mlflow_server"}])
+	count(deny) == 1 with input as {"iac": {"iam_roles": [r], "iam_statements": [_stmt(["s3:*"], ["write"], true)]}}
+}

@@ -1,0 +1,1 @@
+"""Committed secrets (detect-secrets over the files ML teams commit) and what they unlock."""

@@ -1,0 +1,187 @@
+"""What can be said about a secret without saying it: the key that holds it, and the shape
+of the value (a reference, a placeholder, a well-known default, or a literal)."""
+
+from __future__ import annotations
+
+import re
+
+# `KEY=`, `KEY:`, `"KEY":`, `KEY :=`, `os.environ["KEY"] =`, `key="` (Python keyword argument)
+_KEY_BEFORE = re.compile(
+    r"""(?:^|[\s{(\[,;/])(?:export\s+|-\s+)?["']?([A-Za-z_][\w.\-]*)["']?\]?\s*(?::=|=>|==|[:=])\s*["']?$"""
+)
+_FLAG_BEFORE = re.compile(r"--([A-Za-z][\w-]*)[\s=]+[\"']?$")
+_URI_USERINFO = re.compile(r"[a-z][a-z0-9+.\-]*://[^/\s:@]*:$", re.I)
+
+_REFERENCE = re.compile(
+    r"^\$\{?\w|\$\{|\{\{|\$\(|%\(|^\{\w+\}$|os\.environ|getenv|secretKeyRef|"
+    r"^(?:var|local|module|data)\.[\w.\[\]\"-]+$|"  # Terraform references
+    r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+\.[\w\-]+\.[\w.\[\]\"]+$|"  # a resource's attribute
+    r"^%[sdr]$|^\{\w*\}$|"  # printf / str.format slots
+    r"^[a-z_][\w.]*\($"  # a call cut at its parenthesis by the keyword rule (`file(`)
+)
+_PLACEHOLDER = re.compile(
+    r"^<[^>]*>$|^\[[^\]]*\]$|^\*+$|^x{3,}$|^\.{3,}$|your[-_ ]|example|placeholder|dummy|"
+    r"redacted|replace[-_ ]?me|^todo$|^tbd$|^fixme$|^none$|^null$|^fake|fake$|^sample|"
+    r"^test[-_]?(key|secret|token)|"
+    # a credential's name standing for its value (`https://user:token@host`)
+    r"^(pw|pwd|passwd|token|apikey|api[-_]key|secret[-_]key|access[-_]key|user|username)$",
+    re.I,
+)
+# Defaults shipped by the tools ML stacks run (MinIO, MLflow images, databases) or typed by
+# people who meant to change them: these open the asset to anyone who knows the tool.
+DEFAULT_VALUES = frozenset(
+    {
+        "changeme",
+        "change_me",
+        "change-me",
+        "changeit",
+        "minioadmin",
+        "minio123",
+        "minio",
+        "admin",
+        "admin123",
+        "password",
+        "password123",
+        "passw0rd",
+        "secret",
+        "mlflow",
+        "postgres",
+        "mysql",
+        "root",
+        "test",
+        "123456",
+        "12345678",
+        "pass",
+        "letmein",
+        "default",
+        "guest",
+        "password1234",  # MLflow basic-auth's documented admin default
+    }
+)
+
+
+def key_for(line: str, value: str) -> tuple[str | None, str | None]:
+    """(the key that holds ``value`` on ``line``, where in a URI it sits)."""
+    at = line.find(value)
+    if at < 0:
+        return None, None
+    before = line[:at]
+    uri_part = None
+    userinfo = _URI_USERINFO.search(before)
+    if userinfo is not None:
+        uri_part = "password"
+        before = before[: userinfo.start()]
+    m = _FLAG_BEFORE.search(before)
+    if m is not None:
+        return m.group(1), uri_part
+    m = _KEY_BEFORE.search(before.rstrip() if uri_part else before)
+    if m is None and uri_part:
+        m = _KEY_BEFORE.search(before.rstrip() + "=")
+    return (m.group(1) if m else None), uri_part
+
+
+_HASH = re.compile(
+    r"^(?:(?:md5|sha1|sha256|sha512):)?(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{64}|[0-9a-f]{128})$",
+    re.I,
+)
+# a URL with no password and no credential in its query is an address, not a secret
+_PLAIN_URL = re.compile(r"^[a-z][a-z0-9+.\-]*://[^\s:@/]+(?::\d+)?(?:/[^\s@]*)?$", re.I)
+_URL_SECRET_QUERY = re.compile(
+    r"[?&][\w\-]*(token|key|sig|secret|password|pass|auth)[\w\-]*=", re.I
+)
+# a file path (``file("../pem/mlflow.pem")``): where a secret may be, not the secret
+_PATH = re.compile(r"^(?:\.{1,2}/|/|~/)[\w./\-]+$")
+_SCALAR = re.compile(
+    r"^(?:true|false|yes|no|on|off|null|none|-?\d+(?:\.\d+)?|v?\d+(?:\.\d+)+)$", re.I
+)
+_WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
+# words that make a key name a credential's name (``automountServiceAccountToken`` is,
+# ``tokenizer`` is not)
+SECRET_WORDS = frozenset(
+    {
+        "password",
+        "passwd",
+        "pwd",
+        "pass",
+        "passphrase",
+        "secret",
+        "secrets",
+        "token",
+        "key",
+        "keys",
+        "apikey",
+        "credential",
+        "credentials",
+        "creds",
+        "auth",
+        "private",
+        "sas",
+        "conn",
+        "connection",
+        "dsn",
+        "uri",
+        "url",
+        "signature",
+        "salt",
+        "cert",
+    }
+)
+
+
+# words that make the key describe a secret rather than hold it (``secret_name``,
+# ``API_KEY_NAME``, ``secret_file_path_in_volume``, ``token_type``)
+METADATA_WORDS = frozenset(
+    {
+        "name",
+        "names",
+        "path",
+        "file",
+        "dir",
+        "arn",
+        "ref",
+        "type",
+        "mount",
+        "volume",
+        "length",
+        "count",
+        "version",
+        "header",
+        "field",
+        "prefix",
+        "env",
+        "var",
+    }
+)
+
+
+def key_is_secret_name(key: str | None) -> bool | None:
+    """Whether one word of the key names a credential (and none says the key only
+    describes one); None when no key was found."""
+    if not key:
+        return None
+    words = {w.lower() for w in _WORD.findall(key)}
+    return bool(words & SECRET_WORDS) and not words & METADATA_WORDS
+
+
+def value_kind(value: str, key: str | None = None) -> str:
+    """``reference`` | ``placeholder`` | ``default`` | ``hash`` | ``scalar`` | ``url`` |
+    ``path`` | ``literal``.
+
+    A hex string of a digest's length is a ``hash`` (commit SHA, md5, image digest) unless
+    its key names a credential (``WANDB_API_KEY=<40 hex>`` is a key, not a digest)."""
+    v = value.strip().strip("\"'")
+    if _HASH.match(v) and not key_is_secret_name(key):
+        return "hash"
+    if _SCALAR.match(v):
+        return "scalar"
+    if _PLAIN_URL.match(v) and not _URL_SECRET_QUERY.search(v):
+        return "url"
+    if _PATH.match(v):
+        return "path"
+    if _REFERENCE.search(v):
+        return "reference"
+    if _PLACEHOLDER.search(v):
+        return "placeholder"
+    if v.lower() in DEFAULT_VALUES:
+        return "default"
+    return "literal"

@@ -1,0 +1,1 @@
+"""Literal bucket references in Python storage calls."""

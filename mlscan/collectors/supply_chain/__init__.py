@@ -1,0 +1,1 @@
+"""The model supply chain: where base models, datasets and remote code come from."""

@@ -1,0 +1,202 @@
+"""Terraform as real repositories write it (issue: modules across files, variables,
+companion resources, buckets classified by what uses them).
+
+Each folder under tests/fixtures/iac/modules is one small project scanned on its own; the
+tests assert every finding (control, path, line, severity) and so also the absence of the
+false positives that reading file by file gave.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mlscan.models import ScanResult
+from mlscan.scan import FactsResult, ScanOptions, collect_facts, run
+from tests.helpers import rego_bucket
+
+MODULES = Path(__file__).resolve().parents[1] / "fixtures" / "iac" / "modules"
+
+
+@cache
+def _scan(name: str) -> ScanResult:
+    return run(ScanOptions(paths=(str(MODULES / name),)))
+
+
+@cache
+def _facts(name: str) -> FactsResult:
+    return collect_facts((str(MODULES / name),))
+
+
+def _found(name: str) -> list[tuple[str, str, int | None, str]]:
+    return sorted(
+        (f.control.id, f.location.path, f.location.start_line, f.severity)
+        for f in _scan(name).findings
+    )
+
+
+def _bucket(name: str, address: str) -> dict[str, Any]:
+    buckets: list[dict[str, Any]] = _facts(name).facts["iac"]["buckets"]
+    return next(b for b in buckets if b["address"] == address)
+
+
+def test_module_split_across_files_attaches_every_companion() -> None:
+    """Versioning, KMS encryption, public-access block, TLS policy, logging and object lock
+    each live in their own file: the bucket is clean and nothing fires."""
+    assert _found("split_module") == []
+    b = _bucket("split_module", "aws_s3_bucket.fraud_models")
+    assert (b["versioning_enabled"], b["kms_key"], b["sse_algorithm"], b["logging"],
+            b["object_lock"]) == (True, "set", "aws:kms", True, True)
+    assert b["public_access_block"] == dict.fromkeys(
+        ("block_public_acls", "block_public_policy", "ignore_public_acls",
+         "restrict_public_buckets"), True)
+    assert sorted(s["loc"]["path"] for s in b["settings"]) == [
+        "encryption.tf", "logging.tf", "logging.tf", "public_access.tf", "versioning.tf"]
+    (policy,) = _facts("split_module").facts["bucket_policies"]["policies"]
+    assert (policy["bucket"], policy["loc"]["path"]) == ("acme-fraud-models", "policy.tf")
+
+
+def test_null_default_key_is_unknown_and_tfvars_override_defaults() -> None:
+    assert _found("null_defaults") == [
+        ("MLS-BKT-006", "main.tf", 1, "medium"),
+        ("MLS-BKT-006", "main.tf", 22, "medium"),
+        ("MLS-BKT-007", "main.tf", 1, "medium"),  # AES256 from var.sse_algorithm's default
+        ("MLS-BKT-007", "main.tf", 22, "low"),  # the algorithm itself depends on the null key
+    ]
+    training = _bucket("null_defaults", "aws_s3_bucket.training")
+    # the name and the versioning status come from terraform.tfvars, not the defaults
+    assert (training["name"], training["versioning"]) == ("acme-training-data", "Enabled")
+    values = {v["attribute"]: v for v in training["values"]}
+    assert values["bucket"]["state"] == "known"
+    assert {o["type"]: o["path"] for o in values["bucket"]["origins"]} == {
+        "tfvar": "terraform.tfvars", "variable": "variables.tf"}
+    assert (values["kms_master_key_id"]["state"], values["kms_master_key_id"]["expression"]) == (
+        "unknown", "var.kms_key_arn")
+    assert values["kms_master_key_id"]["reason"] == (
+        "var.kms_key_arn defaults to null and no tfvars file sets it")
+    assert training["kms_key"] == "unknown" and training["kms_key_set"] is False
+    features = _bucket("null_defaults", "aws_s3_bucket.features")
+    assert (features["sse_algorithm"], features["kms_key"]) == (None, "unknown")
+    low = next(f for f in _scan("null_defaults").findings
+               if f.control.id == "MLS-BKT-007" and f.severity == "low")
+    assert 'sse_algorithm = var.kms_key_arn == null ? "AES256" : "aws:kms"' in low.message
+    assert "var.kms_key_arn defaults to null" in low.message
+
+
+def test_local_module_call_names_the_bucket() -> None:
+    assert _found("local_module") == [
+        ("MLS-BKT-004", "modules/artifact_store/main.tf", 5, "high"),
+        ("MLS-BKT-005", "modules/artifact_store/main.tf", 5, "medium"),
+        ("MLS-BKT-006", "modules/artifact_store/main.tf", 5, "medium"),
+        ("MLS-BKT-007", "modules/artifact_store/main.tf", 5, "medium"),
+    ]
+    b = _bucket("local_module", "aws_s3_bucket.this")
+    assert (b["name"], b["versioning"]) == ("acme-churn-models", "Suspended")
+    (origin,) = next(v for v in b["values"] if v["attribute"] == "bucket")["origins"]
+    assert origin == {"type": "module_input", "name": "module.artifact_store.bucket_name",
+                      "path": "main.tf", "line": 1}
+    versioning = next(f for f in _scan("local_module").findings if f.control.id == "MLS-BKT-004")
+    assert "acme-churn-models (SageMaker model data)" in versioning.message
+
+
+def test_backend_state_bucket_is_never_a_model_store() -> None:
+    """Its tags mention mlflow; it is the Terraform state bucket: no object-lock, logging or
+    KMS findings for a model store, only versioning at low severity (no ML role)."""
+    assert _found("backend_state") == [("MLS-BKT-004", "bootstrap.tf", 2, "low")]
+    (backend,) = _facts("backend_state").facts["iac"]["backends"]
+    assert (backend["type"], backend["bucket"], backend["loc"]["line"]) == (
+        "s3", "acme-mlflow-tfstate", 2)
+    entry = rego_bucket(_facts("backend_state").facts, "acme-mlflow-tfstate")
+    assert (entry["state_backend"], entry["roles"]) == (True, [])
+
+
+def test_gcs_bucket_named_by_a_variable_is_the_dvc_remote() -> None:
+    assert _found("gcs_dvc_remote") == [
+        ("MLS-BKT-004", "infra/storage.tf", 1, "high"),
+        ("MLS-BKT-005", "infra/storage.tf", 1, "medium"),
+        ("MLS-BKT-006", "infra/storage.tf", 1, "medium"),
+        ("MLS-BKT-007", "infra/storage.tf", 1, "medium"),
+        ("MLS-IAC-003", "infra/storage.tf", 8, "high"),  # objectAdmin on the model store
+        ("MLS-IAC-003", "infra/storage.tf", 29, "high"),  # the Cloud Run scorer may write
+    ]
+    (sa,) = _facts("gcs_dvc_remote").facts["iac"]["service_accounts"]
+    assert sa["used_by"] == [{"kind": "cloud-run", "address": "google_cloud_run_v2_service.scorer"}]
+    b = _bucket("gcs_dvc_remote", "google_storage_bucket.model_bucket")
+    assert (b["name"], b["uniform_access"], b["public_access_prevention"]) == (
+        "acme-vision-dvc", True, "enforced")
+    entry = rego_bucket(_facts("gcs_dvc_remote").facts, "acme-vision-dvc")
+    assert (entry["roles"], entry["role_sources"]) == (["model-store"], ["link"])
+    assert entry["evidence"] == ["DVC remote 'models' at .dvc/config:4"]
+
+
+def test_sagemaker_role_through_locals_is_linked_and_its_writes_reported() -> None:
+    assert _found("sagemaker_locals") == [("MLS-IAC-003", "iam.tf", 13, "high")]
+    (role,) = _facts("sagemaker_locals").facts["iac"]["iam_roles"]
+    assert role["used_by"] == [{"kind": "model", "address": "aws_sagemaker_model.churn"}]
+    (f,) = _scan("sagemaker_locals").findings
+    assert "object write/delete on every bucket (Resource *)" in f.message
+
+
+def test_network_exposure_of_mlflow() -> None:
+    assert _found("network") == [
+        ("MLS-BKT-004", "mlflow.tf", 74, "high"),
+        ("MLS-BKT-005", "mlflow.tf", 74, "medium"),
+        ("MLS-BKT-006", "mlflow.tf", 74, "medium"),
+        ("MLS-BKT-007", "mlflow.tf", 74, "medium"),
+        ("MLS-IAC-005", "mlflow.tf", 1, "high"),
+        ("MLS-IAC-006", "mlflow.tf", 27, "medium"),
+        ("MLS-IAC-007", "mlflow.tf", 38, "high"),
+    ]
+    (inst,) = _facts("network").facts["iac"]["instances"]
+    assert (inst["role"], inst["http_tokens"]) == ("aws_iam_role.tracking", None)
+
+
+def test_cloudformation_policy_in_another_template_of_the_stack_folder() -> None:
+    """The BucketPolicy imports its bucket (Fn::ImportValue of the other template's export):
+    it governs acme-recsys-models, the SageMaker model's artifact bucket, so the public read
+    is critical; the bucket's own settings (versioning, lock, logging, KMS) are complete."""
+    assert _found("cfn_stack") == [
+        ("MLS-BKT-001", "access.yaml", 4, "critical"),
+        ("MLS-BKT-003", "access.yaml", 4, "medium"),
+    ]
+    (policy,) = _facts("cfn_stack").facts["bucket_policies"]["policies"]
+    assert (policy["bucket"], policy["bucket_address"]) == (
+        "acme-recsys-models", "AWS::S3::Bucket.ModelBucket")
+
+
+def test_irsa_role_of_a_model_server_service_account() -> None:
+    """Linked through its web-identity trust; the external-dns role's identical write on *
+    is not an ML role's and stays silent."""
+    assert _found("irsa") == [("MLS-IAC-003", "main.tf", 22, "high")]
+    roles = {r["address"]: r["service_accounts"]
+             for r in _facts("irsa").facts["iac"]["iam_roles"]}
+    assert roles == {"aws_iam_role.model_server": ["ranking/model-server"],
+                     "aws_iam_role.dns": ["kube-system/external-dns"]}
+
+
+def test_ci_pipeline_artifact_store_is_not_a_model_registry() -> None:
+    """Named "...-artifacts" but used as CodePipeline's artifact store: no ML role, so only
+    the low versioning finding of a bucket with no role (no logging, KMS, object lock)."""
+    assert _found("ci_artifacts") == [("MLS-BKT-004", "pipeline.tf", 2, "low")]
+    entry = rego_bucket(_facts("ci_artifacts").facts, "acme-ml-pipeline-artifacts")
+    assert (entry["roles"], [s["address"] for s in entry["ci_artifact_stores"]]) == (
+        [], ["aws_codepipeline.release"])
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in MODULES.iterdir()))
+def test_no_notifications(name: str) -> None:
+    assert _scan(name).notifications == ()
+
+
+def test_azure_ml_workspace_storage_is_a_model_store() -> None:
+    """The workspace's storage account holds its models and artifacts: versioning off is
+    reported there, not on the unrelated log account."""
+    assert _found("azure_ml") == [("MLS-BKT-004", "workspace.tf", 1, "high")]
+    (ws,) = _facts("azure_ml").facts["iac"]["ml_workspaces"]
+    assert (ws["storage"], ws["public_network_access_enabled"]) == ("acmecreditml", None)
+    entry = rego_bucket(_facts("azure_ml").facts, "acmecreditml")
+    assert entry["evidence"] == [
+        "Azure ML workspace storage (azurerm_machine_learning_workspace.credit) at workspace.tf:17"]
