@@ -1,8 +1,16 @@
-"""Detection rate and speed of static pickle scanners on the test corpus.
+"""Detection rate, false alarms, errors and speed of static model scanners.
 
-    python benchmarks/pickle_scanners.py [--repeat N] [--modelscan-path DIR]
+    python benchmarks/pickle_scanners.py [--modelscan-path DIR] [--details]
+    python benchmarks/pickle_scanners.py --opcode-corpus [--repeat N] [--large]
 
-The corpus is tests/pickle_corpus.py (built from raw opcodes; never pickles a callable).
+The default corpus is tests/model_corpus.py: the evasion classes (every pickle protocol,
+joblib compressions, PyTorch zip/legacy, numpy, Keras, SavedModel, dotted names, file
+gadgets, zips that zipfile refuses, hidden extensions, 7z/rar/tar, broken streams) and
+benign files written by scikit-learn, joblib, numpy, LightGBM, XGBoost, h5py and torch.
+A malicious file counts as detected when the scanner flags it (mlscan: an MLS-MOD-002,
+-003 or -008 finding from a full ``mlscan scan`` of the corpus folder); an error is a
+crash or a file the scanner reports it could not scan. ``--opcode-corpus`` runs the older
+tests/pickle_corpus.py table (built from raw opcodes; never pickles a callable).
 No candidate loads a sample: picklescan and fickling disassemble, modelscan uses
 picklescan-style opcode listing, mlscan walks opcodes. modelscan pins rich<15 and
 tomlkit<0.14, which conflict with mlscan's own pins, so it is measured from a side
@@ -30,6 +38,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from tests import model_corpus  # noqa: E402
 from tests.pickle_corpus import Sample, build_corpus  # noqa: E402
 
 logging.disable(logging.CRITICAL)
@@ -89,8 +98,8 @@ def modelscan_scan(sample: Sample, path: Path) -> Verdict:
 
 
 def mlscan_scan(sample: Sample, path: Path) -> Verdict:
-    from mlscan.collectors.artifacts.files import AnalysisLimits, analyse_file
     from mlscan.collectors.artifacts.discovery import MODEL_EXTENSIONS
+    from mlscan.collectors.artifacts.files import AnalysisLimits, analyse_file
 
     declared = MODEL_EXTENSIONS.get(path.suffix, "other")
     with path.open("rb") as fh:
@@ -141,15 +150,157 @@ def large_inputs() -> None:
             print(f"| {label} | {name} | {seconds:.2f} | {peak:.1f} |")
 
 
+# ------------------------------------------------------------------ evasion corpus
+Outcome = tuple[bool, bool]  # (flagged, error)
+
+
+def ev_picklescan(path: Path) -> Outcome:
+    from picklescan.scanner import scan_file_path
+
+    res = scan_file_path(str(path))
+    return res.infected_files > 0, bool(res.scan_err)
+
+
+def _ev_fickling(path: Path, strict: bool) -> Outcome:
+    import fickling
+    from fickling.analysis import Severity
+
+    threshold = Severity.LIKELY_OVERTLY_MALICIOUS if strict else Severity.LIKELY_UNSAFE
+    with path.open("rb") as fh:
+        is_zip = fh.read(2) == b"PK"
+    if is_zip:
+        results = fickling.scan_zip_archive(str(path), graceful=True)
+        severity = max((r.severity for r in results.values()), default=Severity.LIKELY_SAFE)
+        return severity >= threshold, not results
+    return fickling.scan_file(str(path), graceful=True).severity >= threshold, False
+
+
+def ev_fickling(path: Path) -> Outcome:
+    return _ev_fickling(path, False)
+
+
+def ev_fickling_strict(path: Path) -> Outcome:
+    return _ev_fickling(path, True)
+
+
+def ev_modelscan(path: Path) -> Outcome:
+    from modelscan.modelscan import ModelScan
+
+    scanner = ModelScan()
+    scanner.scan(str(path))
+    flagged = any(i.severity.name in ("CRITICAL", "HIGH", "MEDIUM")
+                  for i in scanner.issues.all_issues)
+    return flagged, bool(scanner.errors)
+
+
+EVASION_SCANNERS: dict[str, Callable[[Path], Outcome]] = {
+    "picklescan": ev_picklescan,
+    "modelscan": ev_modelscan,
+    "fickling (>= LIKELY_UNSAFE)": ev_fickling,
+    "fickling (>= LIKELY_OVERTLY_MALICIOUS)": ev_fickling_strict,
+}
+MLSCAN_CONTROLS = {"MLS-MOD-002", "MLS-MOD-003", "MLS-MOD-008"}
+
+
+def _row(label: str, samples: list[model_corpus.Sample], flagged: dict[str, bool],
+         errors: dict[str, bool], times: list[float], total: float) -> tuple[str, ...]:
+    bad = [s for s in samples if s.malicious]
+    good = [s for s in samples if not s.malicious]
+    tp = sum(flagged[s.path] for s in bad)
+    fp = [s.path for s in good if flagged[s.path]]
+    missed = [s.path for s in bad if not flagged[s.path]]
+    err = sum(errors[s.path] for s in samples)
+    return (label, f"{tp}/{len(bad)}", f"{len(fp)}/{len(good)}", f"{err}",
+            f"{statistics.median(times) * 1e3:.2f}" if times else "-", f"{total:.2f}",
+            ", ".join([Path(p).name for p in missed] + [f"FP:{Path(p).name}" for p in fp])
+            or "-")
+
+
+def evasion_table(details: bool) -> list[tuple[str, ...]]:
+    from mlscan.collectors.artifacts.collector import analyse_open_file
+    from mlscan.collectors.artifacts.discovery import MODEL_EXTENSIONS
+    from mlscan.collectors.artifacts.files import AnalysisLimits
+    from mlscan.scan import ScanOptions, run
+
+    rows: list[tuple[str, ...]] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp) / "corpus"
+        marker = Path(tmp) / "MARKER"
+        samples = model_corpus.write(root, str(marker))
+        # mlscan: one full scan of the folder (discovery, analysis, Rego), as users run it
+        t0 = time.perf_counter()
+        result = run(ScanOptions(paths=(str(root),)))
+        total = time.perf_counter() - t0
+        reported = {f.location.path for f in result.findings
+                    if f.control.id in MLSCAN_CONTROLS}
+        unanalysed = {n.path for n in result.notifications if n.level == "warning"}
+        # per-file analysis time (the part comparable to a per-file scanner)
+        times = []
+        for s in samples:
+            path = root / s.path
+            declared = MODEL_EXTENSIONS.get(path.suffix.lower(), "sniffed")
+            t1 = time.perf_counter()
+            with path.open("rb") as fh:
+                analyse_open_file(fh, path.stat().st_size, declared, AnalysisLimits())
+            times.append(time.perf_counter() - t1)
+        rows.append(_row("mlscan (full scan)", samples,
+                         {s.path: s.path in reported for s in samples},
+                         {s.path: s.path in unanalysed for s in samples}, times, total))
+        for label, scan in EVASION_SCANNERS.items():
+            flagged: dict[str, bool] = {}
+            errors: dict[str, bool] = {}
+            times = []
+            t0 = time.perf_counter()
+            try:
+                scan(root / samples[0].path)
+            except ImportError as exc:
+                rows.append((label, f"not installed ({exc.name})", "", "", "", "", ""))
+                continue
+            except Exception:  # noqa: S110 - measured below
+                pass
+            t0 = time.perf_counter()
+            for s in samples:
+                t1 = time.perf_counter()
+                try:
+                    flagged[s.path], errors[s.path] = scan(root / s.path)
+                except Exception as exc:  # a crash is an error and not a detection
+                    flagged[s.path], errors[s.path] = False, True
+                    if details:
+                        print(f"  {label} crashed on {s.path}: {type(exc).__name__}: {exc}",
+                              file=sys.stderr)
+                times.append(time.perf_counter() - t1)
+                if details:
+                    print(f"  {label:40} {s.path:45} malicious={s.malicious} "
+                          f"flagged={flagged[s.path]} error={errors[s.path]}")
+            rows.append(_row(label, samples, flagged, errors, times,
+                             time.perf_counter() - t0))
+        if marker.exists():
+            raise SystemExit("a sample was executed: the marker file exists")
+    return rows
+
+
+def print_table(header: tuple[str, ...], rows: list[tuple[str, ...]]) -> None:
+    print("| " + " | ".join(header) + " |")
+    print("|" + "|".join("---" for _ in header) + "|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--modelscan-path", default=None)
     parser.add_argument("--details", action="store_true", help="per-sample results")
     parser.add_argument("--large", action="store_true", help="also time two large streams")
+    parser.add_argument("--opcode-corpus", action="store_true",
+                        help="the older opcode corpus (tests/pickle_corpus.py)")
     args = parser.parse_args()
     if args.modelscan_path:
         sys.path.append(args.modelscan_path)
+    if not args.opcode_corpus:
+        print_table(("scanner", "detected", "false alarms", "errors", "median ms/file",
+                     "total s", "missed / false alarms"), evasion_table(args.details))
+        return 0
     corpus = build_corpus()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:

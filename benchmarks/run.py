@@ -169,8 +169,10 @@ ENGINE_SIZES = (1250, 2500, 5000, 10000, 20000)
 def engine_bench(tree: Path, sizes: Sequence[int], rounds: int) -> list[EngineRun]:
     from mlscan.controls import load_policy_set
     from mlscan.engine.embedded import EmbeddedEngine, encode_input
+    from mlscan.fact_view import engine_view
 
-    facts = collect_facts_quietly_in(tree)
+    # the document a scan hands the engine (without the detail fields no control reads)
+    facts = engine_view(collect_facts_quietly_in(tree))
     policies = load_policy_set()
     results = []
     for size in sizes:

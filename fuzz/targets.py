@@ -208,9 +208,13 @@ def run_target(
     root = scratch.prepare(target)
     (root / target.path).write_bytes(data)
     from mlscan.collectors.registry import COLLECTORS
+    from mlscan.scan import ScanPolicies
 
     ws = Workspace.discover(root, WorkspaceOptions(honour_gitignore=False))
-    ctx = CollectContext.create(ws, config=Config(), digests=DigestService(ws))
+    ctx = CollectContext.create(
+        ws, config=Config(), digests=DigestService(ws),
+        checkov_checks=_builtin_policies(ScanPolicies).checkov_checks,
+    )
     facts: dict[str, Any] = {}
     notes: list[Notification] = list(ws.notifications)
     for collector in COLLECTORS:
@@ -222,6 +226,17 @@ def run_target(
     notes.extend(ctx.parsed.notifications)  # rejected files: the scan reports these too
     json.dumps(facts, sort_keys=True)  # facts are JSON data, whatever the input
     return facts, notes
+
+
+_POLICIES: Any = None
+
+
+def _builtin_policies(cls: Any) -> Any:
+    """The built-in policy set, compiled once per fuzzing process (the checkov checks)."""
+    global _POLICIES
+    if _POLICIES is None:
+        _POLICIES = cls(())
+    return _POLICIES
 
 
 def registered_families() -> frozenset[str]:

@@ -5,6 +5,7 @@ the key and what was expected. Unknown keys are rejected.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import math
 import re
@@ -77,6 +78,49 @@ class Limits:
     checkov_max_memory: int = 1024 * 1024 * 1024  # address-space growth of the worker
     # all files downloaded from a live MLflow registry in one scan (--mlflow-download-artifacts)
     max_registry_download: int = 4 * 1024 * 1024 * 1024
+    # a live MLflow registry (--mlflow-uri): see docs/security.md "Limits on servers and policies"
+    mlflow_request_deadline: float = 60.0  # seconds for one whole request, body included
+    mlflow_max_requests: int = 10_000  # requests per scan
+    mlflow_scan_deadline: float = 1200.0  # seconds for every request of a scan together
+    mlflow_max_pages: int = 100  # pages per listing
+    mlflow_max_entries: int = 100_000  # entries per listing / files per model version
+    mlflow_max_walk_depth: int = 8  # artifact directory levels per model version
+    mlflow_max_walk_dirs: int = 1_000  # artifact directories listed per model version
+    # a remote OPA server (--opa-url)
+    opa_request_deadline: float = 60.0  # seconds for one whole request, body included
+    opa_max_response: int = 64 * 1024 * 1024  # bytes of one answer
+    # every policy evaluation (embedded engine)
+    policy_timeout: float = 60.0  # seconds
+    policy_memory: int = 4 * 1024 * 1024 * 1024  # bytes of address space for the evaluation
+
+
+#: Limits on hostile servers and policies that a configuration found in the scanned tree
+#: may lower but not raise (the tree may be an untrusted pull request; see
+#: docs/security.md). A --config file given by CI may set any value.
+CEILED_LIMITS = (
+    "mlflow_request_deadline",
+    "mlflow_max_requests",
+    "mlflow_scan_deadline",
+    "mlflow_max_pages",
+    "mlflow_max_entries",
+    "mlflow_max_walk_depth",
+    "mlflow_max_walk_dirs",
+    "opa_request_deadline",
+    "opa_max_response",
+    "policy_timeout",
+    "policy_memory",
+)
+
+
+def ceil_untrusted(limits: Limits) -> Limits:
+    """``limits`` with every ``CEILED_LIMITS`` value at most its default."""
+    defaults = Limits()
+    changed = {
+        name: getattr(defaults, name)
+        for name in CEILED_LIMITS
+        if getattr(limits, name) > getattr(defaults, name)
+    }
+    return dataclasses.replace(limits, **changed) if changed else limits
 
 
 @dataclass(frozen=True, kw_only=True)

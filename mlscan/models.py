@@ -7,6 +7,7 @@ so that no layer can mutate what another layer produced.
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
@@ -227,3 +228,33 @@ def severity_at_least(severity: str, threshold: str) -> bool:
     if threshold == "never":
         return False
     return SEVERITY_RANK.get(severity, 0) >= SEVERITY_RANK.get(threshold, 99)
+
+
+# Invisible characters that can reorder or hide text on a terminal ("trojan source").
+_BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+# control (C0, DEL, C1), unpaired surrogate, line separator, paragraph separator
+_ESCAPED_CATEGORIES = frozenset(("Cc", "Cs", "Zl", "Zp"))
+
+
+def printable(text: str, keep: str = "") -> str:
+    """``text`` with C0 and C1 control characters (ESC, BEL, NEL U+0085, CSI U+009B...),
+    bidi controls (U+202A-202E, U+2066-2069...), line and paragraph separators and
+    unpaired surrogates made visible (``\\x1b``, ``\\u202e``...), so that scanned content
+    cannot drive a terminal, reorder a line or start a new one. Characters in ``keep``
+    (e.g. ``"\\n"`` for a format that escapes newlines its own way) are left alone."""
+    if text.isprintable():  # no Cc, Cf (bidi controls are Cf), Cs, Zl or Zp characters
+        return text
+    out: list[str] = []
+    for ch in text:
+        if ch in keep:
+            out.append(ch)
+            continue
+        cat = unicodedata.category(ch)
+        if cat in _ESCAPED_CATEGORIES or ch in _BIDI_CONTROLS:
+            code = ord(ch)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(ch)
+    return "".join(out)

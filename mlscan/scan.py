@@ -3,6 +3,7 @@ violations -> findings. Returns a ``ScanResult``; never prints."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -10,16 +11,20 @@ import subprocess
 import time
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from mlscan import __version__
-from mlscan.collectors.base import CollectContext, Collector, CollectorOutput
+from mlscan.collectors.base import CollectContext, CollectOptions, Collector, CollectorOutput
 from mlscan.collectors.link import run_links
-from mlscan.config import Config, load_config
+from mlscan.config import Config, Limits, ceil_untrusted, load_config
 from mlscan.controls import PolicySet, load_policy_set
 from mlscan.engine.base import Engine
-from mlscan.errors import MlscanError, UsageError, WorkspaceError
+from mlscan.engine.budget import Budget
+from mlscan.engine.embedded import EmbeddedEngine
+from mlscan.errors import MlscanError, PolicyError, UsageError, WorkspaceError
+from mlscan.fact_view import engine_view
 from mlscan.findings import ShapingRules, shape, to_violations
 from mlscan.hashing import DigestService
 from mlscan.models import Notification, ScanResult
@@ -39,7 +44,40 @@ class ScanOptions:
     baseline: str | None = None
     today: dt.date | None = None
     collectors: tuple[Collector, ...] | None = None
-    extra: Mapping[str, Any] = field(default_factory=dict)
+    opa_use_server_policies: bool = False  # with opa_url: evaluate the server's policies
+    collect: CollectOptions = field(default_factory=CollectOptions)
+
+
+class ScanPolicies:
+    """The scan's policy set (built-in, --policy folders, the configuration's
+    ``policies``), loaded and compiled at most once per scan: by the collectors when they
+    need policy data first (the checkov checks to run), else by the engine stage."""
+
+    def __init__(self, dirs: Sequence[str], budget: Budget | None = None) -> None:
+        self.dirs = tuple(dirs)
+        self.budget = budget  # every evaluation, policy data included, runs under it
+        self._set: PolicySet | None = None
+        self._embedded: EmbeddedEngine | None = None
+
+    def policy_set(self) -> PolicySet:
+        if self._set is None:
+            self._set = load_policy_set(self.dirs)
+        return self._set
+
+    def embedded(self) -> EmbeddedEngine:
+        if self._embedded is None:
+            self._embedded = EmbeddedEngine(self.policy_set(), budget=self.budget)
+        return self._embedded
+
+    def checkov_checks(self) -> tuple[str, ...]:
+        """The checkov check ids the policy maps (``data.mlscan.lib.checkov_map.run_checks``)."""
+        value = self.embedded().data("mlscan.lib.checkov_map.run_checks")
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise PolicyError(
+                "rego/lib/checkov_map.rego",
+                "data.mlscan.lib.checkov_map.run_checks must be a list of checkov check ids",
+            )
+        return tuple(value)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,6 +89,7 @@ class FactsResult:
     workspace: Workspace
     files_by_family: Mapping[str, tuple[str, ...]]
     timings: Mapping[str, float]
+    policies: ScanPolicies
 
 
 def resolve_root(paths: Sequence[str]) -> tuple[Path, tuple[str, ...] | None]:
@@ -88,14 +127,19 @@ def collect_facts(
     config_path: str | None = None,
     collectors: Iterable[Collector] | None = None,
     network: bool = False,
-    extra: Mapping[str, Any] | None = None,
+    options: CollectOptions | None = None,
+    policy_dirs: Sequence[str] = (),
 ) -> FactsResult:
+    """Run the collectors. ``policy_dirs`` (with the configuration's ``policies``) is the
+    policy whose data some collectors need, such as the checkov checks it maps."""
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
     root, only = resolve_root(paths)
     config = load_config(Path(config_path) if config_path else None, root=root)
+    if config_path is None:  # found in the scanned tree: may lower server limits, not raise
+        config = dataclasses.replace(config, limits=ceil_untrusted(config.limits))
     if only is not None:
-        from mlscan.cli.precommit import expand_paths
+        from mlscan.precommit import expand_paths
 
         only = expand_paths(root, only, config)
     ws_opts = WorkspaceOptions(
@@ -106,18 +150,23 @@ def collect_facts(
     )
     ws = Workspace.discover(root, ws_opts)
     timings["discovery"] = time.perf_counter() - t0
-    options = dict(extra or {})
+    options = options or CollectOptions()
+    policies = ScanPolicies(
+        all_policy_dirs(root, config, policy_dirs),
+        budget=policy_budget(config.limits, policy_dirs, config, root),
+    )
     disk = None
-    if options.get("digest_cache"):
+    if options.digest_cache:
         from mlscan.digest_cache import open_cache
 
-        disk = open_cache(str(options["digest_cache"]), root)
+        disk = open_cache(options.digest_cache, root)
     ctx = CollectContext(
         config=config,
         digests=DigestService(ws, cache=disk),
         network=network,
         options=options,
         parsed=ParseCache(ws, config.limits),
+        checkov_checks=cache(policies.checkov_checks),
     )
     try:
         facts, notes, files_by_family = _run_collectors(
@@ -136,6 +185,7 @@ def collect_facts(
         workspace=ws,
         files_by_family=files_by_family,
         timings=timings,
+        policies=policies,
     )
 
 
@@ -148,7 +198,7 @@ def _run_collectors(
     for collector in collectors:
         t = time.perf_counter()
         option = getattr(collector, "option", None)
-        if option and not ctx.options.get(option):
+        if option and not getattr(ctx.options, option, None):
             continue  # an opt-in collector (e.g. the live registry) that was not asked for
         if not collector.applies(ws):
             continue
@@ -183,6 +233,15 @@ def _run_collectors(
     notes.extend(run_links(facts))
     timings["link"] = time.perf_counter() - t
     return facts, notes, files_by_family
+
+
+def all_policy_dirs(root: Path, config: Config, policy_dirs: Sequence[str]) -> list[str]:
+    """The --policy folders, then the configuration's ``policies`` (relative to the root)."""
+    dirs = list(policy_dirs)
+    for d in config.policies:
+        p = Path(d)
+        dirs.append(str(p if p.is_absolute() else root / p))
+    return dirs
 
 
 def sort_notifications(notes: Iterable[Notification]) -> tuple[Notification, ...]:
@@ -252,21 +311,44 @@ def repo_prefix(root: Path) -> str:
 
 
 def make_engine(
-    policies: PolicySet, opa_url: str | None = None, use_server_policies: bool = False
+    policies: PolicySet,
+    opa_url: str | None = None,
+    use_server_policies: bool = False,
+    limits: Limits | None = None,
+    policy_budget: Budget | None = None,
 ) -> Engine:
+    lim = limits or Limits()
     if opa_url:
-        from mlscan.engine.opa_server import OpaServerEngine
+        from mlscan.engine.opa_server import DEFAULT_MAX_DEPTH, OpaServerEngine
 
         engine: Engine = OpaServerEngine(
             policies,
             opa_url,
             use_server_policies=use_server_policies,
             token=os.environ.get("MLSCAN_OPA_TOKEN"),
+            deadline=lim.opa_request_deadline,
+            max_response=lim.opa_max_response,
+            # the answer is walked recursively after the check: stay far from the stack's end
+            max_depth=min(lim.max_nesting_depth, DEFAULT_MAX_DEPTH),
         )
         return engine
     from mlscan.engine.embedded import EmbeddedEngine
 
-    return EmbeddedEngine(policies)
+    return EmbeddedEngine(policies, budget=policy_budget)
+
+
+def policy_budget(limits: Limits, cli_dirs: Sequence[str], config: Config, root: Path) -> Budget:
+    """The time and memory budget of the evaluation, naming the policy folders it covers
+    (the ones a configuration added are marked: from the scanned tree, untrusted)."""
+    names = ["built-in"] + [str(d) for d in cli_dirs]
+    for d in config.policies:
+        p = Path(d) if Path(d).is_absolute() else root / d
+        names.append(f"{p.as_posix()} (policies: in {config.path})")
+    return Budget(
+        seconds=float(limits.policy_timeout),
+        memory=int(limits.policy_memory),
+        policies=", ".join(names),
+    )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -287,21 +369,25 @@ def run_detailed(options: ScanOptions) -> ScanRun:
         options.paths,
         options.config_path,
         collectors=options.collectors,
-        network=bool(options.extra.get("mlflow_uri")),
-        extra=options.extra,
+        network=bool(options.collect.mlflow_uri),
+        options=options.collect,
+        policy_dirs=options.policy_dirs,
     )
     config = fr.config
     timings = dict(fr.timings)
     t = time.perf_counter()
-    policy_dirs = list(options.policy_dirs)
-    for d in config.policies:
-        p = Path(d)
-        policy_dirs.append(str(p if p.is_absolute() else fr.root / p))
-    policies = load_policy_set(policy_dirs)
-    engine = make_engine(
-        policies, options.opa_url, bool(options.extra.get("opa_use_server_policies"))
+    policies = fr.policies.policy_set()
+    engine = (
+        make_engine(
+            policies,
+            options.opa_url,
+            options.opa_use_server_policies,
+            limits=config.limits,
+        )
+        if options.opa_url
+        else fr.policies.embedded()
     )
-    raw = engine.evaluate(fr.facts)
+    raw = engine.evaluate(engine_view(fr.facts))
     timings["engine"] = time.perf_counter() - t
     t = time.perf_counter()
     inline, sup_notes = parse_suppressions(fr.workspace.texts_read)

@@ -6,8 +6,12 @@ the trust given on the command line (``--key``, ``--certificate``, ``--identity`
 ``--issuer``, ``--trust-root``) or, when none is given, against the ``signing`` section of
 the project configuration. The outcome is a frozen dataclass; the CLI prints it.
 
-The model passes only when the signature verifies against a trusted signer AND every
-file matches the signed manifest (nothing changed, added or missing).
+The pass/fail decision is the scan's: the model's facts (the same ``signatures.models[]``
+fact a scan records) are evaluated by the policy engine as a one-model fact document, and
+the model passes only when no control denies it (MLS-SIG-001 unsigned, MLS-SIG-002
+contents differ, MLS-SIG-003 not verified, MLS-SIG-004 weak setup, MLS-SIG-005 not fully
+compared, and any user control on signatures), so ``scan`` and ``verify`` agree. The
+one-line message explains the first reason in the order a user fixes them.
 """
 
 from __future__ import annotations
@@ -16,7 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from mlscan.collectors.signatures.collector import BESIDE_SUFFIXES, SignatureRef, check_model, gate
+from mlscan.collectors.artifacts.discovery import ModelArtifact
+from mlscan.collectors.signatures.collector import (
+    BESIDE_SUFFIXES,
+    ModelCheck,
+    SignatureRef,
+    check_model,
+    gate,
+    model_fact,
+)
 from mlscan.collectors.signatures.manifest import OnDiskFile
 from mlscan.collectors.signatures.verify import (
     TrustedFile,
@@ -24,10 +36,12 @@ from mlscan.collectors.signatures.verify import (
     key_fingerprint,
     trust_root_is_staging,
 )
-from mlscan.config import Config, find_config, load_config
+from mlscan.config import Config, SigningConfig, find_config, load_config
+from mlscan.controls import load_policy_set
 from mlscan.errors import FileReadError, UsageError
+from mlscan.findings import to_violations
 from mlscan.hashing import DigestService
-from mlscan.models import Notification
+from mlscan.models import Notification, Violation
 from mlscan.workspace import Workspace, WorkspaceFile, WorkspaceOptions
 
 UNLIMITED = 1 << 62
@@ -44,6 +58,13 @@ class VerifyOptions:
     issuer: str | None = None
     trust_root: str | None = None
     config_path: str | None = None
+    policy_dirs: tuple[str, ...] = ()  # extra Rego folders, as for scan --policy
+
+
+@dataclass(frozen=True, kw_only=True)
+class GateViolation:
+    control: str
+    message: str
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -69,6 +90,7 @@ class VerifyOutcome:
     ignored_files: tuple[str, ...] = ()
     files: int = 0
     notes: tuple[str, ...] = field(default=())
+    violations: tuple[GateViolation, ...] = ()  # what the controls denied
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -97,6 +119,9 @@ class VerifyOutcome:
             },
             "files": self.files,
             "notes": list(self.notes),
+            "violations": [
+                {"control": v.control, "message": v.message} for v in self.violations
+            ],
         }
 
 
@@ -138,12 +163,17 @@ def verify_model(options: VerifyOptions) -> VerifyOutcome:
             OnDiskFile(name=rel if is_dir else ".", path=disp, sha256=d.sha256, size=d.size)
         )
     if sig is None:
+        unsigned = check_model(
+            model_path=shown, is_dir=is_dir, on_disk=on_disk, ref=None, read=None,
+            real=None, trust=trust, trust_root_staging=False, notes=notes,
+        )
+        denied = _evaluate(options, shown, is_dir, names, on_disk, unsigned, trust)
         return VerifyOutcome(
-            ok=False, model=shown, signature=None, reason="unsigned",
+            ok=not denied, model=shown, signature=None, reason="unsigned",
             message=f"{shown}: no signature found (looked for "
             + ", ".join(_candidates_shown(shown, is_dir)) + "); pass --signature FILE",
             verification_status="not_attempted", verification_reason="unsigned",
-            trust_source=trust_source, files=len(on_disk),
+            trust_source=trust_source, files=len(on_disk), violations=denied,
         )
     sig_shown = str(options.signature) if options.signature else _shown_sibling(shown, sig, model)
     inside_rel = _inside(model, sig) if is_dir else None
@@ -180,6 +210,8 @@ def verify_model(options: VerifyOptions) -> VerifyOutcome:
             changed=diff.changed, added=diff.added, missing=diff.missing,
             not_compared=diff.not_compared, ignored_files=diff.ignored_files,
         )
+    denied = _evaluate(options, shown, is_dir, names, on_disk, check, trust)
+    common["violations"] = denied
     decision = gate(check)
     if v.status != "verified":
         hint = (
@@ -187,12 +219,69 @@ def verify_model(options: VerifyOptions) -> VerifyOutcome:
             if trust.configured or v.reason.startswith("no-trusted")
             else " (pass --key, --certificate or --identity/--issuer)"
         )
-        return VerifyOutcome(
-            ok=False, reason=v.reason, message=f"{shown}: {v.message}{hint}", **common
-        )
-    return VerifyOutcome(
-        ok=decision.ok, reason=decision.reason, message=f"{shown}: {decision.detail}", **common
+        reason, message = v.reason, f"{v.message}{hint}"
+    elif not decision.ok:
+        reason, message = decision.reason, decision.detail
+    elif denied:  # verified and fully compared, but a control still denies it
+        reason = denied[0].control
+        message = "; ".join(f"{d.control}: {d.message}" for d in denied)
+    else:
+        reason, message = decision.reason, decision.detail
+    return VerifyOutcome(ok=not denied, reason=reason, message=f"{shown}: {message}", **common)
+
+
+def _evaluate(
+    options: VerifyOptions,
+    shown: str,
+    is_dir: bool,
+    names: tuple[str, ...],
+    on_disk: list[OnDiskFile],
+    check: ModelCheck,
+    trust: TrustSettings,
+) -> tuple[GateViolation, ...]:
+    """The controls' verdict on a one-model fact document: the model is required to be
+    signed, and its fact is the one a scan records."""
+    from mlscan.engine.embedded import EmbeddedEngine
+    from mlscan.scan import SCHEMA_VERSION
+
+    config, base = _config(options.config_path)
+    dirs = list(options.policy_dirs)
+    for d in config.policies:
+        p = Path(d)
+        dirs.append(str(p if p.is_absolute() or base is None else base / p))
+    policies = load_policy_set(dirs)
+    artifact = ModelArtifact(
+        path=shown,
+        kind="dir" if is_dir else "file",
+        format="directory" if is_dir else (Path(shown).suffix.lstrip(".") or "file"),
+        members=tuple(f"{shown}/{n}" for n in names) if is_dir else (),
     )
+    signing = SigningConfig(required=(shown,))
+    fact = model_fact(artifact, signing, on_disk, check, trust)
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "signatures": {
+            "policy": {
+                "required": [shown],
+                "trusted_keys": len(trust.keys),
+                "trusted_certificates": len(trust.certificates),
+                "trusted_identities": len(trust.identities),
+                "trust_root": trust.trust_root.shown if trust.trust_root else None,
+                "trust_root_staging": _root_staging(trust),
+            },
+            "models": [fact],
+        },
+    }
+    violations = to_violations(EmbeddedEngine(policies).evaluate(document), policies)
+    return tuple(
+        GateViolation(control=v.control_id, message=v.message)
+        for v in sorted(violations, key=_order)
+        if v.asset == shown and v.control_id not in config.disable
+    )
+
+
+def _order(v: Violation) -> tuple[str, str]:
+    return (v.control_id, v.message)
 
 
 # ---------------------------------------------------------------------- helpers

@@ -21,7 +21,7 @@ from mlscan.cli.policy import policy_bundle_command, policy_test_command
 from mlscan.cli.report import report_command
 from mlscan.cli.verify import verify_command
 from mlscan.errors import MlscanError, UsageError
-from mlscan.models import ScanResult, severity_at_least
+from mlscan.models import ScanResult, printable, severity_at_least
 
 FORMATS = ("text", "json", "sarif", "github")
 FAIL_ON = ("critical", "high", "medium", "low", "never")
@@ -108,7 +108,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
     type=float,
     default=10.0,
     show_default=True,
-    help="Seconds to wait for the MLflow server.",
+    help="Seconds to wait for the MLflow server to send anything (per read).",
+)
+@click.option(
+    "--mlflow-deadline",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Seconds for one whole request to the MLflow server, body included "
+    "(default: limits.mlflow_request_deadline, 60).",
 )
 @click.option(
     "--mlflow-download-artifacts",
@@ -146,6 +153,7 @@ def scan(
     opa_use_server_policies: bool,
     mlflow_uri: str | None,
     mlflow_timeout: float,
+    mlflow_deadline: float | None,
     mlflow_download_artifacts: bool,
     digest_cache: str | None,
     baseline: str | None,
@@ -154,6 +162,7 @@ def scan(
     debug: bool,
 ) -> None:
     """Scan PATH (default: the current directory) and report findings."""
+    from mlscan.collectors.base import CollectOptions
     from mlscan.scan import ScanOptions, run
 
     if opa_use_server_policies and not opa_url:
@@ -170,13 +179,14 @@ def scan(
         policy_dirs=policy_dirs,
         opa_url=opa_url,
         baseline=baseline,
-        extra={
-            "opa_use_server_policies": opa_use_server_policies,
-            "mlflow_uri": mlflow_uri,
-            "mlflow_timeout": mlflow_timeout,
-            "mlflow_download_artifacts": mlflow_download_artifacts,
-            "digest_cache": digest_cache,
-        },
+        opa_use_server_policies=opa_use_server_policies,
+        collect=CollectOptions(
+            mlflow_uri=mlflow_uri,
+            mlflow_timeout=mlflow_timeout,
+            mlflow_deadline=mlflow_deadline,
+            mlflow_download_artifacts=mlflow_download_artifacts,
+            digest_cache=digest_cache,
+        ),
     )
     result = run(options)
     color = (
@@ -204,13 +214,26 @@ def _config_fail_on(config_path: str | None, paths: Sequence[str]) -> str:
 @cli.command()
 @click.argument("path", type=click.Path(), default=".")
 @config_option
+@policy_option
+@click.option(
+    "--full",
+    is_flag=True,
+    help="Also print the detail fields controls do not read (dataset columns, signed files).",
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False))
-def facts(path: str, config_path: str | None, output: str | None) -> None:
+def facts(
+    path: str,
+    config_path: str | None,
+    policy_dirs: tuple[str, ...],
+    full: bool,
+    output: str | None,
+) -> None:
     """Print the fact document that policies evaluate, as JSON."""
+    from mlscan.fact_view import engine_view
     from mlscan.scan import collect_facts
 
-    fr = collect_facts((path,), config_path)
-    doc = dict(fr.facts)
+    fr = collect_facts((path,), config_path, policy_dirs=policy_dirs)
+    doc = dict(fr.facts) if full else engine_view(fr.facts)
     doc["notifications"] = [
         {"path": n.path, "line": n.line, "level": n.level, "kind": n.kind, "message": n.message}
         for n in fr.notifications
@@ -300,14 +323,15 @@ def main(argv: Sequence[str] | None = None) -> NoReturn:
     except MlscanError as exc:
         if debug:
             traceback.print_exc()
-        click.echo(f"mlscan: error: {exc}", err=True)
+        # messages carry file names and server answers: never raw control characters
+        click.echo(f"mlscan: error: {printable(str(exc))}", err=True)
         sys.exit(exc.exit_code)
     except Exception as exc:
         if debug:
             traceback.print_exc()
         click.echo(
-            f"mlscan: internal error: {type(exc).__name__}: {exc} (rerun with --debug for a "
-            "traceback, and please report it)",
+            f"mlscan: internal error: {type(exc).__name__}: {printable(str(exc))} (rerun with "
+            "--debug for a traceback, and please report it)",
             err=True,
         )
         sys.exit(2)

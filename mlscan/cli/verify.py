@@ -11,6 +11,7 @@ import sys
 
 import click
 
+from mlscan.cli.options import policy_option
 from mlscan.errors import MlscanError
 from mlscan.verify import VerifyOptions, verify_model
 
@@ -31,6 +32,7 @@ from mlscan.verify import VerifyOptions, verify_model
 @click.option("--config", "config_path", type=click.Path(exists=True, dir_okay=False),
               help="Take the trust from this configuration's 'signing' section when no "
               "--key/--certificate/--identity is given (default: .mlscan.yaml here).")
+@policy_option
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
 def verify_command(
@@ -42,12 +44,14 @@ def verify_command(
     issuer: str | None,
     trust_root: str | None,
     config_path: str | None,
+    policy_dirs: tuple[str, ...],
     fmt: str,
 ) -> None:
     """Verify MODEL_PATH against its model-signing signature, offline.
 
-    Passes (exit 0) only when the signature verifies against a trusted signer and every
-    file matches the signed manifest.
+    Passes (exit 0) only when no control denies the model, as a scan would judge it: the
+    signature verifies against a trusted signer and every file matches the signed
+    manifest.
     """
     try:
         outcome = verify_model(
@@ -60,6 +64,7 @@ def verify_command(
                 issuer=issuer,
                 trust_root=trust_root,
                 config_path=config_path,
+                policy_dirs=policy_dirs,
             )
         )
     except MlscanError as exc:

@@ -12,7 +12,7 @@ into configuration values). Secret values never appear in facts.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -26,15 +26,33 @@ Facts = dict[str, Any]
 
 
 @dataclass(frozen=True, kw_only=True)
+class CollectOptions:
+    """What the user asked for on the command line that changes what is collected."""
+
+    mlflow_uri: str | None = None  # a live MLflow registry to read (opt-in, network)
+    mlflow_timeout: float = 10.0  # seconds per read from that server
+    mlflow_deadline: float | None = None  # seconds per whole request (else the config's)
+    mlflow_download_artifacts: bool = False  # also download and analyse version files
+    digest_cache: str | None = None  # a file that keeps digests across scans
+
+
+def _builtin_checks_only() -> Sequence[str]:
+    raise RuntimeError("the scan did not say which checkov checks the policy maps")
+
+
+@dataclass(frozen=True, kw_only=True)
 class CollectContext:
     """What a collector may know besides the workspace."""
 
     config: Config
     digests: DigestService  # shared per scan: every file is hashed at most once
     network: bool = False  # True only when the user asked for a remote source
-    options: Mapping[str, Any] = field(default_factory=dict)
+    options: CollectOptions = field(default_factory=CollectOptions)
     # every parse goes through here: once per file per scan, always with the limits
     parsed: ParseCache
+    # the checkov check ids the policy maps (rego/lib/checkov_map.rego and the user's
+    # --policy folders); evaluated by the scan, only when checkov runs
+    checkov_checks: Callable[[], Sequence[str]] = _builtin_checks_only
 
     @classmethod
     def create(
@@ -43,15 +61,17 @@ class CollectContext:
         config: Config,
         digests: DigestService | None = None,
         network: bool = False,
-        options: Mapping[str, Any] | None = None,
+        options: CollectOptions | None = None,
+        checkov_checks: Callable[[], Sequence[str]] = _builtin_checks_only,
     ) -> CollectContext:
         """A context with a fresh digest service and parse cache for ``ws``."""
         return cls(
             config=config,
             digests=digests if digests is not None else DigestService(ws),
             network=network,
-            options=dict(options or {}),
+            options=options or CollectOptions(),
             parsed=ParseCache(ws, config.limits),
+            checkov_checks=checkov_checks,
         )
 
 

@@ -8,13 +8,15 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from mlscan.controls import PolicySet
+from mlscan.engine import budget
 from mlscan.engine.base import RawViolations
+from mlscan.engine.budget import Budget
 from mlscan.errors import EngineError, PolicyError
 
 _LOCATION = re.compile(r"-->\s*(?P<file>.+?):(?P<line>\d+):(?P<col>\d+)")
 
 
-def _reason(text: str) -> str:
+def reason(text: str) -> str:
     """The ``error:`` line of a regorus message (its first line otherwise)."""
     for line in text.strip().splitlines():
         line = line.strip()
@@ -29,7 +31,7 @@ def rego_error(shown: str, exc: Exception) -> PolicyError:
     text = str(exc).split("Stack backtrace")[0]
     m = _LOCATION.search(text)
     line = int(m.group("line")) if m else None
-    return PolicyError(shown, f"Rego error: {_reason(text)}", line)
+    return PolicyError(shown, f"Rego error: {reason(text)}", line)
 
 
 def new_engine() -> Any:
@@ -75,8 +77,9 @@ def encode_input(facts: Mapping[str, Any]) -> str:
 class EmbeddedEngine:
     name = "embedded"
 
-    def __init__(self, policies: PolicySet) -> None:
+    def __init__(self, policies: PolicySet, budget: Budget | None = None) -> None:
         self._policies = policies
+        self._budget = budget
         self._query = deny_query(c.package for c in policies.controls)
         self._engine = new_engine()
         for f in policies.files:
@@ -95,16 +98,47 @@ class EmbeddedEngine:
         """The underlying regorus engine (used by ``mlscan policy test``)."""
         return self._engine
 
+    def data(self, ref: str, facts: Mapping[str, Any] | None = None) -> Any:
+        """The value of ``data.<ref>`` (dotted) on ``facts`` (an empty input by default);
+        None when it is undefined. Used for policy data the scan needs before the
+        controls run, such as the checkov checks the policy maps."""
+        engine = self._engine
+        text = encode_input(facts or {})
+        path = "data" + "".join(f"[{json.dumps(seg)}]" for seg in ref.split("."))
+
+        def answer() -> str:
+            engine.set_input_json(text)
+            return str(engine.eval_query_as_json(f"x := {path}"))
+
+        try:
+            raw = answer() if self._budget is None else budget.run(answer, self._budget)
+            result = json.loads(raw)
+        except EngineError:
+            raise  # the budget ran out
+        except Exception as exc:
+            text = str(exc).split("Stack backtrace")[0]
+            raise EngineError(f"policy evaluation of data.{ref} failed: {reason(text)}") from exc
+        rows = result.get("result") or []
+        return rows[0]["bindings"]["x"] if rows else None
+
     def evaluate(self, facts: Mapping[str, Any]) -> RawViolations:
         engine = self._engine
-        engine.set_input_json(encode_input(facts))
+        text = encode_input(facts)
+
+        def answer() -> str:
+            engine.set_input_json(text)
+            return str(engine.eval_query_as_json(self._query))
+
         try:
-            result = json.loads(engine.eval_query_as_json(self._query))
+            raw = answer() if self._budget is None else budget.run(answer, self._budget)
+            result = json.loads(raw)
+        except EngineError:
+            raise  # the budget ran out
         except Exception as exc:  # the same "--> file:line:col ... error: ..." text
-            text = str(exc).split("Stack backtrace")[0]
-            m = _LOCATION.search(text)
+            message = str(exc).split("Stack backtrace")[0]
+            m = _LOCATION.search(message)
             where = f" in {m.group('file')}:{m.group('line')}" if m else ""
-            raise EngineError(f"policy evaluation failed{where}: {_reason(text)}") from exc
+            raise EngineError(f"policy evaluation failed{where}: {reason(message)}") from exc
         rows = result.get("result") or []
         if not rows:
             return {}

@@ -1,4 +1,4 @@
-"""The remote engine: an OPA server over its REST API, through ``opa-python-client``.
+"""The remote engine: an OPA server over its REST API.
 
 Two modes:
 
@@ -13,31 +13,49 @@ Two modes:
   differ; a mismatch is an EngineError.
 
 Either way the facts are posted once to ``POST /v1/data/mlscan/controls`` and every
-package's ``deny`` is picked from the result, as the embedded engine does. Every failure
-(unreachable, timeout, HTTP error with OPA's ``{"code", "message"}`` body) is an
+package's ``deny`` is picked from the result, as the embedded engine does. The server is
+untrusted: every request goes through ``mlscan.net.request`` (a whole-request deadline,
+``limits.opa_request_deadline``; a per-read timeout, ``MLSCAN_OPA_TIMEOUT``; a size bound,
+``limits.opa_max_response``), redirects are not followed, and an answer nested deeper than
+``limits.max_nesting_depth`` is refused. Every failure (unreachable, timeout, deadline,
+too large, too deep, HTTP error with OPA's ``{"code", "message"}`` body) is an
 EngineError with one line; a policy the server rejects is a PolicyError naming the file
 and line when OPA gives one.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import re
-from collections.abc import Callable, Mapping
-from functools import partial
-from typing import Any, TypeVar
+import urllib.parse
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
+from mlscan import net
 from mlscan.controls import CONTROL_PREFIX, PolicySet
 from mlscan.engine.base import RawViolations, collect_denies
+from mlscan.engine.embedded import encode_input
 from mlscan.errors import EngineError, PolicyError
 
 ID_PREFIX = "mlscan/"
 DATA_PATH = "mlscan.controls"
 DEFAULT_TIMEOUT = 10.0
+DEFAULT_DEADLINE = 60.0
+DEFAULT_MAX_RESPONSE = 64 * 1024 * 1024
+DEFAULT_MAX_DEPTH = 200
+MAX_STALE = 1_000  # policies of other policy sets deleted in push mode
 TIMEOUT_ENV = "MLSCAN_OPA_TIMEOUT"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._-]")
-T = TypeVar("T")
+
+
+class _Rejected(EngineError):
+    """OPA refused a request with compile errors (HTTP 400 with ``errors``)."""
+
+    def __init__(self, message: str, errors: list[Any]) -> None:
+        super().__init__(message)
+        self.errors = errors
 
 
 def _one_line(text: Any, limit: int = 300) -> str:
@@ -92,11 +110,17 @@ class OpaServerEngine:
         use_server_policies: bool = False,
         token: str | None = None,
         timeout: float | None = None,
-        retries: int = 1,
+        deadline: float = DEFAULT_DEADLINE,
+        max_response: int = DEFAULT_MAX_RESPONSE,
+        max_depth: int = DEFAULT_MAX_DEPTH,
     ) -> None:
         self._policies = policies
         self._use_server_policies = use_server_policies
         self._timeout = resolve_timeout(timeout)
+        self._deadline = float(deadline)  # limits.opa_request_deadline
+        self._max_bytes = int(max_response)  # limits.opa_max_response
+        self._max_depth = int(max_depth)  # limits.max_nesting_depth
+        self._token = token or None
         try:
             parts = urlsplit(url.strip())
         except ValueError as exc:
@@ -113,55 +137,83 @@ class OpaServerEngine:
                 "/v1/policies and /v1/data itself"
             )
         try:
-            port = parts.port or (443 if parts.scheme == "https" else 80)
+            _ = parts.port
         except ValueError as exc:
             raise EngineError(f"--opa-url {url!r}: invalid port") from exc
-        host = parts.hostname
-        if ":" in host:  # IPv6 literal
-            host = f"[{host}]"
         self.url = f"{parts.scheme}://{parts.netloc}"
+
+    # -- transport -------------------------------------------------------------------
+
+    def _send(self, method: str, path: str, body: bytes | None = None,
+              content_type: str | None = None) -> net.Response:
+        what = f"{method} {path}"
+        headers = {"Accept": "application/json", "User-Agent": "mlscan"}
+        if content_type:
+            headers["Content-Type"] = content_type
+        if self._token:
+            headers["Authorization"] = f"Bearer {self._token}"
+        bounds = net.Bounds(deadline=self._deadline, read_timeout=self._timeout,
+                            max_bytes=self._max_bytes)
         try:
-            from opa_client import OpaClient
-        except ImportError as exc:  # pragma: no cover - packaging error
+            return net.request(method, self.url + path, bounds, headers=headers, body=body)
+        except net.ReadTimeout as exc:
             raise EngineError(
-                "--opa-url needs the 'opa-python-client' package; reinstall mlscan"
+                f"OPA server {self.url} did not answer {what} within {self._timeout:g}s; "
+                f"check the server or raise {TIMEOUT_ENV}"
             ) from exc
-        self._client = OpaClient(
-            host=host,
-            port=port,
-            ssl=parts.scheme == "https",
-            token=token or None,
-            timeout=self._timeout,
-            retries=retries,
+        except net.DeadlineExceeded as exc:
+            raise EngineError(
+                f"OPA server {self.url} did not complete {what} within {self._deadline:g}s "
+                "(limits.opa_request_deadline); a slow or stalling server"
+            ) from exc
+        except net.ResponseTooLarge as exc:
+            raise EngineError(
+                f"OPA server {self.url} sent more than {self._max_bytes} bytes for {what} "
+                "(limits.opa_max_response)"
+            ) from exc
+        except net.Unreachable as exc:
+            if str(exc).startswith("invalid HTTP answer"):
+                raise EngineError(f"OPA server {self.url} sent an {exc} to {what}") from exc
+            raise EngineError(
+                f"cannot reach the OPA server at {self.url} ({what}); check --opa-url and "
+                "that OPA is running"
+            ) from exc
+
+    def _decode(self, what: str, data: bytes) -> Any:
+        """The JSON of an answer, refused when invalid or nested too deep."""
+        try:
+            doc = json.loads(data)
+        except RecursionError as exc:
+            raise self._too_deep(what) from exc
+        except ValueError as exc:
+            raise EngineError(f"OPA server {self.url} sent invalid JSON for {what}") from exc
+        if _depth_over(doc, self._max_depth):
+            raise self._too_deep(what)
+        return doc
+
+    def _too_deep(self, what: str) -> EngineError:
+        return EngineError(
+            f"OPA server {self.url} sent JSON nested deeper than {self._max_depth} levels for "
+            f"{what} (limits.max_nesting_depth)"
         )
 
-    # -- error mapping ---------------------------------------------------------------
-
-    @staticmethod
-    def _chain(exc: BaseException) -> list[BaseException]:
-        """The exception, its causes and the urllib3 reasons wrapped inside it."""
-        seen: set[int] = set()
-        out: list[BaseException] = []
-        todo: list[Any] = [exc]
-        while todo:
-            e = todo.pop()
-            if not isinstance(e, BaseException) or id(e) in seen:
-                continue
-            seen.add(id(e))
-            out.append(e)
-            todo.extend([getattr(e, "reason", None), e.__cause__, e.__context__])
-            todo.extend(a for a in getattr(e, "args", ()) if isinstance(a, BaseException))
-        return out
-
-    def _is_timeout(self, exc: BaseException) -> bool:
-        import requests
-        from urllib3.exceptions import ConnectTimeoutError, NewConnectionError, ReadTimeoutError
-
-        chain = self._chain(exc)
-        if any(isinstance(e, NewConnectionError) for e in chain):
-            return False  # refused / unresolvable: urllib3 derives it from ConnectTimeoutError
-        timeouts = (requests.exceptions.Timeout, ReadTimeoutError, ConnectTimeoutError)
-        return any(isinstance(e, timeouts) for e in chain)
+    def _call(self, method: str, path: str, body: bytes | None = None,
+              content_type: str | None = None) -> Any:
+        """The decoded JSON answer of a 2xx; an EngineError (or _Rejected for a policy
+        that does not compile) otherwise."""
+        what = f"{method} {path}"
+        resp = self._send(method, path, body, content_type)
+        if 200 <= resp.status < 300:
+            return self._decode(what, resp.body) if resp.body.strip() else {}
+        try:
+            err = self._decode(what, resp.body) if resp.body.strip() else None
+        except EngineError:
+            err = None
+        error = self._http_error(what, resp.status, err)
+        if (resp.status == 400 and isinstance(err, dict) and isinstance(err.get("errors"), list)
+                and err["errors"]):
+            raise _Rejected(str(error), err["errors"])
+        raise error
 
     def _http_error(self, what: str, status: int | None, body: Any) -> EngineError:
         code = body.get("code") if isinstance(body, dict) else None
@@ -173,51 +225,23 @@ class OpaServerEngine:
         answered = f"answered HTTP {status} to" if status else "refused"
         return EngineError(_one_line(f"OPA server {self.url} {answered} {what}: {detail}") + hint)
 
-    def _call(self, what: str, fn: Callable[[], T]) -> T:
-        import requests
-        from opa_client.errors import DeletePolicyError, PolicyNotFoundError, RegoParseError
-
-        try:
-            return fn()
-        except requests.exceptions.HTTPError as exc:
-            response = exc.response
-            status = response.status_code if response is not None else 0
-            try:
-                body = response.json() if response is not None else None
-            except ValueError:
-                body = None
-            raise self._http_error(what, status, body) from exc
-        except requests.exceptions.RequestException as exc:
-            if self._is_timeout(exc):
-                raise EngineError(
-                    f"OPA server {self.url} did not answer {what} within {self._timeout:g}s; "
-                    f"check the server or raise {TIMEOUT_ENV}"
-                ) from exc
-            if isinstance(exc, requests.exceptions.ConnectionError):
-                raise EngineError(
-                    f"cannot reach the OPA server at {self.url} ({what}); check --opa-url and "
-                    "that OPA is running"
-                ) from exc
-            raise EngineError(
-                _one_line(f"OPA server {self.url} failed on {what}: {type(exc).__name__}: {exc}")
-            ) from exc
-        except (RegoParseError, DeletePolicyError, PolicyNotFoundError) as exc:
-            body = {"code": exc.expression, "message": exc.message}
-            raise self._http_error(what, None, body) from exc
-
     # -- push mode -------------------------------------------------------------------
 
     def _push(self) -> None:
-        from opa_client.errors import RegoParseError
-
         ids = policy_ids(self._policies)
         current = f"{ID_PREFIX}{self._policies.policy_hash()}/"
-        existing = self._call("GET /v1/policies", self._client.get_policies_list)
+        listing = self._call("GET", "/v1/policies")
+        rows = listing.get("result") if isinstance(listing, dict) else None
+        existing = [r.get("id") for r in rows or [] if isinstance(r, dict)]
         stale = sorted(
-            str(p)
-            for p in existing
-            if str(p).startswith(ID_PREFIX) and not str(p).startswith(current)
+            p for p in existing
+            if isinstance(p, str) and p.startswith(ID_PREFIX) and not p.startswith(current)
         )
+        if len(stale) > MAX_STALE:
+            raise EngineError(
+                f"the OPA server {self.url} lists {len(stale)} mlscan policies of other policy "
+                f"sets (more than {MAX_STALE}); clean it up or use a server per pipeline"
+            )
         self._delete(stale)
         texts = {f.shown: f.text for f in self._policies.files}
         packages = {f.shown: f.package for f in self._policies.files}
@@ -225,29 +249,19 @@ class OpaServerEngine:
         # control calling a library function must come after the library
         pending = sorted(ids, key=lambda pid: (packages[ids[pid]].startswith(CONTROL_PREFIX), pid))
         while pending:
-            refused: list[tuple[str, EngineError]] = []
+            refused: list[tuple[str, _Rejected]] = []
             for pid in pending:
                 try:
-                    self._call(
-                        f"PUT /v1/policies/{pid}",
-                        partial(
-                            self._client.update_policy_from_string,
-                            texts[ids[pid]],
-                            pid,
-                            rego_compat=False,
-                        ),
-                    )
-                except EngineError as exc:
-                    cause = exc.__cause__
-                    if not (isinstance(cause, RegoParseError) and cause.errors):
-                        raise  # not a compile error: unreachable, unauthorized, 5xx
-                    refused.append((pid, exc))
+                    self._call("PUT", _policy_path(pid), texts[ids[pid]].encode("utf-8"),
+                               "text/plain")
+                except _Rejected as exc:
+                    refused.append((pid, exc))  # a compile error: maybe a missing helper
             if len(refused) == len(pending):  # no progress: a real error in the policy
                 first, error = refused[0]
-                raise self._policy_error(first, ids[first], error.__cause__) from error.__cause__
+                raise self._policy_error(first, ids[first], error) from error
             pending = [pid for pid, _ in refused]
 
-    def _policy_error(self, pid: str, shown: str, err: Any) -> PolicyError | EngineError:
+    def _policy_error(self, pid: str, shown: str, err: _Rejected) -> PolicyError | EngineError:
         for e in err.errors:
             if not isinstance(e, dict):
                 continue
@@ -272,9 +286,7 @@ class OpaServerEngine:
             last: EngineError | None = None
             for pid in pending:
                 try:
-                    self._call(
-                        f"DELETE /v1/policies/{pid}", partial(self._client.delete_policy, pid)
-                    )
+                    self._call("DELETE", _policy_path(pid))
                 except EngineError as exc:
                     refused.append(pid)
                     last = exc
@@ -288,9 +300,9 @@ class OpaServerEngine:
     def evaluate(self, facts: Mapping[str, Any]) -> RawViolations:
         if not self._use_server_policies:
             self._push()
+        body = b'{"input":' + encode_input(facts).encode("utf-8") + b"}"
         response = self._call(
-            f"POST /v1/data/{DATA_PATH.replace('.', '/')}",
-            lambda: self._client.query_rule(input_data=dict(facts), package_path=DATA_PATH),
+            "POST", f"/v1/data/{DATA_PATH.replace('.', '/')}", body, "application/json"
         )
         if not isinstance(response, dict):
             raise EngineError(f"OPA server {self.url} answered with a non-object document")
@@ -315,9 +327,7 @@ class OpaServerEngine:
         bundle manifests under ``data.system.bundles``; when that is not readable (an
         authorization policy, policies loaded another way) there is nothing to compare."""
         try:
-            answer = self._call(
-                "GET /v1/data/system/bundles", lambda: self._client.get_data("system/bundles")
-            )
+            answer = self._call("GET", "/v1/data/system/bundles")
         except EngineError as exc:
             # an authorization policy hiding data.system: nothing to compare; anything
             # else (unreachable, timeout, a server error) is a clear error, not a skip
@@ -361,3 +371,25 @@ class OpaServerEngine:
                 "rebuild the bundle with `mlscan policy bundle` from this version and the same "
                 "--policy folders"
             )
+
+
+def _policy_path(pid: str) -> str:
+    return "/v1/policies/" + urllib.parse.quote(pid, safe="/")
+
+
+def _depth_over(doc: Any, limit: int) -> bool:
+    """Whether ``doc`` nests lists and objects deeper than ``limit`` (iteratively: the
+    check itself must not run out of stack)."""
+    stack: list[tuple[Any, int]] = [(doc, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict):
+            children: Any = node.values()
+        elif isinstance(node, list):
+            children = node
+        else:
+            continue
+        if depth > limit:
+            return True
+        stack.extend((c, depth + 1) for c in children if isinstance(c, dict | list))
+    return False

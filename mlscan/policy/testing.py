@@ -13,7 +13,6 @@ A test whose name promises one behaviour but is observed doing the other is repo
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -21,12 +20,11 @@ from pathlib import Path
 from typing import Any
 
 from mlscan.controls import CONTROL_PREFIX, PolicyFile, PolicySet, load_policy_set
-from mlscan.engine.embedded import _reason as _first_line
-from mlscan.engine.embedded import new_engine, rego_error
+from mlscan.engine.testing import UNDEFINED, PolicyTestEngine
+from mlscan.errors import EngineError
 
 FIRES_PREFIX = "test_fires"
 SILENT_PREFIX = "test_silent"
-_UNDEFINED = '"<undefined>"'
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -157,17 +155,9 @@ class _Rule:
     function: bool = False  # test_x(arg) is a helper, not a test (as in ``opa test``)
 
 
-def load_engine(policies: PolicySet, coverage: bool = False) -> Any:
-    """A regorus engine holding every file of the policy set (tests included)."""
-    engine = new_engine()
-    if coverage:
-        engine.set_enable_coverage(True)
-    for f in policies.files:
-        try:
-            engine.add_policy(f.shown, f.text)
-        except Exception as exc:  # regorus raises RuntimeError carrying "--> file:line:col"
-            raise rego_error(f.shown, exc) from exc
-    return engine
+def load_engine(policies: PolicySet, coverage: bool = False) -> PolicyTestEngine:
+    """An engine holding every file of the policy set (tests included)."""
+    return PolicyTestEngine(policies, coverage=coverage)
 
 
 def _first_var(node: Any) -> str | None:
@@ -203,9 +193,9 @@ def _lines(data: bytes, span: Mapping[str, Any]) -> tuple[int, int, int]:
 _BODY_OPENS = re.compile(rb"^\s*(if\s*)?(\{\s*)?(#.*)?$")
 
 
-def _rules(engine: Any, files: Mapping[str, PolicyFile]) -> list[_Rule]:
+def _rules(engine: PolicyTestEngine, files: Mapping[str, PolicyFile]) -> list[_Rule]:
     out: list[_Rule] = []
-    for module in json.loads(engine.get_ast_as_json()):
+    for module in engine.modules():
         shown = str(module.get("source", {}).get("file", ""))
         pf = files.get(shown)
         if pf is None:
@@ -249,14 +239,6 @@ def _rules(engine: Any, files: Mapping[str, PolicyFile]) -> list[_Rule]:
                     )
                 )
     return out
-
-
-def _coverage(engine: Any) -> dict[str, tuple[set[int], set[int]]]:
-    report = json.loads(engine.get_coverage_report_as_json())
-    return {
-        str(f["path"]): (set(f.get("covered") or ()), set(f.get("not_covered") or ()))
-        for f in report.get("files", [])
-    }
 
 
 def _observe(
@@ -311,17 +293,17 @@ def run_policy_tests(
     totals: dict[str, tuple[set[int], set[int]]] = {}
     results: list[TestResult] = []
     for (package, name), r in sorted(tests.items(), key=lambda kv: (kv[1].file, kv[1].line)):
-        engine.clear_coverage_data()
+        engine.clear_coverage()
         error = ""
         try:
-            value = engine.eval_rule_as_json(f"data.{package}.{name}")
+            value = engine.eval_rule(f"data.{package}.{name}")
             passed = value.strip() == "true"
-            if not passed and value.strip() != _UNDEFINED:
+            if not passed and value.strip() != UNDEFINED:
                 error = f"evaluated to {value.strip()[:80]}, not true"
-        except Exception as exc:  # a runtime error (conflict, type error) fails the test
+        except EngineError as exc:  # a runtime error (conflict, type error) fails the test
             passed = False
-            error = _first_line(str(exc))
-        cov = _coverage(engine)
+            error = str(exc)
+        cov = engine.coverage()
         for path, (cv, nc) in cov.items():
             tot = totals.setdefault(path, (set(), set()))
             tot[0].update(cv)

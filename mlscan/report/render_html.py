@@ -1,6 +1,7 @@
 """The self-contained HTML report: inline CSS and SVG, no scripts, no external requests.
 
-Every value from the scanned repository passes through Jinja2's autoescaping. The only
+Every value from the scanned repository passes through Jinja2's autoescaping, after
+control characters, bidi overrides and terminal escapes are made visible (``_finalize``). The only
 style sheet is allowed by its hash in a restrictive Content-Security-Policy.
 """
 
@@ -12,8 +13,9 @@ from functools import lru_cache
 from importlib import resources
 
 import jinja2
+import markupsafe
 
-from mlscan.models import SEVERITIES, STRIDE_CATEGORIES, STRIDE_LETTER
+from mlscan.models import SEVERITIES, STRIDE_CATEGORIES, STRIDE_LETTER, printable
 from mlscan.report import views
 from mlscan.report.diagram import BOUNDARIES
 from mlscan.report.model import Report
@@ -35,7 +37,17 @@ def _environment() -> jinja2.Environment:
         lstrip_blocks=False,
     )
     env.filters["trunc"] = _trunc
+    env.finalize = _finalize
     return env
+
+
+def _finalize(value: object) -> object:
+    """Every ``{{ value }}``: plain strings (repository text) get their control
+    characters, bidi overrides and terminal escapes made visible before autoescaping;
+    markup that a template marked safe (the style sheet) is left alone."""
+    if isinstance(value, str) and not isinstance(value, markupsafe.Markup):
+        return printable(value, keep="\n\t")
+    return value
 
 
 @lru_cache(maxsize=1)

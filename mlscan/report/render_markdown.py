@@ -1,7 +1,8 @@
 """The report as GitHub-flavoured Markdown.
 
 Every value from the scanned repository goes through :func:`md` (table-safe, no HTML, no
-Markdown syntax) or :func:`code` (an inline code span that cannot be broken out of).
+Markdown syntax) or :func:`code` (an inline code span that cannot be broken out of); both
+make control characters, bidi overrides and terminal escapes visible first.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from mlscan.models import SEVERITIES, STRIDE_CATEGORIES, STRIDE_LETTER
+from mlscan.models import SEVERITIES, STRIDE_CATEGORIES, STRIDE_LETTER, printable
 from mlscan.report import views
 from mlscan.report.diagram import BOUNDARIES
 from mlscan.report.model import Report
@@ -22,7 +23,7 @@ def md(value: object) -> str:
     """Plain text for a table cell or paragraph: HTML entities for ``&<>``, inline
     Markdown syntax (emphasis, code, links, ``|``) backslash-escaped, whitespace
     (newlines) collapsed. The result never starts a line, so block syntax is inert."""
-    text = _WS.sub(" ", str(value)).strip()
+    text = _WS.sub(" ", printable(str(value), keep="\n\r\t")).strip()
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _MD_SPECIAL.sub(r"\\\1", text)
     return text
@@ -31,7 +32,7 @@ def md(value: object) -> str:
 def code(value: object) -> str:
     """An inline code span. Backticks and pipes cannot be escaped inside code spans on
     GitHub tables, so such values fall back to escaped plain text."""
-    text = _WS.sub(" ", str(value)).strip()
+    text = _WS.sub(" ", printable(str(value), keep="\n\r\t")).strip()
     if not text:
         return ""
     if "`" in text or "|" in text or "<" in text or ">" in text or "&" in text:

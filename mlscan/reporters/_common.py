@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import math
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from itertools import groupby
@@ -45,10 +44,6 @@ SECURITY_SEVERITY: Mapping[str, str] = {
 
 _STRIDE_ORDER = {name: i for i, name in enumerate(STRIDE_CATEGORIES)}
 
-# Invisible characters that can reorder or hide text on a terminal ("trojan source").
-_BIDI_CONTROLS = frozenset(
-    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
 
 
 def json_safe(value: Any) -> Any:
@@ -243,22 +238,6 @@ def summarize(result: ScanResult) -> Summary:
         notifications=len(result.notifications),
         notifications_by_level=by_level,
     )
-
-
-def printable(text: str) -> str:
-    """``text`` with control, bidi and unpaired surrogate characters made visible
-    (``\\x1b``, ``\\u202e``...), so that scanned content cannot drive a terminal."""
-    if text.isprintable():  # no Cc, Cf (bidi controls are Cf) or Cs characters
-        return text
-    out: list[str] = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if cat in ("Cc", "Cs") or ch in _BIDI_CONTROLS:
-            code = ord(ch)
-            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def expired_note(finding: Finding) -> str:

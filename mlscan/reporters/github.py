@@ -9,10 +9,12 @@ top of its work tree contributes ``ScanResult.uri_prefix``.
 
 from __future__ import annotations
 
-import re
-
-from mlscan.models import Finding, Notification, ScanResult
-from mlscan.reporters._common import expired_note, sorted_findings, sorted_notifications
+from mlscan.models import Finding, Notification, ScanResult, printable
+from mlscan.reporters._common import (
+    expired_note,
+    sorted_findings,
+    sorted_notifications,
+)
 
 COMMAND: dict[str, str] = {
     "critical": "error",
@@ -23,14 +25,11 @@ COMMAND: dict[str, str] = {
 NOTIFICATION_COMMAND: dict[str, str] = {"error": "error", "warning": "warning", "note": "notice"}
 
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
 def _unicode_safe(value: str) -> str:
-    # Unpaired surrogates (undecodable file names) cannot be written as UTF-8, and
-    # control characters other than CR/LF (ESC, BEL) must never reach a terminal or log raw.
-    value = value.encode("utf-8", "backslashreplace").decode("utf-8")
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", value)
+    # Unpaired surrogates (undecodable file names) cannot be written as UTF-8; control
+    # characters other than CR/LF (ESC, BEL, NEL, CSI), bidi overrides and line separators
+    # must never reach a terminal or a log raw. CR and LF are %-escaped by escape_data.
+    return printable(value, keep="\r\n")
 
 
 def escape_data(value: str) -> str:

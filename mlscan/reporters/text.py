@@ -13,10 +13,16 @@ from itertools import groupby
 from rich.console import Console
 from rich.text import Text
 
-from mlscan.models import STRIDE_CATEGORIES, Finding, Location, Notification, ScanResult
+from mlscan.models import (
+    STRIDE_CATEGORIES,
+    Finding,
+    Location,
+    Notification,
+    ScanResult,
+    printable,
+)
 from mlscan.reporters._common import (
     expired_note,
-    printable,
     sorted_findings,
     sorted_notifications,
     summarize,

@@ -46,3 +46,23 @@ block_anchor(s) := object.get(s, "block_loc", s.loc)
 
 # Public canned ACLs.
 public_acls := {"public-read", "public-read-write", "authenticated-read", "website"}
+
+# A grant (input.bucket_policies.public_grants) to everyone: a GCS IAM member or ACL entity
+# allUsers / allAuthenticatedUsers, or an Azure container with anonymous read access.
+_gcs_public_members := {"allusers", "allauthenticatedusers"}
+
+public_member(g) if {
+	g.kind == "iam-member"
+	lower(g.member) in _gcs_public_members
+}
+
+public_member(g) if {
+	g.kind == "acl"
+	parts := split(g.member, ":")
+	lower(parts[count(parts) - 1]) in _gcs_public_members
+}
+
+public_member(g) if {
+	g.kind == "container-access"
+	g.member in {"blob", "container"}
+}

@@ -24,7 +24,30 @@ def collect(root: Path, limits: Limits | None = None,
     ws = Workspace.discover(root, opts)
     ctx = CollectContext.create(ws, config=Config(limits=limits or Limits()))
     out = ArtifactsCollector().collect(ws, ctx)
-    return out, {f["path"]: f for f in out.facts["files"]}
+    return out, {f["path"]: walker_view(f) for f in out.facts["files"]}
+
+
+def walker_view(fact: dict[str, Any]) -> dict[str, Any]:
+    """The fact plus the walker's own view of it (``dangerous_globals``, ``verdict``),
+    from the same table the Rego controls use; the controls are tested end to end in
+    test_artifacts_rego.py."""
+    from mlscan.collectors.artifacts.globals import classify, keras_module_allowed
+
+    classes = {("dangerous" if g["picklescan"] == "dangerous" else classify(g["module"], g["name"]))
+               for g in fact["globals"]}
+    dangerous = sorted(f"{g['module']}.{g['name']}" for g in fact["globals"]
+                       if classify(g["module"], g["name"]) == "dangerous"
+                       or g["picklescan"] == "dangerous")
+    if dangerous or any(not keras_module_allowed(o["module"]) for o in fact["keras_objects"]):
+        verdict = "dangerous"
+    elif (fact["unreadable_members"] or fact["container_anomalies"]
+          or fact["unanalysed_reason"] is not None):
+        verdict = "unanalysed"
+    elif "unknown" in classes or fact["lambda_layers"] or fact["tf_file_ops"]:
+        verdict = "suspicious"
+    else:
+        verdict = "safe"
+    return {**fact, "dangerous_globals": dangerous, "verdict": verdict}
 
 
 def write(root: Path, rel: str, data: bytes) -> Path:
@@ -51,8 +74,8 @@ def test_fact_fields_for_a_malicious_pickle(tmp_path: Path) -> None:
     assert fact["pickle_based"] is True
     assert fact["size"] == len(data)
     assert fact["sha256"] == hashlib.sha256(data).hexdigest()
-    assert fact["globals"] == [{"module": "os", "name": "system", "classification": "dangerous",
-                                "sources": ["opcodes", "picklescan"]}]
+    assert fact["globals"] == [{"module": "os", "name": "system", "opcodes": ["GLOBAL"],
+                                "sources": ["opcodes", "picklescan"], "picklescan": "dangerous"}]
     assert fact["dangerous_globals"] == ["os.system"]
     assert fact["verdict"] == "dangerous"
     assert fact["unanalysed_reason"] is None
@@ -307,10 +330,12 @@ def test_zip_member_with_a_bad_crc(tmp_path: Path) -> None:
     data[idx] = ord("E")  # stored member: the CRC no longer matches
     write(tmp_path, "models/crc.pt", bytes(data))
     out, files = collect(tmp_path)
-    assert files["models/crc.pt"]["unanalysed_reason"] == (
-        "archive member archive/data.pkl cannot be read "
-        "(Bad CRC-32 for file 'archive/data.pkl')")
-    assert [n.path for n in out.notifications] == ["models/crc.pt"]
+    # read the way torch's loader reads it (CVE-2025-10156): analysed, and the bad CRC kept
+    fact = files["models/crc.pt"]
+    assert fact["unanalysed_reason"] is None
+    assert fact["dangerous_globals"] == ["posix.system"]
+    assert fact["container_anomalies"] == ["zip-bad-crc"]
+    assert out.notifications == ()
 
 
 def test_truncated_protocol0_payload_is_still_dangerous(tmp_path: Path) -> None:

@@ -169,7 +169,7 @@ def test_classification(module: str, name: str, expected: str) -> None:
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-DECLARED = sorted(set(MODEL_EXTENSIONS.values()))
+DECLARED = sorted(set(MODEL_EXTENSIONS.values()) | {"sniffed"})
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

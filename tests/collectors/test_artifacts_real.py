@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from mlscan.collectors.artifacts.globals import classify
 from mlscan.scan import ScanOptions, run
 from tests.collectors.test_artifacts import collect
 
@@ -58,7 +59,7 @@ def test_joblib_and_pickle_files_from_the_libraries(tmp_path: Path,
     assert forest["analysis"]["streams"] == 1  # every inline array was skipped exactly
     assert "joblib_inline_data" not in forest["analysis"]
     unknown = sorted(f"{g['module']}.{g['name']}" for g in forest["globals"]
-                     if g["classification"] == "unknown")
+                     if classify(g["module"], g["name"]) == "unknown")
     assert "sklearn.ensemble._forest.RandomForestClassifier" in unknown
     assert all(f["dangerous_globals"] == [] for f in files.values())
 

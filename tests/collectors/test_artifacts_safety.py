@@ -19,6 +19,7 @@ import pytest
 
 from mlscan.scan import ScanOptions, run
 from tests import pickle_corpus as pc
+from tests.collectors.test_artifacts import walker_view
 from tests.helpers import run_cli
 
 
@@ -94,7 +95,7 @@ def test_cli_facts_never_executes(tmp_path: Path) -> None:
     res = run_cli("facts", str(project))
     assert res.code == 0, res.err
     assert not marker.exists()
-    files = {f["path"]: f for f in json.loads(res.out)["artifacts"]["files"]}
+    files = {f["path"]: walker_view(f) for f in json.loads(res.out)["artifacts"]["files"]}
     assert {p: f["verdict"] for p, f in files.items()} == {
         p: "dangerous" for p in payloads(marker)}
     assert files["models/model.joblib"]["dangerous_globals"] == ["os.system"]

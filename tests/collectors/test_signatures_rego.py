@@ -10,6 +10,9 @@ import pytest
 import regorus
 
 CONTROLS = Path(__file__).resolve().parents[2] / "rego" / "controls" / "signatures"
+LIB = sorted(
+    p for p in (CONTROLS.parents[1] / "lib").glob("*.rego") if not p.stem.endswith("_test")
+)
 TEST_FILES = sorted(CONTROLS.glob("*_test.rego"))
 
 
@@ -23,8 +26,8 @@ def _cases() -> list[tuple[Path, str]]:
 
 def test_every_control_has_tests() -> None:
     controls = sorted(p.stem for p in CONTROLS.glob("*.rego") if not p.stem.endswith("_test"))
-    assert controls == ["manifest_mismatch", "signature_untrusted", "unsigned_model",
-                        "weak_signing"]
+    assert controls == ["manifest_mismatch", "manifest_not_compared", "signature_untrusted",
+                        "unsigned_model", "weak_signing"]
     assert sorted(p.stem.removesuffix("_test") for p in TEST_FILES) == controls
 
 
@@ -32,6 +35,8 @@ def test_every_control_has_tests() -> None:
                          ids=lambda x: x.stem if isinstance(x, Path) else x)
 def test_rego_unit(test_file: Path, rule: str) -> None:
     engine = regorus.Engine()
+    for lib in LIB:
+        engine.add_policy_from_file(str(lib))
     engine.add_policy_from_file(str(test_file.with_name(test_file.stem[:-5] + ".rego")))
     engine.add_policy_from_file(str(test_file))
     package = re.search(r"^package (\S+)", test_file.read_text(encoding="utf-8"), re.M)

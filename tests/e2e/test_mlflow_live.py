@@ -261,6 +261,7 @@ def test_live_registry_download_artifacts(
 def test_registry_download_facts(
     registered: Registered, which: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from mlscan.collectors.base import CollectOptions
     from mlscan.scan import collect_facts
 
     server = registered.servers[which]
@@ -271,7 +272,7 @@ def test_registry_download_facts(
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
     root = _project(tmp_path, registered.public_key)
     fr = collect_facts(
-        (str(root),), extra={"mlflow_uri": server.url, "mlflow_download_artifacts": True}
+        (str(root),), options=CollectOptions(mlflow_uri=server.url, mlflow_download_artifacts=True)
     )
     assert list(scratch.iterdir()) == []  # the download folder is gone
     facts = fr.facts["mlflow_registry"]
@@ -288,9 +289,10 @@ def test_registry_download_facts(
     tampered = versions[TAMPERED]["verification"]
     assert (tampered["status"], tampered["reason"]) == ("failed", "contents-differ")
     malicious = versions[MALICIOUS]["model_files"]
-    assert [(f["path"], f["dangerous_globals"], f["verdict"]) for f in malicious] == [
-        ("model.pkl", ["os.system"], "dangerous")
-    ]
+    assert [
+        (f["path"], [(g["module"], g["name"], g["picklescan"]) for g in f["globals"]])
+        for f in malicious
+    ] == [("model.pkl", [("os", "system", "dangerous")])]
     foreign = versions[FOREIGN]["verification"]
     assert (foreign["status"], foreign["reason"]) == ("failed", "untrusted-key")
     assert versions[UNSIGNED]["verification"]["reason"] == "unsigned"
@@ -300,9 +302,12 @@ def test_registry_download_facts(
 def test_facts_from_the_live_registry(registered: Registered, tmp_path: Path) -> None:
     empty = tmp_path / "e"
     empty.mkdir()
+    from mlscan.collectors.base import CollectOptions
     from mlscan.scan import collect_facts
 
-    fr = collect_facts((str(empty),), extra={"mlflow_uri": registered.servers["open"].url})
+    fr = collect_facts(
+        (str(empty),), options=CollectOptions(mlflow_uri=registered.servers["open"].url)
+    )
     assert fr.facts["mlflow_registry"]["download_artifacts"] is False
     versions = {v["logical_location"]: v for v in fr.facts["mlflow_registry"]["versions"]}
     pickled = versions[PICKLED]

@@ -2,7 +2,9 @@
 TEST DOUBLE of OPA's REST API backed by regorus (no OPA binary can be installed here).
 
 Findings must be identical to the embedded engine's, in push mode and with the policies
-already on the server (a bundle); every failure is exit 2 with one line.
+already on the server (a bundle); every failure is exit 2 with one line. This checks the
+REST protocol; the Rego semantics are compared with real OPA (the Go implementation) in
+tests/e2e/test_engine_parity.py.
 """
 
 from __future__ import annotations
@@ -38,13 +40,12 @@ def _roots() -> list[Path]:
 
 def _scan(root: Path, policy_dirs: tuple[str, ...] = (), **kw: object) -> ScanResult:
     opa_url = kw.pop("opa_url", None)
-    extra = {"opa_use_server_policies": bool(kw.pop("server", False))}
     return run(
         ScanOptions(
             paths=(str(root),),
             policy_dirs=policy_dirs,
             opa_url=opa_url,  # type: ignore[arg-type]
-            extra=extra,
+            opa_use_server_policies=bool(kw.pop("server", False)),
         )
     )
 

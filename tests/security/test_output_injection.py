@@ -49,3 +49,61 @@ def test_reports_escape_markup(outputs: dict[str, str]) -> None:
     for fmt, text in reports.items():
         assert "<script>alert(1)" not in text, fmt
         assert "<img src=x" not in text, fmt
+
+
+# C0 (ESC, BEL), C1 (NEL U+0085, CSI U+009B), bidi overrides and isolates, line separator
+HOSTILE_CHARS = "\x1b\x07\x85\x9b\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u2028"
+HOSTILE_NAME = "ev\x1b[31mil\x85x\x9b2J\u202etxt.\u2066y\u2069"
+HUMAN = ("text", "github", "report-html", "report-markdown")
+
+
+@pytest.fixture
+def unicode_outputs(tmp_path: Path) -> dict[str, str]:
+    root = tmp_path / "project"
+    root.mkdir()
+    (root / f"{HOSTILE_NAME}.Dockerfile").write_text(
+        'FROM python:3.12-slim\nCMD ["mlflow", "server", "--host", "0.0.0.0"]\n'
+    )
+    (root / "docker-compose.yml").write_text(
+        'services:\n  "svc\\e]0;owned\\a\\N\\x9b\\u202e\\u2066\\u2028":\n'
+        "    command: mlflow server --host 0.0.0.0\n",
+        encoding="utf-8",
+    )
+    return render_all(root, tmp_path / "out")
+
+
+@pytest.mark.parametrize("fmt", HUMAN)
+def test_human_outputs_escape_c1_bidi_and_terminal_codes(
+    unicode_outputs: dict[str, str], fmt: str
+) -> None:
+    text = unicode_outputs[fmt]
+    raw = sorted({f"U+{ord(c):04X}" for c in text if c in HOSTILE_CHARS})
+    assert raw == [], f"{fmt} carries {raw}"
+    # ... and the hostile names are still reported, made visible
+    assert "il\\x85x\\x9b2J\\u202etxt" in text.replace("\\\\", "\\"), fmt
+    assert "ev\\x1b" in text.replace("\\\\", "\\"), fmt
+    assert "\\x9b" in text.replace("\\\\", "\\") and "\\u2066" in text.replace("\\\\", "\\")
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif"])
+def test_json_outputs_stay_valid_and_lossless(unicode_outputs: dict[str, str], fmt: str) -> None:
+    import json
+    from urllib.parse import unquote
+
+    def strings(node: object) -> list[str]:
+        if isinstance(node, str):
+            return [node, unquote(node)]  # SARIF carries paths as URIs
+        if isinstance(node, dict):
+            return [s for v in node.values() for s in strings(v)]
+        if isinstance(node, list):
+            return [s for v in node for s in strings(v)]
+        return []
+
+    doc = json.loads(unicode_outputs[fmt])
+    assert any(s.endswith(f"{HOSTILE_NAME}.Dockerfile") for s in strings(doc))
+
+
+def test_github_keeps_escaping_newlines_its_own_way() -> None:
+    from mlscan.reporters.github import escape_data
+
+    assert escape_data("a\nb\r\x85c\u202e%") == "a%0Ab%0D\\x85c\\u202e%25"

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from mlscan.cli.precommit import expand_paths
 from mlscan.config import Config, SigningConfig
+from mlscan.precommit import expand_paths
 from tests.helpers import REPO, run_cli
 
 FILES = {
@@ -27,6 +27,8 @@ FILES = {
     "dvc.lock": "schema: '2.0'\n",
     "models/fraud/model.safetensors": "w",
     "models/fraud/model.safetensors.sig": "{}",
+    "models/fraud/weights.dat": "w",
+    "models/fraud/weights.dat.sig": "{}",
     "models/credit/MLmodel": "flavors: {}\n",
     "models/credit/model.pkl": "p",
     "models/credit/conda.yaml": "name: x\n",
@@ -99,6 +101,15 @@ def project(tmp_path: Path) -> Path:
             ],
         ),
         (("models/lonely.onnx",), ["models/lonely.onnx"]),
+        # found by content (any name): its signature comes along like a .pkl's
+        (
+            ("models/fraud/weights.dat",),
+            [
+                "keys/model-signing.pub",
+                "models/fraud/weights.dat",
+                "models/fraud/weights.dat.sig",
+            ],
+        ),
         (
             ("policies/training-data-bucket.json",),
             # the bucket's module: every Terraform file of its folder

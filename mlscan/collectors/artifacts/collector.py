@@ -1,26 +1,37 @@
 """The ``artifacts`` family: static safety analysis of model files and MLflow MLmodel files.
 
 Model files come from ``artifacts.discovery.discover_models`` (single files and the files of
-model directories). Each is analysed by content (``artifacts_files``) without ever being
-deserialised; hashes come from the shared digest service. ``MLmodel`` files become
-``mlmodels`` facts (``artifacts_mlmodel``).
+model directories, the scan root included) and from content sniffing
+(``discovery.content_candidates``: named files, model folders, MLflow and DVC outputs). Each
+is analysed by content (``files``) without ever being deserialised; hashes come from the
+shared digest service. ``MLmodel`` files become ``mlmodels`` facts (``mlmodel``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import re
 import time
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO, Literal
 
-from mlscan.collectors.artifacts.discovery import MODEL_EXTENSIONS, ModelArtifact, discover_models
+from mlscan.collectors.artifacts.discovery import (
+    MODEL_EXTENSIONS,
+    ROOT_MODEL,
+    ModelArtifact,
+    content_candidates,
+    discover_models,
+    root_model_format,
+)
 from mlscan.collectors.artifacts.files import (
     COMPATIBLE,
+    HEAD_BYTES,
     PICKLE_BASED,
     UNKNOWN_CONTENT,
     AnalysisLimits,
     FileAnalysis,
     analyse_file,
+    sniff,
 )
 from mlscan.collectors.artifacts.keras import keras_metadata_lambdas, tf_file_ops
 from mlscan.collectors.artifacts.mlmodel import mlmodel_fact
@@ -54,12 +65,24 @@ class ArtifactsCollector:
     family = "artifacts"
 
     def applies(self, ws: Workspace) -> bool:
-        return bool(discover_models(ws))
+        return True  # content decides: any file may turn out to be a model
 
     def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput:
         models = discover_models(ws, ctx.config.signing.required)
+        root_fmt = root_model_format(ws)
         limits = limits_from(ctx, ws)
         targets = _targets(models)
+        if root_fmt is not None:  # the scan root is itself a model directory
+            owned = {m for a in models if a.kind == "dir" for m in a.members}
+            for f in ws.candidates(include_ignored=True):
+                fmt = declared_format(f.path)
+                if fmt is not None and f.path not in owned and "/" not in f.path:
+                    targets.append((f.path, fmt, ROOT_MODEL))
+        named = {t[0] for t in targets}
+        for path in content_candidates(ws, models, dvc_outputs(ws, ctx)):
+            if path not in named and _sniffed(ws, path):
+                targets.append((path, "sniffed", _model_dir_of(path, models, root_fmt)))
+        targets.sort(key=lambda t: t[0])
         with contextlib.suppress(FileReadError):  # kept by the service; raised per file below
             ctx.digests.prefetch(p for p, _, _ in targets)
         files: list[dict[str, Any]] = []
@@ -70,24 +93,24 @@ class ArtifactsCollector:
             except Exception as exc:  # one bad file must not cost the others
                 notes.append(file_failed(path, SOURCE, exc))
                 continue
+            if declared == "sniffed" and not _is_model(fact):
+                continue  # looked like a container, is not a model file
             files.append(fact)
             if note is not None:
                 notes.append(note)
-            if "picklescan-failed" in fact.get("engines", ()):
-                notes.append(notification(
-                    path, "picklescan failed on this pickle; the opcode walker's and the byte "
-                    "scan's findings stand", SOURCE, kind="tool-error", level="note"))
         mlmodels: list[dict[str, Any]] = []
-        for art in models:
-            if art.kind == "dir" and art.format == "mlflow":
-                rel_m = f"{art.path}/MLmodel"
-                try:
-                    fact_m, m_notes = mlmodel_fact(ws, rel_m, ctx.parsed)
-                except Exception as exc:  # one bad file must not cost the others
-                    fact_m, m_notes = None, [file_failed(rel_m, SOURCE, exc)]
-                notes.extend(m_notes)
-                if fact_m is not None:
-                    mlmodels.append(fact_m)
+        mlflow_dirs = [a.path for a in models if a.kind == "dir" and a.format == "mlflow"]
+        if root_fmt == "mlflow":
+            mlflow_dirs.append(ROOT_MODEL)
+        for d in mlflow_dirs:
+            rel_m = "MLmodel" if d == ROOT_MODEL else f"{d}/MLmodel"
+            try:
+                fact_m, m_notes = mlmodel_fact(ws, rel_m, ctx.parsed)
+            except Exception as exc:  # one bad file must not cost the others
+                fact_m, m_notes = None, [file_failed(rel_m, SOURCE, exc)]
+            notes.extend(m_notes)
+            if fact_m is not None:
+                mlmodels.append(fact_m)
         read = sorted({f["path"] for f in files} | {m["path"] for m in mlmodels})
         return CollectorOutput(
             facts={"files": sorted(files, key=lambda f: str(f["path"])),
@@ -95,6 +118,75 @@ class ArtifactsCollector:
             notifications=tuple(sorted(notes)),
             files=tuple(read),
         )
+
+
+SNIFFED_KEPT = frozenset({"pickle", "joblib", "pytorch", "pytorch-legacy", "numpy",
+                         "numpy-object", "npz", "keras", "keras-h5", "safetensors", "gguf",
+                         "7z", "rar", "tar"})
+
+
+def _is_model(fact: dict[str, Any]) -> bool:
+    """A sniffed file is kept when it is a model format, or an archive that holds one or
+    shows an import (a tar of text files, a 7z of images: not a model file)."""
+    if fact["format"] in ("tar", "7z", "rar"):
+        return bool(fact["pickle_members"] or fact["globals"])
+    return fact["format"] in SNIFFED_KEPT
+
+
+def _sniffed(ws: Workspace, path: str) -> bool:
+    """Whether the first bytes of ``path`` announce a container or model format."""
+    try:
+        with ws.abspath(path).open("rb") as fh:
+            head = fh.read(HEAD_BYTES)
+    except (FileReadError, OSError):
+        return False
+    return sniff(head) is not None
+
+
+def _model_dir_of(path: str, models: tuple[ModelArtifact, ...], root_fmt: str | None
+                  ) -> str | None:
+    for art in models:
+        if art.kind == "dir" and path.startswith(art.path + "/"):
+            return art.path
+    return ROOT_MODEL if root_fmt is not None else None
+
+
+_OUTS_KEY = re.compile(r"^(\s*)outs:\s*$")
+_LIST_ITEM = re.compile(r"^(\s*)-\s+(?:path:\s*)?([^\s:#][^:#]*?)\s*(?::.*)?$")
+
+
+def dvc_outputs(ws: Workspace, ctx: CollectContext) -> set[str]:
+    """Paths DVC declares as outputs, where a model may sit whatever its name: the output
+    of each ``.dvc`` file (DVC names it after its output) and the ``outs`` list items of
+    ``dvc.yaml`` stages. A line scan of the text, not a YAML parse: the DVC collector owns
+    parsing these files and their errors; a form this scan misses only means a file is
+    not sniffed."""
+    out: set[str] = set()
+    for f in ws.candidates(include_ignored=True):
+        name = PurePosixPath(f.path).name
+        if name.endswith(".dvc") and name != ".dvc":
+            out.add(f.path[: -len(".dvc")])
+        if name != "dvc.yaml":
+            continue
+        text = ctx.parsed.text(f.path)
+        if text is None:
+            continue
+        base = str(PurePosixPath(f.path).parent)
+        indent: int | None = None
+        for line in text.splitlines()[:20_000]:
+            key = _OUTS_KEY.match(line)
+            if key:
+                indent = len(key.group(1))
+                continue
+            if indent is None or not line.strip() or line.lstrip().startswith("#"):
+                continue
+            item = _LIST_ITEM.match(line)
+            if item and len(item.group(1)) >= indent:
+                raw = item.group(2).strip("'\"")
+                out.add((raw if base == "." else f"{base}/{raw}").rstrip("/"))
+            elif len(line) - len(line.lstrip()) <= indent:
+                indent = None
+    return out
 
 
 def _targets(models: tuple[ModelArtifact, ...]) -> list[tuple[str, str, str | None]]:
@@ -138,8 +230,8 @@ def analyse_open_file(fh: BinaryIO, size: int, declared: str, limits: AnalysisLi
 
 
 def unanalysed_note(path: str, result: FileAnalysis) -> Notification | None:
-    if result.unanalysed_reason is None:
-        return None
+    if result.unanalysed_reason is None or result.unreadable_members:
+        return None  # an unreadable model container is a finding (MLS-MOD-008), not a note
     # unknown content (a tokenizer .model, a fastText .bin) is a note; a pickle that
     # could not be analysed to the end, or a file over a limit, is a warning
     level: Literal["note", "warning"] = (
@@ -180,30 +272,35 @@ def _graph_file(data: Buffer, declared: str, limits: AnalysisLimits) -> FileAnal
 
 
 def file_fields(result: FileAnalysis, declared: str) -> dict[str, Any]:
+    """The fact fields of one analysed file: what was seen, never a verdict (the controls
+    classify ``globals`` and ``keras_objects`` with rego/lib/model_files.rego)."""
     ops = list(result.header.get("tf_file_ops", []))
     header = {k: v for k, v in result.header.items() if k != "tf_file_ops"}
     compatible = COMPATIBLE.get(declared)
     mismatch = (compatible is not None and result.unanalysed_reason is None
                 and result.format not in compatible)
-    verdict = result.verdict
-    if ops and verdict == "safe":
-        verdict = "suspicious"
     return {
         "format": result.format,
         "format_mismatch": mismatch,
+        "found_by": "content" if declared == "sniffed" else "name",
         "pickle_based": result.pickle_based or result.format in PICKLE_BASED,
         "globals": [
-            {"module": g.module, "name": g.name, "classification": g.classification,
-             "sources": list(g.sources)}
+            {"module": g.module, "name": g.name, "opcodes": list(g.opcodes),
+             "sources": list(g.sources), "picklescan": g.picklescan}
             for g in result.globals
         ],
-        "dangerous_globals": sorted(f"{g.module}.{g.name}" for g in result.globals
-                                    if g.classification == "dangerous"),
         "lambda_layers": list(result.lambda_layers),
         "tf_file_ops": ops,
+        "keras_objects": [
+            {"module": m, "class_name": c, "registered_name": r, "at": at}
+            for m, c, r, at in result.keras_objects
+        ],
+        "container": result.container,
+        "container_anomalies": list(result.container_anomalies),
+        "unreadable_members": [{"member": m, "reason": r} for m, r in result.unreadable_members],
         "pickle_members": list(result.pickle_members),
         "analysis": header,
         "engines": list(result.engines),
-        "verdict": verdict,
+        "engine_errors": [{"engine": e, "error": why} for e, why in result.engine_errors],
         "unanalysed_reason": result.unanalysed_reason,
     }

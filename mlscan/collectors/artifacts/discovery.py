@@ -180,3 +180,55 @@ def in_model_location(artifact: ModelArtifact) -> bool:
 
 def _under_model_dir(path: str) -> bool:
     return any(part.lower() in MODEL_DIR_HINTS for part in PurePosixPath(path).parts[:-1])
+
+
+ROOT_MODEL = "."
+
+
+def root_model_format(ws: Workspace) -> str | None:
+    """``mlflow`` / ``savedmodel`` when the scan root itself is a model directory (an
+    ``MLmodel`` or ``saved_model.pb`` at the top), else None."""
+    top = {f.path for f in ws.candidates(include_ignored=True) if "/" not in f.path}
+    for marker, fmt in DIR_MARKERS.items():
+        if marker in top:
+            return fmt
+    return None
+
+
+def _under_any(path: str, prefixes: set[str]) -> bool:
+    return path in prefixes or any(path.startswith(p + "/") for p in prefixes)
+
+
+def content_candidates(ws: Workspace, models: tuple[ModelArtifact, ...],
+                       outputs: set[str]) -> tuple[str, ...]:
+    """Files whose *content* decides whether they are model files, whatever their name:
+    files named explicitly on the command line, every file of a model directory (and of
+    a root that is itself a model), files under models/-like folders and MLflow run
+    artifacts, and DVC outputs (``outputs``: declared paths, files or folders)."""
+    known = {a.path for a in models if a.kind == "file"}
+    dirs = {a.path for a in models if a.kind == "dir"}
+    explicit = set(ws.options.only or ())
+    root_is_model = root_model_format(ws) is not None
+    out: list[str] = []
+    for f in ws.candidates(include_ignored=True):
+        path = f.path
+        if path in known or not _is_candidate(path) or f.size == 0:
+            continue
+        parts = [p.lower() for p in PurePosixPath(path).parts[:-1]]
+        if (path in explicit or root_is_model or _under_any(path, dirs)
+                or _under_model_dir(path) or _under_any(path, outputs)
+                or (parts and parts[0] in RUN_OUTPUT_DIRS)):
+            out.append(path)
+    return tuple(sorted(out))
+
+
+# archive and opaque extensions a model file hides behind (CVE-2025-1889 ``.pth.tar``, ...)
+SNIFF_SUFFIXES = (".tar", ".dat", ".gz", ".bz2", ".xz", ".7z", ".rar")
+
+
+def may_be_model_file(path: str) -> bool:
+    """Whether ``path`` may hold a model, by name or by place (the content decides): a model
+    extension, an archive extension, or a file under a models/-like folder."""
+    suffix = PurePosixPath(path).suffix.lower()
+    return (suffix in MODEL_EXTENSIONS or suffix in SNIFF_SUFFIXES
+            or (_is_candidate(path) and _under_model_dir(path)))

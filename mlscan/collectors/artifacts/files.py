@@ -13,32 +13,48 @@ import io
 import json
 import lzma
 import struct
+import tarfile
 import time
 import zipfile
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any, BinaryIO
 
-from mlscan.collectors.artifacts.keras import find_lambda_layers, h5_model_configs
+from mlscan.collectors.artifacts.keras import (
+    find_keras_objects,
+    find_lambda_layers,
+    h5_model_configs,
+)
 from mlscan.collectors.artifacts.pickles import (
+    BYTE_SCAN_MAX,
     GlobalFinding,
     PickleAnalysis,
     analyse_stream,
     buffer_of,
+    byte_scan,
 )
 
 TORCH_LEGACY_MAGIC = b"\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19"
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
 NPY_MAGIC = b"\x93NUMPY"
 NPY_MAX_HEADER = 100_000  # numpy itself refuses headers over 10,000 bytes by default
+SEVENZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
+RAR_MAGIC = b"Rar!\x1a\x07"
+HEAD_BYTES = 512  # enough for every magic, including tar's "ustar" at offset 257
 UNKNOWN_CONTENT = "content does not match any known model format"
 PICKLE_BASED = frozenset({"pickle", "joblib", "pytorch", "pytorch-legacy", "numpy-object"})
+# formats a file found by content sniffing (any extension) is kept for; other content is
+# not a model file and leaves no fact
+SNIFFED_MODEL_FORMATS = frozenset({"pickle", "joblib", "pytorch", "pytorch-legacy", "numpy",
+                                   "numpy-object", "npz", "keras", "keras-h5", "safetensors",
+                                   "gguf", "7z", "rar", "tar"})
 # declared format (from the extension) -> detected formats that are consistent with it
 COMPATIBLE: dict[str, frozenset[str]] = {
     "pickle": frozenset({"pickle", "joblib", "pytorch-legacy"}),
     "joblib": frozenset({"pickle", "joblib"}),
     "pytorch": frozenset({"pytorch", "pytorch-legacy", "pickle", "safetensors"}),
+    "sniffed": SNIFFED_MODEL_FORMATS,
     "numpy": frozenset({"numpy", "numpy-object", "npz"}),
     "safetensors": frozenset({"safetensors"}),
     "onnx": frozenset({"onnx"}),
@@ -68,17 +84,32 @@ class FileAnalysis:
     unanalysed_reason: str | None = None
     header: dict[str, Any] = field(default_factory=dict)  # small format facts
     engines: tuple[str, ...] = ()
+    container: str | None = None  # zip | tar | 7z | rar | gzip | bz2 | xz | zlib | lzma
+    container_anomalies: tuple[str, ...] = ()  # zip-bad-crc, zip-encrypted-flag, ...
+    unreadable_members: tuple[tuple[str, str], ...] = ()  # (member, why) of pickle members
+    keras_objects: tuple[tuple[str, str, str | None, str], ...] = ()  # module, class, reg, at
+    engine_errors: tuple[tuple[str, str], ...] = ()  # (engine, why it stopped)
 
     @property
     def verdict(self) -> str:
         classes = {g.classification for g in self.globals}
-        if "dangerous" in classes:
+        if "dangerous" in classes or self.foreign_keras:
             return "dangerous"
+        if self.unreadable_members or self.container_anomalies or self.container in (
+                "7z", "rar"):
+            return "unanalysed"
         if self.unanalysed_reason is not None:
             return "unanalysed"
         if "unknown" in classes or self.lambda_layers:
             return "suspicious"
         return "safe"
+
+
+    @property
+    def foreign_keras(self) -> bool:
+        from mlscan.collectors.artifacts.globals import keras_module_allowed
+
+        return any(not keras_module_allowed(o[0]) for o in self.keras_objects)
 
 
 class _Unanalysable(Exception):
@@ -88,7 +119,7 @@ class _Unanalysable(Exception):
 def analyse_file(fh: BinaryIO, size: int, declared: str, limits: AnalysisLimits) -> FileAnalysis:
     """Analyse the open file ``fh`` of ``size`` bytes whose extension says ``declared``."""
     deadline = time.monotonic() + limits.timeout
-    head = fh.read(64)
+    head = fh.read(HEAD_BYTES)
     fh.seek(0)
     try:
         return _dispatch(fh, size, head, declared, limits, deadline)
@@ -99,15 +130,43 @@ def analyse_file(fh: BinaryIO, size: int, declared: str, limits: AnalysisLimits)
 def _guess(head: bytes, declared: str) -> str:
     if head.startswith(b"PK"):
         return "zip"
-    return declared if declared not in ("model", "other") else "unknown"
+    return declared if declared not in ("model", "other", "sniffed") else "unknown"
+
+
+def sniff(head: bytes) -> str | None:
+    """The container or model format the first bytes announce (None: none we know)."""
+    if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
+        return "zip"
+    if head.startswith(NPY_MAGIC):
+        return "numpy"
+    if head.startswith(HDF5_MAGIC):
+        return "hdf5"
+    if head.startswith(SEVENZIP_MAGIC):
+        return "7z"
+    if head.startswith(RAR_MAGIC):
+        return "rar"
+    if len(head) >= 262 and head[257:262] == b"ustar":
+        return "tar"
+    if head.startswith(b"GGUF"):
+        return "gguf"
+    if head[:1] == b"\x80" and len(head) > 1 and 2 <= head[1] <= 5:
+        return "pickle"
+    if head.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")):
+        return "compressed"
+    return None
 
 
 def _dispatch(fh: BinaryIO, size: int, head: bytes, declared: str, limits: AnalysisLimits,
-              deadline: float) -> FileAnalysis:
+              deadline: float, depth: int = 0) -> FileAnalysis:
     if size == 0:
         raise _Unanalysable("the file is empty")
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip(fh, size, declared, limits, deadline)
+    if head.startswith((SEVENZIP_MAGIC, RAR_MAGIC)):
+        return _opaque_archive(fh, size, "7z" if head.startswith(SEVENZIP_MAGIC) else "rar",
+                               declared, deadline)
+    if len(head) >= 262 and head[257:262] == b"ustar":
+        return _tar(fh, size, limits, deadline)
     if head.startswith(NPY_MAGIC):
         return _npy(fh, size, limits, deadline)
     if head.startswith(HDF5_MAGIC):
@@ -121,13 +180,20 @@ def _dispatch(fh: BinaryIO, size: int, head: bytes, declared: str, limits: Analy
     if st is not None:
         return st
     compression = _compression(head)
-    if compression is not None and declared in ("pickle", "joblib", "pytorch", "model", "other"):
+    if compression is not None and depth == 0 and declared in (
+            "pickle", "joblib", "pytorch", "model", "other", "sniffed"):
         return _compressed(fh, size, compression, declared, limits, deadline)
     if head.startswith(TORCH_LEGACY_MAGIC):
         return _pickle(fh, size, "pytorch-legacy", limits, deadline)
     if head[:1] == b"\x80" and len(head) > 1 and head[1] <= 5:
-        return _pickle(fh, size, "joblib" if declared == "joblib" else "pickle", limits,
-                       deadline)
+        result = _pickle(fh, size, "joblib" if declared == "joblib" else "pickle", limits,
+                         deadline)
+        if declared == "sniffed" and result.unanalysed_reason and not result.globals:
+            # found by content only: binary data that happens to begin like a pickle
+            raise _Unanalysable(f"{UNKNOWN_CONTENT} (found by content sniffing)")
+        return result
+    if declared == "sniffed":
+        raise _Unanalysable(f"{UNKNOWN_CONTENT} (found by content sniffing)")
     if head[:1] in (b"{", b"[") and declared in ("json-model", "model", "xgboost-ubj", "other"):
         return _json_model(fh, size, head, declared, limits)
     if declared == "onnx" and _looks_like_onnx(head):
@@ -212,12 +278,18 @@ def _decompress(fh: BinaryIO, size: int, kind: str, limits: AnalysisLimits,
 def _compressed(fh: BinaryIO, size: int, kind: str, declared: str, limits: AnalysisLimits,
                 deadline: float) -> FileAnalysis:
     data = _decompress(fh, size, kind, limits, deadline)
-    inner = _pickle(io.BytesIO(data), len(data), "joblib" if declared == "joblib" else "pickle",
-                    limits, deadline)
+    head = data[:HEAD_BYTES]
+    if sniff(head) in ("pickle", None) and declared != "sniffed":
+        inner = _pickle(io.BytesIO(data), len(data),
+                        "joblib" if declared == "joblib" else "pickle", limits, deadline)
+    else:
+        inner_declared = declared if declared != "joblib" else "pickle"
+        inner = _dispatch(io.BytesIO(data), len(data), head, inner_declared, limits, deadline,
+                          depth=1)
+        if inner.format == "pickle" and declared == "joblib":
+            inner = replace(inner, format="joblib")
     header = {**inner.header, "compression": kind, "decompressed_bytes": len(data)}
-    return FileAnalysis(format=inner.format, pickle_based=True, globals=inner.globals,
-                        unanalysed_reason=inner.unanalysed_reason, header=header,
-                        engines=inner.engines)
+    return replace(inner, header=header, container=inner.container or kind)
 
 
 def _remaining(deadline: float) -> float:
@@ -250,7 +322,8 @@ def _pickle(fh: BinaryIO, size: int, fmt: str, limits: AnalysisLimits, deadline:
                               multiple=True)
     reason, header = _pickle_facts(analysis)
     return FileAnalysis(format=fmt, pickle_based=True, globals=analysis.globals,
-                        unanalysed_reason=reason, header=header, engines=analysis.engines)
+                        unanalysed_reason=reason, header=header, engines=analysis.engines,
+                        engine_errors=analysis.engine_errors)
 
 
 def _npy_header(data: bytes) -> dict[str, Any]:
@@ -303,7 +376,8 @@ def _npy(fh: BinaryIO, size: int, limits: AnalysisLimits, deadline: float,
     sub = _pickle(fh, size, "numpy-object", limits, deadline, start=header["data_offset"])
     return FileAnalysis(format="numpy-object", pickle_based=True, globals=sub.globals,
                         unanalysed_reason=sub.unanalysed_reason,
-                        header={**facts, **sub.header}, engines=sub.engines)
+                        header={**facts, **sub.header}, engines=sub.engines,
+                        engine_errors=sub.engine_errors)
 
 
 def _safetensors(fh: BinaryIO, size: int, head: bytes, limits: AnalysisLimits
@@ -375,10 +449,13 @@ def _hdf5(fh: BinaryIO, size: int, limits: AnalysisLimits, deadline: float) -> F
     with buffer_of(fh, size) as buf:
         configs = h5_model_configs(buf, limits.max_bytes, deadline)
     layers: list[str] = []
+    objects: set[tuple[str, str, str | None, str]] = set()
     for cfg in configs:
         layers.extend(find_lambda_layers(cfg))
+        objects.update(find_keras_objects(cfg))
     header = {"model_config_found": bool(configs)}
     return FileAnalysis(format="keras-h5", lambda_layers=tuple(sorted(set(layers))),
+                        keras_objects=tuple(sorted(objects)),
                         header=header, engines=("hdf5-byte-scan",))
 
 
@@ -406,24 +483,84 @@ def _zip_entry_count(fh: BinaryIO, size: int) -> int:
     return int(entries)
 
 
-def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo, limits: AnalysisLimits) -> bytes:
-    if info.file_size > limits.max_bytes:
-        raise _Unanalysable(f"archive member {info.filename} is {info.file_size} bytes, over "
-                            "the analysis limit")
-    if info.compress_size and info.file_size / info.compress_size > limits.max_zip_ratio:
-        raise _Unanalysable(f"archive member {info.filename} has a compression ratio over "
-                            f"{limits.max_zip_ratio} (limits.max_zip_ratio); possible zip bomb")
-    try:
-        with zf.open(info) as member:
-            data = member.read(limits.max_bytes + 1)
-    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError,
-            RuntimeError, ValueError) as exc:
-        raise _Unanalysable(f"archive member {info.filename} cannot be read ({exc})") from None
-    if len(data) > limits.max_bytes or (
-            info.compress_size and len(data) / info.compress_size > limits.max_zip_ratio):
-        raise _Unanalysable(f"archive member {info.filename} expands past its declared size; "
-                            "possible zip bomb")
-    return data
+@dataclass
+class _LenientZip:
+    """Reads members the way torch's loader does: from the central directory's offset and
+    sizes, stored or deflated, ignoring the local header's name, the "encrypted" flag and
+    the CRC (each is recorded as an anomaly instead; Python's ``zipfile`` refuses all
+    three, which is how CVE-2025-1944/1945/10156 hid payloads from scanners)."""
+
+    fh: BinaryIO
+    limits: AnalysisLimits
+    anomalies: set[str] = field(default_factory=set)
+
+    def _start(self, info: zipfile.ZipInfo) -> int:
+        self.fh.seek(info.header_offset)
+        hdr = self.fh.read(30)
+        if len(hdr) < 30 or not hdr.startswith(b"PK\x03\x04"):
+            raise _Unanalysable(f"archive member {info.filename} has no local header")
+        flags = struct.unpack("<H", hdr[6:8])[0]
+        nlen, elen = struct.unpack("<HH", hdr[26:30])
+        raw_name = self.fh.read(nlen)
+        name = raw_name.decode("utf-8" if flags & 0x800 else "cp437", "replace")
+        if name != info.filename:
+            self.anomalies.add("zip-name-mismatch")
+        if (flags | info.flag_bits) & 0x1:
+            self.anomalies.add("zip-encrypted-flag")
+        return int(info.header_offset) + 30 + int(nlen) + int(elen)
+
+    def _raw(self, info: zipfile.ZipInfo, n: int) -> bytes:
+        self.fh.seek(self._start(info))
+        return self.fh.read(n)
+
+    def head(self, info: zipfile.ZipInfo, n: int = 16) -> bytes:
+        """The first ``n`` bytes of a member (for sniffing); b"" when unreadable."""
+        try:
+            if info.compress_type == zipfile.ZIP_STORED:
+                return self._raw(info, min(n, info.compress_size))
+            if info.compress_type == zipfile.ZIP_DEFLATED:
+                raw = self._raw(info, min(info.compress_size, 1 << 16))
+                return zlib.decompressobj(-15).decompress(raw, n)
+        except (zlib.error, OSError, _Unanalysable, struct.error):
+            return b""
+        return b""
+
+    def read(self, info: zipfile.ZipInfo) -> bytes:
+        limits = self.limits
+        if info.file_size > limits.max_bytes:
+            raise _Unanalysable(f"archive member {info.filename} is {info.file_size} bytes, "
+                                "over the analysis limit")
+        if info.compress_size and info.file_size / info.compress_size > limits.max_zip_ratio:
+            raise _Unanalysable(f"archive member {info.filename} has a compression ratio over "
+                                f"{limits.max_zip_ratio} (limits.max_zip_ratio); possible zip "
+                                "bomb")
+        try:
+            raw = self._raw(info, info.compress_size)
+            if len(raw) < info.compress_size:
+                raise _Unanalysable(f"archive member {info.filename} is truncated")
+            if info.compress_type == zipfile.ZIP_STORED:
+                data = raw
+            elif info.compress_type == zipfile.ZIP_DEFLATED:
+                d = zlib.decompressobj(-15)
+                data = d.decompress(raw, limits.max_bytes + 1)
+            else:
+                raise _Unanalysable(f"archive member {info.filename} uses compression method "
+                                    f"{info.compress_type}, which model loaders do not read")
+        except (zlib.error, OSError, struct.error) as exc:
+            raise _Unanalysable(f"archive member {info.filename} cannot be read ({exc})"
+                                ) from None
+        if len(data) > limits.max_bytes or (
+                info.compress_size and len(data) / info.compress_size > limits.max_zip_ratio
+                and len(data) > 1 << 20):
+            raise _Unanalysable(f"archive member {info.filename} expands past its declared "
+                                "size; possible zip bomb")
+        if zlib.crc32(data) != info.CRC:
+            self.anomalies.add("zip-bad-crc")
+        return data
+
+
+def _is_pickle_head(head: bytes) -> bool:
+    return head[:1] == b"\x80" and len(head) > 1 and 2 <= head[1] <= 5
 
 
 def _zip(fh: BinaryIO, size: int, declared: str, limits: AnalysisLimits, deadline: float
@@ -436,33 +573,62 @@ def _zip(fh: BinaryIO, size: int, declared: str, limits: AnalysisLimits, deadlin
         zf = zipfile.ZipFile(fh)
     except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError,
             RuntimeError, struct.error) as exc:
-        raise _Unanalysable(f"corrupt zip archive ({exc})") from None
+        reason = f"corrupt zip archive ({exc})"
+        if declared in ("pytorch", "pickle", "joblib", "numpy", "keras"):
+            return FileAnalysis(format="zip", unanalysed_reason=reason, container="zip",
+                                unreadable_members=(("*", reason),))
+        raise _Unanalysable(reason) from None
+    reader = _LenientZip(fh=fh, limits=limits)
     with zf:
         infos = [i for i in zf.infolist() if not i.is_dir()]
         names = [i.filename for i in infos]
         if any(n == "config.json" for n in names) and (
                 declared == "keras" or "metadata.json" in names or "model.weights.h5" in names):
-            return _keras_zip(zf, infos, limits)
-        pickles = sorted((i for i in infos if PurePosixPath(i.filename).suffix == ".pkl"),
-                         key=lambda i: i.filename)
-        if pickles:
-            return _zip_pickles(zf, pickles, limits, deadline)
-        npys = [i for i in infos if i.filename.endswith(".npy")]
-        if npys and len(npys) == len(infos):
-            return _npz(zf, sorted(npys, key=lambda i: i.filename), limits, deadline)
-    raise _Unanalysable("zip archive without a recognised model layout")
+            result = _keras_zip(reader, infos)
+        else:
+            result = _zip_members(reader, infos, limits, deadline)
+    anomalies = tuple(sorted(reader.anomalies | set(result.container_anomalies)))
+    return replace(result, container="zip", container_anomalies=anomalies)
 
 
-def _zip_pickles(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: AnalysisLimits,
+def _zip_members(reader: _LenientZip, infos: list[zipfile.ZipInfo], limits: AnalysisLimits,
                  deadline: float) -> FileAnalysis:
+    """Pickle members by name (``*.pkl``) or by content, numpy members by magic."""
+    named: list[zipfile.ZipInfo] = []
+    sniffed: list[zipfile.ZipInfo] = []
+    arrays: list[zipfile.ZipInfo] = []
+    for info in sorted(infos, key=lambda i: i.filename):
+        _remaining(deadline)
+        if PurePosixPath(info.filename).suffix == ".pkl":
+            named.append(info)
+            continue
+        head = reader.head(info, 8)
+        if head.startswith(NPY_MAGIC):
+            arrays.append(info)
+        elif _is_pickle_head(head) and "/data/" not in f"/{info.filename}":
+            sniffed.append(info)
+    if not (named or sniffed or arrays):
+        raise _Unanalysable("zip archive without a recognised model layout")
     found: dict[tuple[str, str], GlobalFinding] = {}
     reason: str | None = None
     engines: set[str] = set()
+    errors: list[tuple[str, str]] = []
     header: dict[str, Any] = {}
-    for info in infos:
-        data = _read_member(zf, info, limits)
+    pickle_members: list[str] = []
+    unreadable: list[tuple[str, str]] = []
+    for info in named + sniffed:
+        try:
+            data = reader.read(info)
+        except _Unanalysable as exc:
+            unreadable.append((info.filename, str(exc)))
+            reason = reason or str(exc)
+            continue
         analysis = analyse_stream(io.BytesIO(data), len(data), timeout=_remaining(deadline))
+        if info in sniffed and analysis.streams == 0 and not analysis.globals:
+            continue  # began like a pickle, is not one (raw tensor bytes)
+        pickle_members.append(info.filename)
         engines.update(analysis.engines)
+        errors.extend((e, f"{info.filename}: {why}") for e, why in analysis.engine_errors)
         sub_reason, sub_header = _pickle_facts(analysis)
         if info.filename.endswith("data.pkl"):
             header = sub_header
@@ -470,40 +636,116 @@ def _zip_pickles(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Anal
             reason = f"{info.filename}: {sub_reason}"
         for g in analysis.globals:
             found.setdefault((g.module, g.name), g)
-    return FileAnalysis(format="pytorch", pickle_based=True,
-                        globals=tuple(found[k] for k in sorted(found)),
-                        pickle_members=tuple(i.filename for i in infos),
-                        unanalysed_reason=reason, header=header, engines=tuple(sorted(engines)))
-
-
-def _npz(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: AnalysisLimits,
-         deadline: float) -> FileAnalysis:
-    found: dict[tuple[str, str], GlobalFinding] = {}
-    members: list[str] = []
-    reason: str | None = None
-    for info in infos:
-        data = _read_member(zf, info, limits)
-        sub = _npy(io.BytesIO(data), len(data), limits, deadline)
+    array_members: list[str] = []
+    for info in arrays:
+        try:
+            data = reader.read(info)
+            sub = _npy(io.BytesIO(data), len(data), limits, deadline)
+        except _Unanalysable as exc:
+            unreadable.append((info.filename, str(exc)))
+            reason = reason or f"{info.filename}: {exc}"
+            continue
         if sub.pickle_based:
-            members.append(info.filename)
+            pickle_members.append(info.filename)
+        array_members.append(info.filename)
+        engines.update(sub.engines)
         if sub.unanalysed_reason and reason is None:
             reason = f"{info.filename}: {sub.unanalysed_reason}"
         for g in sub.globals:
             found.setdefault((g.module, g.name), g)
-    return FileAnalysis(format="npz", pickle_based=bool(members),
+    fmt = "pytorch" if (named or sniffed) else "npz"
+    if fmt == "npz":
+        header = {"arrays": len(array_members)}
+    pickled = bool(named or sniffed) or any(m in pickle_members for m in array_members)
+    return FileAnalysis(format=fmt, pickle_based=pickled,
                         globals=tuple(found[k] for k in sorted(found)),
-                        pickle_members=tuple(members), unanalysed_reason=reason,
-                        header={"arrays": len(infos)})
+                        pickle_members=tuple(sorted(pickle_members)),
+                        unanalysed_reason=reason, header=header,
+                        engines=tuple(sorted(engines)),
+                        unreadable_members=tuple(unreadable), engine_errors=tuple(errors))
 
 
-def _keras_zip(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: AnalysisLimits
-               ) -> FileAnalysis:
+def _keras_zip(reader: _LenientZip, infos: list[zipfile.ZipInfo]) -> FileAnalysis:
     info = next(i for i in infos if i.filename == "config.json")
-    data = _read_member(zf, info, limits)
+    data = reader.read(info)
     try:
         config = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise _Unanalysable("config.json in the .keras archive is not valid JSON") from None
     layers = find_lambda_layers(config)
     return FileAnalysis(format="keras", lambda_layers=tuple(sorted(set(layers))),
+                        keras_objects=tuple(sorted(set(find_keras_objects(config)))),
                         engines=("keras-config",))
+
+
+# ----------------------------------------------------------------------- other archives
+PICKLE_DECLARED = frozenset({"pickle", "joblib", "pytorch"})
+
+
+def _opaque_archive(fh: BinaryIO, size: int, kind: str, declared: str,
+                    deadline: float) -> FileAnalysis:
+    """A 7z or rar archive: no model loader reads one, and mlscan does not decompress it.
+    Imports stored uncompressed are still found by a byte scan of the archive. Declared as
+    a pickle-based model (by its name), its content is unreadable; found by sniffing, it is
+    only an archive."""
+    with buffer_of(fh, size) as buf:
+        region = bytes(buf[:min(size, BYTE_SCAN_MAX)])
+    _remaining(deadline)
+    seen = {(g.module, g.name): g for g in byte_scan(region)}
+    globals_ = tuple(GlobalFinding(module=m, name=n, classification="dangerous",
+                                   sources=("byte-scan",), opcodes=(seen[(m, n)].opcode,))
+                     for m, n in sorted(seen))
+    reason = f"{kind} archive: its members are not decompressed by mlscan"
+    unreadable = (("*", reason),) if declared in PICKLE_DECLARED else ()
+    return FileAnalysis(format=kind, container=kind, globals=globals_,
+                        unanalysed_reason=reason, engines=("byte-scan",),
+                        unreadable_members=unreadable)
+
+
+def _tar(fh: BinaryIO, size: int, limits: AnalysisLimits, deadline: float) -> FileAnalysis:
+    """A tar archive (legacy torch.save wrote one): members that hold a pickle or an array
+    are analysed; links and devices are never followed."""
+    found: dict[tuple[str, str], GlobalFinding] = {}
+    members: list[str] = []
+    unreadable: list[tuple[str, str]] = []
+    engines: set[str] = set()
+    reason: str | None = None
+    try:
+        with tarfile.open(fileobj=fh, mode="r:") as tf:
+            count = 0
+            for member in tf:
+                count += 1
+                if count > limits.max_zip_members:
+                    raise _Unanalysable("tar archive has more members than "
+                                        "limits.max_zip_members")
+                _remaining(deadline)
+                if not member.isreg():
+                    continue
+                if member.size > limits.max_bytes:
+                    unreadable.append((member.name, "over the analysis byte limit"))
+                    continue
+                extracted = tf.extractfile(member)
+                if extracted is None:
+                    continue
+                data = extracted.read(limits.max_bytes)
+                kind = sniff(data[:HEAD_BYTES])
+                if kind == "numpy":
+                    sub = _npy(io.BytesIO(data), len(data), limits, deadline)
+                elif kind == "pickle":
+                    sub = _pickle(io.BytesIO(data), len(data), "pickle", limits, deadline)
+                else:
+                    continue
+                if sub.pickle_based:
+                    members.append(member.name)
+                engines.update(sub.engines)
+                if sub.unanalysed_reason and reason is None:
+                    reason = f"{member.name}: {sub.unanalysed_reason}"
+                for g in sub.globals:
+                    found.setdefault((g.module, g.name), g)
+    except (tarfile.TarError, OSError, EOFError, ValueError) as exc:
+        unreadable.append(("*", f"tar archive cannot be read ({exc})"))
+        reason = reason or f"tar archive cannot be read ({exc})"
+    return FileAnalysis(format="tar", container="tar", pickle_based=bool(members),
+                        globals=tuple(found[k] for k in sorted(found)),
+                        pickle_members=tuple(sorted(members)), unanalysed_reason=reason,
+                        engines=tuple(sorted(engines)), unreadable_members=tuple(unreadable))

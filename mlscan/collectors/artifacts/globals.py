@@ -1,125 +1,114 @@
-"""Classification of the globals a pickle stream imports: dangerous, safe or unknown.
+"""The walker's view of the globals a pickle stream imports: dangerous, safe or unknown.
 
-A pickle can import any ``module.name`` and call it (REDUCE, INST, OBJ, NEWOBJ, BUILD
-with ``__setstate__``). What makes a file dangerous is *which* callables it can reach.
-The tables below are data, not code paths; tests pin the entries that matter.
+The table is not kept here: it is the JSON block of ``rego/lib/model_files.rego``, the
+same data the controls decide with (and that a user's ``--policy`` folder extends). The
+collector records what it saw (module, name, opcode, engines); this module only tells the
+walker how deep to analyse (which byte-scanned imports are worth recording, whether a
+stream is worth handing to picklescan) and gives ``FileAnalysis.verdict`` for tools.
 
 * ``dangerous``: process execution, code evaluation, dynamic import / attribute access,
-  file-system or network access, nested deserialisation.
-* ``safe``: the handful of globals every ordinary checkpoint needs (tensor and array
-  rebuilders, containers, builtin value types).
-* ``unknown``: anything else (model classes, third-party code). Loading such a file
-  still runs that code, which is why a pickle-based format is a finding on its own.
+  file-system or network access, file-writing gadgets, nested deserialisation, and any
+  dotted attribute path that passes through a module object (protocol 4+ resolves
+  ``find_class(module, "a.b.c")`` attribute by attribute).
+* ``safe``: the handful of globals every ordinary checkpoint needs.
+* ``unknown``: anything else (model classes, third-party code).
 """
 
 from __future__ import annotations
 
+import functools
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Literal
 
 Classification = Literal["dangerous", "unknown", "safe"]
 
-# Every attribute of these modules (and their submodules) is dangerous.
-DANGEROUS_MODULES: frozenset[str] = frozenset({
-    "os", "posix", "nt", "subprocess", "_posixsubprocess", "sys", "socket",
-    "_socket", "ssl", "runpy", "webbrowser", "shutil", "pty", "pickle", "_pickle", "cPickle",
-    "dill", "marshal", "ctypes", "_ctypes", "importlib", "imp", "code", "codeop", "commands",
-    "asyncio", "multiprocessing", "requests", "urllib", "http", "httplib", "ftplib", "smtplib",
-    "telnetlib", "xmlrpc", "pdb", "bdb", "timeit", "profile", "cProfile", "pydoc", "pip",
-    "venv", "ensurepip", "signal", "aiohttp", "pkgutil", "zipimport", "_osx_support",
-    "_aix_support", "_pyrepl", "distutils", "setuptools", "numpy.f2py", "numpy.distutils",
-    "numpy.testing", "torch.hub", "torch.jit", "torch._dynamo", "torch._inductor",
-    "torch.utils.cpp_extension", "tensorflow.io", "keras.utils.get_file",
-})
+TABLE_FILE = "lib/model_files.rego"
+_BLOCK = re.compile(r"# BEGIN builtin_table\nbuiltin_table := (\{.*?\n\})\n# END builtin_table",
+                    re.S)
+_MODULE_LIKE = re.compile(r"^[a-z_]")
+_DUNDER = re.compile(r"^__.*__$")
 
-_BUILTIN_MODULES = ("builtins", "__builtin__", "__builtins__")
 
-# Specific names that are dangerous in otherwise ordinary modules.
-DANGEROUS_NAMES: dict[str, frozenset[str]] = {
-    **{m: frozenset({
-        "eval", "exec", "execfile", "compile", "open", "getattr", "setattr", "delattr",
-        "__import__", "globals", "locals", "vars", "input", "breakpoint", "apply",
-        "help", "exit", "quit", "reload",
-    }) for m in _BUILTIN_MODULES},
-    "operator": frozenset({"attrgetter", "itemgetter", "methodcaller"}),
-    "_operator": frozenset({"attrgetter", "itemgetter", "methodcaller"}),
-    "functools": frozenset({"partial", "reduce", "partialmethod"}),
-    "_functools": frozenset({"partial", "reduce"}),
-    "types": frozenset({"CodeType", "FunctionType", "LambdaType", "MethodType", "ModuleType"}),
-    "io": frozenset({"open", "FileIO", "open_code"}),
-    "_io": frozenset({"open", "FileIO", "open_code"}),
-    "logging": frozenset({"FileHandler"}),
-    "tempfile": frozenset({"NamedTemporaryFile", "TemporaryFile", "mkstemp", "mkdtemp"}),
-    "glob": frozenset({"glob", "iglob"}),
-    "uuid": frozenset({"_get_command_stdout"}),
-    "torch": frozenset({"load", "compile"}),
-    "torch.serialization": frozenset({"load", "_load"}),
-    "numpy": frozenset({"load", "fromfile"}),
-    "pandas": frozenset({"read_pickle", "eval"}),
-    "pandas.io.pickle": frozenset({"read_pickle"}),
-    "joblib": frozenset({"load"}),
-    "joblib.numpy_pickle": frozenset({"load"}),
-    "yaml": frozenset({"load", "unsafe_load", "full_load", "load_all", "unsafe_load_all"}),
-    "cloudpickle": frozenset({"loads", "load"}),
-    "cloudpickle.cloudpickle": frozenset({
-        "_builtin_type", "_make_function", "_function_setstate", "_make_cell",
-        "_make_empty_cell", "subimport", "_make_skeleton_class", "dynamic_subimport",
-    }),
-    "copyreg": frozenset({"add_extension"}),
-    "linecache": frozenset({"getline", "getlines", "updatecache"}),
-    "inspect": frozenset({"getsource", "getfile"}),
-}
+@dataclass(frozen=True, kw_only=True)
+class GlobalsTable:
+    dangerous_modules: frozenset[str]
+    dangerous_globals: frozenset[str]
+    safe_globals: frozenset[str]
+    allowed_dotted: frozenset[str]
+    keras_allowed_modules: tuple[str, ...]
 
-SAFE_NAMES: dict[str, frozenset[str]] = {
-    **{m: frozenset({
-        "set", "frozenset", "slice", "complex", "bytearray", "bytes", "dict", "list", "tuple",
-        "int", "float", "str", "bool", "range", "object", "xrange", "unicode", "long",
-    }) for m in _BUILTIN_MODULES},
-    "collections": frozenset({"OrderedDict", "defaultdict", "Counter", "deque"}),
-    "copyreg": frozenset({"_reconstructor"}),
-    "copy_reg": frozenset({"_reconstructor"}),
-    "_codecs": frozenset({"encode"}),
-    "numpy": frozenset({"ndarray", "dtype", "float64", "float32", "int64", "int32", "bool_"}),
-    "numpy.core.multiarray": frozenset({"_reconstruct", "scalar"}),
-    "numpy._core.multiarray": frozenset({"_reconstruct", "scalar"}),
-    "numpy.core.numeric": frozenset({"_frombuffer"}),
-    "numpy._core.numeric": frozenset({"_frombuffer"}),
-    "numpy.dtypes": frozenset({
-        "Float64DType", "Float32DType", "Float16DType", "Int64DType", "Int32DType",
-        "Int8DType", "UInt8DType", "BoolDType",
-    }),
-    "torch._utils": frozenset({
-        "_rebuild_tensor", "_rebuild_tensor_v2", "_rebuild_parameter",
-        "_rebuild_parameter_with_state", "_rebuild_qtensor", "_rebuild_sparse_tensor",
-    }),
-    "torch": frozenset({
-        "Size", "device", "dtype", "float32", "float16", "bfloat16", "float64", "int64",
-        "int32", "int8", "uint8", "bool", "Tensor",
-    }),
-    "torch._tensor": frozenset({"_rebuild_from_type_v2"}),
-    "joblib.numpy_pickle": frozenset({"NumpyArrayWrapper", "NDArrayWrapper"}),
-    "datetime": frozenset({"datetime", "date", "time", "timedelta", "timezone"}),
-    "decimal": frozenset({"Decimal"}),
-    "fractions": frozenset({"Fraction"}),
-    "uuid": frozenset({"UUID"}),
-}
+    @property
+    def dangerous_module_heads(self) -> frozenset[str]:
+        """Modules (and parents of dangerous globals) worth byte-scanning for."""
+        heads = {g.rsplit(".", 1)[0] for g in self.dangerous_globals}
+        return frozenset(self.dangerous_modules | heads)
+
+
+def rego_dir() -> Path:
+    """``rego/`` beside the package in a checkout, or ``mlscan/_rego`` in a wheel (the
+    same rule as ``mlscan.controls.builtin_policy_dir``; collectors may not import it)."""
+    pkg = Path(__file__).resolve().parents[2]
+    bundled = pkg / "_rego"
+    return bundled if bundled.is_dir() else pkg.parent / "rego"
+
+
+def parse_table(text: str) -> GlobalsTable:
+    m = _BLOCK.search(text)
+    if m is None:
+        raise ValueError(f"no builtin_table JSON block in {TABLE_FILE}")
+    raw = json.loads(m.group(1))
+    return GlobalsTable(
+        dangerous_modules=frozenset(raw["dangerous_modules"]),
+        dangerous_globals=frozenset(raw["dangerous_globals"]),
+        safe_globals=frozenset(raw["safe_globals"]),
+        allowed_dotted=frozenset(raw["allowed_dotted"]),
+        keras_allowed_modules=tuple(raw["keras_allowed_modules"]),
+    )
+
+
+@functools.cache
+def table() -> GlobalsTable:
+    return parse_table((rego_dir() / TABLE_FILE).read_text(encoding="utf-8"))
+
+
+def through_module(name: str) -> bool:
+    """A dotted ``name`` whose inner segment looks like a module, not a class."""
+    parts = name.split(".")
+    return any(_MODULE_LIKE.match(seg) and not _DUNDER.match(seg) for seg in parts[:-1])
 
 
 def classify(module: str, name: str) -> Classification:
-    """``dangerous`` | ``safe`` | ``unknown`` for ``module.name``."""
+    """``dangerous`` | ``safe`` | ``unknown`` for ``module.name`` (mirrors the Rego lib)."""
     if not module or not name or module.startswith("<") or name.startswith("<"):
         return "dangerous"  # the import target could not be determined statically
-    if name in DANGEROUS_NAMES.get(module, frozenset()):
-        return "dangerous"
-    # getattr-style dotted names: "Popen.__init__" or nested qualified names
-    head = name.split(".", 1)[0]
-    if head != name and head in DANGEROUS_NAMES.get(module, frozenset()):
-        return "dangerous"
-    parts = module.split(".")
-    for i in range(1, len(parts) + 1):
-        if ".".join(parts[:i]) in DANGEROUS_MODULES:
-            return "dangerous"
-    if module == "torch" and name.endswith("Storage"):
+    t = table()
+    full = f"{module}.{name}"
+    if full in t.allowed_dotted:
         return "safe"
-    if name in SAFE_NAMES.get(module, frozenset()):
+    parts = full.split(".")
+    for k in range(1, len(parts)):
+        if ".".join(parts[:k]) in t.dangerous_modules:
+            return "dangerous"
+    for k in range(2, len(parts) + 1):
+        if ".".join(parts[:k]) in t.dangerous_globals:
+            return "dangerous"
+    if through_module(name):
+        return "dangerous"
+    if full in t.safe_globals or (module == "torch" and name.endswith("Storage")):
         return "safe"
     return "unknown"
+
+
+def dangerous_module(module: str) -> bool:
+    """Whether imports from ``module`` can be dangerous (byte-scan prefilter)."""
+    t = table()
+    parts = module.split(".")
+    heads = t.dangerous_module_heads
+    return any(".".join(parts[:k]) in heads for k in range(1, len(parts) + 1))
+
+
+def keras_module_allowed(module: str) -> bool:
+    return any(module == p or module.startswith(p + ".") for p in table().keras_allowed_modules)

@@ -55,6 +55,41 @@ def find_lambda_layers(config: Any) -> list[str]:
     return found
 
 
+KerasObject = tuple[str, str, str | None, str]  # module, class_name, registered_name, at
+_MAX_OBJECTS = 1000
+
+
+def find_keras_objects(config: Any) -> list[KerasObject]:
+    """Every object reference in a Keras config that names a Python module: a dict with a
+    ``module`` string, or a ``class_name`` / ``registered_name`` written as a dotted path.
+    Keras imports that module and takes the class or function from it (CVE-2025-1550)."""
+    found: list[KerasObject] = []
+    stack: list[tuple[Any, int, str]] = [(config, 0, "$")]
+    while stack and len(found) < _MAX_OBJECTS:
+        node, depth, at = stack.pop()
+        if depth > _MAX_DEPTH:
+            continue
+        if isinstance(node, dict):
+            cls = node.get("class_name")
+            mod = node.get("module")
+            reg = node.get("registered_name")
+            reg = reg if isinstance(reg, str) else None
+            if isinstance(cls, str) and isinstance(mod, str):
+                found.append((mod, cls, reg, at))
+            elif isinstance(cls, str) and "." in cls and not cls.startswith("__"):
+                head, _, tail = cls.rpartition(".")
+                found.append((head, tail, reg, at))
+            if reg is not None and "." in reg.split(">", 1)[-1] and not isinstance(mod, str):
+                head, _, tail = reg.split(">", 1)[-1].rpartition(".")
+                found.append((head, tail, reg, at))
+            stack.extend((v, depth + 1, f"{at}.{k}") for k, v in node.items()
+                         if isinstance(v, dict | list))
+        elif isinstance(node, list):
+            stack.extend((v, depth + 1, f"{at}[{i}]") for i, v in enumerate(node)
+                         if isinstance(v, dict | list))
+    return found
+
+
 def _json_objects(data: Buffer, end: int, deadline: float, limit: int) -> Iterator[Any]:
     """Parsed JSON objects that start with ``{"class_name"`` in ``data``.
 

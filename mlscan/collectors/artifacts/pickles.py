@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from mlscan.collectors.artifacts.globals import DANGEROUS_MODULES, DANGEROUS_NAMES, classify
+from mlscan.collectors.artifacts.globals import classify, dangerous_module
 
 MAX_LINE = 64 * 1024  # protocol-0 text arguments kept (longer ones are skipped)
 MAX_STRING = 64 * 1024  # strings kept on the symbolic stack; longer ones are skipped
@@ -533,8 +533,7 @@ def byte_scan(data: bytes, base: int = 0) -> list[PickleGlobal]:
 
 
 def _dangerous_module(mod: str) -> bool:
-    return mod in DANGEROUS_MODULES or mod in DANGEROUS_NAMES or mod.split(".")[0] in (
-        DANGEROUS_MODULES)
+    return dangerous_module(mod)
 
 
 # ------------------------------------------------------------------------------ analysis
@@ -542,8 +541,10 @@ def _dangerous_module(mod: str) -> bool:
 class GlobalFinding:
     module: str
     name: str
-    classification: str
+    classification: str  # the walker's view (globals.classify); controls decide in Rego
     sources: tuple[str, ...]  # which engines saw it: opcodes, picklescan, byte-scan
+    opcodes: tuple[str, ...] = ()  # the opcodes that imported it (GLOBAL, STACK_GLOBAL, ...)
+    picklescan: str | None = None  # picklescan's rating: dangerous | unknown | safe
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -557,6 +558,7 @@ class PickleAnalysis:
     trailing_bytes: int  # bytes not parsed as pickle opcodes (byte-scanned instead)
     engines: tuple[str, ...]
     joblib_inline_data: bool = False  # joblib array bytes interrupt the opcode stream
+    engine_errors: tuple[tuple[str, str], ...] = ()  # (engine, why it stopped)
 
 
 def analyse(data: bytes, *, timeout: float, multiple: bool = True, start: int = 0,
@@ -577,24 +579,36 @@ def analyse_stream(fh: BinaryIO, size: int, *, timeout: float, multiple: bool = 
 
 def _analyse_buffer(buf: Buffer, size: int, *, timeout: float, multiple: bool, start: int,
                     max_opcodes: int) -> PickleAnalysis:
-    result = walk_buffer(buf, size, timeout=timeout, max_opcodes=max_opcodes,
-                         multiple=multiple, start=start)
+    engine_errors: list[tuple[str, str]] = []
+    try:
+        result = walk_buffer(buf, size, timeout=timeout, max_opcodes=max_opcodes,
+                             multiple=multiple, start=start)
+    except Exception as exc:  # a walker bug must not cost picklescan's evidence
+        result = WalkResult(globals=(), opcodes=0, streams=0, protocol=None,
+                            error=f"walker failed ({type(exc).__name__}: {exc})",
+                            error_offset=start)
+    if result.error is not None:
+        engine_errors.append(("opcodes", result.error))
     seen: dict[tuple[str, str], set[str]] = {}
+    ops: dict[tuple[str, str], set[str]] = {}
     for g in result.globals:
         seen.setdefault((g.module, g.name), set()).add("opcodes")
+        ops.setdefault((g.module, g.name), set()).add(g.opcode)
     engines = ["opcodes"]
     upstream: dict[tuple[str, str], str] = {}
     span = size - start
     if (result.limit is None and result.opcodes <= PICKLESCAN_MAX_OPCODES
-            and span <= PICKLESCAN_MAX_BYTES and (result.opcodes > 1 or result.globals)):
-        scanned = _picklescan(bytes(buf[start:size]))
-        # a picklescan failure is recorded (and noted by the collector), never silent
-        engines.append("picklescan" if scanned is not None else "picklescan-failed")
-        upstream = scanned or {}
+            and span <= PICKLESCAN_MAX_BYTES
+            and (result.opcodes > 1 or result.globals or result.error is not None)):
+        upstream, ps_error = _picklescan(bytes(buf[start:size]))
+        engines.append("picklescan")
+        if ps_error is not None:
+            engine_errors.append(("picklescan", ps_error))
         for key, level in upstream.items():
             # the walker resolves memo-hidden names itself; picklescan-only names are kept
-            # when its denylist calls them dangerous, dropped otherwise (mis-resolved memo)
-            if key in seen or level == "dangerous":
+            # when its denylist calls them dangerous or when the walker broke off (its
+            # evidence is then all there is), dropped otherwise (mis-resolved memo)
+            if key in seen or level == "dangerous" or result.error is not None:
                 seen.setdefault(key, set()).add("picklescan")
     unparsed_from: int | None = None
     error = result.error
@@ -607,6 +621,7 @@ def _analyse_buffer(buf: Buffer, size: int, *, timeout: float, multiple: bool, s
         joblib, error = True, None
         trailing = size - result.error_offset
         unparsed_from = result.error_offset
+        engine_errors = [e for e in engine_errors if e[0] != "opcodes"]
     elif error is not None:
         unparsed_from = start
     elif trailing:
@@ -615,31 +630,35 @@ def _analyse_buffer(buf: Buffer, size: int, *, timeout: float, multiple: bool, s
         region = bytes(buf[unparsed_from:min(size, unparsed_from + BYTE_SCAN_MAX)])
         for g in byte_scan(region, unparsed_from):
             seen.setdefault((g.module, g.name), set()).add("byte-scan")
+            ops.setdefault((g.module, g.name), set()).add(g.opcode)
         engines.append("byte-scan")
     found = []
     for (mod, attr), sources in sorted(seen.items()):
         cls = classify(mod, attr)
-        if upstream.get((mod, attr)) == "dangerous":
+        rating = upstream.get((mod, attr))
+        if rating == "dangerous":
             cls = "dangerous"
         found.append(GlobalFinding(module=mod, name=attr, classification=cls,
-                                   sources=tuple(sorted(sources))))
+                                   sources=tuple(sorted(sources)),
+                                   opcodes=tuple(sorted(ops.get((mod, attr), ()))),
+                                   picklescan=rating))
     return PickleAnalysis(globals=tuple(found), opcodes=result.opcodes, streams=result.streams,
                           protocol=result.protocol, error=error, limit=result.limit,
                           trailing_bytes=trailing, engines=tuple(engines),
-                          joblib_inline_data=joblib)
+                          joblib_inline_data=joblib, engine_errors=tuple(engine_errors))
 
 
-def _picklescan(data: bytes) -> dict[tuple[str, str], str] | None:
-    """picklescan's verdict per global (static: ``scan_pickle_bytes`` disassembles only);
-    None when picklescan failed on the bytes."""
+def _picklescan(data: bytes) -> tuple[dict[tuple[str, str], str], str | None]:
+    """picklescan's rating per global (static: ``scan_pickle_bytes`` disassembles only),
+    and why it stopped, if it did."""
     try:
         from picklescan.scanner import SafetyLevel, scan_pickle_bytes
     except ImportError:  # pragma: no cover - declared dependency
-        return None
+        return {}, "picklescan is not installed"
     try:
         res = scan_pickle_bytes(io.BytesIO(data), "model", multiple_pickles=True)
-    except Exception:  # a third-party parser failure must not crash a scan
-        return None
+    except Exception as exc:  # a third-party parser failure must not crash a scan
+        return {}, f"{type(exc).__name__}: {exc}"
     out: dict[tuple[str, str], str] = {}
     for g in res.globals:
         level = "dangerous" if g.safety == SafetyLevel.Dangerous else (
@@ -647,4 +666,4 @@ def _picklescan(data: bytes) -> dict[tuple[str, str], str] | None:
         module = g.module if g.module != "unknown" else "<dynamic>"
         name = g.name if g.name != "unknown" else "<dynamic>"
         out[(module, name)] = level
-    return out
+    return out, ("parse error" if getattr(res, "scan_err", False) else None)

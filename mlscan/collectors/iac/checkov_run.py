@@ -6,8 +6,9 @@ key, no external Terraform module downloads, no SCA package scan, no image refer
 and no forked workers (``CHECKOV_PARALLELIZATION_TYPE=none``), so a scan starts no
 process and opens no socket.
 
-The curated mapping from checkov check ids to mlscan controls is data, kept in
-``checkov_map.yaml`` beside this module.
+Which checks run, and which mlscan control each one is evidence for, is policy data
+(``rego/lib/checkov_map.rego``, extended from a ``--policy`` folder): the caller passes
+the check ids, and the facts record checkov's raw results with no verdict.
 """
 
 from __future__ import annotations
@@ -19,13 +20,7 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import Any
-
-import yaml
-
-from mlscan.models import STRIDE_CATEGORIES
 
 FRAMEWORKS = ("terraform", "cloudformation", "kubernetes", "dockerfile")
 
@@ -37,18 +32,6 @@ _OFFLINE_ENV = {
     "CKV_VALIDATE_SECRETS": "false",
     "CHECKOV_CREATE_MARKDOWN_HYPERLINKS": "false",
 }
-_MAPPING_RESOURCE = "checkov_map.yaml"
-_STRIDE = frozenset(STRIDE_CATEGORIES)
-_SEVERITIES = frozenset({"critical", "high", "medium", "low"})
-
-
-@dataclass(frozen=True, kw_only=True)
-class CheckMapping:
-    check_id: str
-    control: str
-    severity: str
-    stride: tuple[str, ...]
-    fallback: bool
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -78,41 +61,6 @@ class CheckovRun:
     # files checkov gave no result for because its worker hung, ran out of memory or
     # crashed on them: repo-relative path -> reason
     file_errors: Mapping[str, str] = field(default_factory=dict)
-
-
-def _validate_entry(check_id: str, raw: Any) -> CheckMapping:
-    if not isinstance(raw, dict):
-        raise ValueError(f"{_MAPPING_RESOURCE}: {check_id}: expected a mapping")
-    control = raw.get("control")
-    severity = raw.get("severity")
-    stride = raw.get("stride", [])
-    fallback = raw.get("fallback", False)
-    if not isinstance(control, str) or not control.startswith("MLS-"):
-        raise ValueError(f"{_MAPPING_RESOURCE}: {check_id}: control must be an MLS-* id")
-    if severity not in _SEVERITIES:
-        raise ValueError(f"{_MAPPING_RESOURCE}: {check_id}: bad severity {severity!r}")
-    if not isinstance(stride, list) or not all(s in _STRIDE for s in stride):
-        raise ValueError(f"{_MAPPING_RESOURCE}: {check_id}: bad stride {stride!r}")
-    if not isinstance(fallback, bool):
-        raise ValueError(f"{_MAPPING_RESOURCE}: {check_id}: fallback must be true or false")
-    return CheckMapping(
-        check_id=check_id,
-        control=control,
-        severity=str(severity),
-        stride=tuple(stride),
-        fallback=fallback,
-    )
-
-
-@cache
-def check_mapping() -> Mapping[str, CheckMapping]:
-    """The curated checkov-id -> control mapping (validated once)."""
-    text = resources.files("mlscan.collectors.iac").joinpath(_MAPPING_RESOURCE).read_text("utf-8")
-    raw = yaml.safe_load(text)
-    checks = raw.get("checks") if isinstance(raw, dict) else None
-    if not isinstance(checks, dict):
-        raise ValueError(f"{_MAPPING_RESOURCE}: expected a top-level 'checks' mapping")
-    return {str(k): _validate_entry(str(k), v) for k, v in sorted(checks.items())}
 
 
 _RUNNER_MODULES = {
@@ -148,12 +96,15 @@ def _result_name(value: Any) -> str:
 def run_checkov(
     files_by_framework: Mapping[str, Sequence[tuple[str, str]]],
     *,
+    checks: Callable[[], Sequence[str]],
     include_all: bool = False,
     tfvars: Mapping[str, Mapping[str, tuple[Any, str]]] | None = None,
     timeout: float = 120.0,
     max_memory: int = 1024 * 1024 * 1024,
 ) -> CheckovRun:
     """Run checkov on ``{framework: [(rel, abs), ...]}``; only frameworks with files.
+    ``checks`` gives the check ids to run (asked only when checkov runs); with
+    ``include_all`` every checkov check runs.
 
     ``tfvars`` holds the variable values mlscan read from ``terraform.tfvars`` and
     ``*.auto.tfvars`` (through its parse cache, with its limits), per absolute module
@@ -169,7 +120,9 @@ def run_checkov(
     if not wanted:
         return CheckovRun()
     runner_filter_class = _prepare_checkov()
-    mapping = check_mapping()
+    selected = None if include_all else sorted(set(checks()))
+    if selected is not None and not selected:
+        return CheckovRun()  # the policy maps no check (checkov would run them all)
     # checkov's graph solvers run on worker threads; finalise pending garbage here first so
     # that thread-bound objects (such as a policy engine from an earlier scan) are not
     # dropped on one of those threads.
@@ -186,7 +139,7 @@ def run_checkov(
         out = _FrameworkRun()
         runner_filter = runner_filter_class(
             framework=[framework],
-            checks=None if include_all else sorted(mapping),
+            checks=selected,
             include_all_checkov_policies=True,
             download_external_modules=False,
             show_progress_bar=False,

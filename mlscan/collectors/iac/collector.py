@@ -1,6 +1,6 @@
 """The infrastructure-as-code collector: one checkov run, three families.
 
-* ``iac`` - checkov results (mapped to mlscan controls), buckets with their companion
+* ``iac`` - checkov results (raw; the policy maps them to controls), buckets with their companion
   resources, IAM roles and policy statements, SageMaker notebooks / endpoint
   configurations / models / domains, ECR, Terraform backends, network exposure;
 * ``bucket_policies`` - bucket policies statement by statement (standalone JSON,
@@ -22,7 +22,7 @@ from typing import Any
 
 from mlscan.collectors.base import CollectContext, CollectorOutput, file_failed, notification
 from mlscan.collectors.iac.bucket_policies import looks_like_policy
-from mlscan.collectors.iac.checkov_run import CheckovRun, check_mapping, run_checkov
+from mlscan.collectors.iac.checkov_run import CheckovRun, run_checkov
 from mlscan.collectors.iac.cloudformation import add_cloudformation, cfn_exports
 from mlscan.collectors.iac.model import (
     IacModel,
@@ -178,6 +178,7 @@ def _analyse(ws: Workspace, ctx: CollectContext, include_all: bool) -> Analysis:
     limits = ctx.config.limits
     run = run_checkov(
         by_framework,
+        checks=ctx.checkov_checks,
         include_all=include_all,
         tfvars=abs_tfvars,
         timeout=float(limits.checkov_timeout),
@@ -371,11 +372,9 @@ def _yaml_file(
 
 # --------------------------------------------------------------------- facts
 def _checkov_facts(a: Analysis) -> list[dict[str, Any]]:
-    mapping = check_mapping()
     covered = a.model.addresses | a.serving.addresses
     out = []
     for r in a.checkov.results:
-        m = mapping.get(r.check_id)
         out.append(
             {
                 "check_id": r.check_id,
@@ -383,11 +382,6 @@ def _checkov_facts(a: Analysis) -> list[dict[str, Any]]:
                 "framework": r.framework,
                 "resource": r.resource,
                 "result": r.result,
-                "mapped": m is not None,
-                "control": m.control if m else None,
-                "severity": m.severity if m else "low",
-                "stride": list(m.stride) if m else [],
-                "fallback": m.fallback if m else True,
                 "native_fact": (r.path, r.resource) in covered,
                 "loc": {
                     "path": r.path,
@@ -425,7 +419,6 @@ class IacCollector:
             "checkov": {
                 "frameworks": list(a.checkov.frameworks),
                 "include_all": a.include_all,
-                "mapped_checks": sorted(check_mapping()),
             },
             "checkov_results": _checkov_facts(a),
             "buckets": m.buckets,

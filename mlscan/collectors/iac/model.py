@@ -34,7 +34,6 @@ _S3_ARN = re.compile(r"^arn:aws[a-z-]*:s3:::([^/*${}\"]+)")
 _ANY_BUCKET_REF = re.compile(
     r"\b(aws_s3_bucket|google_storage_bucket|azurerm_storage_account)\.([A-Za-z0-9_-]+)"
 )
-_GCS_PUBLIC = frozenset({"allusers", "allauthenticatedusers"})
 
 
 def loc(path: str, line: int | None, end_line: int | None = None) -> dict[str, Any]:
@@ -291,7 +290,6 @@ def add_terraform(model: IacModel, module: TfModule) -> None:
                         "address": address,
                         "bucket": _gcs_bucket_name(text_or_none(body.get("bucket")), buckets),
                         "member": m,
-                        "member_is_public": m.lower() in _GCS_PUBLIC,
                         "service_account": _sa_ref(m),
                         "role": text_or_none(body.get("role")),
                         "loc": rloc,
@@ -306,7 +304,6 @@ def add_terraform(model: IacModel, module: TfModule) -> None:
                         "address": address,
                         "bucket": _gcs_bucket_name(text_or_none(body.get("bucket")), buckets),
                         "member": entity,
-                        "member_is_public": entity.split(":")[-1].lower() in _GCS_PUBLIC,
                         "role": entity.split(":")[0] if ":" in entity else None,
                         "loc": rloc,
                     }
@@ -320,7 +317,6 @@ def add_terraform(model: IacModel, module: TfModule) -> None:
                     "address": address,
                     "bucket": text_or_none(body.get("name")),
                     "member": access,
-                    "member_is_public": access in ("blob", "container"),
                     "role": None,
                     "loc": rloc,
                 }

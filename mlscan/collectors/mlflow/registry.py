@@ -35,7 +35,12 @@ from mlscan.collectors.mlflow.registry_download import (
     VersionDownload,
     download_version,
 )
-from mlscan.collectors.mlflow.rest import Credentials, MlflowRest
+from mlscan.collectors.mlflow.rest import (
+    Credentials,
+    MlflowRest,
+    RequestBudgetExhausted,
+    RestLimits,
+)
 from mlscan.collectors.signatures.bundle import BundleError, decode_bundle
 from mlscan.collectors.signatures.collector import (
     BESIDE_SUFFIXES,
@@ -70,18 +75,14 @@ class MlflowRegistryCollector:
         return True
 
     def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput:
-        uri = ctx.options.get("mlflow_uri")
+        uri = ctx.options.mlflow_uri
         if not uri:
             return CollectorOutput(facts={})
-        client = MlflowRest(
-            str(uri),
-            Credentials.from_env(),
-            timeout=float(ctx.options.get("mlflow_timeout") or 10.0),
-        )
+        client = MlflowRest(str(uri), Credentials.from_env(), limits=rest_limits(ctx))
         notes: list[Notification] = []
         models: list[dict[str, Any]] = []
         versions: list[dict[str, Any]] = []
-        download = bool(ctx.options.get("mlflow_download_artifacts"))
+        download = ctx.options.mlflow_download_artifacts
         trust, trust_notes, root_staging = trust_from_config(ws, ctx.config.signing)
         if download:
             notes.extend(trust_notes)
@@ -94,9 +95,12 @@ class MlflowRegistryCollector:
         tmp = Path(tempfile.mkdtemp(prefix="mlscan-registry-")) if download else None
         try:
             self._walk(client, models, versions, job, tmp)
+        except RequestBudgetExhausted as exc:
+            notes.append(notification(client.shown, str(exc), SOURCE, kind="registry-limit"))
         finally:
             if tmp is not None:
                 shutil.rmtree(tmp, ignore_errors=True)
+        notes.extend(client.notes)
         versions.sort(key=lambda v: (v["name"], int(v["version"]) if v["version"].isdigit() else 0))
         facts = {
             "server": {"uri": client.shown, "auth": client.credentials.kind},
@@ -108,8 +112,12 @@ class MlflowRegistryCollector:
 
     def _walk(self, client: MlflowRest, models: list[dict[str, Any]],
               versions: list[dict[str, Any]], job: _Job, tmp: Path | None) -> None:
+        seen_models: set[str] = set()
         for m in client.registered_models():
             name = m["name"]
+            if name in seen_models:  # a server that repeats itself across pages
+                continue
+            seen_models.add(name)
             aliases = sorted(
                 (
                     {"alias": str(a.get("alias")), "version": str(a.get("version"))}
@@ -130,7 +138,11 @@ class MlflowRegistryCollector:
             by_version: dict[str, list[str]] = {}
             for a in aliases:
                 by_version.setdefault(a["version"], []).append(a["alias"])
+            seen_versions: set[str] = set()
             for v in client.model_versions(name):
+                if str(v.get("version")) in seen_versions:
+                    continue
+                seen_versions.add(str(v.get("version")))
                 dest = None
                 if tmp is not None:
                     dest = tmp / f"v{len(versions)}"
@@ -140,6 +152,31 @@ class MlflowRegistryCollector:
                 finally:
                     if dest is not None:
                         shutil.rmtree(dest, ignore_errors=True)
+
+
+def rest_limits(ctx: CollectContext) -> RestLimits:
+    """The client's bounds: ``limits.mlflow_*`` from the configuration, the command
+    line's --mlflow-timeout and --mlflow-deadline on top."""
+    lim = ctx.config.limits
+    deadline = ctx.options.mlflow_deadline or lim.mlflow_request_deadline
+    return RestLimits(
+        timeout=float(ctx.options.mlflow_timeout or 10.0),
+        deadline=float(deadline),
+        max_requests=int(lim.mlflow_max_requests),
+        max_pages=int(lim.mlflow_max_pages),
+        max_entries=int(lim.mlflow_max_entries),
+        max_walk_depth=int(lim.mlflow_max_walk_depth),
+        max_walk_dirs=int(lim.mlflow_max_walk_dirs),
+        scan_deadline=float(lim.mlflow_scan_deadline),
+    )
+
+
+def _text(value: Any) -> str | None:
+    """A scalar from the server as text (None when absent); anything else, e.g. a
+    nested structure where a string belongs, is not carried into the facts."""
+    if value is None or isinstance(value, dict | list):
+        return None
+    return str(value)
 
 
 def _tags(raw: Any) -> list[dict[str, str | None]]:
@@ -186,11 +223,11 @@ def _version_fact(
         "name": name,
         "version": version,
         "logical_location": where,
-        "stage": v.get("current_stage"),
-        "status": v.get("status"),
+        "stage": _text(v.get("current_stage")),
+        "status": _text(v.get("status")),
         "aliases": sorted(aliases.get(version, [])),
         "source": redact_uri(str(v.get("source") or "")),
-        "run_id": v.get("run_id"),
+        "run_id": _text(v.get("run_id")),
         "tags": _tags(v.get("tags")),
         "files": sorted(files or [], key=lambda f: str(f["path"])),
         "files_listed": files is not None,

@@ -16,7 +16,12 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from mlscan.collectors.base import notification
-from mlscan.collectors.mlflow.rest import ArtifactTooLarge, MlflowRest, MlflowRestError
+from mlscan.collectors.mlflow.rest import (
+    ArtifactTooLarge,
+    MlflowRest,
+    MlflowRestError,
+    RequestBudgetExhausted,
+)
 from mlscan.models import Notification
 
 SOURCE = "mlflow-registry"
@@ -116,13 +121,19 @@ def download_version(
             continue
         try:
             with os.fdopen(fd, "wb") as out:
-                result = client.download_version_artifact(name, version, rel, out, limit)
+                result = client.download_version_artifact(
+                    name, version, rel, out, limit,
+                    listed_size=listed if isinstance(listed, int) else None,
+                )
         except ArtifactTooLarge:
             local.unlink(missing_ok=True)
             which = ("limits.max_file_size" if limit == budget.per_file
                      else "limits.max_registry_download")
             skip(rel, f"larger than {limit} bytes ({which})")
             continue
+        except RequestBudgetExhausted:
+            local.unlink(missing_ok=True)
+            raise  # the scan's request or time budget: the registry walk stops
         except MlflowRestError as exc:
             local.unlink(missing_ok=True)
             skip(rel, str(exc))

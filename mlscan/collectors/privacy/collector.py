@@ -13,9 +13,9 @@
   has no payload-logging option;
 * ``buckets`` and the Terraform ``data_capture`` entries are added by the link stage
   (``privacy/links.py``) from the IaC facts and the asset graph;
-* ``models``: MLmodel signature inputs, with protected attributes (age, sex, race, ...)
-  and whether the model is a decision model (credit, fraud, ...; or a critical/high
-  asset).
+* ``models``: MLmodel signature inputs, with protected attributes (age, sex, race, ...),
+  the model folder, asset and impact (whether that makes it a decision model is policy:
+  ``rego/lib/privacy.rego``).
 
 Facts go under ``privacy``; docs/facts.md documents every field.
 """
@@ -55,11 +55,6 @@ PROTECTED: dict[str, str] = {
     "handicap": "disability", "pregnant": "pregnancy", "pregnancy": "pregnancy",
     "orientation": "sexual-orientation",
 }  # fmt: skip
-DECISION_WORDS = re.compile(
-    r"credit|fraud|loan|lend|mortgage|underwrit|scor(e|ing)|insur|claim|hiring|recruit|"
-    r"tenant|admission|benefit|aml|kyc",
-    re.I,
-)
 _S3_URI = re.compile(r"^s3://([^/$]+)")
 
 
@@ -332,7 +327,6 @@ def _mlmodel(cache: ParseCache, rel: str, config: Config) -> dict[str, Any] | No
         if matches_any(rel, rule.match) or matches_any(model_dir, rule.match):
             impact, asset = rule.impact, rule.name
             break
-    keyword = DECISION_WORDS.search(model_dir) or (asset and DECISION_WORDS.search(asset))
     span = inputs_node.key_span or inputs_node.span
     return {
         "path": model_dir,
@@ -342,6 +336,5 @@ def _mlmodel(cache: ParseCache, rel: str, config: Config) -> dict[str, Any] | No
         ],
         "asset": asset,
         "impact": impact,
-        "decision_model": bool(keyword) or impact in ("critical", "high"),
         "loc": span.loc(rel),
     }

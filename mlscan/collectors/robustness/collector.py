@@ -1,9 +1,9 @@
 """Robustness evidence: adversarial evaluation in pipelines, input validation at serving.
 
 * ``models``: model artifacts (``artifacts.discovery``) with their asset and impact from
-  the configuration's ``assets``. A model is *in scope* for adversarial evaluation when
-  its impact is critical or high; when no assets are configured every model in a model
-  location is in scope (no business-impact triage has been done, so none is exempt).
+  the configuration's ``assets``. Which models need an adversarial evaluation is policy
+  (``rego/lib/robustness.rego``: impact critical or high; with no assets configured,
+  every model in a model location, since no business-impact triage has been done).
 * ``evidence``: adversarial-robustness evaluation found in DVC stages (``dvc.yaml``), CI
   workflows (``.github/workflows/*.yml``), ``Makefile``, ``tox.ini``, ``noxfile.py``:
   a command of a known tool (TextAttack, ART, Counterfit, Foolbox, ...) or a command that
@@ -324,7 +324,6 @@ def _models(ws: Workspace, ctx: CollectContext) -> list[dict[str, Any]]:
             ):
                 asset, impact = rule.name, rule.impact
                 break
-        in_scope = impact in ("critical", "high") if assets else True
         out.append(
             {
                 "path": art.path,
@@ -332,7 +331,6 @@ def _models(ws: Workspace, ctx: CollectContext) -> list[dict[str, Any]]:
                 "format": art.format,
                 "asset": asset,
                 "impact": impact,
-                "in_scope": in_scope,
                 "loc": line_loc(art.path, None),
             }
         )

@@ -119,7 +119,7 @@ class SignaturesCollector:
             if ref is not None:
                 used.add(ref.path)
                 parsed.append(ref.path)
-            facts.append(_model_fact(m, signing, on_disk, check, trust))
+            facts.append(model_fact(m, signing, on_disk, check, trust))
         orphans = [
             {"path": f.path, "loc": Location(path=f.path).to_fact()}
             for f in ws.candidates(include_ignored=True)
@@ -301,8 +301,10 @@ class GateDecision:
 
 
 def gate(check: ModelCheck) -> GateDecision:
-    """A model passes only when its signature verifies against a trusted signer AND every
-    file matches the signed manifest (nothing changed, added, missing or left uncompared)."""
+    """A one-line account of a checked model: verified, or the first reason it is not
+    (unsigned, the verification failure, contents differ, not fully compared). The
+    registry records it as the version's status; ``mlscan verify`` prints it, while the
+    pass/fail decision there comes from the signature controls (the engine)."""
     v = check.verification
     if check.signature is None or v is None:
         return GateDecision(ok=False, reason="unsigned", detail="no signature found")
@@ -409,13 +411,15 @@ def signature_fact(check: ModelCheck, loc: dict[str, Any] | None = None) -> dict
     return sig_fact
 
 
-def _model_fact(
+def model_fact(
     m: ModelArtifact,
     signing: SigningConfig,
     on_disk: list[OnDiskFile],
     check: ModelCheck,
     trust: TrustSettings,
 ) -> dict[str, Any]:
+    """One ``signatures.models[]`` fact (the scan's, and ``mlscan verify``'s one-model
+    document)."""
     decoded = check.decoded
     ref = check.signature
     sig_fact = signature_fact(check)

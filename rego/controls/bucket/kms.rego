@@ -85,9 +85,7 @@ deny contains v if {
 }
 
 deny contains v if {
-	some r in checkov.uncovered
-	r.control == "MLS-BKT-007"
-	v := checkov.violation(r)
+	some v in checkov.fallback("MLS-BKT-007")
 }
 
 _algorithm(b) := b.sse_algorithm if b.sse_algorithm != null

@@ -60,7 +60,7 @@ deny contains v if {
 
 deny contains v if {
 	some g in object.get(_bp, "public_grants", [])
-	g.member_is_public
+	bucket_policy.public_member(g)
 	name := object.get(g, "bucket", g.address)
 	v := {
 		"msg": sprintf("bucket %s is public: %s grants %s", [
@@ -94,7 +94,5 @@ deny contains v if {
 }
 
 deny contains v if {
-	some r in checkov.uncovered
-	r.control == "MLS-BKT-001"
-	v := checkov.violation(r)
+	some v in checkov.fallback("MLS-BKT-001")
 }

@@ -43,7 +43,7 @@ test_named_principal_is_not_public if {
 
 test_gcs_all_users_binding if {
 	g := {"provider": "gcp", "kind": "iam-member", "address": "google_storage_bucket_iam_member.m",
-		"bucket": "acme-models", "member": "allUsers", "member_is_public": true,
+		"bucket": "acme-models", "member": "allUsers",
 		"role": "roles/storage.objectViewer", "loc": _loc(3)}
 	vs := deny with input as {"bucket_policies": {"public_grants": [g]}, "assets": _assets}
 	some v in vs
@@ -53,7 +53,7 @@ test_gcs_all_users_binding if {
 
 test_private_grant_is_silent if {
 	g := {"provider": "azure", "kind": "container-access", "address": "azurerm_storage_container.c",
-		"bucket": "models", "member": "private", "member_is_public": false, "role": null, "loc": _loc(3)}
+		"bucket": "models", "member": "private", "role": null, "loc": _loc(3)}
 	count(deny) == 0 with input as {"bucket_policies": {"public_grants": [g]}}
 }
 
@@ -65,7 +65,7 @@ test_public_acl if {
 
 test_checkov_fallback_only_without_native_fact if {
 	r := {"check_id": "CKV_AWS_20", "check_name": "public ACL", "resource": "x", "result": "failed",
-		"control": "MLS-BKT-001", "fallback": true, "native_fact": false, "mapped": true, "loc": _loc(2)}
+		"native_fact": false, "loc": _loc(2)}
 	count(deny) == 1 with input as {"iac": {"checkov_results": [r]}}
 	count(deny) == 0 with input as {"iac": {"checkov_results": [object.union(r, {"native_fact": true})]}}
 }

@@ -20,18 +20,15 @@ package mlscan.controls.iac.checkov_other
 import data.mlscan.lib.checkov
 import rego.v1
 
-_results := object.get(object.get(input, "iac", {}), "checkov_results", [])
-
 deny contains v if {
-	some r in _results
-	r.result == "failed"
-	r.control == "MLS-IAC-004"
-	v := object.union(checkov.violation(r), {"severity": r.severity})
+	some [r, m] in checkov.failed
+	m != null
+	m.control == "MLS-IAC-004"
+	v := object.union(checkov.violation(r), {"severity": m.severity})
 }
 
 deny contains v if {
-	some r in _results
-	r.result == "failed"
-	not r.mapped
+	some [r, m] in checkov.failed
+	m == null
 	v := object.union(checkov.violation(r), {"severity": "low"})
 }

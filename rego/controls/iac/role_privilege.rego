@@ -210,7 +210,7 @@ deny contains v if {
 	some g in object.get(object.get(input, "bucket_policies", {}), "public_grants", [])
 	g.provider == "gcp"
 	g.role in _admin_roles
-	not g.member_is_public
+	not bucket_policy.public_member(g)
 	ml_assets.stores_models(g.bucket)
 	v := {
 		"msg": sprintf("%s grants %s %s on %s: it can overwrite or delete every model", [
@@ -281,7 +281,5 @@ deny contains v if {
 }
 
 deny contains v if {
-	some r in checkov.uncovered
-	r.control == "MLS-IAC-003"
-	v := checkov.violation(r)
+	some v in checkov.fallback("MLS-IAC-003")
 }

@@ -95,7 +95,7 @@ test_silent_on_model_bucket_write_by_training_role if {
 }
 
 _grant(role) := {"provider": "gcp", "kind": "iam-member", "address": "google_storage_bucket_iam_member.w",
-	"bucket": "acme-models", "member": "serviceAccount:svc@p.iam.gserviceaccount.com", "member_is_public": false,
+	"bucket": "acme-models", "member": "serviceAccount:svc@p.iam.gserviceaccount.com",
 	"role": role, "loc": {"path": "gcs.tf", "line": 7}}
 
 test_fires_on_object_admin_on_model_store if {

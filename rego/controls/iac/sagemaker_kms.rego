@@ -60,7 +60,5 @@ deny contains v if {
 }
 
 deny contains v if {
-	some r in checkov.uncovered
-	r.control == "MLS-IAC-002"
-	v := checkov.violation(r)
+	some v in checkov.fallback("MLS-IAC-002")
 }

@@ -20,57 +20,29 @@
 #     safe_mode=True when loading, and rebuild graphs without file-I/O or py_function ops.
 package mlscan.controls.model.code_in_model
 
+import data.mlscan.lib.model_artifacts
 import rego.v1
 
 deny contains v if {
-	some f in input.artifacts.files
+	some mf in model_artifacts.files
+	f := mf.file
 	count(f.lambda_layers) > 0
-	v := {
-		"msg": sprintf("%s contains Keras Lambda layer(s) %s whose Python bytecode runs at load time", [f.path, concat(", ", f.lambda_layers)]),
-		"loc": f.loc,
-		"asset": f.path,
-		"key": "lambda",
-		"evidence": {"lambda_layers": f.lambda_layers, "format": f.format},
-	}
+	v := model_artifacts.violation(
+		mf,
+		sprintf("%s contains Keras Lambda layer(s) %s whose Python bytecode runs at load time", [mf.name, concat(", ", f.lambda_layers)]),
+		"lambda",
+		{"lambda_layers": f.lambda_layers, "format": f.format},
+	)
 }
 
 deny contains v if {
-	some f in input.artifacts.files
+	some mf in model_artifacts.files
+	f := mf.file
 	count(f.tf_file_ops) > 0
-	v := {
-		"msg": sprintf("%s uses TensorFlow op(s) %s that read or write files or run Python", [f.path, concat(", ", f.tf_file_ops)]),
-		"loc": f.loc,
-		"asset": f.path,
-		"key": "tf-ops",
-		"evidence": {"tf_file_ops": f.tf_file_ops, "format": f.format},
-	}
-}
-
-# files of a registry model version downloaded with --mlflow-download-artifacts
-deny contains v if {
-	some mv in input.mlflow_registry.versions
-	some f in mv.model_files
-	count(f.lambda_layers) > 0
-	v := {
-		"msg": sprintf("%s contains Keras Lambda layer(s) %s whose Python bytecode runs at load time", [f.logical_path, concat(", ", f.lambda_layers)]),
-		"loc": mv.loc,
-		"asset": mv.logical_location,
-		"logical_location": mv.logical_location,
-		"key": sprintf("lambda:%s", [f.path]),
-		"evidence": {"file": f.path, "lambda_layers": f.lambda_layers, "format": f.format},
-	}
-}
-
-deny contains v if {
-	some mv in input.mlflow_registry.versions
-	some f in mv.model_files
-	count(f.tf_file_ops) > 0
-	v := {
-		"msg": sprintf("%s uses TensorFlow op(s) %s that read or write files or run Python", [f.logical_path, concat(", ", f.tf_file_ops)]),
-		"loc": mv.loc,
-		"asset": mv.logical_location,
-		"logical_location": mv.logical_location,
-		"key": sprintf("tf-ops:%s", [f.path]),
-		"evidence": {"file": f.path, "tf_file_ops": f.tf_file_ops, "format": f.format},
-	}
+	v := model_artifacts.violation(
+		mf,
+		sprintf("%s uses TensorFlow op(s) %s that read or write files or run Python", [mf.name, concat(", ", f.tf_file_ops)]),
+		"tf-ops",
+		{"tf_file_ops": f.tf_file_ops, "format": f.format},
+	)
 }

@@ -5,6 +5,9 @@
 #   commands, evaluate code, import modules, or reach the file system or network (os.system,
 #   subprocess, builtins.exec/eval, socket, runpy, ...). Loading the file runs them. The file
 #   was never loaded by mlscan.
+#   Which imports are dangerous is decided by rego/lib/model_files.rego (a policy folder can
+#   extend it). A Keras config that names a Python module outside keras/tensorflow is
+#   reported here too: Keras imports that module when the model is loaded (CVE-2025-1550).
 #   Files of live MLflow registry versions are analysed too when downloaded
 #   (--mlflow-download-artifacts), reported at models:/<name>/<version>.
 # custom:
@@ -21,16 +24,31 @@
 #     signed source, and store models as safetensors or another data-only format.
 package mlscan.controls.model.dangerous_imports
 
+import data.mlscan.lib.model_files as mf
 import rego.v1
 
 deny contains v if {
 	some f in input.artifacts.files
-	count(f.dangerous_globals) > 0
+	names := mf.dangerous_names(f)
+	count(names) > 0
 	v := {
-		"msg": sprintf("%s imports %s; loading this %s model runs that code", [f.path, concat(", ", f.dangerous_globals), f.format]),
+		"msg": sprintf("%s imports %s; loading this %s model runs that code (found by: %s)", [f.path, concat(", ", names), f.format, concat(", ", _engines(f, names))]),
 		"loc": f.loc,
 		"asset": f.path,
-		"evidence": {"imports": f.dangerous_globals, "format": f.format, "sha256": f.sha256},
+		"evidence": {"imports": names, "format": f.format, "sha256": f.sha256, "engines": _engines(f, names)},
+	}
+}
+
+deny contains v if {
+	some f in input.artifacts.files
+	names := mf.keras_foreign_names(f)
+	count(names) > 0
+	v := {
+		"msg": sprintf("%s: its Keras config names %s, outside keras/tensorflow; loading the model imports and runs it", [f.path, concat(", ", names)]),
+		"loc": f.loc,
+		"asset": f.path,
+		"key": "keras-config",
+		"evidence": {"keras_objects": names, "format": f.format, "sha256": f.sha256},
 	}
 }
 
@@ -38,13 +56,36 @@ deny contains v if {
 deny contains v if {
 	some mv in input.mlflow_registry.versions
 	some f in mv.model_files
-	count(f.dangerous_globals) > 0
+	names := mf.dangerous_names(f)
+	count(names) > 0
 	v := {
-		"msg": sprintf("%s imports %s; loading this %s model runs that code", [f.logical_path, concat(", ", f.dangerous_globals), f.format]),
+		"msg": sprintf("%s imports %s; loading this %s model runs that code", [f.logical_path, concat(", ", names), f.format]),
 		"loc": mv.loc,
 		"asset": mv.logical_location,
 		"logical_location": mv.logical_location,
 		"key": f.path,
-		"evidence": {"file": f.path, "imports": f.dangerous_globals, "format": f.format, "sha256": f.sha256},
+		"evidence": {"file": f.path, "imports": names, "format": f.format, "sha256": f.sha256},
 	}
 }
+
+deny contains v if {
+	some mv in input.mlflow_registry.versions
+	some f in mv.model_files
+	names := mf.keras_foreign_names(f)
+	count(names) > 0
+	v := {
+		"msg": sprintf("%s: its Keras config names %s, outside keras/tensorflow; loading the model imports and runs it", [f.logical_path, concat(", ", names)]),
+		"loc": mv.loc,
+		"asset": mv.logical_location,
+		"logical_location": mv.logical_location,
+		"key": sprintf("keras-config:%s", [f.path]),
+		"evidence": {"file": f.path, "keras_objects": names, "format": f.format},
+	}
+}
+
+# the engines that saw the dangerous imports (opcodes, picklescan, byte-scan)
+_engines(f, names) := sort({s |
+	some g in f.globals
+	mf.dotted(g) in names
+	some s in g.sources
+})

@@ -20,32 +20,25 @@
 #     without '..'.
 package mlscan.controls.model.mlmodel_path_escape
 
+import data.mlscan.lib.mlmodels
 import rego.v1
 
 deny contains v if {
-	some m in input.artifacts.mlmodels
-	some p in m.paths
+	some mm in mlmodels.all_mlmodels
+	some p in mm.mlmodel.paths
 	p.escapes
-	v := {
-		"msg": sprintf("%s: %s.%s = '%s' points outside the model directory", [m.path, p.flavor, p.field, p.value]),
-		"loc": p.loc,
-		"asset": m.dir,
-		"key": sprintf("%s.%s", [p.flavor, p.field]),
-		"evidence": {"flavor": p.flavor, "field": p.field, "value": p.value},
-	}
+	v := mlmodels.violation(
+		mm,
+		sprintf("%s: %s%s.%s = '%s' points outside the model directory", [mm.file, _what(mm), p.flavor, p.field, p.value]),
+		p.loc,
+		{
+			"key": sprintf("%s.%s", [p.flavor, p.field]),
+			"evidence": {"flavor": p.flavor, "field": p.field, "value": p.value},
+		},
+	)
 }
 
-deny contains v if {
-	some mv in input.mlflow_registry.versions
-	is_object(mv.mlmodel)
-	some p in mv.mlmodel.paths
-	p.escapes
-	v := {
-		"msg": sprintf("%s: MLmodel %s.%s = '%s' points outside the model directory", [mv.logical_location, p.flavor, p.field, p.value]),
-		"loc": mv.loc,
-		"asset": mv.logical_location,
-		"logical_location": mv.logical_location,
-		"key": sprintf("%s.%s", [p.flavor, p.field]),
-		"evidence": {"flavor": p.flavor, "field": p.field, "value": p.value},
-	}
-}
+# a registry version's message names the version, so it says which file the field is in
+_what(mm) := "MLmodel " if mm.registry
+
+_what(mm) := "" if not mm.registry

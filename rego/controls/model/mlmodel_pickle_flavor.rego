@@ -20,33 +20,17 @@
 #     skops for scikit-learn), or sign the model directory and verify it before serving.
 package mlscan.controls.model.mlmodel_pickle_flavor
 
+import data.mlscan.lib.mlmodels
 import rego.v1
 
 deny contains v if {
-	some m in input.artifacts.mlmodels
-	some fl in m.flavors
+	some mm in mlmodels.all_mlmodels
+	some fl in mm.mlmodel.flavors
 	fl.deserialization != null
-	v := {
-		"msg": sprintf("%s: flavor '%s' loads the model with %s", [m.path, fl.name, fl.deserialization]),
-		"loc": fl.deserialization_loc,
-		"asset": m.dir,
-		"key": fl.name,
-		"evidence": {"flavor": fl.name, "deserialization": fl.deserialization},
-	}
-}
-
-# a model version in a live MLflow registry (--mlflow-uri): its MLmodel, fetched over REST
-deny contains v if {
-	some mv in input.mlflow_registry.versions
-	is_object(mv.mlmodel)
-	some fl in mv.mlmodel.flavors
-	fl.deserialization != null
-	v := {
-		"msg": sprintf("%s: flavor '%s' loads the model with %s", [mv.logical_location, fl.name, fl.deserialization]),
-		"loc": mv.loc,
-		"asset": mv.logical_location,
-		"logical_location": mv.logical_location,
-		"key": fl.name,
-		"evidence": {"flavor": fl.name, "deserialization": fl.deserialization},
-	}
+	v := mlmodels.violation(
+		mm,
+		sprintf("%s: flavor '%s' loads the model with %s", [mm.file, fl.name, fl.deserialization]),
+		fl.deserialization_loc,
+		{"key": fl.name, "evidence": {"flavor": fl.name, "deserialization": fl.deserialization}},
+	)
 }

@@ -19,32 +19,22 @@
 #     serving validates every request against the schema.
 package mlscan.controls.model.mlmodel_signature
 
+import data.mlscan.lib.mlmodels
 import rego.v1
 
 deny contains v if {
-	some m in input.artifacts.mlmodels
-	not m.signature.inputs
-	v := {
-		"msg": sprintf("%s has no input signature; served requests are not validated against a schema", [m.path]),
-		"loc": loc(m),
-		"asset": m.dir,
-		"evidence": {"signature_present": m.signature.present},
-	}
+	some mm in mlmodels.all_mlmodels
+	sig := mm.mlmodel.signature
+	not sig.inputs
+	v := mlmodels.violation(
+		mm,
+		sprintf("%s has no input signature; served requests are not validated against a schema", [mm.file]),
+		_loc(mm.mlmodel),
+		{"evidence": {"signature_present": sig.present}},
+	)
 }
 
-loc(m) := m.signature.loc if m.signature.present
+# the signature key when there is one, else the MLmodel file
+_loc(m) := m.signature.loc if m.signature.present
 
-loc(m) := m.loc if not m.signature.present
-
-deny contains v if {
-	some mv in input.mlflow_registry.versions
-	is_object(mv.mlmodel)
-	not mv.mlmodel.signature.inputs
-	v := {
-		"msg": sprintf("%s has no input signature; served requests are not validated against a schema", [mv.logical_location]),
-		"loc": mv.loc,
-		"asset": mv.logical_location,
-		"logical_location": mv.logical_location,
-		"evidence": {"signature_present": mv.mlmodel.signature.present},
-	}
-}
+_loc(m) := m.loc if not m.signature.present

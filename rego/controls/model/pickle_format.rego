@@ -20,30 +20,17 @@
 #     JSON), or load with torch.load(..., weights_only=True) and verify the file's signature first.
 package mlscan.controls.model.pickle_format
 
+import data.mlscan.lib.model_artifacts
 import rego.v1
 
 deny contains v if {
-	some f in input.artifacts.files
+	some mf in model_artifacts.files
+	f := mf.file
 	f.pickle_based
-	v := {
-		"msg": sprintf("%s is a pickle-based model file (%s); loading it can run arbitrary code", [f.path, f.format]),
-		"loc": f.loc,
-		"asset": f.path,
-		"evidence": {"format": f.format, "sha256": f.sha256},
-	}
-}
-
-# files of a registry model version downloaded with --mlflow-download-artifacts
-deny contains v if {
-	some mv in input.mlflow_registry.versions
-	some f in mv.model_files
-	f.pickle_based
-	v := {
-		"msg": sprintf("%s is a pickle-based model file (%s); loading it can run arbitrary code", [f.logical_path, f.format]),
-		"loc": mv.loc,
-		"asset": mv.logical_location,
-		"logical_location": mv.logical_location,
-		"key": f.path,
-		"evidence": {"file": f.path, "format": f.format, "sha256": f.sha256},
-	}
+	v := model_artifacts.violation(
+		mf,
+		sprintf("%s is a pickle-based model file (%s); loading it can run arbitrary code", [mf.name, f.format]),
+		"",
+		{"format": f.format, "sha256": f.sha256},
+	)
 }

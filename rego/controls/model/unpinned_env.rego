@@ -21,6 +21,7 @@
 #     ideally with hashes (pip --require-hashes).
 package mlscan.controls.model.unpinned_env
 
+import data.mlscan.lib.mlmodels
 import rego.v1
 
 # installer tooling that MLflow itself writes with a range
@@ -29,9 +30,9 @@ tooling := {"pip", "setuptools", "wheel"}
 # One finding per model: at the first unpinned dependency (requirements.txt first, the file
 # MLflow's default virtualenv manager installs), naming every unpinned package.
 deny contains v if {
-	some m in input.artifacts.mlmodels
+	some mm in mlmodels.all_mlmodels
 	unpinned := [dep |
-		some env in m.env_files
+		some env in mm.mlmodel.env_files
 		some dep in env.dependencies
 		not dep.pinned
 		not lower(dep.name) in tooling
@@ -39,31 +40,15 @@ deny contains v if {
 	count(unpinned) > 0
 	names := sort({lower(dep.name) | some dep in unpinned})
 	first := unpinned[0]
-	v := {
-		"msg": sprintf("%s: %d model environment dependencies are not pinned to one version: %s", [m.dir, count(names), concat(", ", names)]),
-		"loc": first.loc,
-		"asset": m.dir,
-		"evidence": {"unpinned": names, "first": first.spec},
-		"related": [dep.loc | some dep in unpinned],
-	}
+	v := mlmodels.violation(
+		mm,
+		sprintf("%s: %d model environment dependencies are not pinned to one version: %s", [mm.dir, count(names), concat(", ", names)]),
+		first.loc,
+		object.union({"evidence": {"unpinned": names, "first": first.spec}}, _related(mm, unpinned)),
+	)
 }
 
-deny contains v if {
-	some mv in input.mlflow_registry.versions
-	is_object(mv.mlmodel)
-	unpinned := [dep |
-		some env in mv.mlmodel.env_files
-		some dep in env.dependencies
-		not dep.pinned
-		not lower(dep.name) in tooling
-	]
-	count(unpinned) > 0
-	names := sort({lower(dep.name) | some dep in unpinned})
-	v := {
-		"msg": sprintf("%s: %d model environment dependencies are not pinned to one version: %s", [mv.logical_location, count(names), concat(", ", names)]),
-		"loc": mv.loc,
-		"asset": mv.logical_location,
-		"logical_location": mv.logical_location,
-		"evidence": {"unpinned": names, "first": unpinned[0].spec},
-	}
-}
+# every unpinned line, for a workspace MLmodel (a registry version has no file positions)
+_related(mm, unpinned) := {"related": [dep.loc | some dep in unpinned]} if not mm.registry
+
+_related(mm, _) := {} if mm.registry

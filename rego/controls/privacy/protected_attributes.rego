@@ -21,11 +21,12 @@
 #     the fairness evaluation in the model card and suppress this finding with that reason.
 package mlscan.controls.privacy.protected_attributes
 
+import data.mlscan.lib.privacy
 import rego.v1
 
 deny contains v if {
 	some m in object.get(input, ["privacy", "models"], [])
-	m.decision_model
+	privacy.decision_model(m)
 	count(m.protected_inputs) > 0
 	names := sort([sprintf("%s (%s)", [p.name, p.attribute]) | some p in m.protected_inputs])
 	v := {

@@ -22,6 +22,7 @@
 #     (dvc repro <stage> or a workflow step) and keep its report (robustness.json).
 package mlscan.controls.robustness.adversarial_evaluation
 
+import data.mlscan.lib.robustness
 import rego.v1
 
 passing_kinds := {"dvc-stage", "ci-step", "make-target", "tox", "nox", "report"}
@@ -38,7 +39,7 @@ scope_text(false) := "no assets configured: every model counts"
 deny contains v if {
 	anchor := input.robustness.anchor
 	anchor != null
-	models := sort([m.path | some m in input.robustness.models; m.in_scope])
+	models := sort([m.path | some m in input.robustness.models; robustness.in_scope(m)])
 	count(models) > 0
 	not evidence_found
 	scope := scope_text(input.robustness.assets_configured)

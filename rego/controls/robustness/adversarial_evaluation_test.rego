@@ -8,7 +8,7 @@ rob(models, evidence) := {"robustness": {
 	"assets_configured": true, "anchor": anchor_loc, "models": models, "evidence": evidence,
 }}
 
-credit := {"path": "models/credit", "in_scope": true}
+credit := {"path": "models/credit", "impact": "critical"}
 
 test_fires_without_evidence if {
 	vs := deny with input as rob([credit], [])
@@ -23,5 +23,12 @@ test_silent_with_dvc_stage if {
 }
 
 test_silent_for_low_impact_models if {
-	count(deny) == 0 with input as rob([{"path": "models/x", "in_scope": false}], [])
+	count(deny) == 0 with input as rob([{"path": "models/x", "impact": "medium"}], [])
+}
+
+test_fires_for_every_model_without_assets if {
+	doc := {"robustness": {"assets_configured": false, "anchor": anchor_loc, "models": [{"path": "models/x", "impact": null}], "evidence": []}}
+	vs := deny with input as doc
+	some v in vs
+	v.evidence.models == ["models/x"]
 }

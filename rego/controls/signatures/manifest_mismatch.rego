@@ -21,48 +21,29 @@
 #     with 'mlscan verify MODEL'. If the change is intended, sign the new model version.
 package mlscan.controls.signatures.manifest_mismatch
 
+import data.mlscan.lib.signed_models
+import data.mlscan.lib.util
 import rego.v1
 
-file_loc(p) := {"path": p, "line": null, "col": null, "end_line": null, "end_col": null}
-
 deny contains v if {
-	some m in input.signatures.models
-	d := m.manifest_diff
+	some sm in signed_models.all_signed
+	d := sm.diff
 	is_object(d)
 	count(d.changed) + count(d.added) + count(d.missing) > 0
 	groups := [["changed", d.changed], ["added", d.added], ["missing", d.missing]]
 	parts := [sprintf("%s: %s", [g[0], concat(", ", g[1])]) | some g in groups; count(g[1]) > 0]
-	v := {
-		"msg": sprintf(
-			"Model %s differs from its signed manifest %s (%s)",
-			[m.path, m.signature_path, concat("; ", parts)],
-		),
-		"loc": m.loc,
-		"asset": m.path,
-		"related": array.concat(
-			[file_loc(p) | some p in array.concat(d.changed, d.added)],
-			[m.signature.loc],
-		),
-		"evidence": {"changed": d.changed, "added": d.added, "missing": d.missing},
-	}
+	v := util.violation(
+		sprintf("%s differs from its signed manifest %s (%s)", [sm.label, sm.signature, concat("; ", parts)]),
+		sm.loc,
+		sm.asset,
+		object.union(sm.extra, {
+			"related": array.concat(_files(sm, d), sm.related),
+			"evidence": {"changed": d.changed, "added": d.added, "missing": d.missing},
+		}),
+	)
 }
 
-# a registry model version downloaded with --mlflow-download-artifacts
-deny contains v if {
-	some mv in input.mlflow_registry.versions
-	d := mv.manifest_diff
-	is_object(d)
-	count(d.changed) + count(d.added) + count(d.missing) > 0
-	groups := [["changed", d.changed], ["added", d.added], ["missing", d.missing]]
-	parts := [sprintf("%s: %s", [g[0], concat(", ", g[1])]) | some g in groups; count(g[1]) > 0]
-	v := {
-		"msg": sprintf(
-			"Model version %s differs from its signed manifest %s (%s)",
-			[mv.logical_location, mv.signature.path, concat("; ", parts)],
-		),
-		"loc": mv.loc,
-		"asset": mv.logical_location,
-		"logical_location": mv.logical_location,
-		"evidence": {"changed": d.changed, "added": d.added, "missing": d.missing},
-	}
-}
+# the files that differ, as related locations (registry versions have no file positions)
+_files(sm, d) := [util.file_loc(p) | some p in array.concat(d.changed, d.added)] if not sm.registry
+
+_files(sm, _) := [] if sm.registry

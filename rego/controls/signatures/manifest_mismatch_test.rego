@@ -1,10 +1,11 @@
 package mlscan.controls.signatures.manifest_mismatch
 
+import data.mlscan.lib.util
 import rego.v1
 
 model(diff) := {
-	"path": "models/x", "kind": "dir", "loc": file_loc("models/x"),
-	"signature_path": "models/x.sig", "signature": {"loc": file_loc("models/x.sig")},
+	"path": "models/x", "kind": "dir", "loc": util.file_loc("models/x"),
+	"signature_path": "models/x.sig", "signature": {"loc": util.file_loc("models/x.sig")},
 	"manifest_diff": diff,
 }
 

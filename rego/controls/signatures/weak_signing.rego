@@ -21,9 +21,8 @@
 #     file the model ships with instead of ignoring it.
 package mlscan.controls.signatures.weak_signing
 
+import data.mlscan.lib.util
 import rego.v1
-
-file_loc(p) := {"path": p, "line": null, "col": null, "end_line": null, "end_col": null}
 
 violation(m, key, msg, related) := {
 	"msg": sprintf("Model %s: %s", [m.path, msg]),
@@ -76,6 +75,6 @@ deny contains v if {
 	v := violation(
 		m, "ignored-files",
 		sprintf("files ship with the model but the signature ignores them: %s", [concat(", ", m.ignored_files)]),
-		[file_loc(p) | some p in m.ignored_files],
+		[util.file_loc(p) | some p in m.ignored_files],
 	)
 }

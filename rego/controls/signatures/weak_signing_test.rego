@@ -1,10 +1,11 @@
 package mlscan.controls.signatures.weak_signing
 
+import data.mlscan.lib.util
 import rego.v1
 
 base := {
 	"path": "models/x", "signed": true, "signature_path": "models/x.sig",
-	"signature": {"loc": file_loc("models/x.sig"), "signer": {"kind": "keyless"}},
+	"signature": {"loc": util.file_loc("models/x.sig"), "signer": {"kind": "keyless"}},
 	"tlog_entries": 1, "trust_root": {"staging": false},
 	"signature_inside_model_dir": false, "ignored_files": [],
 }
@@ -20,7 +21,7 @@ test_keyless_without_tlog if {
 }
 
 test_key_signed_without_tlog_is_normal if {
-	m := object.union(base, {"tlog_entries": 0, "signature": {"loc": file_loc("models/x.sig"), "signer": {"kind": "public_key"}}})
+	m := object.union(base, {"tlog_entries": 0, "signature": {"loc": util.file_loc("models/x.sig"), "signer": {"kind": "public_key"}}})
 	count(deny) == 0 with input as {"signatures": {"models": [m]}}
 }
 
@@ -35,7 +36,7 @@ test_signature_inside_and_ignored_files if {
 	{v.key | some v in vs} == {"signature-inside", "ignored-files"}
 	some v in vs
 	v.key == "ignored-files"
-	v.related == [file_loc("models/x/extra.pkl")]
+	v.related == [util.file_loc("models/x/extra.pkl")]
 }
 
 test_unsigned_silent if {

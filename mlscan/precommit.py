@@ -37,7 +37,11 @@ from pathlib import Path, PurePosixPath
 
 import yaml
 
-from mlscan.collectors.artifacts.discovery import DIR_MARKERS, MODEL_EXTENSIONS, SIGNATURE_SUFFIXES
+from mlscan.collectors.artifacts.discovery import (
+    DIR_MARKERS,
+    SIGNATURE_SUFFIXES,
+    may_be_model_file,
+)
 from mlscan.config import CONFIG_NAMES, Config
 from mlscan.errors import FileReadError
 from mlscan.workspace import Workspace, WorkspaceOptions
@@ -97,7 +101,7 @@ def _may_have_dependencies(rel: str) -> bool:
         or name in ("dvc.yaml", "dvc.lock")
         or name in DIR_MARKERS
         or lower.endswith(SIGNATURE_SUFFIXES)
-        or p.suffix.lower() in MODEL_EXTENSIONS
+        or may_be_model_file(rel)
         or p.suffix.lower() in (".json", ".py", ".ipynb")
         or lower.endswith((*_TF_SUFFIXES, ".tfvars"))
         or _is_dotenv(name)
@@ -145,7 +149,7 @@ class _Dependencies:
         if name.lower().endswith(SIGNATURE_SUFFIXES):
             out += self._signed_target(rel)
             out += self._trust_files()
-        elif p.suffix.lower() in MODEL_EXTENSIONS or name in DIR_MARKERS:
+        elif may_be_model_file(rel) or name in DIR_MARKERS:
             out += self._signatures_of(rel)
             if name in DIR_MARKERS:
                 out += self.files_at(str(p.parent)) if str(p.parent) != "." else [rel]
