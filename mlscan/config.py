@@ -66,7 +66,16 @@ class Limits:
     max_zip_members: int = 10_000
     max_zip_ratio: int = 200
     model_analysis_timeout: float = 30.0
-    max_hcl_size: int = 10 * 1024 * 1024  # a .tf file larger than this is not given to checkov
+    # per-format size limits, checked before a file is parsed (and before checkov sees it);
+    # sized for real files and for the parsers' speed (about 10-20 s per MiB of YAML or HCL)
+    max_yaml_size: int = 1024 * 1024
+    max_json_size: int = 2 * 1024 * 1024
+    max_ini_size: int = 1024 * 1024
+    max_hcl_size: int = 512 * 1024
+    max_python_size: int = 2 * 1024 * 1024
+    # checkov runs in a forked worker: per framework (and again per file after a failure)
+    checkov_timeout: float = 120.0
+    checkov_max_memory: int = 1024 * 1024 * 1024  # address-space growth of the worker
     # all files downloaded from a live MLflow registry in one scan (--mlflow-download-artifacts)
     max_registry_download: int = 4 * 1024 * 1024 * 1024
     # a live MLflow registry (--mlflow-uri): see docs/security.md "Limits on servers and policies"
@@ -153,8 +162,17 @@ def find_config(root: Path) -> Path | None:
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         try:
-            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
-        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            text = pyproject.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        try:
+            data = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            if re.search(r"^\s*\[\s*tool\s*\.\s*mlscan\b", text, re.MULTILINE):
+                # the user configured mlscan there: never scan with silently dropped settings
+                raise ConfigError(
+                    str(pyproject), f"invalid TOML, so [tool.mlscan] cannot be read: {exc}"
+                ) from exc
             return None
         if isinstance(data.get("tool"), dict) and "mlscan" in data["tool"]:
             return pyproject

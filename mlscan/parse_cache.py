@@ -60,6 +60,17 @@ class NotebookCell:
 _MISSING = object()
 
 
+# the Limits field bounding each format's file size (checked before reading the file)
+SIZE_LIMITS = {
+    "yaml": ("max_yaml_size", "YAML"),
+    "json": ("max_json_size", "JSON"),
+    "ini": ("max_ini_size", "INI"),
+    "dvc-config": ("max_ini_size", "INI"),
+    "hcl": ("max_hcl_size", "Terraform (HCL)"),
+    "python": ("max_python_size", "Python"),
+}
+
+
 class ParseCache:
     """Parsed files of one scan, keyed by (format, repo-relative path)."""
 
@@ -105,7 +116,11 @@ class ParseCache:
             try:
                 value = hcl2.loads(text)  # type: ignore[attr-defined]
             except Exception as exc:  # hcl2 raises lark errors of many types
-                raise SourceError(f"HCL syntax error: {str(exc).splitlines()[0][:200]}") from exc
+                line = getattr(exc, "line", None)
+                first = str(exc).splitlines()[0][:200] if str(exc) else type(exc).__name__
+                raise SourceError(
+                    f"invalid HCL: {first}", line if isinstance(line, int) and line > 0 else None
+                ) from exc
             return dict(value)
 
         return self._parsed("hcl", rel, load)
@@ -160,6 +175,12 @@ class ParseCache:
 
         return self._parsed("csv", rel, load)
 
+    def custom(self, fmt: str, rel: str, parse: Callable[[str], T]) -> T | None:
+        """A format one family owns (e.g. DVC's configobj reading of ``.dvc/config``):
+        parsed once under the name ``fmt`` and shared with every collector asking for it.
+        ``parse`` raises SourceError to reject the file."""
+        return self._parsed(fmt, rel, parse)
+
     def rejected(self, rel: str) -> bool:
         """True when mlscan refused the file: no other parser (checkov included) gets it."""
         return rel in self._rejected
@@ -181,8 +202,31 @@ class ParseCache:
         return self._counts.get((fmt, rel), 0)
 
     # -- internals --------------------------------------------------------------------
+    def size_limit(self, fmt: str) -> int | None:
+        """The byte limit for files of ``fmt`` (None: only ``limits.max_file_size``)."""
+        field = SIZE_LIMITS.get(fmt)
+        return int(getattr(self._limits, field[0])) if field else None
+
+    def over_limit(self, fmt: str, rel: str) -> bool:
+        """True (and the file rejected, with one notification) when ``rel`` is larger than
+        the size limit for ``fmt``; checked from the discovered size, nothing is read."""
+        limit = self.size_limit(fmt)
+        entry = self._ws.get(rel)
+        if limit is None or entry is None or entry.size <= limit:
+            return False
+        field, label = SIZE_LIMITS[fmt]
+        self._reject_once(
+            rel,
+            f"not parsed: {entry.size} bytes is over the {limit}-byte limit for {label} files "
+            f"(limits.{field}); its facts and checks are missing",
+            "too-large",
+        )
+        return True
+
     def _parsed(self, fmt: str, rel: str, parse: Callable[[str], T]) -> T | None:
         def load() -> T:
+            if self.over_limit(fmt, rel):
+                raise _Rejected
             text = self.text(rel)
             if text is None:
                 raise _Rejected
@@ -212,6 +256,10 @@ class ParseCache:
                 result = None
             except (RecursionError, MemoryError):
                 self._reject_once(rel, f"{fmt.upper()} not parsed: nested too deeply", "limit")
+                result = None
+            except Exception as exc:  # a parser bug on one file must not cost the scan
+                message = f"{fmt.upper()} not parsed: {type(exc).__name__} in the parser"
+                self._reject_once(rel, message, "parse-error")
                 result = None
             self._values[key] = result
             return result

@@ -173,7 +173,7 @@ class _YamlBuilder:
                     "seq", [c.value for c in children], span, seq=children, key_span=key_span
                 )
             if isinstance(node, yaml.MappingNode):
-                items: list[tuple[str, Node]] = []
+                ordered: dict[str, Node] = {}  # a dict: a linear build for wide mappings
                 for knode, vnode in node.value:
                     if knode.tag == "tag:yaml.org,2002:merge":
                         merged = self._child(vnode, depth)
@@ -184,8 +184,8 @@ class _YamlBuilder:
                                 self._line(knode),
                             )
                         for mk, mv in [kv for m in sources for kv in m.items()]:
-                            if all(k != mk for k, _ in items):
-                                items.append((mk, mv))
+                            if mk not in ordered:
+                                ordered[mk] = mv
                         continue
                     kspan = self._span(knode)
                     if isinstance(knode, yaml.ScalarNode):
@@ -193,8 +193,9 @@ class _YamlBuilder:
                     else:
                         key = str(self.build(knode, depth + 1).value)
                     child = self._child(vnode, depth, kspan)
-                    items = [(k, n) for k, n in items if k != key]
-                    items.append((key, child))
+                    ordered.pop(key, None)  # a repeated key moves to the end, value replaced
+                    ordered[key] = child
+                items = list(ordered.items())
                 value = {k: n.value for k, n in items}
                 span = _block_span(node, span, tuple(n for _, n in items))
                 return Node("map", value, span, items=tuple(items), key_span=key_span)

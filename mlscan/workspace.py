@@ -17,8 +17,8 @@ import fnmatch
 import os
 import stat
 import subprocess
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path, PurePosixPath
 
 from mlscan.errors import FileReadError, WorkspaceError
@@ -88,7 +88,10 @@ def _wanted(rel: str, is_dir: bool, opts: WorkspaceOptions) -> bool:
 
 
 def _is_venv(path: Path) -> bool:
-    return (path / "pyvenv.cfg").is_file()
+    try:
+        return (path / "pyvenv.cfg").is_file()
+    except OSError:  # an unreadable directory: listing it will say so
+        return False
 
 
 def _glob(rel: str, pattern: str) -> bool:
@@ -118,6 +121,8 @@ class Workspace:
     tracked: frozenset[str] | None
     options: WorkspaceOptions
     notifications: list[Notification] = field(default_factory=list)
+    # shown path -> the real (surrogate-escaped) path, for names that are not UTF-8
+    real_names: dict[str, str] = field(default_factory=dict, repr=False)
     _index: dict[str, WorkspaceFile] = field(default_factory=dict, repr=False)
     _text_cache: dict[str, str] = field(default_factory=dict, repr=False)
     _ignored_dirs: tuple[str, ...] = field(default=(), repr=False)
@@ -140,15 +145,15 @@ class Workspace:
         notifications: list[Notification] = []
         tracked, ignored = _git_state(real_root) if opts.honour_gitignore else (None, ([], []))
         ignored_files, ignored_dirs = ignored
-        if tracked is None and opts.honour_gitignore:
-            ignored_files, ignored_dirs = [], list(_gitignore_dirs_fallback(real_root))
         ignored_set = frozenset(ignored_files)
         ignored_dir_prefixes = tuple(d.rstrip("/") + "/" for d in ignored_dirs)
 
         found: list[WorkspaceFile] = []
         seen_dirs: set[tuple[int, int]] = set()
         limit_hit = False
-        for rel, size, is_link in _walk(real_root, real_root, "", seen_dirs, notifications, opts):
+        real_names: dict[str, str] = {}
+        walk = _walk(real_root, real_root, "", seen_dirs, notifications, opts, real_names)
+        for rel, size, is_link in walk:
             if len(found) >= opts.max_files:
                 limit_hit = True
                 break
@@ -171,6 +176,10 @@ class Workspace:
                     source="workspace",
                 )
             )
+        if tracked is None and opts.honour_gitignore:
+            # outside git: every .gitignore in the tree, with git's own matching rules
+            ignored_by = _gitignore_matcher(real_root, found, real_names, notifications)
+            found = [replace(f, git_ignored=ignored_by(f.path)) for f in found]
         found.sort()
         return cls(
             root=real_root,
@@ -178,6 +187,7 @@ class Workspace:
             tracked=tracked,
             options=opts,
             notifications=notifications,
+            real_names=real_names,
             _ignored_dirs=ignored_dir_prefixes,
         )
 
@@ -220,7 +230,7 @@ class Workspace:
     # -------------------------------------------------------------------- reads
     def abspath(self, rel: str) -> Path:
         """The real path of ``rel``; raises FileReadError when it escapes the root."""
-        candidate = (self.root / rel).resolve()
+        candidate = (self.root / self.real_names.get(rel, rel)).resolve()
         if candidate != self.root and self.root not in candidate.parents:
             raise FileReadError(
                 rel, "resolves outside the scan root; not followed", "symlink-escape"
@@ -276,6 +286,15 @@ class Workspace:
 
 
 # ---------------------------------------------------------------------- helpers
+def shown_name(name: str) -> str:
+    """A file name as mlscan shows it: undecodable bytes (carried by Python as lone
+    surrogates) become ``\\xNN`` escapes, so every output stays valid UTF-8. The real
+    name is kept in ``Workspace.real_names``."""
+    if not any("\udc80" <= ch <= "\udcff" for ch in name):
+        return name
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _walk(
     real_root: Path,
     directory: Path,
@@ -283,6 +302,8 @@ def _walk(
     seen_dirs: set[tuple[int, int]],
     notifications: list[Notification],
     opts: WorkspaceOptions,
+    real_names: dict[str, str],
+    real_prefix: str = "",
 ) -> Iterator[tuple[str, int, bool]]:
     try:
         st = directory.stat()
@@ -316,7 +337,21 @@ def _walk(
         )
         return
     for entry in entries:
-        rel = prefix + entry.name
+        shown = shown_name(entry.name)
+        rel = prefix + shown
+        real_rel = real_prefix + entry.name
+        if rel != real_rel:
+            real_names[rel] = real_rel
+            if shown != entry.name:
+                notifications.append(
+                    Notification(
+                        path=rel,
+                        message="name is not valid UTF-8; shown with \\x escapes",
+                        level="note",
+                        kind="unusual-name",
+                        source="workspace",
+                    )
+                )
         try:
             is_link = entry.is_symlink()
             if not _wanted(rel, entry.is_dir(), opts):
@@ -368,7 +403,10 @@ def _walk(
             path = Path(entry.path)
             if _is_venv(path):
                 continue
-            yield from _walk(real_root, path, rel + "/", seen_dirs, notifications, opts)
+            yield from _walk(
+                real_root, path, rel + "/", seen_dirs, notifications, opts, real_names,
+                real_rel + "/",
+            )
         elif is_file:
             if size > opts.max_file_size:
                 notifications.append(
@@ -408,7 +446,7 @@ def _git_state(root: Path) -> tuple[frozenset[str] | None, tuple[list[str], list
     if inside is None or inside.strip() != "true":
         return None, ([], [])
     listed = _run_git(root, "ls-files", "-z", "--cached")
-    tracked = frozenset(p for p in (listed or "").split("\0") if p)
+    tracked = frozenset(_shown_path(p) for p in (listed or "").split("\0") if p)
     ignored_out = _run_git(
         root, "ls-files", "-z", "--others", "--ignored", "--exclude-standard", "--directory"
     )
@@ -417,8 +455,12 @@ def _git_state(root: Path) -> tuple[frozenset[str] | None, tuple[list[str], list
     for p in (ignored_out or "").split("\0"):
         if not p:
             continue
-        (dirs if p.endswith("/") else files).append(p)
+        (dirs if p.endswith("/") else files).append(_shown_path(p))
     return tracked, (files, dirs)
+
+
+def _shown_path(rel: str) -> str:
+    return "/".join(shown_name(part) for part in rel.split("/"))
 
 
 def _git_check_ignore(root: Path, rel: str) -> bool:
@@ -426,14 +468,52 @@ def _git_check_ignore(root: Path, rel: str) -> bool:
     return out is not None
 
 
-def _gitignore_dirs_fallback(root: Path) -> Iterator[str]:
-    """Outside git, honour only the root .gitignore's plain directory entries."""
-    gi = root / ".gitignore"
-    try:
-        lines = gi.read_text(encoding="utf-8").splitlines()
-    except OSError:
-        return
-    for line in lines:
-        line = line.strip()
-        if line and not line.startswith(("#", "!")) and not any(c in line for c in "*?["):
-            yield line.strip("/") + "/"
+MAX_GITIGNORE_SIZE = 1024 * 1024
+
+
+def _gitignore_matcher(
+    root: Path,
+    found: list[WorkspaceFile],
+    real_names: dict[str, str],
+    notifications: list[Notification],
+) -> Callable[[str], bool]:
+    """Outside a git work tree, whether a path is ignored by the ``.gitignore`` files of
+    the tree (``pathspec``'s gitignore semantics: negations, ``**``, anchored and
+    directory patterns; a deeper file's verdict wins)."""
+    import pathspec
+
+    specs: dict[str, pathspec.GitIgnoreSpec] = {}
+    for f in found:
+        if f.name != ".gitignore":
+            continue
+        real = root / real_names.get(f.path, f.path)
+        try:
+            if f.size > MAX_GITIGNORE_SIZE:
+                raise ValueError(f"over {MAX_GITIGNORE_SIZE} bytes")
+            lines = real.read_text(encoding="utf-8", errors="replace").splitlines()
+            folder = f.path.rsplit("/", 1)[0] if "/" in f.path else ""
+            specs[folder] = pathspec.GitIgnoreSpec.from_lines(lines)
+        except (OSError, ValueError) as exc:
+            notifications.append(
+                Notification(
+                    path=f.path,
+                    message=f".gitignore not read ({exc}); its patterns are not applied",
+                    level="warning",
+                    kind="unreadable",
+                    source="workspace",
+                )
+            )
+
+    def ignored(rel: str) -> bool:
+        verdict: bool | None = None
+        parts = rel.split("/")
+        for depth in range(len(parts)):
+            spec = specs.get("/".join(parts[:depth]))
+            if spec is None:
+                continue
+            result = spec.check_file("/".join(parts[depth:]))
+            if result.include is not None:
+                verdict = result.include
+        return bool(verdict)
+
+    return ignored

@@ -118,3 +118,17 @@ def line_loc(
     """A fact location on one line, or the whole file (or registry object) when ``line``
     is None. Spans over several lines come from ``sourcemap.Span.loc``."""
     return {"path": path, "line": line, "col": col, "end_line": line, "end_col": end_col}
+
+
+def file_failed(path: str, source: str, exc: BaseException) -> Notification:
+    """A file whose handling raised: the collector keeps every other file's facts and
+    names this one. The message carries the exception type, never file content."""
+    detail = str(exc).splitlines()[0][:160] if str(exc) else ""
+    return Notification(
+        path=path,
+        message=f"not analysed: {type(exc).__name__}{': ' + detail if detail else ''} "
+        "(other files were still scanned)",
+        level="warning",
+        kind="file-error",
+        source=source,
+    )

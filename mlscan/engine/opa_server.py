@@ -328,8 +328,12 @@ class OpaServerEngine:
         authorization policy, policies loaded another way) there is nothing to compare."""
         try:
             answer = self._call("GET", "/v1/data/system/bundles")
-        except EngineError:  # unreadable or absent: not an error, just nothing to check
-            return
+        except EngineError as exc:
+            # an authorization policy hiding data.system: nothing to compare; anything
+            # else (unreachable, timeout, a server error) is a clear error, not a skip
+            if any(f"HTTP {code} " in str(exc) for code in (401, 403, 404)):
+                return
+            raise
         bundles = answer.get("result") if isinstance(answer, dict) else None
         if not isinstance(bundles, dict):
             return

@@ -244,6 +244,7 @@ def test_a_broken_dvc_file_keeps_its_single_notification(tmp_path: Path) -> None
     write(tmp_path, "dvc.yaml", b"stages:\n  train: [\n")
     write(tmp_path, "x.dvc", b"outs:\n- path: x\n  bad: [\n")
     result = run(ScanOptions(paths=(str(tmp_path),)))
+    # one notification, owned by the parse cache (source "parse") since files parse once
     assert sorted((n.path, n.source) for n in result.notifications
-                  if n.path == "x.dvc") == [("x.dvc", "dvc")]
+                  if n.path == "x.dvc") == [("x.dvc", "parse")]
     assert not [n for n in result.notifications if n.source == "artifacts"]

@@ -512,12 +512,17 @@ def test_bad_dvc_files_become_notifications(tmp_path: Path) -> None:
     (repo / "wrongtype.dvc").write_text("outs: 5\n")
     (repo / "nopath.dvc").write_text("outs:\n- md5: 0123456789abcdef0123456789abcdef\n")
     facts, notes = collect(repo)
+    # broken.dvc is not YAML: the parse cache owns its one notification (source "parse")
     assert [(n.path, n.line, n.kind) for n in notes] == [
-        ("broken.dvc", 4, "parse-error"),
         ("nopath.dvc", 2, "parse-error"),
         ("wrongtype.dvc", 1, "parse-error"),
     ]
-    assert "must be a list" in notes[2].message
+    assert "must be a list" in notes[1].message
+    ws = Workspace.discover(repo)
+    ctx = CollectContext.create(ws, config=Config())
+    DvcCollector().collect(ws, ctx)
+    assert [(n.path, n.line, n.source) for n in ctx.parsed.notifications] == [
+        ("broken.dvc", 4, "parse")]
     assert [o["path"] for o in facts["outputs"]] == ["good.bin"]
     assert one(facts["outputs"], path="good.bin")["workspace_state"] == "match"
 

@@ -171,10 +171,12 @@ def test_absolute_and_uri_paths(tmp_path: Path) -> None:
 def test_invalid_mlmodel_is_a_notification(tmp_path: Path) -> None:
     write(tmp_path, {"m/MLmodel": "flavors: [unclosed\n"})
     ws = Workspace.discover(tmp_path)
-    out = ArtifactsCollector().collect(ws, CollectContext.create(ws, config=Config(),
-                                                          digests=DigestService(ws)))
+    ctx = CollectContext.create(ws, config=Config(), digests=DigestService(ws))
+    out = ArtifactsCollector().collect(ws, ctx)
     assert out.facts["mlmodels"] == []
-    assert [(n.path, n.kind) for n in out.notifications] == [("m/MLmodel", "parse-error")]
+    # the parse cache owns the one notification of a rejected file
+    assert out.notifications == ()
+    assert [(n.path, n.kind) for n in ctx.parsed.notifications] == [("m/MLmodel", "parse-error")]
 
 
 def findings(root: Path, prefix: str = "MLS-MOD") -> list[tuple[str, str, int | None]]:

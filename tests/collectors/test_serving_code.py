@@ -131,11 +131,13 @@ def project(root: Path) -> None:
 def test_collector_skips_tests_and_reports_bad_source(tmp_path: Path) -> None:
     project(tmp_path)
     ws = Workspace.discover(tmp_path)
-    out = ServingCodeCollector().collect(ws, CollectContext.create(ws, config=Config(),
-                                                            digests=DigestService(ws)))
+    ctx = CollectContext.create(ws, config=Config(), digests=DigestService(ws))
+    out = ServingCodeCollector().collect(ws, ctx)
     assert {c["loc"]["path"] for c in out.facts["calls"]} == {"serve/app.py", "serve/safe.py"}
-    assert [(n.path, n.line, n.level) for n in out.notifications] == [
-        ("serve/broken.py", 1, "note")]
+    # the parse cache owns the one notification of a file that does not parse
+    assert out.notifications == ()
+    assert [(n.path, n.line, n.source) for n in ctx.parsed.notifications] == [
+        ("serve/broken.py", 1, "parse")]
     assert out.files == ("serve/app.py", "serve/safe.py")
 
 

@@ -159,12 +159,20 @@ def test_pyproject_tool_mlscan_with_toml_dates(tmp_path: Path) -> None:
     assert cfg.limits.max_files == 7
 
 
-def test_broken_pyproject_is_not_discovered_but_is_an_error_when_named(tmp_path: Path) -> None:
-    path = _write(tmp_path, "pyproject.toml", "[tool.mlscan\n")
-    assert find_config(tmp_path) is None
+def test_broken_pyproject_with_tool_mlscan_is_a_clear_error(tmp_path: Path) -> None:
+    # a TOML error must not silently drop the user's [tool.mlscan] settings
+    path = _write(tmp_path, "pyproject.toml", '[tool.mlscan]\nfail_on = "low\n')
+    with pytest.raises(ConfigError) as err:
+        find_config(tmp_path)
+    assert str(err.value).startswith(f"{path}: invalid TOML, so [tool.mlscan] cannot be read")
     with pytest.raises(ConfigError) as err:
         load_config(path)
     assert str(err.value).startswith(f"{path}: invalid TOML")
+
+
+def test_broken_pyproject_without_mlscan_is_not_a_config(tmp_path: Path) -> None:
+    _write(tmp_path, "pyproject.toml", '[project\nname = "x"\n')
+    assert find_config(tmp_path) is None
 
 
 def test_pyproject_without_tool_table_gives_defaults(tmp_path: Path) -> None:

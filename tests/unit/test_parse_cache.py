@@ -52,3 +52,38 @@ def test_csv_header_and_hcl(tmp_path: Path) -> None:
     assert cache.csv_header("d.csv") == ["name", "email"]
     hcl = cache.hcl("main.tf")
     assert hcl is not None and hcl["resource"][0]["aws_s3_bucket"]["b"]["bucket"] == ["m"]
+
+
+def test_size_limit_is_checked_before_reading(tmp_path: Path) -> None:
+    (tmp_path / "big.yaml").write_text("k: v\n" + "# pad\n" * 100)
+    (tmp_path / "small.yaml").write_text("k: v\n")
+    cache = _cache(tmp_path, Limits(max_yaml_size=64))
+    assert cache.yaml("big.yaml") is None
+    assert cache.text("big.yaml") is None  # never read once rejected
+    small = cache.yaml("small.yaml")
+    assert small is not None and small[0].get_str("k") == "v"
+    (note,) = cache.notifications
+    assert (note.path, note.kind) == ("big.yaml", "too-large")
+    assert "over the 64-byte limit for YAML files (limits.max_yaml_size)" in note.message
+
+
+def test_custom_format_is_parsed_once_and_a_parser_crash_is_one_notification(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a.cfg").write_text("x\n")
+    (tmp_path / "b.cfg").write_text("y\n")
+    cache = _cache(tmp_path)
+    calls: list[str] = []
+
+    def parse(text: str) -> str:
+        calls.append(text)
+        if text.startswith("y"):
+            raise KeyError("a bug in a parser")
+        return text.upper()
+
+    assert cache.custom("cfg", "a.cfg", parse) == "X\n"
+    assert cache.custom("cfg", "a.cfg", parse) == "X\n"
+    assert cache.custom("cfg", "b.cfg", parse) is None
+    assert calls == ["x\n", "y\n"]
+    (note,) = cache.notifications
+    assert (note.path, note.message) == ("b.cfg", "CFG not parsed: KeyError in the parser")

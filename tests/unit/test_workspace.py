@@ -173,19 +173,24 @@ def test_git_root_in_a_subdirectory(tmp_path: Path) -> None:
     assert [f.path for f in ws.candidates()] == ["a.txt", "new.txt"]
 
 
-def test_outside_git_the_root_gitignore_directories_are_honoured(tmp_path: Path) -> None:
-    _touch(tmp_path, ".gitignore", "# comment\ndata/\n*.log\n!keep/\nbuild\n")
+def test_outside_git_every_gitignore_is_honoured_with_git_semantics(tmp_path: Path) -> None:
+    _touch(tmp_path, ".gitignore", "# comment\ndata/\n*.log\n!keep.log\nbuild\n")
     _touch(tmp_path, "data/a.csv")
     _touch(tmp_path, "build/out.bin")
     _touch(tmp_path, "x.log")
+    _touch(tmp_path, "keep.log")
     _touch(tmp_path, "src/a.py")
+    _touch(tmp_path, "src/.gitignore", "/gen_*.py\n")
+    _touch(tmp_path, "src/gen_pb.py")
+    _touch(tmp_path, "src/sub/gen_x.py")
     ws = Workspace.discover(tmp_path)
     assert ws.tracked is None and not ws.in_git
     assert ws.is_tracked("src/a.py") is None
     ignored = sorted(f.path for f in ws.files if f.git_ignored)
-    # only plain directory names are understood without git; globs are not guessed
-    assert ignored == ["build/out.bin", "data/a.csv"]
-    assert [f.path for f in ws.candidates()] == [".gitignore", "src/a.py", "x.log"]
+    # globs, negations, nested and anchored patterns as git reads them (pathspec)
+    assert ignored == ["build/out.bin", "data/a.csv", "src/gen_pb.py", "x.log"]
+    assert [f.path for f in ws.candidates()] == [
+        ".gitignore", "keep.log", "src/.gitignore", "src/a.py", "src/sub/gen_x.py"]
 
 
 def test_gitignore_can_be_switched_off(tmp_path: Path) -> None:

@@ -36,7 +36,13 @@ from mlscan.collectors.artifacts.files import (
 from mlscan.collectors.artifacts.keras import keras_metadata_lambdas, tf_file_ops
 from mlscan.collectors.artifacts.mlmodel import mlmodel_fact
 from mlscan.collectors.artifacts.pickles import Buffer, buffer_of
-from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc, notification
+from mlscan.collectors.base import (
+    CollectContext,
+    CollectorOutput,
+    file_failed,
+    line_loc,
+    notification,
+)
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
 from mlscan.workspace import Workspace
@@ -82,7 +88,11 @@ class ArtifactsCollector:
         files: list[dict[str, Any]] = []
         notes: list[Notification] = []
         for path, declared, model_dir in targets:
-            fact, note = _analyse(ws, ctx, path, declared, model_dir, limits)
+            try:
+                fact, note = _analyse(ws, ctx, path, declared, model_dir, limits)
+            except Exception as exc:  # one bad file must not cost the others
+                notes.append(file_failed(path, SOURCE, exc))
+                continue
             if declared == "sniffed" and not _is_model(fact):
                 continue  # looked like a container, is not a model file
             files.append(fact)
@@ -93,7 +103,11 @@ class ArtifactsCollector:
         if root_fmt == "mlflow":
             mlflow_dirs.append(ROOT_MODEL)
         for d in mlflow_dirs:
-            fact_m, m_notes = mlmodel_fact(ws, "MLmodel" if d == ROOT_MODEL else f"{d}/MLmodel")
+            rel_m = "MLmodel" if d == ROOT_MODEL else f"{d}/MLmodel"
+            try:
+                fact_m, m_notes = mlmodel_fact(ws, rel_m, ctx.parsed)
+            except Exception as exc:  # one bad file must not cost the others
+                fact_m, m_notes = None, [file_failed(rel_m, SOURCE, exc)]
             notes.extend(m_notes)
             if fact_m is not None:
                 mlmodels.append(fact_m)

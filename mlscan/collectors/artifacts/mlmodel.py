@@ -12,8 +12,10 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from mlscan.collectors.base import line_loc, notification
+from mlscan.config import Limits
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
+from mlscan.parse_cache import ParseCache
 from mlscan.sourcemap import Node, SourceError, Span, parse_yaml_documents
 from mlscan.workspace import Workspace
 
@@ -90,35 +92,66 @@ def _field_loc(path: str, node: Node | None) -> dict[str, Any]:
                 end_col=node.span.end_col).loc(path)
 
 
-def mlmodel_fact(ws: Workspace, rel: str) -> tuple[dict[str, Any] | None, list[Notification]]:
-    """The fact of the on-disk MLmodel file ``rel`` and its environment files."""
-    try:
-        text = ws.read_text(rel)
-    except FileReadError as exc:
-        return None, [notification(rel, str(exc.args[-1] if exc.args else exc), SOURCE,
-                                   "unreadable")]
+# an environment file beside the MLmodel: its text (requirements.txt) or its YAML documents
+# (conda.yaml, python_env.yaml); None when there is none or mlscan rejected it
+EnvLoader = Callable[[str], "str | list[Node] | None"]
+
+
+def mlmodel_fact(
+    ws: Workspace, rel: str, parsed: ParseCache
+) -> tuple[dict[str, Any] | None, list[Notification]]:
+    """The fact of the on-disk MLmodel file ``rel`` and its environment files. A file the
+    parse cache rejected gives no fact (its one notification belongs to the cache)."""
+    docs = parsed.yaml(rel)
+    if docs is None:
+        return None, []
     model_dir = str(PurePosixPath(rel).parent)
 
-    def read_env(name: str) -> str | None:
+    def load_env(name: str) -> str | list[Node] | None:
         env = f"{model_dir}/{name}" if model_dir not in ("", ".") else name
-        return ws.read_text(env) if ws.exists(env) else None
+        if not ws.exists(env):
+            return None
+        return parsed.text(env) if name == "requirements.txt" else parsed.yaml(env)
 
-    return mlmodel_fact_from_text(text, rel, model_dir, read_env)
+    return mlmodel_fact_from_docs(docs, rel, model_dir, load_env)
 
 
 def mlmodel_fact_from_text(
-    text: str, rel: str, model_dir: str, read_env: Callable[[str], str | None]
+    text: str,
+    rel: str,
+    model_dir: str,
+    read_env: Callable[[str], str | None],
+    limits: Limits | None = None,
 ) -> tuple[dict[str, Any] | None, list[Notification]]:
-    """The fact of an MLmodel whose text is ``text``, shown at path ``rel`` (a workspace
-    path, or a logical one such as ``models:/credit/3/MLmodel``) in folder ``model_dir``.
-    ``read_env(name)`` returns the text of an environment file beside it, or None when
-    there is none (it may raise FileReadError)."""
-    notes: list[Notification] = []
+    """The fact of an MLmodel whose text is ``text``, shown at path ``rel`` (a logical
+    path such as ``models:/credit/3/MLmodel`` for a registry model) in folder
+    ``model_dir``. ``read_env(name)`` returns the text of an environment file beside it,
+    or None when there is none (it may raise FileReadError)."""
+    lim = limits or Limits()
+
+    def parse(source: str) -> list[Node]:
+        return parse_yaml_documents(source, lim.max_yaml_aliases, lim.max_nesting_depth)
+
     try:
-        docs = parse_yaml_documents(text)
+        docs = parse(text)
     except SourceError as exc:
         return None, [notification(rel, f"MLmodel is not valid YAML: {exc}", SOURCE,
                                    line=getattr(exc, "line", None))]
+
+    def load_env(name: str) -> str | list[Node] | None:
+        env_text = read_env(name)
+        if env_text is None or name == "requirements.txt":
+            return env_text
+        return parse(env_text)
+
+    return mlmodel_fact_from_docs(docs, rel, model_dir, load_env)
+
+
+def mlmodel_fact_from_docs(
+    docs: list[Node], rel: str, model_dir: str, load_env: EnvLoader
+) -> tuple[dict[str, Any] | None, list[Notification]]:
+    """The fact of an MLmodel already parsed into ``docs``."""
+    notes: list[Notification] = []
     if not docs or docs[0].kind != "map":
         return None, [notification(rel, "MLmodel is not a YAML mapping", SOURCE)]
     root = docs[0]
@@ -161,7 +194,7 @@ def mlmodel_fact_from_text(
         "outputs": outputs is not None and outputs.value not in (None, "", "[]"),
         "loc": _loc(rel, sig.key_span if sig is not None else None),
     }
-    envs, env_notes = _env_files(read_env, model_dir)
+    envs, env_notes = _env_files(load_env, model_dir)
     notes.extend(env_notes)
     fact = {
         "path": rel,
@@ -242,21 +275,21 @@ def _yaml_deps(root: Node, rel: str, kind: str) -> list[dict[str, Any]]:
     return deps
 
 
-def _env_files(read_env: Callable[[str], str | None], model_dir: str
+def _env_files(load_env: EnvLoader, model_dir: str
                ) -> tuple[list[dict[str, Any]], list[Notification]]:
     envs: list[dict[str, Any]] = []
     notes: list[Notification] = []
     for name in ENV_FILES:
         rel = f"{model_dir}/{name}" if model_dir not in ("", ".") else name
         try:
-            text = read_env(name)
-            if text is None:
+            loaded = load_env(name)
+            if loaded is None:
                 continue
-            if name == "requirements.txt":
-                deps = _requirements(text, rel)
+            if isinstance(loaded, str):
+                deps = _requirements(loaded, rel)
             else:
-                docs = parse_yaml_documents(text)
-                deps = _yaml_deps(docs[0], rel, name) if docs and docs[0].kind == "map" else []
+                deps = (_yaml_deps(loaded[0], rel, name)
+                        if loaded and loaded[0].kind == "map" else [])
         except FileReadError as exc:
             notes.append(notification(rel, str(exc), SOURCE, "unreadable"))
             continue

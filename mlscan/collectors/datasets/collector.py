@@ -25,11 +25,17 @@ import re
 from pathlib import PurePosixPath
 from typing import Any
 
-from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc, notification
+from mlscan.collectors.base import (
+    CollectContext,
+    CollectorOutput,
+    file_failed,
+    line_loc,
+    notification,
+)
 from mlscan.collectors.datasets.pii import column_category, value_hits
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
-from mlscan.sourcemap import Node, SourceError, parse_json, parse_yaml_documents
+from mlscan.sourcemap import Node, SourceError
 from mlscan.workspace import Workspace
 
 SOURCE = "datasets"
@@ -70,14 +76,14 @@ class DatasetsCollector:
         notes: list[Notification] = []
         parsed: list[str] = []
         all_paths = {f.path for f in ws.candidates(include_ignored=True)}
-        dvc_paths = _dvc_tracked(ws, all_paths)
+        dvc_paths = _dvc_tracked(ctx, all_paths)
         for f in ws.candidates(include_ignored=True):
             kind = _kind(f.path)
             if kind is None:
                 continue
             try:
                 if kind in ("csv", "tsv", "jsonl", "parquet"):
-                    fact = _tabular(ws, f.path, kind, notes)
+                    fact = _tabular(ws, f.path, kind, notes, ctx.config.limits.max_nesting_depth)
                     if fact is not None:
                         fact["dvc_tracked"] = f.path in dvc_paths
                         files.append(fact)
@@ -93,9 +99,9 @@ class DatasetsCollector:
             except FileReadError as exc:
                 notes.append(notification(f.path, exc.reason, SOURCE, kind=exc.kind))
             except SourceError as exc:
-                if kind == "schema":
-                    continue  # not every JSON/YAML file is a schema; only known shapes count
                 notes.append(notification(f.path, str(exc), SOURCE, line=exc.line))
+            except Exception as exc:  # one bad file must not cost the others
+                notes.append(file_failed(f.path, SOURCE, exc))
         return CollectorOutput(
             facts={"files": files, "schemas": schemas, "cards": cards},
             notifications=tuple(sorted(notes)),
@@ -127,16 +133,15 @@ def _kind(path: str) -> str | None:
     return None
 
 
-def _dvc_tracked(ws: Workspace, paths: set[str]) -> set[str]:
+def _dvc_tracked(ctx: CollectContext, paths: set[str]) -> set[str]:
     """Files with a ``<file>.dvc`` sidecar, or named as a stage dep/out in a dvc.yaml."""
     tracked = {p[:-4] for p in paths if p.endswith(".dvc") and not p.endswith("/.dvc")}
     for p in paths:
         if PurePosixPath(p).name != "dvc.yaml":
             continue
         base = str(PurePosixPath(p).parent)
-        try:
-            docs = parse_yaml_documents(ws.read_text(p))
-        except (FileReadError, SourceError):
+        docs = ctx.parsed.yaml(p)  # a rejected dvc.yaml is noted once, by the parse cache
+        if docs is None:
             continue
         for doc in docs:
             stages = doc.get("stages") if doc.kind == "map" else None
@@ -172,7 +177,7 @@ def _column(name: str, index: int, loc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _tabular(
-    ws: Workspace, rel: str, kind: str, notes: list[Notification]
+    ws: Workspace, rel: str, kind: str, notes: list[Notification], max_depth: int
 ) -> dict[str, Any] | None:
     if kind == "parquet":
         return _parquet(ws, rel, notes)
@@ -183,7 +188,7 @@ def _tabular(
     if truncated:
         text = text[: text.rfind("\n") + 1] if "\n" in text else text
     if kind == "jsonl":
-        return _jsonl(rel, text, truncated)
+        return _jsonl(rel, text, truncated, notes, max_depth)
     lines = text.splitlines()
     header_line = next((i + 1 for i, line in enumerate(lines) if line.strip()), None)
     if header_line is None:
@@ -226,8 +231,11 @@ def _header_columns(
     return cols
 
 
-def _jsonl(rel: str, text: str, truncated: bool) -> dict[str, Any] | None:
+def _jsonl(
+    rel: str, text: str, truncated: bool, notes: list[Notification], max_depth: int
+) -> dict[str, Any] | None:
     keys: dict[str, dict[str, Any]] = {}
+    refused: list[int] = []
     values: dict[str, list[str]] = {}
     first_line: int | None = None
     rows = 0
@@ -236,9 +244,15 @@ def _jsonl(rel: str, text: str, truncated: bool) -> dict[str, Any] | None:
             break
         if not line.strip():
             continue
+        if _nesting(line) > max_depth:
+            refused.append(lineno)  # never handed to json: a deep line would recurse
+            continue
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
+            continue
+        except (ValueError, RecursionError):  # e.g. an integer over Python's digit limit
+            refused.append(lineno)
             continue
         if not isinstance(record, dict):
             continue
@@ -249,11 +263,35 @@ def _jsonl(rel: str, text: str, truncated: bool) -> dict[str, Any] | None:
                 keys[key] = _column(str(key), len(keys), line_loc(rel, lineno))
             if isinstance(value, str | int):
                 values.setdefault(key, []).append(str(value))
+    if refused:
+        notes.append(
+            notification(
+                rel,
+                f"{len(refused)} JSON Lines record(s) skipped (nested deeper than "
+                f"limits.max_nesting_depth={max_depth} or a number out of range), "
+                f"first at line {refused[0]}",
+                SOURCE,
+                kind="limit",
+                line=refused[0],
+            )
+        )
     if first_line is None:
         return None
     cols = list(keys.values())
     samples = [values.get(c["name"], []) for c in cols]
     return _file_fact(rel, "jsonl", first_line, None, cols, samples, rows, truncated)
+
+
+def _nesting(line: str) -> int:
+    """The deepest bracket nesting of a JSON line (strings included: an upper bound)."""
+    depth = deepest = 0
+    for ch in line:
+        if ch in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif ch in "]}":
+            depth -= 1
+    return deepest
 
 
 def _parquet(ws: Workspace, rel: str, notes: list[Notification]) -> dict[str, Any] | None:
@@ -325,13 +363,13 @@ def _file_fact(
 
 # ---------------------------------------------------------------------- schemas
 def _schema(ws: Workspace, rel: str, ctx: CollectContext) -> dict[str, Any] | None:
-    text = ws.read_text(rel)
-    limits = ctx.config.limits
+    docs: list[Node] | None
     if rel.lower().endswith(".json"):
-        docs = [parse_json(text, limits.max_nesting_depth)]
+        node = ctx.parsed.json(rel)
+        docs = None if node is None else [node]
     else:
-        docs = parse_yaml_documents(text, limits.max_yaml_aliases, limits.max_nesting_depth)
-    for doc in docs:
+        docs = ctx.parsed.yaml(rel)
+    for doc in docs or ():  # a rejected file is noted once, by the parse cache
         if doc.kind != "map":
             continue
         found = _schema_columns(doc)

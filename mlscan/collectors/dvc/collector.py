@@ -13,7 +13,7 @@ from __future__ import annotations
 import posixpath
 from typing import Any
 
-from mlscan.collectors.base import CollectContext, CollectorOutput
+from mlscan.collectors.base import CollectContext, CollectorOutput, file_failed
 from mlscan.collectors.dvc.config import collect_repo_config, project_fact
 from mlscan.collectors.dvc.files import collect_pipeline_files
 from mlscan.collectors.dvc.verify import Verifier
@@ -67,7 +67,12 @@ class DvcCollector:
         configs: list[dict[str, Any]] = []
         remotes: list[dict[str, Any]] = []
         for root in roots:
-            cfgs, rems, cfg_notes, cfg_files = collect_repo_config(ws, root)
+            try:
+                cfgs, rems, cfg_notes, cfg_files = collect_repo_config(ws, ctx.parsed, root)
+            except Exception as exc:  # one bad config must not cost the other projects
+                notes.append(file_failed(f"{root}/.dvc/config" if root else ".dvc/config",
+                                         "dvc", exc))
+                continue
             configs.extend(cfgs)
             remotes.extend(rems)
             notes.extend(cfg_notes)
@@ -87,6 +92,7 @@ class DvcCollector:
             pipeline_paths,
             repo_root_of,
             (limits.max_yaml_aliases, limits.max_nesting_depth),
+            parsed=ctx.parsed,
         )
         notes.extend(pipeline.notifications)
         files.extend(pipeline.files)

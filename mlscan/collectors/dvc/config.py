@@ -20,9 +20,16 @@ from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
 from mlscan.collectors.base import notification
-from mlscan.collectors.dvc.ini import ConfigValues, IniDocument, IniEntry, load_values, scan_ini
+from mlscan.collectors.dvc.ini import (
+    REMOTE_SECTION,
+    ConfigValues,
+    IniDocument,
+    IniEntry,
+    dvc_config,
+)
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
+from mlscan.parse_cache import ParseCache
 from mlscan.workspace import Workspace
 
 SOURCE = "dvc"
@@ -79,7 +86,7 @@ _SECRET_QUERY = re.compile(
     r"(sig|signature|token|secret|password|passwd|pwd|pass|key|credential|sas|auth)", re.IGNORECASE
 )
 _USERINFO = re.compile(r"(//[^/@:?#]*):[^/@?#]*@")
-_REMOTE_SECTION = re.compile(r'^\s*remote\s*"(.*)"\s*$')
+_REMOTE_SECTION = REMOTE_SECTION
 _BUCKET_SCHEMES = frozenset({"s3", "gs", "gcs", "azure", "az", "oss", "gdrive"})
 _LOOPBACK = re.compile(r"^(localhost|127(\.\d{1,3}){3}|::1|\[::1\])$", re.IGNORECASE)
 
@@ -200,15 +207,12 @@ def _value_of(cfg: ConfigFile, section: str, entry: IniEntry) -> Any:
 
 
 def load_config_file(
-    ws: Workspace, rel: str, level: str
+    parsed: ParseCache, rel: str, level: str
 ) -> tuple[ConfigFile | None, list[Notification]]:
-    try:
-        text = ws.read_text(rel)
-    except FileReadError as exc:
-        return None, [
-            notification(rel, f"DVC config cannot be read: {exc.reason}", SOURCE, exc.kind)
-        ]
-    values = load_values(text)
+    reading = dvc_config(parsed, rel)
+    if reading is None:
+        return None, []  # unreadable or over a limit: noted once, by the parse cache
+    values = reading.values
     notes: list[Notification] = []
     if values.error is not None:
         line, reason = values.error
@@ -221,9 +225,12 @@ def load_config_file(
                 line=line,
             )
         )
-    first = text.splitlines()[0] if text else ""
     cfg = ConfigFile(
-        path=rel, level=level, doc=scan_ini(text), values=values, first_line_len=len(first)
+        path=rel,
+        level=level,
+        doc=reading.doc,
+        values=values,
+        first_line_len=reading.first_line_len,
     )
     return cfg, notes
 
@@ -408,7 +415,7 @@ def _remote_facts(ws: Workspace, configs: list[ConfigFile], repo_root: str) -> l
 
 
 def collect_repo_config(
-    ws: Workspace, repo_root: str
+    ws: Workspace, parsed: ParseCache, repo_root: str
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[Notification], list[str]]:
     """(configs, remotes, notifications, files read) for the DVC project at ``repo_root``."""
     prefix = f"{repo_root}/" if repo_root else ""
@@ -420,7 +427,7 @@ def collect_repo_config(
         if ws.get(rel) is None:
             continue
         files.append(rel)
-        cfg, cfg_notes = load_config_file(ws, rel, level)
+        cfg, cfg_notes = load_config_file(parsed, rel, level)
         notes.extend(cfg_notes)
         if cfg is not None:
             configs.append(cfg)

@@ -17,11 +17,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from mlscan.collectors.base import notification
+from mlscan.collectors.base import file_failed, notification
 from mlscan.collectors.dvc.config import redact_url
-from mlscan.errors import FileReadError
+from mlscan.config import Limits
 from mlscan.models import Notification
-from mlscan.sourcemap import Node, SourceError, parse_yaml_documents
+from mlscan.parse_cache import ParseCache
+from mlscan.sourcemap import Node
 from mlscan.workspace import Workspace
 
 SOURCE = "dvc"
@@ -157,32 +158,19 @@ def _bool(node: Node | None, default: bool) -> bool:
 
 class _FileParser:
     def __init__(
-        self, ws: Workspace, facts: PipelineFacts, repo_root_of: Any, limits: tuple[int, int]
+        self, ws: Workspace, facts: PipelineFacts, repo_root_of: Any, parsed: ParseCache
     ) -> None:
-        self.max_aliases, self.max_depth = limits
+        self.parsed = parsed
         self.ws = ws
         self.facts = facts
         self.repo_root_of = repo_root_of
 
     # ------------------------------------------------------------------ helpers
     def _load(self, rel: str) -> Node | None:
-        try:
-            text = self.ws.read_text(rel)
-        except FileReadError as exc:
-            self.facts.notifications.append(
-                notification(rel, f"DVC file cannot be read: {exc.reason}", SOURCE, exc.kind)
-            )
+        docs = self.parsed.yaml(rel)  # a rejected file is noted once, by the parse cache
+        if docs is None:
             return None
         self.facts.files.append(rel)
-        try:
-            docs = parse_yaml_documents(text, self.max_aliases, self.max_depth)
-        except SourceError as exc:
-            self.facts.notifications.append(
-                notification(
-                    rel, f"DVC file cannot be parsed: {exc.message}", SOURCE, line=exc.line
-                )
-            )
-            return None
         if not docs:
             return None
         if len(docs) > 1 or docs[0].kind != "map":
@@ -494,24 +482,47 @@ def collect_pipeline_files(
     paths: list[str],
     repo_root_of: Any,
     limits: tuple[int, int] = (1000, 200),
+    parsed: ParseCache | None = None,
 ) -> PipelineFacts:
-    """Parse every dvc.yaml / dvc.lock / *.dvc in ``paths`` (sorted)."""
+    """Parse every dvc.yaml / dvc.lock / *.dvc in ``paths`` (sorted), through the scan's
+    parse cache (a fresh one with ``limits`` when none is given)."""
     facts = PipelineFacts()
-    parser = _FileParser(ws, facts, repo_root_of, limits)
+    if parsed is None:
+        parsed = ParseCache(ws, Limits(max_yaml_aliases=limits[0], max_nesting_depth=limits[1]))
+    parser = _FileParser(ws, facts, repo_root_of, parsed)
     by_folder: dict[str, dict[str, str]] = {}
+
+    def failed(rel: str, exc: Exception) -> None:
+        facts.notifications.append(file_failed(rel, SOURCE, exc))
+
     for rel in sorted(paths):
         name = posixpath.basename(rel)
         if name in ("dvc.yaml", "dvc.lock"):
             by_folder.setdefault(posixpath.dirname(rel), {})[name] = rel
-        else:
+            continue
+        try:
             parser.dvc_file(rel)
+        except Exception as exc:  # one bad file must not cost the others
+            failed(rel, exc)
     for folder in sorted(by_folder):
         pair = by_folder[folder]
-        stages = parser.dvc_yaml(pair["dvc.yaml"]) if "dvc.yaml" in pair else {}
-        if "dvc.lock" in pair:
-            parser.dvc_lock(pair["dvc.lock"], stages)
-        if "dvc.yaml" in pair:
-            parser.unlocked_stages(pair["dvc.yaml"], stages)
+        stages: dict[str, dict[str, Any]] = {}
+        dvc_yaml, dvc_lock = pair.get("dvc.yaml"), pair.get("dvc.lock")
+        if dvc_yaml is not None:
+            try:
+                stages = parser.dvc_yaml(dvc_yaml)
+            except Exception as exc:
+                failed(dvc_yaml, exc)
+        if dvc_lock is not None:
+            try:
+                parser.dvc_lock(dvc_lock, stages)
+            except Exception as exc:
+                failed(dvc_lock, exc)
+        if dvc_yaml is not None:
+            try:
+                parser.unlocked_stages(dvc_yaml, stages)
+            except Exception as exc:
+                failed(dvc_yaml, exc)
     for stage in facts.stages:
         stage.pop("_spec", None)
     return facts

@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlscan.parse_cache import ParseCache
 from mlscan.sourcemap import Span
 
 _KEY_RE = re.compile(r"""^(\s*)("[^"]*"|'[^']*'|[^=\s"'\[#][^=]*?)\s*=\s*(.*?)\s*$""")
@@ -32,6 +33,7 @@ class IniEntry:
     value: str | list[str] | None  # None when the scanner cannot tell (multi-line value)
     key_span: Span
     line: int
+    value_span: Span | None = None  # the value without quotes (single-line values)
 
 
 @dataclass(kw_only=True)
@@ -106,6 +108,14 @@ def _split_commas(raw: str) -> list[str]:
     return parts
 
 
+def _value_span(line: int, col: int, raw: str) -> Span:
+    """Where a single-line value sits: inside its quotes, or up to a ``#`` comment."""
+    if raw and raw[0] in "'\"" and raw.find(raw[0], 1) > 0:
+        return Span(line=line, col=col + 1, end_line=line, end_col=col + raw.find(raw[0], 1))
+    body = raw.split("#", 1)[0].rstrip()
+    return Span(line=line, col=col, end_line=line, end_col=col + len(body))
+
+
 def scan_ini(text: str) -> IniDocument:
     """Sections and keys with positions; tolerant: unreadable lines go to ``errors``."""
     sections: list[IniSection] = []
@@ -155,8 +165,10 @@ def scan_ini(text: str) -> IniDocument:
                 while index < len(lines) and quote not in lines[index]:
                     index += 1
                 index += 1  # the closing line
+            value_span = None
         else:
             value = _split_value(raw_value)
+            value_span = _value_span(line_no, match.start(3) + 1, raw_value)
         current.entries.append(
             IniEntry(
                 key=_unquote(raw_key).strip().lower(),
@@ -166,6 +178,7 @@ def scan_ini(text: str) -> IniDocument:
                     line=line_no, col=key_col, end_line=line_no, end_col=key_col + len(raw_key)
                 ),
                 line=line_no,
+                value_span=value_span,
             )
         )
     if current.name or current.entries:
@@ -201,10 +214,67 @@ def load_values(text: str) -> ConfigValues:
         return ConfigValues(sections={}, error=(line if isinstance(line, int) else None, reason))
     except (ValueError, TypeError, KeyError, IndexError, AttributeError):
         return ConfigValues(sections={}, error=(None, "not a valid DVC (configobj) config file"))
+    try:
+        items = conf.dict().items()  # interpolates %(name)s references
+    except ConfigObjError:  # InterpolationLoopError, MissingInterpolationOption
+        return ConfigValues(
+            sections={}, error=(None, "a value's %(...)s interpolation loops or names no option")
+        )
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return ConfigValues(sections={}, error=(None, "not a valid DVC (configobj) config file"))
     sections: dict[str, dict[str, Any]] = {}
-    for name, body in conf.dict().items():
+    for name, body in items:
         if isinstance(body, dict):
             sections[str(name).lower()] = {str(k).lower(): v for k, v in body.items()}
         else:
             sections.setdefault("", {})[str(name).lower()] = body
     return ConfigValues(sections=sections)
+
+
+REMOTE_SECTION = re.compile(r'^\s*remote\s*"(.*)"\s*$')
+
+
+@dataclass(frozen=True, kw_only=True)
+class DvcConfigReading:
+    """One DVC config file as DVC reads it (configobj) with positions (the line scanner).
+    The parse cache holds one per file, shared by every collector that needs remotes."""
+
+    doc: IniDocument
+    values: ConfigValues
+    first_line_len: int
+
+    @property
+    def valid(self) -> bool:
+        return self.values.error is None
+
+    def value(self, section: IniSection, entry: IniEntry) -> str | list[str] | None:
+        """configobj's value when the file is valid, else the scanner's best reading."""
+        if self.valid:
+            body = self.values.sections.get(section.name.lower(), {})
+            if entry.key in body:
+                found = body[entry.key]
+                return found if isinstance(found, str | list) else str(found)
+        return entry.value
+
+    def remote_urls(self) -> list[tuple[str, IniEntry, str]]:
+        """(remote name, its ``url`` entry, url) for every remote with a string url."""
+        out: list[tuple[str, IniEntry, str]] = []
+        for section in self.doc.sections:
+            m = REMOTE_SECTION.match(section.name)
+            entry = section.get("url") if m else None
+            if m is None or entry is None:
+                continue
+            url = self.value(section, entry)
+            if isinstance(url, str) and url.strip():
+                out.append((m.group(1), entry, url.strip()))
+        return out
+
+
+def read_dvc_config(text: str) -> DvcConfigReading:
+    first = text.splitlines()[0] if text else ""
+    return DvcConfigReading(doc=scan_ini(text), values=load_values(text), first_line_len=len(first))
+
+
+def dvc_config(parsed: ParseCache, rel: str) -> DvcConfigReading | None:
+    """The file through the scan's parse cache (read once, whichever collector asks)."""
+    return parsed.custom("dvc-config", rel, read_dvc_config)

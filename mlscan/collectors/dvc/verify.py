@@ -114,7 +114,7 @@ def _manifest(
     rel = f"{prefix}{folder}/{digest[:2]}/{digest[2:]}"
     try:
         raw = json.loads(ws.read_text(rel))
-    except (FileReadError, ValueError):
+    except (FileReadError, ValueError, RecursionError):  # not a manifest DVC wrote
         return None
     if not isinstance(raw, list):
         return None

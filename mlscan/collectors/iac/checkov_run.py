@@ -17,6 +17,7 @@ import gc
 import importlib
 import logging
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -57,6 +58,9 @@ class CheckovRun:
     # [{type (variable | tfvar | locals | resource | module ...), name, path}]}}}.
     breadcrumbs: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     errors: tuple[str, ...] = ()  # a runner that failed as a whole
+    # files checkov gave no result for because its worker hung, ran out of memory or
+    # crashed on them: repo-relative path -> reason
+    file_errors: Mapping[str, str] = field(default_factory=dict)
 
 
 _RUNNER_MODULES = {
@@ -95,6 +99,8 @@ def run_checkov(
     checks: Callable[[], Sequence[str]],
     include_all: bool = False,
     tfvars: Mapping[str, Mapping[str, tuple[Any, str]]] | None = None,
+    timeout: float = 120.0,
+    max_memory: int = 1024 * 1024 * 1024,
 ) -> CheckovRun:
     """Run checkov on ``{framework: [(rel, abs), ...]}``; only frameworks with files.
     ``checks`` gives the check ids to run (asked only when checkov runs); with
@@ -103,7 +109,11 @@ def run_checkov(
     ``tfvars`` holds the variable values mlscan read from ``terraform.tfvars`` and
     ``*.auto.tfvars`` (through its parse cache, with its limits), per absolute module
     directory: ``{dir: {name: (value, abs path of the file)}}``. checkov renders them into
-    the module as Terraform would (it reads no file for them itself)."""
+    the module as Terraform would (it reads no file for them itself).
+
+    Each framework runs in a forked worker bounded by ``timeout`` and ``max_memory``
+    (``checkov_worker``); when it fails, each file is retried alone so that only the
+    files checkov cannot handle are lost."""
     wanted = {
         fw: list(files) for fw, files in files_by_framework.items() if files and fw in FRAMEWORKS
     }
@@ -122,9 +132,11 @@ def run_checkov(
     errors: list[str] = []
     definitions: dict[str, dict[str, Any]] = {}
     breadcrumbs: dict[str, Any] = {}
-    for framework in sorted(wanted):
-        files = wanted[framework]
+    file_errors: dict[str, str] = {}
+
+    def run_one(framework: str, files: list[tuple[str, str]]) -> _FrameworkRun:
         rel_of = {os.path.normpath(abs_path): rel for rel, abs_path in files}
+        out = _FrameworkRun()
         runner_filter = runner_filter_class(
             framework=[framework],
             checks=selected,
@@ -134,33 +146,29 @@ def run_checkov(
             run_image_referencer=False,
             enable_secret_scan_all_files=False,
         )
-        try:
-            runner = _runner_class(framework)()
-            if framework == "terraform" and tfvars:
-                runner.graph_manager.parser.external_vars = {
-                    os.path.normpath(d): dict(v) for d, v in tfvars.items()
-                }
-            reports = runner.run(
-                root_folder=None,
-                files=sorted(abs_path for _, abs_path in files),
-                runner_filter=runner_filter,
-                collect_skip_comments=True,
-            )
-        except Exception as exc:  # a checkov runner failure must not stop the scan
-            errors.append(f"checkov {framework} runner failed: {type(exc).__name__}: {exc}")
-            continue
+        runner = _runner_class(framework)()
+        if framework == "terraform" and tfvars:
+            runner.graph_manager.parser.external_vars = {
+                os.path.normpath(d): dict(v) for d, v in tfvars.items()
+            }
+        reports = runner.run(
+            root_folder=None,
+            files=sorted(abs_path for _, abs_path in files),
+            runner_filter=runner_filter,
+            collect_skip_comments=True,
+        )
         for report in reports if isinstance(reports, list) else [reports]:
             for err in getattr(report, "parsing_errors", []) or []:
                 rel = rel_of.get(os.path.normpath(str(err)))
                 if rel is not None:
-                    parse_errors.add(rel)
+                    out.parse_errors.add(rel)
             for record in [*report.failed_checks, *report.passed_checks, *report.skipped_checks]:
                 abs_path = os.path.normpath(str(record.file_abs_path or ""))
                 rel = rel_of.get(abs_path)
                 if rel is None:
                     continue
                 line_range = record.file_line_range or [None, None]
-                results.append(
+                out.results.append(
                     CheckResult(
                         check_id=str(record.check_id),
                         check_name=str(record.check_name or ""),
@@ -172,9 +180,23 @@ def run_checkov(
                         result=_result_name(record.check_result.get("result")),
                     )
                 )
-        definitions[framework] = _definitions(framework, runner, rel_of)
+        out.definitions = _definitions(framework, runner, rel_of)
         if framework == "terraform":
-            breadcrumbs = _breadcrumbs(runner, files, rel_of)
+            out.breadcrumbs = _breadcrumbs(runner, files, rel_of)
+        return out
+
+    for framework in sorted(wanted):
+        _runner_class(framework)  # import before forking: paid once, shared by every worker
+        for part, failure in _bounded_runs(framework, wanted[framework], run_one, timeout,
+                                           max_memory, file_errors):
+            if failure is not None:
+                errors.append(f"checkov {framework} runner failed: {failure}")
+                continue
+            assert part is not None
+            results.extend(part.results)
+            parse_errors.update(part.parse_errors)
+            definitions.setdefault(framework, {}).update(part.definitions)
+            breadcrumbs.update(part.breadcrumbs)
     results.sort(key=lambda r: (r.path, r.start_line or 0, r.resource, r.check_id, r.result))
     unique: list[CheckResult] = []
     for r in results:
@@ -187,7 +209,53 @@ def run_checkov(
         definitions=definitions,
         breadcrumbs=breadcrumbs,
         errors=tuple(errors),
+        file_errors=file_errors,
     )
+
+
+@dataclass
+class _FrameworkRun:
+    """What one checkov runner gave for a set of files (pickled back from its worker)."""
+
+    results: list[CheckResult] = field(default_factory=list)
+    parse_errors: set[str] = field(default_factory=set)
+    definitions: dict[str, Any] = field(default_factory=dict)
+    breadcrumbs: dict[str, Any] = field(default_factory=dict)
+
+
+def _bounded_runs(
+    framework: str,
+    files: list[tuple[str, str]],
+    run_one: Callable[[str, list[tuple[str, str]]], _FrameworkRun],
+    timeout: float,
+    max_memory: int,
+    file_errors: dict[str, str],
+) -> list[tuple[_FrameworkRun | None, str | None]]:
+    """The framework's files in one bounded worker; when it fails, each file alone (within
+    a second ``timeout`` for all of them), so one hostile file costs only itself."""
+    from mlscan.collectors.iac.checkov_worker import run_bounded
+
+    first = run_bounded(lambda: run_one(framework, files), timeout=timeout,
+                        max_memory=max_memory)
+    if first.failure is None:
+        return [(first.value, None)]
+    if len(files) == 1:
+        file_errors[files[0][0]] = _reason(first.failure)
+        return []
+    out: list[tuple[_FrameworkRun | None, str | None]] = []
+    deadline = time.monotonic() + timeout
+    for rel, abs_path in files:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            file_errors[rel] = "checkov not run: its time budget was spent (limits.checkov_timeout)"
+            continue
+        alone = run_bounded(lambda rel=rel, abs_path=abs_path: run_one(  # type: ignore[misc]
+            framework, [(rel, abs_path)]), timeout=remaining, max_memory=max_memory)
+        if alone.failure is not None:
+            file_errors[rel] = _reason(alone.failure)
+        else:
+            out.append((alone.value, None))
+    return out
 
 
 def _relative_resource(resource: str, abs_path: str, rel: str) -> str:
@@ -210,6 +278,11 @@ def _definitions(framework: str, runner: Any, rel_of: Mapping[str, str]) -> dict
             continue  # module instances; the file itself is already there
         out[rel] = value
     return out
+
+
+def _reason(failure: Any) -> str:
+    hint = {"timeout": " (limits.checkov_timeout)", "memory": " (limits.checkov_max_memory)"}
+    return f"checkov {failure.message}{hint.get(failure.kind, '')}"
 
 
 def _breadcrumbs(

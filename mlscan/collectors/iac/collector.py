@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import Any
 
-from mlscan.collectors.base import CollectContext, CollectorOutput, notification
+from mlscan.collectors.base import CollectContext, CollectorOutput, file_failed, notification
 from mlscan.collectors.iac.bucket_policies import looks_like_policy
 from mlscan.collectors.iac.checkov_run import CheckovRun, run_checkov
 from mlscan.collectors.iac.cloudformation import add_cloudformation, cfn_exports
@@ -40,7 +40,8 @@ from mlscan.collectors.serving.k8s import (
 )
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
-from mlscan.sourcemap import Node, SourceError, parse_json, parse_yaml_documents
+from mlscan.parse_cache import ParseCache
+from mlscan.sourcemap import Node
 from mlscan.workspace import Workspace, WorkspaceFile
 
 SOURCE = "iac"
@@ -49,7 +50,6 @@ _CFN_MARKER = re.compile(
     r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::[A-Za-z0-9]+::"
 )
 _COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
-_MAX_CONFIG_BYTES = 5 * 1024 * 1024
 
 
 def _is_dockerfile(f: WorkspaceFile) -> bool:
@@ -85,14 +85,23 @@ def analyse(ws: Workspace, ctx: CollectContext) -> Analysis:
     return _analyse(ws, ctx, bool(ctx.config.iac.include_all_checkov))
 
 
-def _read(ws: Workspace, rel: str, out: Analysis) -> str | None:
+_SNIFF_BYTES = 64 * 1024
+
+
+def _looks_like_iac(ws: Workspace, rel: str) -> bool:
+    """Whether the start of a file too large to parse looks like configuration (a
+    template, a policy, a manifest) rather than data: only those are worth a note."""
     try:
-        return ws.read_text(rel)
-    except FileReadError as exc:
-        out.notifications.append(
-            notification(rel, f"not scanned: {exc.reason}", SOURCE, kind=exc.kind)
-        )
-        return None
+        with ws.abspath(rel).open("rb") as fh:
+            head = fh.read(_SNIFF_BYTES).decode("utf-8", "replace")
+    except (OSError, FileReadError):
+        return True
+    return bool(
+        _CFN_MARKER.search(head)
+        or '"Statement"' in head
+        or ("apiVersion" in head and "kind" in head)
+        or "services:" in head
+    )
 
 
 def _tfvars(
@@ -118,7 +127,6 @@ def _tfvars(
 
 
 def _analyse(ws: Workspace, ctx: CollectContext, include_all: bool) -> Analysis:
-    max_hcl_size = ctx.config.limits.max_hcl_size
     out = Analysis(include_all=include_all)
     limit = ws.options.max_file_size
     files = [f for f in ws.candidates() if f.size <= limit]
@@ -151,43 +159,10 @@ def _analyse(ws: Workspace, ctx: CollectContext, include_all: bool) -> Analysis:
             )
 
     for f in files:
-        rel = f.path
-        if f.suffix == ".tf":
-            if f.size > max_hcl_size:
-                out.notifications.append(
-                    notification(
-                        rel,
-                        f"not scanned: {f.size} bytes is over the {max_hcl_size}-byte limit "
-                        "for Terraform files (limits.max_hcl_size)",
-                        SOURCE,
-                        kind="too-large",
-                    )
-                )
-                continue
-            text = _read(ws, rel, out)
-            if text is not None:
-                texts[rel] = text
-                add("terraform", rel)
-        elif _is_dockerfile(f):
-            text = _read(ws, rel, out)
-            if text is not None:
-                texts[rel] = text
-                add("dockerfile", rel)
-        elif f.suffix in _YAML or f.suffix in (".json", ".template"):
-            if chart_dirs and _in_helm_templates(rel, chart_dirs):
-                continue
-            if f.size > _MAX_CONFIG_BYTES:
-                continue  # data, not configuration (CloudFormation templates are <= 1 MB)
-            text = _read(ws, rel, out)
-            if text is None:
-                continue
-            texts[rel] = text
-            if _CFN_MARKER.search(text) and "Resources" in text:
-                add("cloudformation", rel)
-            elif f.suffix == ".json":
-                _standalone_json(out, rel, text)
-            elif f.suffix in _YAML:
-                _yaml_file(out, rel, text, f, k8s_docs, add)
+        try:
+            _one_file(ws, ctx, out, f, chart_dirs, texts, k8s_docs, add)
+        except Exception as exc:  # one bad file must not cost the others
+            out.notifications.append(file_failed(f.path, SOURCE, exc))
 
     tfvars = _tfvars(ws, ctx, files)
     abs_tfvars: dict[str, dict[str, tuple[Any, str]]] = {}
@@ -200,10 +175,26 @@ def _analyse(ws: Workspace, ctx: CollectContext, include_all: bool) -> Analysis:
             name: (value, str(ws.abspath(rel))) for name, (value, rel) in values.items()
         }
         out.files.setdefault("iac", []).extend(rel for _, rel in values.values())
+    limits = ctx.config.limits
     run = run_checkov(
-        by_framework, checks=ctx.checkov_checks, include_all=include_all, tfvars=abs_tfvars
+        by_framework,
+        checks=ctx.checkov_checks,
+        include_all=include_all,
+        tfvars=abs_tfvars,
+        timeout=float(limits.checkov_timeout),
+        max_memory=int(limits.checkov_max_memory),
     )
     out.checkov = run
+    for rel, reason in sorted(run.file_errors.items()):
+        out.notifications.append(
+            notification(
+                rel,
+                f"{reason}; its IaC checks and facts are missing, other files were still "
+                "checked",
+                SOURCE,
+                kind="limit",
+            )
+        )
     for rel in run.parse_errors:
         detail, line = _parse_error_detail(rel, texts.get(rel, ""))
         out.notifications.append(
@@ -256,18 +247,59 @@ def _cfn_outputs(ctx: CollectContext, rel: str) -> Any:
     return doc.get("Outputs") if isinstance(doc, dict) else None
 
 
+def _one_file(
+    ws: Workspace,
+    ctx: CollectContext,
+    out: Analysis,
+    f: WorkspaceFile,
+    chart_dirs: set[str],
+    texts: dict[str, str],
+    k8s_docs: dict[str, list[Node]],
+    add: Any,
+) -> None:
+    """Read one file through the parse cache. Only a file mlscan parsed within its limits
+    is handed to checkov; a rejected file is noted once, by the cache."""
+    parsed = ctx.parsed
+    rel = f.path
+    if f.suffix == ".tf":
+        if parsed.hcl(rel) is None:
+            return
+        text = parsed.text(rel)
+        if text is not None:
+            texts[rel] = text
+            add("terraform", rel)
+    elif _is_dockerfile(f):
+        text = parsed.text(rel)
+        if text is not None:
+            texts[rel] = text
+            add("dockerfile", rel)
+    elif f.suffix in _YAML or f.suffix in (".json", ".template"):
+        if chart_dirs and _in_helm_templates(rel, chart_dirs):
+            return
+        fmt = "json" if f.suffix == ".json" else "yaml"
+        limit = parsed.size_limit(fmt) or f.size
+        if f.size > limit:
+            if _looks_like_iac(ws, rel):
+                parsed.over_limit(fmt, rel)  # the cache notes it: never silently skipped
+            return  # otherwise data, not configuration
+        text = parsed.text(rel)
+        if text is None:
+            return
+        texts[rel] = text
+        if _CFN_MARKER.search(text) and "Resources" in text:
+            # JSON templates through the JSON parser, YAML (and .template) through YAML
+            ok = parsed.json(rel) if fmt == "json" else parsed.yaml(rel)
+            if ok is not None:
+                add("cloudformation", rel)
+        elif f.suffix == ".json":
+            _standalone_json(out, rel, text, parsed)
+        elif f.suffix in _YAML:
+            _yaml_file(out, rel, text, f, k8s_docs, add, parsed)
+
+
 def _parse_error_detail(rel: str, text: str) -> tuple[str, int | None]:
     """A one-line reason and line for a file checkov could not parse."""
-    if not rel.endswith(".tf"):
-        return "checkov could not parse it", None
-    import hcl2  # checkov's HCL parser; already imported by the checkov run
-
-    try:
-        hcl2.loads(text)  # type: ignore[attr-defined]
-    except Exception as exc:  # lark raises several error types
-        line = getattr(exc, "line", None)
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        return f"invalid HCL: {first}", line if isinstance(line, int) and line > 0 else None
+    # mlscan's own parse already passed (a file it rejects never reaches checkov)
     return "checkov could not parse it", None
 
 
@@ -286,18 +318,11 @@ def _key_locs(statement: Node, rel: str) -> dict[str, dict[str, Any]]:
     return out
 
 
-def _standalone_json(out: Analysis, rel: str, text: str) -> None:
+def _standalone_json(out: Analysis, rel: str, text: str, parsed: ParseCache) -> None:
     if '"Statement"' not in text:
         return
-    try:
-        root = parse_json(text)
-    except SourceError as exc:
-        if '"Statement"' in text:
-            out.notifications.append(
-                notification(
-                    rel, f"policy document not parsed: {exc.message}", SOURCE, line=exc.line
-                )
-            )
+    root = parsed.json(rel)  # a rejected file is noted once, by the parse cache
+    if root is None:
         return
     if root.kind != "map" or not looks_like_policy(root.value):
         return
@@ -317,21 +342,20 @@ def _standalone_json(out: Analysis, rel: str, text: str) -> None:
 
 
 def _yaml_file(
-    out: Analysis, rel: str, text: str, f: WorkspaceFile, k8s_docs: dict[str, list[Node]], add: Any
+    out: Analysis,
+    rel: str,
+    text: str,
+    f: WorkspaceFile,
+    k8s_docs: dict[str, list[Node]],
+    add: Any,
+    parsed: ParseCache,
 ) -> None:
     looks_k8s = "apiVersion" in text and "kind" in text
     is_compose = bool(_COMPOSE_NAME.match(f.name))
     if not looks_k8s and not is_compose:
         return
-    try:
-        docs = parse_yaml_documents(text)
-    except SourceError as exc:
-        # The MLflow collector already reports YAML files that mention mlflow; one
-        # notification per bad file is enough.
-        if "mlflow" not in text.lower():
-            out.notifications.append(
-                notification(rel, f"YAML not parsed: {exc.message}", SOURCE, line=exc.line)
-            )
+    docs = parsed.yaml(rel)  # a rejected file is noted once, by the parse cache
+    if docs is None:
         return
     if is_compose:
         for doc in docs:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Any
 
-from mlscan.collectors.base import CollectContext, CollectorOutput, notification
+from mlscan.collectors.base import CollectContext, CollectorOutput, file_failed, notification
 from mlscan.collectors.mlflow.charts import ChartIndex, ChartInfo, chart_index, chart_values
 from mlscan.collectors.mlflow.cmd import (
     env_reference,
@@ -117,6 +117,8 @@ class MlflowCollector:
             kind = _kind_of(f.path)
             if kind is None:
                 continue
+            if kind in ("yaml", "ini") and ctx.parsed.over_limit(kind, f.path):
+                continue  # over limits.max_yaml_size / max_ini_size: noted once, never read
             text = ctx.parsed.text(f.path)
             if text is None:
                 continue  # the parse cache owns the notification
@@ -152,6 +154,9 @@ class MlflowCollector:
                         auth.extend(ha)
             except SourceError as exc:
                 notes.append(notification(f.path, exc.message, SOURCE, line=exc.line))
+                continue
+            except Exception as exc:  # one bad file must not cost the others
+                notes.append(file_failed(f.path, SOURCE, exc))
                 continue
             if s or e or v:
                 files.append(f.path)

@@ -29,13 +29,20 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from mlscan.collectors.artifacts.discovery import matches_any
-from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc, notification
+from mlscan.collectors.base import (
+    CollectContext,
+    CollectorOutput,
+    file_failed,
+    line_loc,
+    notification,
+)
 from mlscan.collectors.datasets.pii import tokens
 from mlscan.collectors.privacy.serving import analyse, is_serving_candidate
 from mlscan.config import Config
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
-from mlscan.sourcemap import Node, SourceError, parse_yaml_documents
+from mlscan.parse_cache import ParseCache
+from mlscan.sourcemap import Node, SourceError
 from mlscan.workspace import Workspace
 
 SOURCE = "privacy"
@@ -68,14 +75,21 @@ class PrivacyCollector:
         captures: list[dict[str, Any]] = []
         loggers: list[dict[str, Any]] = []
         models: list[dict[str, Any]] = []
+        cache = ctx.parsed
         for f in ws.candidates():
             try:
                 if f.suffix == ".py":
-                    text = ws.read_text(f.path)
+                    text = cache.text(f.path)
+                    wanted = text is not None and (
+                        "DataCaptureConfig" in text or is_serving_candidate(f.path, text)
+                    )
+                    tree = cache.python_ast(f.path) if wanted else None
+                    if text is None or tree is None:
+                        continue  # not needed, or rejected: noted once by the parse cache
                     if "DataCaptureConfig" in text:
-                        captures.extend(_sdk_capture(f.path, text))
+                        captures.extend(_sdk_capture(f.path, tree))
                     if is_serving_candidate(f.path, text):
-                        module = analyse(f.path, text)
+                        module = analyse(f.path, text, tree)
                         if module is not None:
                             parsed.append(f.path)
                             for h in module.handlers:
@@ -116,7 +130,15 @@ class PrivacyCollector:
                                         }
                                     )
                 elif _mlserver_candidate(f.path):
-                    text = ws.read_text(f.path)
+                    if f.suffix in (".yaml", ".yml") and cache.over_limit("yaml", f.path):
+                        continue  # noted once by the parse cache; never read
+                    text = cache.text(f.path)
+                    if text is None:
+                        continue
+                    if f.suffix in (".yaml", ".yml") and (
+                        "kafka" in text.lower() or "logger" in text
+                    ) and cache.yaml(f.path) is None:
+                        continue  # a YAML file mlscan rejected gives no fact from any reading
                     found_ms = _mlserver_kafka(f.path, text)
                     if found_ms:
                         parsed.append(f.path)
@@ -124,12 +146,12 @@ class PrivacyCollector:
                     if f.suffix not in (".yaml", ".yml"):
                         continue
                     if "logger" in text and ("kserve" in text or "seldon" in text):
-                        found = _k8s_loggers(f.path, text, ctx)
+                        found = _k8s_loggers(f.path, cache)
                         if found:
                             parsed.append(f.path)
                             loggers.extend(found)
                 elif f.name == "MLmodel":
-                    model = _mlmodel(ws, f.path, ctx.config)
+                    model = _mlmodel(cache, f.path, ctx.config)
                     if model is not None:
                         parsed.append(f.path)
                         models.append(model)
@@ -137,9 +159,8 @@ class PrivacyCollector:
                 notes.append(notification(f.path, exc.reason, SOURCE, kind=exc.kind))
             except SourceError as exc:
                 notes.append(notification(f.path, str(exc), SOURCE, line=exc.line))
-            except (SyntaxError, ValueError) as exc:
-                line = getattr(exc, "lineno", None)
-                notes.append(notification(f.path, f"cannot be parsed ({exc})", SOURCE, line=line))
+            except Exception as exc:  # one bad file must not cost the others
+                notes.append(file_failed(f.path, SOURCE, exc))
         key = lambda d: (d["loc"]["path"], d["loc"]["line"] or 0, json.dumps(d, sort_keys=True))  # noqa: E731
         return CollectorOutput(
             facts={
@@ -160,11 +181,7 @@ def _bucket_of(uri: str) -> str | None:
 
 
 # -------------------------------------------------------------- SageMaker SDK
-def _sdk_capture(rel: str, text: str) -> list[dict[str, Any]]:
-    try:
-        tree = ast.parse(text, filename=rel)
-    except SyntaxError:
-        return []
+def _sdk_capture(rel: str, tree: ast.Module) -> list[dict[str, Any]]:
     out = []
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -209,11 +226,9 @@ def _sdk_capture(rel: str, text: str) -> list[dict[str, Any]]:
 
 
 # --------------------------------------------------------------- k8s loggers
-def _k8s_loggers(rel: str, text: str, ctx: CollectContext) -> list[dict[str, Any]]:
-    limits = ctx.config.limits
-    docs = parse_yaml_documents(text, limits.max_yaml_aliases, limits.max_nesting_depth)
+def _k8s_loggers(rel: str, cache: ParseCache) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for doc in docs:
+    for doc in cache.yaml(rel) or ():  # a rejected file is noted once, by the parse cache
         if doc.kind != "map":
             continue
         api = str(doc.value.get("apiVersion", ""))
@@ -312,10 +327,8 @@ def protected_attribute(name: str) -> str | None:
     return None
 
 
-def _mlmodel(ws: Workspace, rel: str, config: Config) -> dict[str, Any] | None:
-    docs = parse_yaml_documents(
-        ws.read_text(rel), config.limits.max_yaml_aliases, config.limits.max_nesting_depth
-    )
+def _mlmodel(cache: ParseCache, rel: str, config: Config) -> dict[str, Any] | None:
+    docs = cache.yaml(rel)  # a rejected file is noted once, by the parse cache
     if not docs or docs[0].kind != "map":
         return None
     sig = docs[0].get("signature")
@@ -324,7 +337,9 @@ def _mlmodel(ws: Workspace, rel: str, config: Config) -> dict[str, Any] | None:
         return None
     try:
         specs = json.loads(inputs_node.value)
-    except json.JSONDecodeError:
+    except (ValueError, RecursionError):  # not JSON, too deep, a number out of range
+        return None
+    if not isinstance(specs, list):
         return None
     names = [s["name"] for s in specs if isinstance(s, dict) and isinstance(s.get("name"), str)]
     model_dir = str(PurePosixPath(rel).parent)

@@ -321,9 +321,12 @@ class _HandlerVisitor:
         return {"kind": kind, "name": name, "line": getattr(node, "lineno", None)}
 
 
-def analyse(path: str, text: str) -> ServingModule | None:
-    """The serving handlers of one Python file, or None when it has none."""
-    tree = ast.parse(text, filename=path)
+def analyse(path: str, text: str, tree: ast.Module | None = None) -> ServingModule | None:
+    """The serving handlers of one Python file, or None when it has none. ``tree`` is the
+    file's AST from the parse cache (``ctx.parsed.python_ast``); parsed here only for a
+    text outside any scan (tests)."""
+    if tree is None:
+        tree = ast.parse(text, filename=path)
     imports = {
         alias.name.split(".")[0]
         for n in ast.walk(tree)

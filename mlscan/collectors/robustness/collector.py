@@ -27,11 +27,18 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from mlscan.collectors.artifacts.discovery import discover_models, in_model_location, matches_any
-from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc, notification
+from mlscan.collectors.base import (
+    CollectContext,
+    CollectorOutput,
+    file_failed,
+    line_loc,
+    notification,
+)
 from mlscan.collectors.privacy.serving import analyse, is_serving_candidate
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
-from mlscan.sourcemap import Node, SourceError, parse_yaml_documents
+from mlscan.parse_cache import ParseCache
+from mlscan.sourcemap import Node, SourceError
 from mlscan.workspace import Workspace
 
 SOURCE = "robustness"
@@ -68,7 +75,7 @@ class RobustnessCollector:
         notes: list[Notification] = []
         parsed: list[str] = []
         paths = [f.path for f in ws.candidates()]
-        script_tools = _script_tools(ws, paths, notes)
+        script_tools = _script_tools(ctx.parsed, paths, notes)
         evidence: list[dict[str, Any]] = []
         stages: dict[str, str] = {}
         for p in paths:
@@ -83,6 +90,8 @@ class RobustnessCollector:
                 notes.append(notification(p, exc.reason, SOURCE, kind=exc.kind))
             except SourceError as exc:
                 notes.append(notification(p, str(exc), SOURCE, line=exc.line))
+            except Exception as exc:  # one bad file must not cost the others
+                notes.append(file_failed(p, SOURCE, exc))
         workflows = [p for p in paths if _is_workflow(p)]
         for p in paths:
             name = PurePosixPath(p).name
@@ -91,7 +100,7 @@ class RobustnessCollector:
                     evidence.extend(_workflow(ws, p, script_tools, stages, ctx))
                     parsed.append(p)
                 elif name in ("Makefile", "makefile", "GNUmakefile", "tox.ini", "noxfile.py"):
-                    evidence.extend(_lines(ws, p, script_tools, stages))
+                    evidence.extend(_lines(ctx.parsed, p, script_tools, stages))
                     parsed.append(p)
                 elif REPORT_NAME.search(p):
                     evidence.append(
@@ -101,8 +110,10 @@ class RobustnessCollector:
                 notes.append(notification(p, exc.reason, SOURCE, kind=exc.kind))
             except SourceError as exc:
                 notes.append(notification(p, str(exc), SOURCE, line=exc.line))
+            except Exception as exc:  # one bad file must not cost the others
+                notes.append(file_failed(p, SOURCE, exc))
         models = _models(ws, ctx)
-        serving, serving_files = _serving(ws, paths, notes)
+        serving, serving_files = _serving(ctx.parsed, paths, notes)
         parsed.extend(serving_files)
         pipelines = [
             p
@@ -135,22 +146,28 @@ class RobustnessCollector:
 
 
 # --------------------------------------------------------------------- scripts
-def _script_tools(ws: Workspace, paths: list[str], notes: list[Notification]) -> dict[str, str]:
-    """Python scripts that import an adversarial-robustness library -> that library."""
+def _script_tools(
+    cache: ParseCache, paths: list[str], notes: list[Notification]
+) -> dict[str, str]:
+    """Python scripts that import an adversarial-robustness library -> that library. An
+    unreadable or unparsable script is noted once, by the parse cache."""
     out: dict[str, str] = {}
     for p in paths:
         if not p.endswith(".py"):
             continue
         try:
-            text = ws.read_text(p)
-        except FileReadError:
-            continue
-        if not _IMPORTS_TOOL.search(text):
-            continue
-        try:
-            tree = ast.parse(text, filename=p)
-        except SyntaxError:
-            continue
+            _script_tool(cache, p, out)
+        except Exception as exc:  # one bad file must not cost the others
+            notes.append(file_failed(p, SOURCE, exc))
+    return out
+
+
+def _script_tool(cache: ParseCache, p: str, out: dict[str, str]) -> None:
+    text = cache.text(p)
+    if text is None or not _IMPORTS_TOOL.search(text):
+        return
+    tree = cache.python_ast(p)
+    if tree is not None:
         for node in ast.walk(tree):
             mods: list[str] = []
             if isinstance(node, ast.Import):
@@ -166,7 +183,6 @@ def _script_tools(ws: Workspace, paths: list[str], notes: list[Notification]) ->
                     continue
                 if top in TOOL_MODULES:
                     out.setdefault(p, TOOL_MODULES[top])
-    return out
 
 
 def _command_tool(cmd: str, base: str, scripts: dict[str, str]) -> str | None:
@@ -190,10 +206,7 @@ def _command_tool(cmd: str, base: str, scripts: dict[str, str]) -> str | None:
 def _dvc_stages(
     ws: Workspace, rel: str, scripts: dict[str, str], ctx: CollectContext
 ) -> tuple[list[dict[str, Any]], dict[str, str]]:
-    limits = ctx.config.limits
-    docs = parse_yaml_documents(
-        ws.read_text(rel), limits.max_yaml_aliases, limits.max_nesting_depth
-    )
+    docs = ctx.parsed.yaml(rel) or []  # a rejected file is noted once, by the parse cache
     base = str(PurePosixPath(rel).parent)
     evidence, tool_stages = [], {}
     for doc in docs:
@@ -231,10 +244,7 @@ def _is_workflow(p: str) -> bool:
 def _workflow(
     ws: Workspace, rel: str, scripts: dict[str, str], stages: dict[str, str], ctx: CollectContext
 ) -> list[dict[str, Any]]:
-    limits = ctx.config.limits
-    docs = parse_yaml_documents(
-        ws.read_text(rel), limits.max_yaml_aliases, limits.max_nesting_depth
-    )
+    docs = ctx.parsed.yaml(rel) or []  # a rejected file is noted once, by the parse cache
     out = []
     for doc in docs:
         jobs = doc.get("jobs") if doc.kind == "map" else None
@@ -278,12 +288,12 @@ def _repro_tool(text: str, stages: dict[str, str]) -> str | None:
 
 
 def _lines(
-    ws: Workspace, rel: str, scripts: dict[str, str], stages: dict[str, str]
+    cache: ParseCache, rel: str, scripts: dict[str, str], stages: dict[str, str]
 ) -> list[dict[str, Any]]:
     kind = {"tox.ini": "tox", "noxfile.py": "nox"}.get(PurePosixPath(rel).name, "make-target")
     base = str(PurePosixPath(rel).parent)
     out = []
-    for i, line in enumerate(ws.read_text(rel).splitlines(), start=1):
+    for i, line in enumerate((cache.text(rel) or "").splitlines(), start=1):
         if line.lstrip().startswith("#"):
             continue
         tool = _command_tool(line, base, scripts) or _repro_tool(line, stages)
@@ -329,26 +339,20 @@ def _models(ws: Workspace, ctx: CollectContext) -> list[dict[str, Any]]:
 
 # --------------------------------------------------------------------- serving
 def _serving(
-    ws: Workspace, paths: list[str], notes: list[Notification]
+    cache: ParseCache, paths: list[str], notes: list[Notification]
 ) -> tuple[list[dict[str, Any]], list[str]]:
     out, files = [], []
     for p in paths:
         if not p.endswith(".py"):
             continue
         try:
-            text = ws.read_text(p)
-            if not is_serving_candidate(p, text):
+            text = cache.text(p)
+            if text is None or not is_serving_candidate(p, text):
                 continue
-            module = analyse(p, text)
-        except FileReadError as exc:
-            notes.append(notification(p, exc.reason, SOURCE, kind=exc.kind))
-            continue
-        except (SyntaxError, ValueError) as exc:
-            notes.append(
-                notification(
-                    p, f"cannot be parsed ({exc})", SOURCE, line=getattr(exc, "lineno", None)
-                )
-            )
+            tree = cache.python_ast(p)  # a rejected file is noted once, by the parse cache
+            module = analyse(p, text, tree) if tree is not None else None
+        except Exception as exc:  # one bad file must not cost the others
+            notes.append(file_failed(p, SOURCE, exc))
             continue
         if module is None:
             continue

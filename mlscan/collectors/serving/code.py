@@ -17,13 +17,11 @@ import ast
 from pathlib import PurePosixPath
 from typing import Any
 
-from mlscan.collectors.base import CollectContext, CollectorOutput, notification
-from mlscan.errors import FileReadError
+from mlscan.collectors.base import CollectContext, CollectorOutput, file_failed
 from mlscan.models import Notification
 from mlscan.workspace import Workspace, WorkspaceFile
 
 SOURCE = "serving_code"
-MAX_SOURCE_BYTES = 2 * 1024 * 1024
 TEST_DIRS = frozenset({"tests", "test", "testing"})
 
 # canonical dotted name -> kind
@@ -178,13 +176,17 @@ class _CallFinder(ast.NodeVisitor):
         self.generic_visit(node)
 
 
-def calls_in_source(text: str, path: str) -> list[dict[str, Any]]:
-    """Deserialiser calls in one module; raises SyntaxError/ValueError on bad source.
+def calls_in_source(
+    text: str, path: str, tree: ast.Module | None = None
+) -> list[dict[str, Any]]:
+    """Deserialiser calls in one module. ``tree`` comes from the parse cache in a scan;
+    without it ``text`` is parsed here (raises SyntaxError/ValueError on bad source).
 
     ``scope`` and ``occurrence`` (1-based, per api within the scope, in source order) identify
     a call independently of its line, for stable finding fingerprints.
     """
-    tree = ast.parse(text, filename=path)
+    if tree is None:
+        tree = ast.parse(text, filename=path)
     imports = _Imports()
     imports.visit(tree)
     finder = _CallFinder(imports.names, path)
@@ -211,27 +213,24 @@ class ServingCodeCollector:
         calls: list[dict[str, Any]] = []
         notes: list[Notification] = []
         read: list[str] = []
+        cache = ctx.parsed
         for f in self._files(ws):
-            if f.size > MAX_SOURCE_BYTES:
-                notes.append(notification(f.path, f"Python file over {MAX_SOURCE_BYTES} bytes; "
-                                          "not parsed", SOURCE, kind="too-large", level="note"))
+            # over limits.max_python_size, unreadable, a syntax error: noted once by the cache
+            if cache.over_limit("python", f.path):
                 continue
-            try:
-                text = ws.read_text(f.path)
-            except FileReadError as exc:
-                notes.append(notification(f.path, exc.reason, SOURCE, kind=exc.kind,
-                                          level="note"))
-                continue
+            text = cache.text(f.path)
             # cheap pre-filter: no deserialiser name, no parse
-            if not any(word in text for word in ("load", "Unpickler", "read_pickle", "shelve")):
+            if text is None or not any(
+                word in text for word in ("load", "Unpickler", "read_pickle", "shelve")
+            ):
+                continue
+            tree = cache.python_ast(f.path)
+            if tree is None:
                 continue
             try:
-                found = calls_in_source(text, f.path)
-            except (SyntaxError, ValueError, RecursionError, MemoryError) as exc:
-                line = getattr(exc, "lineno", None)
-                notes.append(notification(f.path, f"Python source does not parse: {exc}",
-                                          SOURCE, line=line if isinstance(line, int) else None,
-                                          level="note"))
+                found = calls_in_source(text, f.path, tree)
+            except Exception as exc:  # one bad file must not cost the others
+                notes.append(file_failed(f.path, SOURCE, exc))
                 continue
             read.append(f.path)
             calls.extend(found)
