@@ -20,7 +20,7 @@ from mlscan.collectors.mlflow.collector import MlflowCollector
 from mlscan.collectors.secrets.collector import SecretsCollector
 from mlscan.collectors.secrets.files import classify
 from mlscan.collectors.secrets.link import link
-from mlscan.collectors.secrets.values import key_for, value_kind
+from mlscan.collectors.secrets.values import key_for, key_is_secret_name, value_kind
 from mlscan.collectors.workspace_facts import WorkspaceCollector
 from mlscan.models import ScanResult
 from mlscan.scan import ScanOptions, collect_facts, run
@@ -314,9 +314,18 @@ def test_key_for(line: str, value: str, expected: tuple[str | None, str | None])
     ("0123456789abcdef0123456789abcdef01234567", "hash"), ("false", "scalar"), ("1.5.0", "scalar"),
     ("Zq8rT5yU1iO3pA6s", "literal"), ("https://oauth2.acme.io/token", "url"),
     ("https://models.acme.io/m?token=Zq8rT5yU1iO3", "literal"),
+    ("tracking.auth.enabled", "scalar"),
 ])
 def test_value_kind(value: str, kind: str) -> None:
     assert value_kind(value) == kind
+
+
+@pytest.mark.parametrize(("key", "secret"), [
+    ("next_page_token", False), ("MLFLOW_TRACKING_TOKEN", True), ("auth_key", True),
+    ("api_key_name", False),
+])
+def test_key_names_a_credential(key: str, secret: bool) -> None:
+    assert key_is_secret_name(key) is secret
 
 
 @pytest.mark.parametrize(("rel", "kind"), [

@@ -94,6 +94,8 @@ _PATH = re.compile(r"^(?:\.{1,2}/|/|~/)[\w./\-]+$")
 _SCALAR = re.compile(
     r"^(?:true|false|yes|no|on|off|null|none|-?\d+(?:\.\d+)?|v?\d+(?:\.\d+)+)$", re.I
 )
+# a dotted setting name (`tracking.auth.enabled`) held by a variable named like a secret
+_SETTING_NAME = re.compile(r"^[a-z][a-z0-9_]*(?:\.[a-z][a-z0-9_]*)+$")
 _WORD = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 # words that make a key name a credential's name (``automountServiceAccountToken`` is,
 # ``tokenizer`` is not)
@@ -132,6 +134,7 @@ SECRET_WORDS = frozenset(
 # ``API_KEY_NAME``, ``secret_file_path_in_volume``, ``token_type``)
 METADATA_WORDS = frozenset(
     {
+        "page",  # a pagination cursor (next_page_token), not a credential
         "name",
         "names",
         "path",
@@ -180,6 +183,8 @@ def value_kind(value: str, key: str | None = None) -> str:
         return "path"
     if _REFERENCE.search(v):
         return "reference"
+    if _SETTING_NAME.match(v):
+        return "scalar"
     if _PLACEHOLDER.search(v):
         return "placeholder"
     if v.lower() in DEFAULT_VALUES:
