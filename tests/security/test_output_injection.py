@@ -66,6 +66,8 @@ def unicode_outputs(tmp_path: Path) -> dict[str, str]:
     )
     (root / "docker-compose.yml").write_text(
         'services:\n  "svc\\e]0;owned\\a\\N\\x9b\\u202e\\u2066\\u2028":\n'
+        # a published image: the hostile-named Dockerfile's default command is judged too
+        "    image: ghcr.io/mlflow/mlflow:v2.9.2\n"
         "    command: mlflow server --host 0.0.0.0\n",
         encoding="utf-8",
     )

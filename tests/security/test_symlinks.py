@@ -104,7 +104,10 @@ def test_chain_that_leaves_and_reenters_the_root(root: Path, tmp_path: Path) -> 
     reads a file that is inside anyway; one that ends outside is never read."""
     hop = tmp_path / "hop"
     hop.mkdir()
-    (root / "real.yml").write_text("services: {mlflow: {command: mlflow ui}}\n")
+    # a published image: the Dockerfile sentinel stays the image the project deploys
+    (root / "real.yml").write_text(
+        "services: {mlflow: {image: ghcr.io/mlflow/mlflow:v2.9.2, command: mlflow ui}}\n"
+    )
     (hop / "back").symlink_to(root / "real.yml")
     (hop / "away").symlink_to(tmp_path / "nowhere-secret.yml")
     (tmp_path / "nowhere-secret.yml").write_text(f"# mlflow {SECRET}\n")

@@ -230,8 +230,12 @@ def analyse_open_file(fh: BinaryIO, size: int, declared: str, limits: AnalysisLi
 
 
 def unanalysed_note(path: str, result: FileAnalysis) -> Notification | None:
-    if result.unanalysed_reason is None or result.unreadable_members:
+    if result.unanalysed_reason is None:
+        return None
+    if result.unreadable_members and "(limits." not in result.unanalysed_reason:
         return None  # an unreadable model container is a finding (MLS-MOD-008), not a note
+    # a member cut by a limit is a finding (MLS-MOD-008) and the bound that was hit is a
+    # warning notification, as for every other limit
     # unknown content (a tokenizer .model, a fastText .bin) is a note; a pickle that
     # could not be analysed to the end, or a file over a limit, is a warning
     level: Literal["note", "warning"] = (
