@@ -314,7 +314,10 @@ def test_key_for(line: str, value: str, expected: tuple[str | None, str | None])
     ("0123456789abcdef0123456789abcdef01234567", "hash"), ("false", "scalar"), ("1.5.0", "scalar"),
     ("Zq8rT5yU1iO3pA6s", "literal"), ("https://oauth2.acme.io/token", "url"),
     ("https://models.acme.io/m?token=Zq8rT5yU1iO3", "literal"),
-    ("tracking.auth.enabled", "scalar"),
+    ("tracking.auth.enabled", "scalar"), ("ALL", "scalar"), ("same", "scalar"),
+    ("execution['token'", "reference"), ("!Ref NotebookRepo }", "reference"),
+    ("role/service-role/SageMakerExecution-20240101T000000", "path"),
+    ("arn:aws:iam::123456789012:role/train", "path"),
 ])
 def test_value_kind(value: str, kind: str) -> None:
     assert value_kind(value) == kind

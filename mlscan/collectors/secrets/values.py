@@ -17,8 +17,16 @@ _REFERENCE = re.compile(
     r"^(?:var|local|module|data)\.[\w.\[\]\"-]+$|"  # Terraform references
     r"^[a-z][a-z0-9]*(?:_[a-z0-9]+)+\.[\w\-]+\.[\w.\[\]\"]+$|"  # a resource's attribute
     r"^%[sdr]$|^\{\w*\}$|"  # printf / str.format slots
-    r"^[a-z_][\w.]*\($"  # a call cut at its parenthesis by the keyword rule (`file(`)
+    r"^[a-z_][\w.]*\($|"  # a call cut at its parenthesis by the keyword rule (`file(`)
+    r"^[A-Za-z_][\w.]*\[|"  # a subscript (`execution['token']`) cut at its bracket
+    r"^!(?:Ref|Sub|GetAtt|ImportValue|Join|Select|FindInMap|If|Base64|Split)\b|Fn::"  # CFN
 )
+# an AWS resource name or ARN (high entropy because of account ids and generated suffixes)
+_AWS_NAME = re.compile(
+    r"^(?:arn:aws[\w-]*:\S+|(?:role|user|group|policy|instance-profile)/[\w+=,.@/-]+)$"
+)
+# a short plain word (`NOPASSWD: ALL` in sudoers, `"token": "same"`) is not a credential
+_SHORT_WORD = re.compile(r"^[A-Za-z]{1,5}$")
 _PLACEHOLDER = re.compile(
     r"^<[^>]*>$|^\[[^\]]*\]$|^\*+$|^x{3,}$|^\.{3,}$|your[-_ ]|example|placeholder|dummy|"
     r"redacted|replace[-_ ]?me|^todo$|^tbd$|^fixme$|^none$|^null$|^fake|fake$|^sample|"
@@ -185,8 +193,12 @@ def value_kind(value: str, key: str | None = None) -> str:
         return "reference"
     if _SETTING_NAME.match(v):
         return "scalar"
+    if _AWS_NAME.match(v):
+        return "path"
     if _PLACEHOLDER.search(v):
         return "placeholder"
     if v.lower() in DEFAULT_VALUES:
         return "default"
+    if _SHORT_WORD.match(v):
+        return "scalar"
     return "literal"
