@@ -18,6 +18,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from mlscan.collectors.base import CollectContext, CollectorOutput, file_failed
+from mlscan.collectors.python_imports import import_aliases
 from mlscan.models import Notification
 from mlscan.workspace import Workspace, WorkspaceFile
 
@@ -46,29 +47,6 @@ def _is_test_path(path: str) -> bool:
     if any(part in TEST_DIRS for part in p.parts[:-1]):
         return True
     return p.name.startswith("test_") or p.name.endswith("_test.py") or p.name == "conftest.py"
-
-
-class _Imports(ast.NodeVisitor):
-    """Local name -> canonical dotted name, from every import in the module."""
-
-    def __init__(self) -> None:
-        self.names: dict[str, str] = {}
-
-    def visit_Import(self, node: ast.Import) -> None:
-        for alias in node.names:
-            if alias.asname:
-                self.names[alias.asname] = alias.name
-            else:
-                top = alias.name.split(".")[0]
-                self.names.setdefault(top, top)
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        if node.level or not node.module:
-            return
-        for alias in node.names:
-            if alias.name == "*":
-                continue
-            self.names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
 
 
 def _dotted(node: ast.expr, names: dict[str, str]) -> str | None:
@@ -187,9 +165,7 @@ def calls_in_source(
     """
     if tree is None:
         tree = ast.parse(text, filename=path)
-    imports = _Imports()
-    imports.visit(tree)
-    finder = _CallFinder(imports.names, path)
+    finder = _CallFinder(import_aliases(tree), path)
     finder.visit(tree)
     facts = sorted(finder.found, key=lambda f: (f["loc"]["line"], f["loc"]["col"]))
     seen: dict[tuple[str, str], int] = {}

@@ -13,6 +13,7 @@ import ast
 from typing import Any
 
 from mlscan.collectors.base import line_loc
+from mlscan.collectors.python_imports import import_aliases
 
 # canonical call (import-resolved dotted name) -> loader kind; attribute calls named
 # ``from_pretrained`` are recognised whatever the class (transformers, diffusers, peft, ...).
@@ -63,26 +64,6 @@ _DOWNLOAD_KINDS = frozenset(
         "sentence_transformer",
     }
 )
-
-
-class _Imports(ast.NodeVisitor):
-    def __init__(self) -> None:
-        self.names: dict[str, str] = {}
-
-    def visit_Import(self, node: ast.Import) -> None:
-        for alias in node.names:
-            if alias.asname:
-                self.names[alias.asname] = alias.name
-            else:
-                top = alias.name.split(".")[0]
-                self.names.setdefault(top, top)
-
-    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
-        if node.level or not node.module:
-            return
-        for alias in node.names:
-            if alias.name != "*":
-                self.names[alias.asname or alias.name] = f"{node.module}.{alias.name}"
 
 
 def _dotted(node: ast.expr, names: dict[str, str]) -> str | None:
@@ -230,9 +211,7 @@ def _kind(call: ast.Call, names: dict[str, str]) -> tuple[str, str] | None:
 def calls(tree: ast.Module, path: str, line_map: Any = None) -> list[dict[str, Any]]:
     """Every loader call of the module; ``line_map(line)`` maps a line to the file's line
     (notebook cells)."""
-    imports = _Imports()
-    imports.visit(tree)
-    names = imports.names
+    names = import_aliases(tree)
     consts = _constants(tree)
     params = _param_sources(tree)
     out: list[dict[str, Any]] = []
