@@ -495,6 +495,8 @@ class _LenientZip:
     anomalies: set[str] = field(default_factory=set)
 
     def _start(self, info: zipfile.ZipInfo) -> int:
+        if info.header_offset < 0:  # a damaged central directory (zipfile computes it)
+            raise _Unanalysable(f"archive member {info.filename} has no local header")
         self.fh.seek(info.header_offset)
         hdr = self.fh.read(30)
         if len(hdr) < 30 or not hdr.startswith(b"PK\x03\x04"):
