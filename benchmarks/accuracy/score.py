@@ -421,10 +421,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--oracle", type=Path, default=DEFAULT_ORACLE)
     ap.add_argument("--reports", type=Path, help="read DIR/owner__name.json instead of scanning")
     ap.add_argument("--save-reports", type=Path, help="write each scan's JSON report here")
+    ap.add_argument(
+        "--only",
+        action="append",
+        default=[],
+        metavar="OWNER/NAME",
+        help="score only these repositories (repeatable); totals cover them alone",
+    )
     args = ap.parse_args(argv)
 
     data = json.loads(args.oracle.read_text(encoding="utf-8"))
     oracles = load_oracle(data)
+    if args.only:
+        wanted = {w.lower() for w in args.only}
+        oracles = [
+            o for o in oracles if o.repo.lower() in wanted or tree_name(o.repo).lower() in wanted
+        ]
     class_issues = {k: str(v.get("issues", "")) for k, v in data.get("classes", {}).items()}
     scores: list[RepoScore] = []
     missing: list[str] = []
