@@ -42,6 +42,7 @@ NPY_MAX_HEADER = 100_000  # numpy itself refuses headers over 10,000 bytes by de
 SEVENZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
 RAR_MAGIC = b"Rar!\x1a\x07"
 HEAD_BYTES = 512  # enough for every magic, including tar's "ustar" at offset 257
+IN_MEMORY_BYTES = 1 << 20  # smaller files are read once into memory, larger ones mapped
 UNKNOWN_CONTENT = "content does not match any known model format"
 PICKLE_BASED = frozenset({"pickle", "joblib", "pytorch", "pytorch-legacy", "numpy-object"})
 # formats a file found by content sniffing (any extension) is kept for; other content is
@@ -119,8 +120,14 @@ class _Unanalysable(Exception):
 def analyse_file(fh: BinaryIO, size: int, declared: str, limits: AnalysisLimits) -> FileAnalysis:
     """Analyse the open file ``fh`` of ``size`` bytes whose extension says ``declared``."""
     deadline = time.monotonic() + limits.timeout
-    head = fh.read(HEAD_BYTES)
-    fh.seek(0)
+    if size <= IN_MEMORY_BYTES and not isinstance(fh, io.BytesIO):
+        # one read instead of a head read, seeks and a memory map per stream
+        data = fh.read(size)
+        fh, size = io.BytesIO(data), len(data)
+        head = data[:HEAD_BYTES]
+    else:
+        head = fh.read(HEAD_BYTES)
+        fh.seek(0)
     try:
         return _dispatch(fh, size, head, declared, limits, deadline)
     except _Unanalysable as exc:
