@@ -21,6 +21,7 @@ docs/model-analysis.md has the measurements behind this choice.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 import mmap
@@ -607,6 +608,9 @@ def analyse(data: bytes, *, timeout: float, multiple: bool = True, start: int = 
 def analyse_stream(fh: BinaryIO, size: int, *, timeout: float, multiple: bool = True,
                    start: int = 0, max_opcodes: int = DEFAULT_MAX_OPCODES) -> PickleAnalysis:
     """Walk, then (when bounded) picklescan, then byte-scan whatever did not parse."""
+    if isinstance(fh, io.BytesIO):  # already in memory: no mapping to set up
+        return _analyse_buffer(fh.getvalue(), size, timeout=timeout, multiple=multiple,
+                               start=start, max_opcodes=max_opcodes)
     with buffer_of(fh, size) as buf:
         return _analyse_buffer(buf, size, timeout=timeout, multiple=multiple, start=start,
                                max_opcodes=max_opcodes)
@@ -719,19 +723,28 @@ def picklescan_ratings(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str],
     """picklescan's rating of each ``(module, name)`` by its own denylist and allowlist,
     without parsing the stream again; None when this picklescan version has no such
     function (the caller then runs picklescan's parser instead)."""
-    scanner = _picklescan_module()
-    build = getattr(scanner, _RATE_FUNCTION, None)
+    out: dict[tuple[str, str], str] = {}
+    for key in keys:
+        rating = _picklescan_rating(_RATE_FUNCTION, *key)
+        if rating is None:
+            return None
+        out[key] = rating
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _picklescan_rating(function: str, module: str, name: str) -> str | None:
+    """One name's rating (cached: picklescan's lists do not change during a run)."""
+    build = getattr(_picklescan_module(), function, None)
     if build is None:
         return None
-    raw = {("unknown" if m == "<dynamic>" else m, "unknown" if n == "<dynamic>" else n)
-           for m, n in keys}
-    if not raw:
-        return {}
+    raw = ("unknown" if module == "<dynamic>" else module,
+           "unknown" if name == "<dynamic>" else name)
     try:
-        res = build(raw, "model")
+        res = build({raw}, "model")
+        return _rating(res.globals[0].safety, _picklescan_module())
     except Exception:  # a third-party failure must not crash a scan: parse instead
         return None
-    return {(_dyn(g.module), _dyn(g.name)): _rating(g.safety, scanner) for g in res.globals}
 
 
 def _picklescan(data: bytes) -> tuple[dict[tuple[str, str], str], str | None]:
