@@ -34,6 +34,7 @@ from mlscan.collectors.artifacts.pickles import (
     buffer_of,
     byte_scan,
 )
+from mlscan.collectors.minio_xl import inline_objects, is_xl_meta
 
 TORCH_LEGACY_MAGIC = b"\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19"
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
@@ -160,6 +161,8 @@ def sniff(head: bytes) -> str | None:
         return "pickle"
     if head.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")):
         return "compressed"
+    if is_xl_meta(head):
+        return "minio-xl"
     return None
 
 
@@ -167,6 +170,8 @@ def _dispatch(fh: BinaryIO, size: int, head: bytes, declared: str, limits: Analy
               deadline: float, depth: int = 0) -> FileAnalysis:
     if size == 0:
         raise _Unanalysable("the file is empty")
+    if depth == 0 and is_xl_meta(head):
+        return _minio_xl(fh, size, limits, deadline)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip(fh, size, declared, limits, deadline)
     if head.startswith((SEVENZIP_MAGIC, RAR_MAGIC)):
@@ -685,6 +690,30 @@ def _keras_zip(reader: _LenientZip, infos: list[zipfile.ZipInfo]) -> FileAnalysi
     return FileAnalysis(format="keras", lambda_layers=tuple(sorted(set(layers))),
                         keras_objects=tuple(sorted(set(find_keras_objects(config)))),
                         engines=("keras-config",))
+
+
+# ----------------------------------------------------------------------- MinIO xl.meta
+def _minio_xl(fh: BinaryIO, size: int, limits: AnalysisLimits, deadline: float
+              ) -> FileAnalysis:
+    """A MinIO ``xl.meta``: the object stored inline in it is analysed like a file found
+    by content sniffing (mlscan.collectors.minio_xl reads the msgpack framing only)."""
+    if size > limits.max_bytes:
+        raise _Unanalysable("MinIO xl.meta larger than the analysis byte limit")
+    fh.seek(0)
+    data = fh.read(size)
+    for obj in inline_objects(data, limits.max_bytes):
+        _remaining(deadline)
+        inner_head = obj.data[:HEAD_BYTES]
+        try:
+            inner = _dispatch(io.BytesIO(obj.data), len(obj.data), inner_head, "sniffed",
+                              limits, deadline, depth=0 if not is_xl_meta(inner_head) else 1)
+        except _Unanalysable:
+            continue  # an inline object that is no model (a JSON config, a CSV)
+        # the object's own container (zip, gzip, ...) stays the fact's ``container``
+        header = {**inner.header, "minio_inline_object": obj.version,
+                  "minio_object_bytes": len(obj.data)}
+        return replace(inner, header=header, container=inner.container or "minio-xl")
+    raise _Unanalysable(f"{UNKNOWN_CONTENT} (MinIO xl.meta without an inline model object)")
 
 
 # ----------------------------------------------------------------------- other archives
