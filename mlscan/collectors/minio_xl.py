@@ -80,7 +80,7 @@ def inline_objects(data: bytes, max_bytes: int) -> tuple[InlineObject, ...]:
             if isinstance(value, dict):
                 inline = value
                 break
-    except (ValueError, msgpack.OutOfData, msgpack.UnpackException):
+    except (ValueError, TypeError, msgpack.OutOfData, msgpack.UnpackException):
         return ()  # no inline data (the object's parts are separate files) or not MinIO's
     if not isinstance(inline, dict):
         return ()

@@ -12,6 +12,8 @@ import struct
 from pathlib import Path
 
 import msgpack
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mlscan.collectors.artifacts.discovery import may_be_model_file
 from mlscan.collectors.minio_xl import InlineObject, data_dir_of, inline_objects, object_key
@@ -55,6 +57,9 @@ def test_framing_that_is_not_minios_gives_no_object() -> None:
     assert inline_objects(good[:good.index(b"\x01\x81")], 1 << 20) == ()
     # a stored value over the caller's bound is refused by the msgpack reader
     assert inline_objects(good, 16) == ()
+    # a map keyed by a map (unhashable in Python) is no inline data
+    assert inline_objects(good[:good.index(b"\x01\x81")] + b"\x01\x81\x81\x01\x02\x03",
+                          1 << 20) == ()
 
 
 def test_object_key_and_data_dir() -> None:
@@ -118,3 +123,12 @@ def test_the_pre_commit_hook_passes_xl_meta_files() -> None:
     pattern = re.compile(hooks[0]["files"])
     assert pattern.search("store/models/clf.pkl/xl.meta")
     assert pattern.search("store/.minio.sys/config/iam/users/a/identity.json/xl.meta")
+
+
+@settings(max_examples=300, deadline=None)
+@given(tail=st.binary(max_size=200), minor=st.integers(0, 5))
+def test_random_bytes_after_the_magic_never_raise(tail: bytes, minor: int) -> None:
+    data = b"XL2 " + struct.pack("<HH", 1, minor) + tail
+    for obj in inline_objects(data, 1 << 10):
+        assert isinstance(obj.data, bytes)
+        assert len(obj.data) <= len(data)
