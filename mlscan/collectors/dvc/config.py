@@ -27,6 +27,7 @@ from mlscan.collectors.dvc.ini import (
     IniEntry,
     dvc_config,
 )
+from mlscan.collectors.dvc.keyfile import has_key_material
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
 from mlscan.parse_cache import ParseCache
@@ -246,7 +247,9 @@ def _file_loc(cfg: ConfigFile) -> dict[str, Any]:
     }
 
 
-def _credential_file(ws: Workspace, cfg: ConfigFile, entry: IniEntry, value: Any) -> dict[str, Any]:
+def _credential_file(
+    ws: Workspace, parsed: ParseCache, cfg: ConfigFile, entry: IniEntry, value: Any
+) -> dict[str, Any]:
     text = str(value[0] if isinstance(value, list) and value else value)
     ws_path: str | None = None
     if (
@@ -267,6 +270,9 @@ def _credential_file(ws: Workspace, cfg: ConfigFile, entry: IniEntry, value: Any
         "exists": exists,
         "tracked_by_git": ws.is_tracked(ws_path) if exists and ws_path else None,
         "git_ignored": ws.is_git_ignored(ws_path) if exists and ws_path else None,
+        "has_key_material": (
+            has_key_material(parsed, ws_path, entry.key) if exists and ws_path else None
+        ),
         "config": cfg.path,
         "loc": entry.key_span.loc(cfg.path),
     }
@@ -319,7 +325,9 @@ def _default_remote(configs: Iterable[ConfigFile]) -> str | None:
     return default
 
 
-def _remote_facts(ws: Workspace, configs: list[ConfigFile], repo_root: str) -> list[dict[str, Any]]:
+def _remote_facts(
+    ws: Workspace, parsed: ParseCache, configs: list[ConfigFile], repo_root: str
+) -> list[dict[str, Any]]:
     default = _default_remote(configs)
     # name -> list of (config, section)
     found: dict[str, list[tuple[ConfigFile, Any]]] = {}
@@ -349,7 +357,7 @@ def _remote_facts(ws: Workspace, configs: list[ConfigFile], repo_root: str) -> l
                         }
                     )
                 elif entry.key in CREDENTIAL_FILE_KEYS and _present(value):
-                    credential_files.append(_credential_file(ws, cfg, entry, value))
+                    credential_files.append(_credential_file(ws, parsed, cfg, entry, value))
         for cfg, section in places:
             for entry in section.entries:
                 value = _value_of(cfg, section.name, entry)
@@ -432,7 +440,7 @@ def collect_repo_config(
         if cfg is not None:
             configs.append(cfg)
     config_facts = [_config_fact(ws, cfg, repo_root) for cfg in configs]
-    return config_facts, _remote_facts(ws, configs, repo_root), notes, files
+    return config_facts, _remote_facts(ws, parsed, configs, repo_root), notes, files
 
 
 def project_fact(ws: Workspace, root: str) -> dict[str, Any]:
