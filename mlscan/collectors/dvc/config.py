@@ -247,21 +247,46 @@ def _file_loc(cfg: ConfigFile) -> dict[str, Any]:
     }
 
 
+def credential_path(config_rel: str, key: str, text: str) -> str | None:
+    """The scan-root-relative path of the credential file an option names, or None when
+    it lies outside the root (absolute, home-relative, a URL, or above the root)."""
+    if (
+        not text
+        or text.startswith(("~", "/", "\\"))
+        or "://" in text
+        or re.match(r"^[A-Za-z]:", text)
+    ):
+        return None
+    base = posixpath.dirname(config_rel) if key in _RELATIVE_PATH_KEYS else ""
+    joined = posixpath.normpath(posixpath.join(base, text.replace("\\", "/")))
+    if joined == ".." or joined.startswith("../"):
+        return None
+    return joined
+
+
+_CREDENTIAL_LINE = re.compile(r"^\s*([A-Za-z_]+)\s*=\s*(.+?)\s*$")
+
+
+def credential_files_named(config_rel: str, text: str) -> list[str]:
+    """Credential files a DVC config names, for the pre-commit dependency expansion
+    (a line scan: the hook reads no file through the parse cache)."""
+    found: list[str] = []
+    for line in text.splitlines():
+        match = _CREDENTIAL_LINE.match(line)
+        if match is None or match.group(1).lower() not in CREDENTIAL_FILE_KEYS:
+            continue
+        value = match.group(2).strip().strip("'\"")
+        path = credential_path(config_rel, match.group(1).lower(), value)
+        if path is not None:
+            found.append(path)
+    return found
+
+
 def _credential_file(
     ws: Workspace, parsed: ParseCache, cfg: ConfigFile, entry: IniEntry, value: Any
 ) -> dict[str, Any]:
     text = str(value[0] if isinstance(value, list) and value else value)
-    ws_path: str | None = None
-    if (
-        text
-        and not text.startswith(("~", "/", "\\"))
-        and "://" not in text
-        and not re.match(r"^[A-Za-z]:", text)
-    ):
-        base = posixpath.dirname(cfg.path) if entry.key in _RELATIVE_PATH_KEYS else ""
-        joined = posixpath.normpath(posixpath.join(base, text.replace("\\", "/")))
-        if joined != ".." and not joined.startswith("../"):
-            ws_path = joined
+    ws_path = credential_path(cfg.path, entry.key, text)
     exists = ws_path is not None and ws.get(ws_path) is not None
     return {
         "key": entry.key,
