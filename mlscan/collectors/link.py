@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from mlscan.collectors.assets.graph import asset_graph
+from mlscan.collectors.model_refs.link import model_use_links
 from mlscan.collectors.privacy.links import privacy_links
 from mlscan.collectors.secrets.link import secret_links
 from mlscan.models import Notification
@@ -39,6 +40,7 @@ LINKERS: tuple[Linker, ...] = (
     Linker(name="assets", run=asset_graph),
     Linker(name="privacy", run=privacy_links),
     Linker(name="secrets", run=secret_links),
+    Linker(name="model_use", run=model_use_links),
 )
 
 

@@ -11,6 +11,7 @@ from mlscan.collectors.dvc.collector import DvcCollector
 from mlscan.collectors.iac.collector import IacCollector
 from mlscan.collectors.mlflow.collector import MlflowCollector
 from mlscan.collectors.mlflow.registry import MlflowRegistryCollector
+from mlscan.collectors.model_refs.collector import ModelRefsCollector
 from mlscan.collectors.privacy.collector import PrivacyCollector
 from mlscan.collectors.robustness.collector import RobustnessCollector
 from mlscan.collectors.secrets.collector import SecretsCollector
@@ -36,6 +37,7 @@ COLLECTORS: tuple[Collector, ...] = (
     PrivacyCollector(),
     RobustnessCollector(),
     StorageRefsCollector(),
+    ModelRefsCollector(),
     SecretsCollector(),
     SupplyChainCollector(),
 )

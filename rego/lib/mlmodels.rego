@@ -50,3 +50,26 @@ violation(mm, msg, loc, fields) := object.union(
 	object.union(mm.extra, fields),
 	{"msg": msg, "loc": at(mm, loc), "asset": mm.asset},
 )
+
+# unused(mm): a workspace MLmodel that nothing in the project uses (no reference to its
+# directory, its MLmodel or any of its files; artifacts.mlmodels[].used_by, built by the
+# link stage), e.g. a committed run artifact under mlruns/ or mlartifacts/.
+unused(mm) if {
+	not mm.registry
+	used := object.get(mm.mlmodel, "used_by", null)
+	is_array(used)
+	count(used) == 0
+}
+
+# The places that use it, as "path:line (kind)" strings.
+uses(mm) := [sprintf("%s:%v (%s)", [u.path, u.line, u.kind]) | some u in object.get(mm.mlmodel, "used_by", [])]
+
+# "low" for an unused MLmodel; the control's own severity otherwise.
+unused_severity(mm) := {"severity": "low"} if unused(mm)
+
+unused_severity(mm) := {} if not unused(mm)
+
+# The message suffix of a finding on an unused MLmodel.
+unused_note(mm) := "; nothing in the project loads, serves or ships this model" if unused(mm)
+
+unused_note(mm) := "" if not unused(mm)

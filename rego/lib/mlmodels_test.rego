@@ -31,3 +31,17 @@ test_violation_points_at_the_file_or_the_version if {
 	u := mlmodels.violation(r, "m", {"path": "models/credit/MLmodel", "line": 7}, {})
 	u == {"msg": "m", "loc": {"path": "models:/credit/3", "line": null}, "asset": "models:/credit/3", "logical_location": "models:/credit/3"}
 }
+
+test_unused_mlmodel_without_uses if {
+	mlmodels.unused({"registry": false, "mlmodel": {"used_by": []}})
+	mlmodels.unused_note({"registry": false, "mlmodel": {"used_by": []}}) != ""
+}
+
+test_used_mlmodel_not_unused if {
+	not mlmodels.unused({"registry": false, "mlmodel": {"used_by": [{"path": "a.py", "line": 1, "kind": "python-load"}]}})
+	mlmodels.unused_severity({"registry": false, "mlmodel": {"used_by": [{"path": "a.py", "line": 1, "kind": "python-load"}]}}) == {}
+}
+
+test_registry_mlmodel_never_unused if {
+	not mlmodels.unused({"registry": true, "mlmodel": {"used_by": []}})
+}

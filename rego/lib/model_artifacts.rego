@@ -59,3 +59,21 @@ _key(kind, key) := sprintf("%s:%s", [kind, key]) if {
 	kind != ""
 	key != ""
 }
+
+# unused(mf): a workspace model file that nothing in the project uses: no loader call or
+# path literal resolves to it, no Dockerfile COPY ships it, no DVC stage writes or reads it
+# (artifacts.files[].used_by, built by the link stage). Registry files are always in use.
+unused(mf) if {
+	mf.key == ""
+	used := object.get(mf.file, "used_by", null)
+	is_array(used)
+	count(used) == 0
+}
+
+# The places that use a file, as "path:line (kind)" strings for a finding's evidence.
+uses(mf) := [sprintf("%s:%v (%s)", [u.path, u.line, u.kind]) | some u in object.get(mf.file, "used_by", [])]
+
+# Severity of a finding that only matters when the file is used: "low" when it is not.
+unused_severity(mf) := {"severity": "low"} if unused(mf)
+
+unused_severity(mf) := {} if not unused(mf)

@@ -47,3 +47,19 @@ test_violation_keys if {
 test_no_files_without_facts if {
 	count(model_artifacts.files) == 0 with input as {}
 }
+
+test_unused_workspace_file_without_uses if {
+	model_artifacts.unused({"key": "", "file": {"used_by": []}})
+}
+
+test_used_workspace_file_not_unused if {
+	not model_artifacts.unused({"key": "", "file": {"used_by": [{"path": "a.py", "line": 1, "kind": "python-load"}]}})
+}
+
+test_registry_file_never_unused if {
+	not model_artifacts.unused({"key": "model.pkl", "file": {"used_by": []}})
+}
+
+test_unused_severity_low if {
+	model_artifacts.unused_severity({"key": "", "file": {"used_by": []}}) == {"severity": "low"}
+}

@@ -40,3 +40,21 @@ test_silent_registry_native_flavor if {
 test_silent_registry_without_mlmodel if {
 	count(deny) == 0 with input as reg_version(null)
 }
+
+test_fires_medium_on_served_mlmodel if {
+	use := {"path": "serving/Dockerfile", "line": 5, "kind": "dockerfile-copy", "reference": "m"}
+	m := object.union(mk_mlmodel([mk_flavor("sklearn", "cloudpickle")]), {"used_by": [use]})
+	vs := deny with input as {"artifacts": {"mlmodels": [m]}}
+	some v in vs
+	not v.severity
+	v.evidence.used_by == ["serving/Dockerfile:5 (dockerfile-copy)"]
+	v.msg == "m/MLmodel: flavor 'sklearn' loads the model with cloudpickle"
+}
+
+test_fires_low_on_unused_run_artifact if {
+	m := object.union(mk_mlmodel([mk_flavor("sklearn", "cloudpickle")]), {"used_by": []})
+	vs := deny with input as {"artifacts": {"mlmodels": [m]}}
+	some v in vs
+	v.severity == "low"
+	v.msg == "m/MLmodel: flavor 'sklearn' loads the model with cloudpickle; nothing in the project loads, serves or ships this model"
+}

@@ -3,6 +3,7 @@
 # description: >-
 #   The MLmodel file has no signature with inputs, so MLflow's serving layer cannot enforce an
 #   input schema: malformed or adversarial payloads reach the model unchecked.
+#   Reported at low when nothing in the project loads, serves or ships the model directory.
 #   Also applied to the MLmodel of every model version in a live MLflow registry
 #   (--mlflow-uri), reported at models:/<name>/<version>.
 # custom:
@@ -26,12 +27,13 @@ deny contains v if {
 	some mm in mlmodels.all_mlmodels
 	sig := mm.mlmodel.signature
 	not sig.inputs
-	v := mlmodels.violation(
+	base := mlmodels.violation(
 		mm,
-		sprintf("%s has no input signature; served requests are not validated against a schema", [mm.file]),
+		sprintf("%s has no input signature; served requests are not validated against a schema%s", [mm.file, mlmodels.unused_note(mm)]),
 		_loc(mm.mlmodel),
-		{"evidence": {"signature_present": sig.present}},
+		{"evidence": {"signature_present": sig.present, "used_by": mlmodels.uses(mm)}},
 	)
+	v := object.union(base, mlmodels.unused_severity(mm))
 }
 
 # the signature key when there is one, else the MLmodel file

@@ -40,3 +40,20 @@ test_fires_registry_without_input_signature if {
 test_silent_registry_with_inputs if {
 	count(deny) == 0 with input as reg_version(mk_mlmodel(true, true))
 }
+
+test_fires_medium_on_loaded_mlmodel if {
+	use := {"path": "app.py", "line": 3, "kind": "python-load", "reference": "m"}
+	m := object.union(mk_mlmodel(false, false), {"used_by": [use]})
+	vs := deny with input as {"artifacts": {"mlmodels": [m]}}
+	some v in vs
+	not v.severity
+	v.msg == "m/MLmodel has no input signature; served requests are not validated against a schema"
+}
+
+test_fires_low_on_unused_mlmodel if {
+	m := object.union(mk_mlmodel(false, false), {"used_by": []})
+	vs := deny with input as {"artifacts": {"mlmodels": [m]}}
+	some v in vs
+	v.severity == "low"
+	endswith(v.msg, "; nothing in the project loads, serves or ships this model")
+}

@@ -49,3 +49,28 @@ test_fires_registry_pickle_file if {
 test_silent_registry_onnx if {
 	count(deny) == 0 with input as reg_version([reg_file({"path": "m.onnx", "format": "onnx", "pickle_based": false})])
 }
+
+used_file(path, used) := object.union(mk_file(path, "joblib", true), {"used_by": used})
+
+test_fires_medium_on_loaded_pickle if {
+	use := {"path": "app/main.py", "line": 12, "kind": "python-load", "reference": "models/m.joblib"}
+	vs := deny with input as {"artifacts": {"files": [used_file("models/m.joblib", [use])]}}
+	some v in vs
+	not v.severity
+	v.evidence.used_by == ["app/main.py:12 (python-load)"]
+	v.msg == "models/m.joblib is a pickle-based model file (joblib); loading it can run arbitrary code"
+}
+
+test_fires_low_on_unused_pickle if {
+	vs := deny with input as {"artifacts": {"files": [used_file("runs/1/model.joblib", [])]}}
+	some v in vs
+	v.severity == "low"
+	contains(v.msg, "nothing in the project loads it")
+}
+
+test_fires_medium_without_use_facts if {
+	# an older fact document (or a partial scan) without used_by keeps the control's severity
+	vs := deny with input as {"artifacts": {"files": [mk_file("models/m.pkl", "pickle", true)]}}
+	some v in vs
+	not v.severity
+}

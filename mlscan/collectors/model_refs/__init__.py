@@ -1,0 +1,1 @@
+"""Places that name a model file: loader calls, path literals, Dockerfile COPY sources."""

@@ -1,0 +1,103 @@
+"""The ``model_refs`` family: places in the project that name a model file or folder.
+
+Python files and notebook code cells (loader arguments and path literals, as glob
+patterns: ``python_refs``) and Dockerfile ``COPY``/``ADD`` sources (``dockerfile_refs``).
+Files under test folders are skipped. The link stage (``model_refs.link``) joins these,
+with DVC outputs and dependencies, to ``artifacts.files`` and ``artifacts.mlmodels``.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc
+from mlscan.collectors.model_refs.dockerfile_refs import copy_sources
+from mlscan.collectors.model_refs.python_refs import MODEL_SUFFIX, references
+from mlscan.workspace import Workspace
+
+_SUFFIX_IN_TEXT = re.compile(MODEL_SUFFIX.pattern.replace("$", r"\b"), re.I)
+_TEST_PARTS = frozenset({"tests", "test", "testing"})
+
+
+def _is_test(path: str) -> bool:
+    p = PurePosixPath(path)
+    if any(part in _TEST_PARTS for part in p.parts[:-1]):
+        return True
+    return p.name.startswith("test_") or p.name.endswith("_test.py") or p.name == "conftest.py"
+
+
+def _is_dockerfile(name: str) -> bool:
+    low = name.lower()
+    return low.startswith(("dockerfile", "containerfile")) or low.endswith(".dockerfile")
+
+
+def _python(ctx: CollectContext, rel: str) -> list[dict[str, Any]]:
+    text = ctx.parsed.text(rel)
+    if text is None or not _mentions_model(text):
+        return []
+    tree = ctx.parsed.python_ast(rel)
+    if tree is None:
+        return []
+    return [
+        {"source": "python", "pattern": r.pattern, "kind": r.kind, "call": r.call,
+         "loc": line_loc(rel, r.line, r.col)}
+        for r in references(tree)
+    ]  # fmt: skip
+
+
+def _notebook(ctx: CollectContext, rel: str) -> list[dict[str, Any]]:
+    text = ctx.parsed.text(rel)
+    if text is None or not _mentions_model(text):
+        return []
+    cells = ctx.parsed.notebook_python(rel)
+    out: list[dict[str, Any]] = []
+    for cell, tree in cells or ():
+        if tree is None:
+            continue
+        for r in references(tree):
+            out.append(
+                {"source": "notebook", "pattern": r.pattern, "kind": r.kind, "call": r.call,
+                 "loc": line_loc(rel, cell.file_line(r.line), None)}
+            )  # fmt: skip
+    return out
+
+
+def _mentions_model(text: str) -> bool:
+    return "load" in text or _SUFFIX_IN_TEXT.search(text) is not None
+
+
+def _dockerfile(ctx: CollectContext, rel: str) -> list[dict[str, Any]]:
+    text = ctx.parsed.text(rel)
+    if text is None:
+        return []
+    return [
+        {"source": "dockerfile", "pattern": src, "kind": "copy", "call": "COPY",
+         "loc": line_loc(rel, line, None)}
+        for src, line in copy_sources(text)
+    ]  # fmt: skip
+
+
+class ModelRefsCollector:
+    family = "model_refs"
+
+    def applies(self, ws: Workspace) -> bool:
+        return any(f.suffix in (".py", ".ipynb") or _is_dockerfile(f.name) for f in ws.candidates())
+
+    def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput:
+        found: list[dict[str, Any]] = []
+        for f in ws.candidates():
+            if _is_test(f.path):
+                continue
+            if f.suffix == ".py":
+                found.extend(_python(ctx, f.path))
+            elif f.suffix == ".ipynb":
+                found.extend(_notebook(ctx, f.path))
+            elif _is_dockerfile(f.name):
+                found.extend(_dockerfile(ctx, f.path))
+        found.sort(key=lambda r: (r["loc"]["path"], r["loc"]["line"] or 0, r["pattern"]))
+        return CollectorOutput(
+            facts={"references": found},
+            files=tuple(sorted({r["loc"]["path"] for r in found})),
+        )
