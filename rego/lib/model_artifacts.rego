@@ -62,7 +62,8 @@ _key(kind, key) := sprintf("%s:%s", [kind, key]) if {
 
 # unused(mf): a workspace model file that nothing in the project uses: no loader call or
 # path literal resolves to it, no Dockerfile COPY ships it, no DVC stage writes or reads it
-# (artifacts.files[].used_by, built by the link stage). Registry files are always in use.
+# (artifacts.files[].used_by, built by the link stage only when the scan saw the whole
+# project). Registry files are always in use.
 unused(mf) if {
 	mf.key == ""
 	used := object.get(mf.file, "used_by", null)

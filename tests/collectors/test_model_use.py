@@ -70,7 +70,7 @@ def test_link_resolves_relative_absolute_and_wildcard_patterns() -> None:
             _file("models/a.pkl"), _file("svc/models/b.pkl"),
             _file("runs/7/artifacts/models/c.pkl"), _file("notebooks/d.pkl"),
         ]},
-        "model_refs": {"references": [
+        "model_refs": {"complete": True, "references": [
             _ref("models/a.pkl", "src/app/api.py", 3),         # from the scan root
             _ref("/app/svc/models/b.pkl", "svc/main.py", 9),   # a tail of an image path
             _ref("models/*.pkl", "train/compare.py", 4),       # computed name, fixed folder
@@ -97,6 +97,7 @@ def test_link_mlmodel_used_through_its_files_and_dvc() -> None:
             "files": [_file("m/model.pkl", "m"), _file("n/model.pkl", "n")],
             "mlmodels": [{"path": "m/MLmodel", "dir": "m"}, {"path": "n/MLmodel", "dir": "n"}],
         },
+        "model_refs": {"complete": True, "references": []},
         "dvc": {"outputs": [{"path": "m", "scheme": "local", "external": False,
                              "loc": {"path": "dvc.lock", "line": 12}}]},
     }  # fmt: skip
@@ -109,7 +110,24 @@ def test_link_mlmodel_used_through_its_files_and_dvc() -> None:
 
 
 def test_link_without_artifacts_adds_nothing() -> None:
-    assert model_use_links({"model_refs": {"references": []}}) == {}
+    assert model_use_links({"model_refs": {"complete": True, "references": []}}) == {}
+
+
+def test_link_after_a_partial_scan_adds_nothing() -> None:
+    # a pre-commit file list: the code that loads a model may be out of view
+    facts = {"artifacts": {"files": [_file("m.pkl")]}, "model_refs": {"complete": False}}
+    assert model_use_links(facts) == {}
+
+
+def test_explicit_file_scan_keeps_medium() -> None:
+    # a file named on the command line: the rest of the project is not in view
+    result = run(ScanOptions(paths=(str(FIXTURE / "models" / "legacy_ranker.pkl"),)))
+    got = [
+        (f.location.path.rsplit("/", 1)[-1], f.severity)
+        for f in result.findings
+        if f.control.id == "MLS-MOD-001"
+    ]
+    assert got == [("legacy_ranker.pkl", "medium")]
 
 
 def test_fixture_used_models_medium_unused_low() -> None:

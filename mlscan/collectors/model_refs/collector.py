@@ -83,7 +83,7 @@ class ModelRefsCollector:
     family = "model_refs"
 
     def applies(self, ws: Workspace) -> bool:
-        return any(f.suffix in (".py", ".ipynb") or _is_dockerfile(f.name) for f in ws.candidates())
+        return True  # `complete` is a fact even for a project without code
 
     def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput:
         found: list[dict[str, Any]] = []
@@ -97,7 +97,9 @@ class ModelRefsCollector:
             elif _is_dockerfile(f.name):
                 found.extend(_dockerfile(ctx, f.path))
         found.sort(key=lambda r: (r["loc"]["path"], r["loc"]["line"] or 0, r["pattern"]))
+        # the whole project was seen: no file list (pre-commit, explicit files), no file limit
+        complete = ws.options.only is None and len(ws.files) < ws.options.max_files
         return CollectorOutput(
-            facts={"references": found},
+            facts={"references": found, "complete": complete},
             files=tuple(sorted({r["loc"]["path"] for r in found})),
         )

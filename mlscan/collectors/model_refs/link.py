@@ -133,6 +133,8 @@ def model_use_links(facts: Mapping[str, Any]) -> LinkFacts:
     artifacts = facts.get("artifacts")
     if not isinstance(artifacts, Mapping):
         return {}
+    if not (facts.get("model_refs") or {}).get("complete"):
+        return {}  # part of the project was not seen: no used_by (the controls keep severity)
     refs = _refs(facts)
     files = [dict(f) for f in artifacts.get("files") or []]
     for f in files:
