@@ -79,6 +79,9 @@ def test_model_file_findings_end_to_end(tmp_path: Path) -> None:
         "models/weights.safetensors": b"\x13\0\0\0\0\0\0\0" + b'{"__metadata__":{}}',
         "models/net.keras": keras_with_lambda(),
         "export/sm/saved_model.pb": b"\x12\x08ReadFile",
+        # the project loads both pickles (an unused one would be reported at low)
+        "score.py": b'import joblib, pickle\nclf = joblib.load("models/clf.joblib")\n'
+                    b'evil = pickle.load(open("models/evil.pkl", "rb"))\n',
     }
     for rel, data in files.items():
         path = tmp_path / rel

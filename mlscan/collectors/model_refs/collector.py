@@ -2,14 +2,14 @@
 
 Python files and notebook code cells (loader arguments and path literals, as glob
 patterns: ``python_refs``) and Dockerfile ``COPY``/``ADD`` sources (``dockerfile_refs``).
-Files under test folders are skipped. The link stage (``model_refs.link``) joins these,
-with DVC outputs and dependencies, to ``artifacts.files`` and ``artifacts.mlmodels``.
+Test code counts too (a test that loads a committed model uses it). The link stage
+(``model_refs.link``) joins these, with DVC outputs, dependencies and stage commands, to
+``artifacts.files`` and ``artifacts.mlmodels``.
 """
 
 from __future__ import annotations
 
 import re
-from pathlib import PurePosixPath
 from typing import Any
 
 from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc
@@ -18,16 +18,6 @@ from mlscan.collectors.model_refs.python_refs import MODEL_SUFFIX, references
 from mlscan.workspace import Workspace
 
 _SUFFIX_IN_TEXT = re.compile(MODEL_SUFFIX.pattern.replace("$", r"\b"), re.I)
-_TEST_PARTS = frozenset({"tests", "test", "testing"})
-
-
-def _is_test(path: str) -> bool:
-    p = PurePosixPath(path)
-    if any(part in _TEST_PARTS for part in p.parts[:-1]):
-        return True
-    return p.name.startswith("test_") or p.name.endswith("_test.py") or p.name == "conftest.py"
-
-
 def _is_dockerfile(name: str) -> bool:
     low = name.lower()
     return low.startswith(("dockerfile", "containerfile")) or low.endswith(".dockerfile")
@@ -88,8 +78,6 @@ class ModelRefsCollector:
     def collect(self, ws: Workspace, ctx: CollectContext) -> CollectorOutput:
         found: list[dict[str, Any]] = []
         for f in ws.candidates():
-            if _is_test(f.path):
-                continue
             if f.suffix == ".py":
                 found.extend(_python(ctx, f.path))
             elif f.suffix == ".ipynb":

@@ -11,6 +11,8 @@ for an MLflow model directory, when any of its files is. How a pattern resolves:
   (``..`` allowed); a literal one with a folder (``lending/model.joblib``) also as the
   tail of the file's path (images often run from another working directory);
 * an absolute one (``/app/models/m.pkl``) by any of its tails (``models/m.pkl``);
+* an object of a committed MinIO data directory (``<data>/<bucket>/<key>/xl.meta``) by
+  its key, as well as its path;
 * ``*`` at the start spans folders (``*/model.joblib``: a file of that name anywhere),
   elsewhere one name segment; ``runs:/<id>/<path>`` names ``<id>/artifacts/<path>``.
 
@@ -139,8 +141,11 @@ def model_use_links(facts: Mapping[str, Any]) -> LinkFacts:
     files = [dict(f) for f in artifacts.get("files") or []]
     for f in files:
         paths = [str(f["path"])]
-        if f.get("container") == "minio-xl":  # the object is the folder holding xl.meta
-            paths.append(posixpath.dirname(str(f["path"])))
+        if f.get("container") == "minio-xl":
+            # the object is the folder holding xl.meta, named by its key inside a bucket
+            # folder of a MinIO data directory: code names it by the key (any tail)
+            parts = posixpath.dirname(str(f["path"])).split("/")
+            paths.extend("/".join(parts[i:]) for i in range(len(parts)))
         f["used_by"] = _uses(paths, refs)
     mlmodels = [dict(m) for m in artifacts.get("mlmodels") or []]
     for m in mlmodels:
