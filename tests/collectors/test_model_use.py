@@ -9,6 +9,7 @@ from pathlib import Path
 from mlscan.collectors.model_refs.dockerfile_refs import copy_sources
 from mlscan.collectors.model_refs.link import model_use_links
 from mlscan.collectors.model_refs.python_refs import references
+from mlscan.collectors.model_refs.text_refs import is_config_file, words
 from mlscan.scan import ScanOptions, run
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "model_use"
@@ -140,11 +141,13 @@ def test_fixture_used_models_medium_unused_low() -> None:
     run_old = "experiments/mlruns/4/aa11bb22/artifacts/model"
     run_used = "experiments/mlruns/4/cc33dd44/artifacts/model"
     assert got == {
-        # loaded by code, a notebook, a DVC stage, shipped in the image, loaded by run id
+        # loaded by code, a notebook, a DVC stage, a parameter file, shipped in the image,
+        # loaded by run id
         ("MLS-MOD-001", "models/ranker.joblib", None, "medium"),
         ("MLS-MOD-001", "models/vocab.pkl", None, "medium"),
         ("MLS-MOD-001", "models/scored.pkl", None, "medium"),
         ("MLS-MOD-001", "models/tree.pkl", None, "medium"),
+        ("MLS-MOD-001", "models/encoder.pkl", None, "medium"),
         ("MLS-MOD-001", "exported/model.pkl", None, "medium"),
         ("MLS-MOD-004", "exported/MLmodel", 10, "medium"),
         ("MLS-MOD-005", "exported/MLmodel", None, "medium"),
@@ -170,3 +173,20 @@ def test_fixture_messages_say_why() -> None:
         "models/ranker.joblib is a pickle-based model file (joblib); loading it can run "
         "arbitrary code"
     )
+
+
+def test_config_words_and_skipped_files() -> None:
+    text = (
+        "serve:\n"
+        "  model: /srv/models/clf.joblib\n"
+        "  backup: s3://bucket/clf.joblib\n"
+        "run: mlflow models serve -m runs:/9f8e/model\n"
+        "notes: clf.joblib.bak\n"
+    )
+    assert words(text) == [("/srv/models/clf.joblib", 2), ("runs:/9f8e/model", 4)]
+    assert is_config_file("deploy/k8s/serving.yaml")
+    assert is_config_file("scripts/serve.sh")
+    # a run's own metadata and the model's own MLmodel are not uses of it
+    assert not is_config_file("mlruns/0/abc/meta.yaml")
+    assert not is_config_file("models/churn/MLmodel")
+    assert not is_config_file("dvc.lock")

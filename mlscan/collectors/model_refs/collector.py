@@ -1,7 +1,8 @@
 """The ``model_refs`` family: places in the project that name a model file or folder.
 
 Python files and notebook code cells (loader arguments and path literals, as glob
-patterns: ``python_refs``) and Dockerfile ``COPY``/``ADD`` sources (``dockerfile_refs``).
+patterns: ``python_refs``), Dockerfile ``COPY``/``ADD`` sources (``dockerfile_refs``) and
+model paths named in configuration files and scripts (``text_refs``).
 Test code counts too (a test that loads a committed model uses it). The link stage
 (``model_refs.link``) joins these, with DVC outputs, dependencies and stage commands, to
 ``artifacts.files`` and ``artifacts.mlmodels``.
@@ -15,9 +16,12 @@ from typing import Any
 from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc
 from mlscan.collectors.model_refs.dockerfile_refs import copy_sources
 from mlscan.collectors.model_refs.python_refs import MODEL_SUFFIX, references
+from mlscan.collectors.model_refs.text_refs import is_config_file, words
 from mlscan.workspace import Workspace
 
 _SUFFIX_IN_TEXT = re.compile(MODEL_SUFFIX.pattern.replace("$", r"\b"), re.I)
+
+
 def _is_dockerfile(name: str) -> bool:
     low = name.lower()
     return low.startswith(("dockerfile", "containerfile")) or low.endswith(".dockerfile")
@@ -69,6 +73,17 @@ def _dockerfile(ctx: CollectContext, rel: str) -> list[dict[str, Any]]:
     ]  # fmt: skip
 
 
+def _config(ctx: CollectContext, rel: str) -> list[dict[str, Any]]:
+    text = ctx.parsed.text(rel)
+    if text is None:
+        return []
+    return [
+        {"source": "config", "pattern": word, "kind": "name", "call": "",
+         "loc": line_loc(rel, line, None)}
+        for word, line in words(text)
+    ]  # fmt: skip
+
+
 class ModelRefsCollector:
     family = "model_refs"
 
@@ -84,6 +99,8 @@ class ModelRefsCollector:
                 found.extend(_notebook(ctx, f.path))
             elif _is_dockerfile(f.name):
                 found.extend(_dockerfile(ctx, f.path))
+            elif is_config_file(f.path):
+                found.extend(_config(ctx, f.path))
         found.sort(key=lambda r: (r["loc"]["path"], r["loc"]["line"] or 0, r["pattern"]))
         # the whole project was seen: no file list (pre-commit, explicit files), no file limit
         complete = ws.options.only is None and len(ws.files) < ws.options.max_files
