@@ -5,7 +5,8 @@
 #   array). Loading it with pickle, joblib.load or torch.load runs whatever callables the
 #   stream names, so anyone who can replace the file can run code wherever it is loaded.
 #   Reported at low when nothing in the project uses the file (no loader call or path
-#   literal resolves to it, no Dockerfile COPY ships it, no DVC stage writes or reads it).
+#   literal resolves to it, no configuration or script names it, no Dockerfile COPY ships
+#   it, no DVC stage writes or reads it). A scan of part of the project keeps medium.
 #   Files of live MLflow registry versions are analysed too when downloaded
 #   (--mlflow-download-artifacts), reported at models:/<name>/<version>.
 # custom:
