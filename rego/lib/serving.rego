@@ -160,6 +160,18 @@ ingress_to_serving(ing) if regex.match(_serving_name, ing.name)
 # ---------------------------------------------------------------- endpoints (input.serving.endpoints)
 endpoints := object.get(_serving, "endpoints", [])
 
+# API Gateway stages (input.serving.api_stages) and the public model endpoints of their API
+api_stages := object.get(_serving, "api_stages", [])
+
+stage_model_endpoints(stage) := [e.name |
+	some e in endpoints
+	e.kind == "api-gateway"
+	stage.api != null
+	object.get(e, "api", null) == stage.api
+	e.serves_model
+	object.get(e, "public", false) == true
+]
+
 # A bind that accepts connections from other machines: a non-loopback host, a public
 # platform router (Heroku), or a Gradio share link. Unix sockets and loopback do not.
 public_bind(b) if {

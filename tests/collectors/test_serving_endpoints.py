@@ -231,3 +231,58 @@ def test_route_calling_a_project_module_that_trains_the_model(tmp_path: Path) ->
     (ep,) = facts["serving"]["endpoints"]
     assert ep["model_evidence"] == ["via:app.core.trainer.retrain_all"]
     assert _findings(tmp_path) == [("MLS-SRV-006", "app/routes.py", 7)]
+
+
+GATEWAYS = FIX.parent / "gateways"
+
+
+def test_http_api_route_in_front_of_a_model_across_modules() -> None:
+    """The route's integration is a module input that leads to a Lambda given a SageMaker
+    endpoint by another module; the mailer route on the same API serves no model."""
+    assert _findings(GATEWAYS / "http_api") == [
+        ("MLS-SRV-001", "modules/edge/main.tf", 26),  # POST /tickets, no authorizer
+        ("MLS-SRV-002", "modules/edge/main.tf", 38),  # its stage sets no throttling
+    ]
+    facts = collect_facts((str(GATEWAYS / "http_api"),)).facts
+    eps = {e["name"]: e for e in facts["serving"]["endpoints"]}
+    assert eps["aws_apigatewayv2_route.classify"]["model_evidence"][0] == (
+        "invokes:aws_sagemaker_endpoint.this"
+    )
+    assert eps["aws_apigatewayv2_route.digest"]["serves_model"] is False
+    [stage] = facts["serving"]["api_stages"]
+    assert (stage["api"], stage["throttled"]) == ("modules/edge:aws_apigatewayv2_api.public", False)
+
+
+def test_authorized_routes_and_throttled_stages_are_not_reported() -> None:
+    """A JWT route is not public; a public REST method whose stage is throttled by method
+    settings gets the authentication finding only."""
+    assert _findings(GATEWAYS / "guarded_api") == [("MLS-SRV-001", "main.tf", 50)]
+    facts = collect_facts((str(GATEWAYS / "guarded_api"),)).facts
+    stages = {s["address"]: s for s in facts["serving"]["api_stages"]}
+    assert stages["aws_api_gateway_stage.prod"]["throttle_evidence"] == [
+        "aws_api_gateway_method_settings.all"
+    ]
+
+
+def test_internet_facing_load_balancer_in_front_of_a_model() -> None:
+    """Each caller of the shared load-balancer module is one instance: only the one that is
+    internet-facing and forwards to a model service is reported, at the caller's
+    ``internal = false``. A tracking server, a docs site, an internal balancer, an OIDC
+    listener and a redirect are not model endpoints published without authentication."""
+    found = [f for f in _findings(GATEWAYS / "lb") if f[0] == "MLS-SRV-001"]
+    assert found == [
+        ("MLS-SRV-001", "envs/scoring/main.tf", 4),
+        ("MLS-SRV-001", "standalone/main.tf", 31),  # internal not set: internet-facing
+    ]
+    facts = collect_facts((str(GATEWAYS / "lb"),)).facts
+    lbs = {e["name"]: e for e in facts["serving"]["endpoints"] if e["kind"] == "load-balancer"}
+    assert lbs["module.scoring_lb.aws_lb_listener.this"]["model_evidence"] == ["env:MODEL_URI"]
+    assert lbs["module.tracking_lb.aws_lb_listener.this"]["serves_model"] is False
+    assert lbs["module.docs_lb.aws_lb_listener.this"]["serves_model"] is False
+    assert "module.private_lb.aws_lb_listener.this" not in lbs
+    assert sorted(lbs) == [
+        "aws_lb_listener.plain",
+        "module.docs_lb.aws_lb_listener.this",
+        "module.scoring_lb.aws_lb_listener.this",
+        "module.tracking_lb.aws_lb_listener.this",
+    ]

@@ -21,6 +21,11 @@ from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc
 from mlscan.collectors.mlflow.cmd import split_shell
 from mlscan.collectors.serving.apps import AppModule, analyse_app
 from mlscan.collectors.serving.cloud import deploy_commands, terraform_endpoints
+from mlscan.collectors.serving.gateways import (
+    api_gateway_endpoints,
+    api_stages,
+    load_balancer_endpoints,
+)
 from mlscan.collectors.serving.code import _is_test_path
 from mlscan.collectors.serving.launchers import (
     SERVING_BASE_IMAGE,
@@ -30,6 +35,7 @@ from mlscan.collectors.serving.launchers import (
     parse_launch,
 )
 from mlscan.collectors.serving.mesh import MeshModel, add_document
+from mlscan.collectors.serving.tf_graph import TfGraph
 from mlscan.collectors.serving.mesh import endpoints as mesh_endpoints
 from mlscan.collectors.serving.model_use import evidence_in, loaded_names
 from mlscan.sourcemap import SourceError, parse_json
@@ -43,9 +49,12 @@ _MESH_WORDS = re.compile(
     r"AuthorizationPolicy|RequestAuthentication|kind:\s*Ingress\b"
 )
 _CLOUD_WORDS = re.compile(
-    r"google_cloud_run|aws_lambda_function_url|aws_api_gateway_method|aws_sagemaker_endpoint\b|"
-    r"aws_apigatewayv2_route|"
-    r"google_vertex_ai_endpoint"
+    r"google_cloud_run|aws_lambda_function_url|aws_sagemaker_endpoint\b|google_vertex_ai_endpoint"
+)
+# Terraform files that take part in gateway / load-balancer reachability (read as a graph:
+# the gateway, its integration target and the module calls between them)
+_TF_WORDS = re.compile(
+    r"\b(resource|module|output|variable|locals)\b"
 )
 _TEST_PARTS = frozenset({"tests", "test", "testing", "e2e", "integration_tests"})
 
@@ -133,15 +142,20 @@ class ServingEndpointsCollector:
                 if doc.kind == "map" and isinstance(doc.get_str("kind"), str):
                     add_document(mesh, f.path, doc)
         endpoints.extend(mesh_endpoints(mesh))
+        tf_docs: dict[str, dict[str, Any]] = {}
+        tf_texts: dict[str, str] = {}
         for f in files:
             if _in_tests(f.path):
                 continue
             if f.suffix == ".tf":
                 text = ctx.parsed.text(f.path)
-                if text is None or not _CLOUD_WORDS.search(text):
+                if text is None or not _TF_WORDS.search(text):
                     continue
                 hcl = ctx.parsed.hcl(f.path)
-                if hcl is not None:
+                if hcl is None:
+                    continue
+                tf_docs[f.path], tf_texts[f.path] = hcl, text
+                if _CLOUD_WORDS.search(text):
                     found = terraform_endpoints(f.path, hcl)
                     endpoints.extend(found)
                     if found:
@@ -156,8 +170,17 @@ class ServingEndpointsCollector:
                     endpoints.extend(found)
                     if found:
                         read.append(f.path)
+        stages: list[dict[str, Any]] = []
+        if tf_docs:
+            graph = TfGraph(tf_docs, tf_texts)
+            for found in (api_gateway_endpoints(graph), load_balancer_endpoints(graph)):
+                endpoints.extend(found)
+                read.extend(e["loc"]["path"] for e in found)
+            stages = api_stages(graph)
+            read.extend(s["loc"]["path"] for s in stages)
         facts = {
             "endpoints": sorted(endpoints, key=lambda e: (e["loc"]["path"], e["loc"]["line"] or 0)),
+            "api_stages": sorted(stages, key=lambda s: (s["loc"]["path"], s["loc"]["line"] or 0)),
             "dockerfiles": sorted(dockerfiles, key=lambda d: d["path"]),
         }
         return CollectorOutput(facts=facts, files=tuple(sorted(set(read))))
