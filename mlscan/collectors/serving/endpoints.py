@@ -21,12 +21,12 @@ from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc
 from mlscan.collectors.mlflow.cmd import split_shell
 from mlscan.collectors.serving.apps import AppModule, analyse_app
 from mlscan.collectors.serving.cloud import deploy_commands, terraform_endpoints
+from mlscan.collectors.serving.code import _is_test_path
 from mlscan.collectors.serving.gateways import (
     api_gateway_endpoints,
     api_stages,
     load_balancer_endpoints,
 )
-from mlscan.collectors.serving.code import _is_test_path
 from mlscan.collectors.serving.launchers import (
     SERVING_BASE_IMAGE,
     SERVING_COMMANDS,
@@ -35,9 +35,9 @@ from mlscan.collectors.serving.launchers import (
     parse_launch,
 )
 from mlscan.collectors.serving.mesh import MeshModel, add_document
-from mlscan.collectors.serving.tf_graph import TfGraph
 from mlscan.collectors.serving.mesh import endpoints as mesh_endpoints
 from mlscan.collectors.serving.model_use import evidence_in, loaded_names
+from mlscan.collectors.serving.tf_graph import TfGraph
 from mlscan.sourcemap import SourceError, parse_json
 from mlscan.workspace import Workspace, WorkspaceFile
 

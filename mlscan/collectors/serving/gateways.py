@@ -23,7 +23,7 @@ from typing import Any
 from mlscan.collectors.base import line_loc
 from mlscan.collectors.mlflow.deploy_iac import attr, blocks
 from mlscan.collectors.serving.cloud import MODEL_WORDS, evidence, fact, images_env
-from mlscan.collectors.serving.tf_graph import Resolved, TfGraph, line_of
+from mlscan.collectors.serving.tf_graph import Resolved, TfGraph, folder_of, line_of
 
 Ref = tuple[str, str, str]
 _ENV_NAME = re.compile(r"""["']name["']\s*[:=]\s*["']([A-Z][A-Z0-9_]+)["']""")
@@ -43,8 +43,10 @@ def _addr(ref: Ref) -> str:
 
 def _literal(values: list[Resolved]) -> str | None:
     for r in values:
-        if isinstance(r.value, str | int) and not isinstance(r.value, bool) and (
-            "${" not in str(r.value)
+        if (
+            isinstance(r.value, str | int)
+            and not isinstance(r.value, bool)
+            and ("${" not in str(r.value))
         ):
             return str(r.value)
     return None
@@ -147,8 +149,8 @@ def api_gateway_endpoints(graph: TfGraph) -> list[dict[str, Any]]:
         for ifolder, itype, iname, ipath, integ in v2:
             if (ifolder, itype, iname) not in targets and len(v2) > 1:
                 continue
-            ev += [e for e in _integration_evidence(graph, folder, ipath, integ,
-                                                    "integration_uri", iname) if e not in ev]  # fmt: skip
+            found = _integration_evidence(graph, folder, ipath, integ, "integration_uri", iname)
+            ev += [e for e in found if e not in ev]
         if MODEL_WORDS.search(route_key):
             ev.append(f"route:{route_key}")
         f = fact("api-gateway", f"aws_apigatewayv2_route.{name}", path, line_of(body), ev,
@@ -190,8 +192,10 @@ def api_stages(graph: TfGraph) -> list[dict[str, Any]]:
         for mfolder, _mt, mname, mpath, ms in method_settings:
             refs = graph.targets(mfolder, mpath, ms, "stage_name")
             same = (folder, rtype, name) in refs or attr(ms, "stage_name") == stage_name
-            if same and _api_of(graph, mfolder, mpath, ms, "rest_api_id") == api and _throttles(
-                ms.get("settings")
+            if (
+                same
+                and _api_of(graph, mfolder, mpath, ms, "rest_api_id") == api
+                and _throttles(ms.get("settings"))
             ):
                 throttle.append(f"aws_api_gateway_method_settings.{mname}")
         for pfolder, _pt, pname, ppath, plan in plans:
@@ -224,7 +228,9 @@ def load_balancer_endpoints(graph: TfGraph) -> list[dict[str, Any]]:
     attachments = list(graph.resources("aws_lb_target_group_attachment",
                                        "aws_alb_target_group_attachment"))  # fmt: skip
     for folder, _t, name, path, body in graph.resources("aws_lb_listener", "aws_alb_listener"):
-        lbs = [r for r in graph.targets(folder, path, body, "load_balancer_arn") if r[1] in _LB_TYPES]
+        lbs = [
+            r for r in graph.targets(folder, path, body, "load_balancer_arn") if r[1] in _LB_TYPES
+        ]
         if not lbs:
             continue
         lb_ref = sorted(lbs)[0]
@@ -254,7 +260,7 @@ def load_balancer_endpoints(graph: TfGraph) -> list[dict[str, Any]]:
 def _listener_fact(graph: TfGraph, path: str, name: str, rtype: str, body: dict[str, Any],
                    lb_ref: Ref, groups: set[Ref], inst: Resolved | None, sites: set[str],
                    services: list[Any], attachments: list[Any]) -> dict[str, Any]:  # fmt: skip
-    folder = lb_ref[0]
+    folder = folder_of(path)
     ev: list[str] = []
     targets: list[str] = []
     for sfolder, stype, sname, spath, svc in services:
@@ -262,23 +268,24 @@ def _listener_fact(graph: TfGraph, path: str, name: str, rtype: str, body: dict[
             for r in graph.value(sfolder, spath, lbb, "target_group_arn"):
                 if r.resource not in groups or (sites and not sites & set(r.calls)):
                     continue
-                via = r.calls[0] if r.calls else None
+                svc_via = r.calls[0] if r.calls else None
                 targets.append(f"{stype}.{sname}")
-                ev += [e for e in target_evidence(graph, (sfolder, stype, sname), via=via)
+                ev += [e for e in target_evidence(graph, (sfolder, stype, sname), via=svc_via)
                        if e not in ev]  # fmt: skip
     for afolder, _at, _an, apath, att in attachments:
         if graph.targets(afolder, apath, att, "target_group_arn") & groups:
             for ref in graph.targets(afolder, apath, att, "target_id"):
                 targets.append(_addr(ref))
                 ev += [e for e in target_evidence(graph, ref) if e not in ev]
-    protocol = _literal(graph.value(folder, path, body, "protocol")) or "HTTP"
-    port = _literal(graph.value(folder, path, body, "port"))
+    via = inst.calls[0] if inst is not None and inst.calls else None
+    protocol = _literal(graph.value(folder, path, body, "protocol", via)) or "HTTP"
+    port = _literal(graph.value(folder, path, body, "port", via))
+    public_path: str = path
+    public_line: int | None = line_of(body)
+    reason_at = "internal not set"
     if inst is not None and inst.line is not None:
         reason_at = f"internal = false at {inst.path}:{inst.line}"
         public_path, public_line = inst.path, inst.line
-    else:
-        reason_at = "internal not set"
-        public_path, public_line = path, line_of(body)
     reason = (f"internet-facing load balancer {_addr(lb_ref)} ({reason_at}); {protocol} listener"
               f"{' on port ' + port if port else ''} forwards to "
               f"{', '.join(sorted(_addr(g) for g in groups)) or 'a target group'} "

@@ -128,11 +128,15 @@ class TfGraph:
         return folder.resources.get((ref[1], ref[2])) if folder else None
 
     # -- values ------------------------------------------------------------------------
-    def value(self, folder: str, path: str, body: dict[str, Any], key: str) -> list[Resolved]:
-        """Every place the attribute ``key`` of ``body`` may come from."""
+    def value(
+        self, folder: str, path: str, body: dict[str, Any], key: str, via: str | None = None
+    ) -> list[Resolved]:
+        """Every place the attribute ``key`` of ``body`` may come from (through the module
+        call ``via`` only, when given)."""
         if key not in body:
             return []
-        return self.resolve(folder, attr(body, key), path, self.attr_line(path, body, key))
+        line = self.attr_line(path, body, key)
+        return self.resolve(folder, attr(body, key), path, line, via=via)
 
     def resolve(
         self,
@@ -151,9 +155,7 @@ class TfGraph:
         m = _WHOLE_REF.match(value)
         if m is None:
             refs = self.resource_refs(folder, value)
-            return [Resolved(value=value, path=path, line=line, resource=r) for r in refs] or [
-                here
-            ]
+            return [Resolved(value=value, path=path, line=line, resource=r) for r in refs] or [here]
         parts = m.group(1).split(".")
         mod = self.folders.get(folder)
         if mod is None:
