@@ -21,7 +21,9 @@ not run:
   DVC params is resolved there);
 * a Terraform file (``.tf``, ``.tf.json``, ``.tfvars``) brings in the other Terraform
   files and tfvars of its folder: mlscan evaluates a module as one unit (a bucket's
-  versioning or encryption often lives in a sibling file);
+  versioning or encryption often lives in a sibling file); and the Terraform files of the
+  folders joined to it by local module calls (``source = "./..."``, both ways): whether an
+  API Gateway route or a load balancer reaches a model is decided across modules;
 * a directory brings in every file below it;
 * a Helm values file brings in its chart's ``Chart.yaml`` (appVersion, the alias of an
   MLflow dependency), and a ``Chart.yaml`` its values files;
@@ -57,6 +59,7 @@ from mlscan.workspace import Workspace, WorkspaceOptions
 
 _S3_ARN = re.compile(r"arn:aws:s3:::([a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])")
 _TF_SUFFIXES = (".tf", ".tf.json")
+_LOCAL_SOURCE = re.compile(r'(?m)^\s*source\s*=\s*"(\.\.?/[^"]*)"')
 _COMPOSE = re.compile(r"^(docker-)?compose([.\-][\w.\-]+)?\.ya?ml$", re.I)
 _VALUES = re.compile(r"^values([.\-][\w.\-]+)?\.ya?ml$", re.I)
 _ENV_FILE = re.compile(
@@ -184,6 +187,7 @@ class _Dependencies:
             out += self._chart_files(rel)
         if name.endswith((*_TF_SUFFIXES, ".tfvars")):
             out += self._module_files(rel)
+            out += self._linked_modules(rel)
         if name in _LAUNCHERS or _is_dockerfile(name):
             out += self._launched_apps(rel)
         elif p.suffix == ".py":
@@ -279,6 +283,31 @@ class _Dependencies:
             and "/" not in p[len(prefix) :]
             and p.endswith((*_TF_SUFFIXES, ".tfvars"))
         ]
+
+    def _linked_modules(self, rel: str) -> list[str]:
+        """Terraform files of every folder joined to ``rel``'s by local module calls."""
+        edges: dict[str, set[str]] = {}
+        for p in self._sorted:
+            if not p.endswith(_TF_SUFFIXES):
+                continue
+            text = self._text(p) or ""
+            folder = posixpath.dirname(p) or "."
+            for m in _LOCAL_SOURCE.finditer(text):
+                called = posixpath.normpath(posixpath.join(folder, m.group(1)))
+                edges.setdefault(folder, set()).add(called)
+                edges.setdefault(called, set()).add(folder)
+        start = posixpath.dirname(rel) or "."
+        seen = {start}
+        todo = [start]
+        while todo:
+            for nxt in sorted(edges.get(todo.pop(), ())):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        out: list[str] = []
+        for folder in sorted(seen - {start}):
+            out += self._module_files(folder + "/x.tf" if folder != "." else "x.tf")
+        return out
 
     def _dvc_outputs(self, rel: str) -> list[str]:
         text = self._text(rel)

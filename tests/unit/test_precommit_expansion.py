@@ -263,6 +263,19 @@ def test_deployment_files_bring_in_what_decides_their_findings() -> None:
     )
 
 
+def test_a_terraform_file_brings_in_the_modules_joined_by_local_calls() -> None:
+    """Whether a gateway route reaches a model is decided across modules: a staged module
+    file brings in its callers and the modules they call (not unrelated folders)."""
+    gw = REPO / "tests" / "fixtures" / "serving" / "gateways" / "http_api"
+    assert expand_paths(gw, ("modules/edge/main.tf",), Config()) == (
+        "main.tf",
+        "modules/edge/main.tf",
+        "modules/endpoint/main.tf",
+        "modules/mailer/main.tf",
+        "modules/scorer/main.tf",
+    )
+
+
 def test_hook_files_pattern_covers_the_deployment_file_kinds() -> None:
     import re
 
