@@ -188,3 +188,14 @@ def test_commented_helm_lines_and_unknown_charts(tmp_path: Path) -> None:
         (3, "other", None)
     ]
     assert _findings(tmp_path) == []
+
+
+def test_start_up_script_pins_the_version_of_the_server_it_starts() -> None:
+    """``pip install mlflow==X`` in the user_data that starts ``mlflow server`` is that
+    server's version (at its own line); the same pin in a training VM's script is a client."""
+    root = FIX.parent / "user_data"
+    assert _findings(root) == [("MLS-MLF-006", "main.tf", 10)]
+    versions = collect_facts((str(root),)).facts["mlflow"]["versions"]
+    assert [(v["version"], v["source"], v["loc"]["line"]) for v in versions] == [
+        ("2.9.1", "pip", 10)
+    ]

@@ -583,6 +583,13 @@ def _from_terraform(
         if tokens is None:
             body = "\n".join(lines[start - 1 : end])
             facts = _from_script(path, body, "embedded", first_line=start, all_lines=lines)
+            if any(f["kind"] in ("server", "ui") for f in facts):
+                # the start-up script (user_data, a startup script) installs what it starts
+                for pin in _pip_pins(path, body):
+                    loc = pin["loc"]
+                    loc["line"] += start - 1
+                    loc["end_line"] += start - 1
+                    versions.append(pin)
         else:
             image_span = None
             if image_written:
