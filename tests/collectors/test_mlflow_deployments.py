@@ -199,3 +199,16 @@ def test_start_up_script_pins_the_version_of_the_server_it_starts() -> None:
     assert [(v["version"], v["source"], v["loc"]["line"]) for v in versions] == [
         ("2.9.1", "pip", 10)
     ]
+
+
+def test_requirements_installed_only_into_a_client_image_are_not_the_servers() -> None:
+    """The API image installs MLflow as a client library; the tracking image installs the
+    same version and starts the server: only the latter's pin is the server's."""
+    root = FIX.parent / "client_pins"
+    assert _findings(root) == [("MLS-MLF-006", "requirements-tracking.txt", 1)]
+    versions = collect_facts((str(root),)).facts["mlflow"]["versions"]
+    by_path = {v["path"]: v["installed_by"] for v in versions}
+    assert by_path == {
+        "requirements-api.txt": [{"path": "api/Dockerfile", "runs_server": False}],
+        "requirements-tracking.txt": [{"path": "tracking/Dockerfile", "runs_server": True}],
+    }

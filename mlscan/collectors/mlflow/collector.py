@@ -164,6 +164,7 @@ class MlflowCollector:
             env.extend(e)
             versions.extend(v)
         versions.extend(charts.versions)
+        _installers(ws, ctx, versions, servers)
         # one shape for every source: the union of the keys, null where a source cannot say
         shape = set(SERVER_KEYS).union(*(srv.keys() for srv in servers)) if servers else set()
         for srv in servers:
@@ -200,6 +201,41 @@ SERVER_KEYS = (
 )
 
 _TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".template", ".tpl", ".tmpl")
+_INSTALL_WORDS = re.compile(r"\b(pip3?|COPY|ADD|conda|mamba|uv|poetry)\b")
+_INSTALLER_KINDS = frozenset({"dockerfile", "script", "makefile", "yaml", "template"})
+
+
+def _installers(
+    ws: Workspace,
+    ctx: CollectContext,
+    versions: list[dict[str, Any]],
+    servers: list[dict[str, Any]],
+) -> None:
+    """Where each requirements / conda file is installed: the Dockerfiles, scripts,
+    Makefiles and CI steps that name it on an install line, and whether they start an
+    MLflow server (a pin in a file installed only into other images is a client's)."""
+    pins = [v for v in versions if v.get("source") in ("requirements", "conda")]
+    if not pins:
+        return
+    running = {srv["loc"]["path"] for srv in servers if srv.get("kind") in ("server", "ui")}
+    names = {PurePosixPath(v["path"]).name for v in pins}
+    found: dict[str, set[str]] = {n: set() for n in names}
+    for f in ws.candidates():
+        if _kind_of(f.path) not in _INSTALLER_KINDS or f.path in {v["path"] for v in pins}:
+            continue
+        text = ctx.parsed.text(f.path)
+        if text is None or not any(n in text for n in names):
+            continue
+        for line in text.splitlines():
+            if not _INSTALL_WORDS.search(line) and "-r " not in line:
+                continue
+            for n in names:
+                if re.search(rf"(^|[\s/=\"'])({re.escape(n)})($|[\s\"'])", line):
+                    found[n].add(f.path)
+    for v in versions:
+        if v.get("source") in ("requirements", "conda"):
+            by = sorted(found.get(PurePosixPath(v["path"]).name, set()))
+            v["installed_by"] = [{"path": p, "runs_server": p in running} for p in by]
 
 
 def _kind_of(path: str) -> str | None:
