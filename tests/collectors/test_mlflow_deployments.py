@@ -212,3 +212,13 @@ def test_requirements_installed_only_into_a_client_image_are_not_the_servers() -
         "requirements-api.txt": [{"path": "api/Dockerfile", "runs_server": False}],
         "requirements-tracking.txt": [{"path": "tracking/Dockerfile", "runs_server": True}],
     }
+
+
+def test_middleware_setting_defaulted_through_interpolation() -> None:
+    """``${VAR:-*}`` in the environment means "every origin unless an operator sets VAR":
+    reported at the variable's line; a fixed default host list is not a wildcard."""
+    root = FIX.parent / "env_middleware"
+    assert _findings(root) == [("MLS-MLF-005", "compose.yaml", 9)]
+    [srv] = collect_facts((str(root),)).facts["mlflow"]["servers"]
+    assert srv["allowed_hosts"] == "tracking.internal,localhost"
+    assert srv["cors_allowed_origins_loc"]["line"] == 9

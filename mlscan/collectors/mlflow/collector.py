@@ -200,6 +200,16 @@ SERVER_KEYS = (
     "resource",
 )
 
+_INTERPOLATION = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}$")
+
+
+def interpolation_default(value: str) -> str:
+    """``${VAR:-default}`` / ``${VAR-default}`` (compose, shell) -> ``default``: what the
+    setting is unless an operator sets VAR."""
+    m = _INTERPOLATION.match(value.strip())
+    return m.group(1) if m else value
+
+
 _TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".template", ".tpl", ".tmpl")
 _INSTALL_WORDS = re.compile(r"\b(pip3?|COPY|ADD|conda|mamba|uv|poetry)\b")
 _INSTALLER_KINDS = frozenset({"dockerfile", "script", "makefile", "yaml", "template"})
@@ -287,8 +297,10 @@ def _server_fact(
     image: str | None,
     image_span: Span | None,
     env_values: dict[str, str],
+    env_spans: dict[str, Span] | None = None,
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
+    spans = env_spans or {}
     for inv in find_invocations(tokens):
         cmd_span = locator.find("mlflow") or fallback
         flags: list[dict[str, Any]] = []
@@ -324,12 +336,26 @@ def _server_fact(
                 return env_values[env_name], None
             return None, None
 
+        def middleware_value(
+            flag: str, env_name: str, by_name: dict[str, dict[str, Any]] = by_name
+        ) -> tuple[str | None, Any]:
+            """A middleware setting; from the environment, ``${VAR:-*}`` is its default and
+            the variable's line is where it is set."""
+            value, loc = flag_value(flag, env_name)
+            if value is not None and by_name.get(flag) is None:
+                value = interpolation_default(value)
+                span = spans.get(env_name)
+                loc = span.loc(path) if span is not None else loc
+            return value, loc
+
         host, host_loc = flag_value("--host", "MLFLOW_HOST")
         port, _ = flag_value("--port", "MLFLOW_PORT")
         app, app_loc = flag_value("--app-name")
         backend, backend_loc = flag_value("--backend-store-uri", "MLFLOW_BACKEND_STORE_URI")
-        allowed, allowed_loc = flag_value("--allowed-hosts", "MLFLOW_SERVER_ALLOWED_HOSTS")
-        cors, cors_loc = flag_value("--cors-allowed-origins", "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS")
+        allowed, allowed_loc = middleware_value("--allowed-hosts", "MLFLOW_SERVER_ALLOWED_HOSTS")
+        cors, cors_loc = middleware_value(
+            "--cors-allowed-origins", "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS"
+        )
         dsm = by_name.get("--disable-security-middleware")
         dsm_env = env_values.get("MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE", "").lower()
         version = image_mlflow_version(image) if image else None
@@ -738,10 +764,12 @@ def _container(
         str(image_node.value) if image_node is not None and image_node.kind == "scalar" else None
     )
     env_values: dict[str, str] = {}
+    env_spans: dict[str, Span] = {}
     env_node = node.get(keys.env)
     for name, value, span in _env_entries(env_node, compose, keys.env_name, keys.env_value):
         if value is not None:
             env_values[name] = value
+            env_spans[name] = span
         fact = _env_fact(path, service, name, value, span)
         if fact is not None:
             envs.append(fact)
@@ -795,6 +823,7 @@ def _container(
             image=image,
             image_span=image_node.span if image_node is not None else None,
             env_values=env_values,
+            env_spans=env_spans,
         )
     )
 
