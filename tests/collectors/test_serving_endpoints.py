@@ -286,3 +286,29 @@ def test_internet_facing_load_balancer_in_front_of_a_model() -> None:
         "module.scoring_lb.aws_lb_listener.this",
         "module.tracking_lb.aws_lb_listener.this",
     ]
+
+
+def test_routes_joined_with_their_gateways() -> None:
+    """Gateway API and Istio Gateways are read (listeners, TLS, internal class) and joined
+    with the routes that attach to them: a route to an internal gateway and a
+    VirtualService bound only to the mesh publish nothing."""
+    root = FIX.parent / "gateway_api"
+    assert _findings(root) == [
+        ("MLS-SRV-001", "scorer.yaml", 1),
+        ("MLS-SRV-001", "seldon.yaml", 1),
+    ]
+    facts = collect_facts((str(root),)).facts
+    eps = {e["name"]: e for e in facts["serving"]["endpoints"]}
+    [route] = eps["scorer"]["reached_through"]
+    [gw] = route["gateways"]
+    assert (gw["name"], gw["namespace"], gw["internal"]) == ("public-edge", "infra", False)
+    assert [(x["protocol"], x["port"], x["tls_mode"]) for x in gw["listeners"]] == [
+        ("HTTP", 80, None),
+        ("HTTPS", 443, "Terminate"),
+    ]
+    assert eps["ranker"]["reached_through"][0]["gateways"][0]["internal"] is True
+    [istio] = eps["credit"]["reached_through"][0]["gateways"]
+    assert (istio["api"], istio["listeners"][0]["hostname"]) == ("istio", "*")
+    result = run(ScanOptions(paths=(str(root),)))
+    msg = next(f.message for f in result.findings if f.location.path == "scorer.yaml")
+    assert "gateways infra/public-edge: HTTP :80, HTTPS :443 TLS Terminate" in msg

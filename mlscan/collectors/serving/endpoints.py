@@ -46,7 +46,7 @@ _MODEL_FILE = re.compile(r"(?i)(\.(pkl|pickle|joblib|pt|pth|onnx|h5|keras|safete
                          r"(^|/)models?(/|$)|saved_?model)")  # fmt: skip
 _MESH_WORDS = re.compile(
     r"InferenceService|SeldonDeployment|RayService|BentoDeployment|HTTPRoute|VirtualService|"
-    r"AuthorizationPolicy|RequestAuthentication|kind:\s*Ingress\b"
+    r"AuthorizationPolicy|RequestAuthentication|kind:\s*(Ingress|Gateway)\b"
 )
 _CLOUD_WORDS = re.compile(
     r"google_cloud_run|aws_lambda_function_url|aws_sagemaker_endpoint\b|google_vertex_ai_endpoint"

@@ -97,13 +97,38 @@ deny contains v if {
 }
 
 _ways(e) := array.concat(
-	[sprintf("%s %s (gateways %s)", [r.kind, r.name, concat(", ", r.parents)]) |
+	[sprintf("%s %s (gateways %s)", [r.kind, r.name, concat(", ", [_gateway_text(r, p) | some p in r.parents; p != "mesh"])]) |
 		some r in e.reached_through
 		r.kind in {"HTTPRoute", "VirtualService"}
-		count(r.parents) > 0
+		_published(r)
 	],
 	[w | e.default_external; w := "the KServe ingress gateway (no networking.kserve.io/visibility: cluster-local label)"],
 )
+
+# a route attached to a gateway that is not internal (the sidecar mesh is no gateway)
+_published(r) if {
+	some p in r.parents
+	p != "mesh"
+	not _internal_gateway(r, p)
+}
+
+_gateway_name(p) := parts[count(parts) - 1] if parts := split(p, "/")
+
+_internal_gateway(r, p) if {
+	some g in object.get(r, "gateways", [])
+	g.name == _gateway_name(p)
+	g.internal
+}
+
+_gateway_text(r, p) := sprintf("%s: %s", [p, concat(", ", [_listener_text(l) | some l in g.listeners])]) if {
+	some g in object.get(r, "gateways", [])
+	g.name == _gateway_name(p)
+	count(g.listeners) > 0
+} else := p
+
+_listener_text(l) := sprintf("%s :%v TLS %s", [l.protocol, l.port, l.tls_mode]) if l.tls_mode != null
+
+_listener_text(l) := sprintf("%s :%v", [l.protocol, l.port]) if l.tls_mode == null
 
 _request_auth_note(e) := sprintf("; RequestAuthentication %s alone still accepts requests that carry no token", [concat(", ", e.request_authentication)]) if {
 	count(e.request_authentication) > 0

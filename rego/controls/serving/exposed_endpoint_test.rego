@@ -86,3 +86,26 @@ test_fires_on_public_cloud_run_model if {
 	some v in deny with input as {"serving": {"endpoints": [e]}}
 	v.loc.line == 12
 }
+
+_gw(internal) := {"api": "gateway-api", "name": "edge", "namespace": "ml", "internal": internal,
+	"listeners": [{"name": "http", "protocol": "HTTP", "port": 80, "hostname": null, "tls_mode": null, "routes_from": "All"}],
+	"loc": {"path": "k/gw.yaml", "line": 1}}
+
+test_fires_on_httproute_naming_the_gateway_listeners if {
+	r := {"kind": "HTTPRoute", "name": "fraud", "parents": ["edge"], "gateways": [_gw(false)], "loc": {"path": "k/route.yaml", "line": 1}}
+	e := _isvc({"default_external": false, "visibility": "cluster-local", "reached_through": [r]})
+	some v in deny with input as {"serving": {"endpoints": [e]}}
+	contains(v.msg, "HTTPRoute fraud (gateways edge: HTTP :80)")
+}
+
+test_silent_on_route_to_an_internal_gateway if {
+	r := {"kind": "HTTPRoute", "name": "fraud", "parents": ["edge"], "gateways": [_gw(true)], "loc": {"path": "k/route.yaml", "line": 1}}
+	e := _isvc({"default_external": false, "visibility": "cluster-local", "reached_through": [r]})
+	count(deny) == 0 with input as {"serving": {"endpoints": [e]}}
+}
+
+test_silent_on_virtual_service_bound_to_the_mesh_only if {
+	r := {"kind": "VirtualService", "name": "fraud", "parents": ["mesh"], "gateways": [], "loc": {"path": "k/vs.yaml", "line": 1}}
+	e := _isvc({"default_external": false, "visibility": "cluster-local", "reached_through": [r]})
+	count(deny) == 0 with input as {"serving": {"endpoints": [e]}}
+}
