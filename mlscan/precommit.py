@@ -23,7 +23,9 @@ not run:
   files and tfvars of its folder: mlscan evaluates a module as one unit (a bucket's
   versioning or encryption often lives in a sibling file); and the Terraform files of the
   folders joined to it by local module calls (``source = "./..."``, both ways): whether an
-  API Gateway route or a load balancer reaches a model is decided across modules;
+  API Gateway route or a load balancer reaches a model is decided across modules; and the
+  files it reads with ``templatefile()`` / ``file()`` (a ``helm_release``'s values), while
+  such a file brings in the Terraform module that reads it;
 * a directory brings in every file below it;
 * a Helm values file brings in its chart's ``Chart.yaml`` (appVersion, the alias of an
   MLflow dependency), and a ``Chart.yaml`` its values files;
@@ -59,6 +61,7 @@ from mlscan.workspace import Workspace, WorkspaceOptions
 
 _S3_ARN = re.compile(r"arn:aws:s3:::([a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])")
 _TF_SUFFIXES = (".tf", ".tf.json")
+_FILE_REF = re.compile(r'\b(?:templatefile|file)\(\s*"([^"]+)"')
 _LOCAL_SOURCE = re.compile(r'(?m)^\s*source\s*=\s*"(\.\.?/[^"]*)"')
 _COMPOSE = re.compile(r"^(docker-)?compose([.\-][\w.\-]+)?\.ya?ml$", re.I)
 _VALUES = re.compile(r"^values([.\-][\w.\-]+)?\.ya?ml$", re.I)
@@ -116,6 +119,7 @@ def _may_have_dependencies(rel: str) -> bool:
         or may_be_model_file(rel)
         or p.suffix.lower() in (".json", ".py", ".ipynb")
         or lower.endswith((*_TF_SUFFIXES, ".tfvars"))
+        or lower.endswith((".tftpl", ".tpl", ".yaml", ".yml"))  # read by templatefile()
         or _is_dotenv(name)
         or _COMPOSE.match(name) is not None
         or _VALUES.match(name) is not None
@@ -143,6 +147,7 @@ class _Dependencies:
         self.config = config
         self.paths = frozenset(f.path for f in ws.files)
         self._sorted = sorted(self.paths)
+        self._file_refs: dict[str, set[str]] | None = None
 
     # ------------------------------------------------------------------ lookups
     def files_at(self, rel: str) -> list[str]:
@@ -188,6 +193,7 @@ class _Dependencies:
         if name.endswith((*_TF_SUFFIXES, ".tfvars")):
             out += self._module_files(rel)
             out += self._linked_modules(rel)
+        out += self._terraform_file_refs(rel)
         if name in _LAUNCHERS or _is_dockerfile(name):
             out += self._launched_apps(rel)
         elif p.suffix == ".py":
@@ -283,6 +289,29 @@ class _Dependencies:
             and "/" not in p[len(prefix) :]
             and p.endswith((*_TF_SUFFIXES, ".tfvars"))
         ]
+
+    def _terraform_file_refs(self, rel: str) -> list[str]:
+        """A Terraform file and the files it reads with ``templatefile()`` / ``file()``
+        (Helm values of a ``helm_release``), both ways."""
+        if self._file_refs is None:
+            self._file_refs = {}
+            for p in self._sorted:
+                if not p.endswith(_TF_SUFFIXES):
+                    continue
+                text = self._text(p) or ""
+                if "file(" not in text:
+                    continue
+                folder = posixpath.dirname(p)
+                for m in _FILE_REF.finditer(text):
+                    written = re.sub(r"^\$\{path\.(module|root|cwd)\}/?", "", m.group(1))
+                    target = posixpath.normpath(posixpath.join(folder, written))
+                    if target in self.paths:
+                        self._file_refs.setdefault(p, set()).add(target)
+                        self._file_refs.setdefault(target, set()).add(p)
+        out: list[str] = []
+        for linked in sorted(self._file_refs.get(rel, ())):
+            out += [linked] if rel.endswith(_TF_SUFFIXES) else self._module_files(linked)
+        return out
 
     def _linked_modules(self, rel: str) -> list[str]:
         """Terraform files of every folder joined to ``rel``'s by local module calls."""

@@ -222,3 +222,18 @@ def test_middleware_setting_defaulted_through_interpolation() -> None:
     [srv] = collect_facts((str(root),)).facts["mlflow"]["servers"]
     assert srv["allowed_hosts"] == "tracking.internal,localhost"
     assert srv["cors_allowed_origins_loc"]["line"] == 9
+
+
+def test_helm_values_given_through_terraform_and_argo_cd() -> None:
+    """helm_release ``values`` as yamlencode(local), templatefile() of a YAML file and an
+    inline yamlencode({...}); an Argo CD Application's ``helm.values`` string: each is read
+    like a values.yaml, and each finding points at the key that turns auth off."""
+    root = FIX.parent / "helm_forms"
+    assert _findings(root) == [
+        ("MLS-MLF-001", "argocd/tracking-app.yaml", 17),
+        ("MLS-MLF-001", "tracking.tf", 4),  # the local's auth.enabled
+        ("MLS-MLF-001", "values/registry.yaml.tftpl", 6),  # in the templated file
+    ]
+    servers = {s["service"]: s for s in collect_facts((str(root),)).facts["mlflow"]["servers"]}
+    assert servers["sandbox"]["auth_enabled"] is True  # bitnami, auth on inline
+    assert servers["tracking"]["auth_enabled"] is False

@@ -276,6 +276,20 @@ def test_a_terraform_file_brings_in_the_modules_joined_by_local_calls() -> None:
     )
 
 
+def test_helm_values_read_by_terraform_and_the_module_that_reads_them() -> None:
+    """A helm_release's templatefile() values and the Terraform that reads them decide the
+    same finding: either one staged brings in the other."""
+    forms = REPO / "tests" / "fixtures" / "mlflow" / "helm_forms"
+    assert expand_paths(forms, ("values/registry.yaml.tftpl",), Config()) == (
+        "tracking.tf",
+        "values/registry.yaml.tftpl",
+    )
+    assert expand_paths(forms, ("tracking.tf",), Config()) == (
+        "tracking.tf",
+        "values/registry.yaml.tftpl",
+    )
+
+
 def test_hook_files_pattern_covers_the_deployment_file_kinds() -> None:
     import re
 
@@ -294,6 +308,7 @@ def test_hook_files_pattern_covers_the_deployment_file_kinds() -> None:
         "cloud/user-data.yaml",
         "ml_api/main.py",
         "environment.yml",
+        "infra/values/mlflow.yaml.tftpl",
     ):
         assert rx.search(path), path
 

@@ -40,7 +40,7 @@ from mlscan.collectors.mlflow.deploy_helm import (
 from mlscan.collectors.mlflow.deploy_helm import server_facts as helm_server_facts
 from mlscan.collectors.mlflow.deploy_iac import scan_terraform
 from mlscan.models import Notification
-from mlscan.sourcemap import Node, SourceError, Span
+from mlscan.sourcemap import Node, SourceError, Span, parse_yaml_documents
 from mlscan.workspace import Workspace
 
 SOURCE = "mlflow"
@@ -113,6 +113,7 @@ class MlflowCollector:
         files: list[str] = []
         charts = chart_index(ws, ctx)
         tf_files = [f.path for f in ws.candidates() if f.path.endswith(".tf")]
+        all_paths = frozenset(f.path for f in ws.candidates())
         for f in ws.candidates():
             kind = _kind_of(f.path)
             if kind is None:
@@ -131,7 +132,7 @@ class MlflowCollector:
                 elif kind == "json":
                     s, e, v = _from_json(f.path, ctx)
                 elif kind == "terraform":
-                    s, e, v = _from_terraform(f.path, text, ctx, tf_files)
+                    s, e, v = _from_terraform(f.path, text, ctx, tf_files, all_paths)
                 elif kind == "dockerfile":
                     s, e, v = _from_dockerfile(f.path, text)
                 elif kind == "ini":
@@ -521,7 +522,7 @@ def _from_yaml(
                 )
             continue
         helm.extend(helmfile_values(path, doc))
-        helm.extend(argocd_values(path, doc))
+        helm.extend(argocd_values(path, doc, _embedded_yaml))
         for cname, container, keys in _containers_of(doc):
             _container(path, cname, container, lines, servers, envs, versions, keys)
             handled.update(id(n) for n in container.walk())
@@ -622,8 +623,43 @@ _TF_COMMAND = re.compile(
 )
 
 
+_MAX_EMBEDDED_VALUES = 256 * 1024
+
+
+def _embedded_yaml(text: str) -> Node | None:
+    """A YAML document held in a string of an already-parsed file (Argo CD
+    ``helm.values``): bounded, and a bad one is simply not read."""
+    if len(text) > _MAX_EMBEDDED_VALUES:
+        return None
+    try:
+        docs = parse_yaml_documents(text)
+    except SourceError:
+        return None
+    return docs[0] if docs else None
+
+
+def _tf_locals(path: str, ctx: CollectContext, tf_files: list[str]) -> dict[str, Any]:
+    """``locals`` of the module (the ``.tf`` files of ``path``'s folder)."""
+    folder = str(PurePosixPath(path).parent)
+    out: dict[str, Any] = {}
+    for rel in tf_files:
+        if str(PurePosixPath(rel).parent) != folder:
+            continue
+        for block in (ctx.parsed.hcl(rel) or {}).get("locals") or []:
+            if not isinstance(block, dict):
+                continue
+            for name, value in block.items():
+                if not name.startswith("__"):
+                    out[name] = value[0] if isinstance(value, list) and len(value) == 1 else value
+    return out
+
+
 def _from_terraform(
-    path: str, text: str, ctx: CollectContext, tf_files: list[str]
+    path: str,
+    text: str,
+    ctx: CollectContext,
+    tf_files: list[str],
+    all_paths: frozenset[str] = frozenset(),
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     lines = text.splitlines()
     versions: list[dict[str, Any]] = []
@@ -698,7 +734,12 @@ def _from_terraform(
     servers = scan_terraform(path, text, ctx, tf_files, build)
     doc = ctx.parsed.hcl(path)
     if doc is not None:
-        hs, _auths, hv = _helm_servers(terraform_releases(path, text, doc))
+        def load_yaml(rel: str) -> Node | None:
+            docs = ctx.parsed.yaml(rel) if rel in all_paths else None
+            return docs[0] if docs else None
+
+        releases = terraform_releases(path, text, doc, load_yaml, _tf_locals(path, ctx, tf_files))
+        hs, _auths, hv = _helm_servers(releases)
         servers.extend(hs)
         versions.extend(hv)
     return servers, [], versions
