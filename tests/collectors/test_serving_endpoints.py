@@ -268,7 +268,9 @@ def test_internet_facing_load_balancer_in_front_of_a_model() -> None:
     """Each caller of the shared load-balancer module is one instance: only the one that is
     internet-facing and forwards to a model service is reported, at the caller's
     ``internal = false``. A tracking server, a docs site, an internal balancer, an OIDC
-    listener and a redirect are not model endpoints published without authentication."""
+    listener, a redirect, a balancer whose security group admits a private range only and
+    one whose listener rule authenticates are not model endpoints published without
+    authentication."""
     found = [f for f in _findings(GATEWAYS / "lb") if f[0] == "MLS-SRV-001"]
     assert found == [
         ("MLS-SRV-001", "envs/scoring/main.tf", 4),
@@ -280,8 +282,12 @@ def test_internet_facing_load_balancer_in_front_of_a_model() -> None:
     assert lbs["module.tracking_lb.aws_lb_listener.this"]["serves_model"] is False
     assert lbs["module.docs_lb.aws_lb_listener.this"]["serves_model"] is False
     assert "module.private_lb.aws_lb_listener.this" not in lbs
+    assert lbs["aws_lb_listener.portal"]["app_auth"] == [
+        "alb-listener-rule:aws_lb_listener_rule.portal_login"
+    ]
     assert sorted(lbs) == [
         "aws_lb_listener.plain",
+        "aws_lb_listener.portal",  # the partner balancer admits 10.20.0.0/16 only
         "module.docs_lb.aws_lb_listener.this",
         "module.scoring_lb.aws_lb_listener.this",
         "module.tracking_lb.aws_lb_listener.this",

@@ -17,6 +17,7 @@ and local modules (``tf_graph``).
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any
 
@@ -246,15 +247,90 @@ def load_balancer_endpoints(graph: TfGraph) -> list[dict[str, Any]]:
                 for tg in blocks(fwd.get("target_group")):
                     groups |= graph.targets(folder, path, tg, "arn")
         internal = graph.value(lb_ref[0], lb_path, lb_body, "internal")
+        rule_auth = _rule_auth(graph, (folder, _t, name))
         # one load balancer per module instance: internal = false written by each caller
         instances: list[Resolved | None] = list(internal) or [None]
         for inst in instances:
             if inst is not None and inst.value not in (False, "false"):
                 continue  # internal, or set by a value mlscan cannot read
+            via = inst.calls[0] if inst is not None and inst.calls else None
+            if _private_only(graph, lb_ref, lb_path, lb_body, via):
+                continue  # its security groups admit private networks only
             sites = set(inst.calls) if inst is not None else set()
-            out.append(_listener_fact(graph, path, name, _t, body, lb_ref, groups, inst, sites,
-                                      services, attachments))  # fmt: skip
+            f = _listener_fact(graph, path, name, _t, body, lb_ref, groups, inst, sites,
+                               services, attachments)  # fmt: skip
+            f["app_auth"] = rule_auth
+            out.append(f)
     return out
+
+
+def _rule_auth(graph: TfGraph, listener: Ref) -> list[str]:
+    """Listener rules of this listener that authenticate (``authenticate-oidc`` /
+    ``authenticate-cognito`` actions)."""
+    out: list[str] = []
+    for folder, rtype, name, path, body in graph.resources(
+        "aws_lb_listener_rule", "aws_alb_listener_rule"
+    ):
+        if listener not in graph.targets(folder, path, body, "listener_arn"):
+            continue
+        if any(str(attr(a, "type") or "") in _AUTH_ACTIONS for a in blocks(body.get("action"))):
+            out.append(f"alb-listener-rule:{rtype}.{name}")
+    return sorted(out)
+
+
+def _items(graph: TfGraph, folder: str, path: str, body: dict[str, Any], key: str,
+           via: str | None) -> list[Resolved]:  # fmt: skip
+    """Every element of a list attribute, each resolved (``[module.sg.id, var.extra]``)."""
+    out: list[Resolved] = []
+    for r in graph.value(folder, path, body, key, via):
+        values = r.value if isinstance(r.value, list) else [r.value]
+        for item in values:
+            if isinstance(item, list):
+                out += [Resolved(value=i, path=r.path, line=r.line) for i in item]
+                continue
+            sub = graph.resolve(folder_of(r.path) if r.path else folder, item, r.path, r.line)
+            for x in sub:
+                if isinstance(x.value, list):
+                    out += [Resolved(value=i, path=x.path, line=x.line) for i in x.value]
+                else:
+                    out.append(x)
+    return out
+
+
+def _private_only(
+    graph: TfGraph, lb: Ref, path: str, body: dict[str, Any], via: str | None
+) -> bool:
+    """The load balancer's security groups admit only private address ranges."""
+    cidrs: list[Any] = []
+    groups = {r.resource for r in _items(graph, lb[0], path, body, "security_groups", via)
+              if r.resource is not None and r.resource[1] == "aws_security_group"}  # fmt: skip
+    if not groups:
+        return False
+    for ref in groups:
+        found = graph.resource(ref)
+        if found is None:
+            return False
+        gpath, gbody = found
+        for rule in blocks(gbody.get("ingress")):
+            cidrs += [r.value for r in _items(graph, ref[0], gpath, rule, "cidr_blocks", None)]
+    for folder, _t, _n, rpath, rule in graph.resources(
+        "aws_security_group_rule", "aws_vpc_security_group_ingress_rule"
+    ):
+        if str(attr(rule, "type") or "ingress") != "ingress":
+            continue
+        if not graph.targets(folder, rpath, rule, "security_group_id") & groups:
+            continue
+        for key in ("cidr_blocks", "cidr_ipv4", "ipv6_cidr_blocks", "cidr_ipv6"):
+            cidrs += [r.value for r in _items(graph, folder, rpath, rule, key, None)]
+    return bool(cidrs) and all(_private(c) for c in cidrs)
+
+
+def _private(cidr: Any) -> bool:
+    try:
+        net = ipaddress.ip_network(str(cidr), strict=False)
+    except ValueError:
+        return False  # an expression mlscan cannot read: not known to be private
+    return net.is_private and net.prefixlen > 0
 
 
 def _listener_fact(graph: TfGraph, path: str, name: str, rtype: str, body: dict[str, Any],
