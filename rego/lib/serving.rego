@@ -170,6 +170,7 @@ stage_model_endpoints(stage) := [e.name |
 	object.get(e, "api", null) == stage.api
 	e.serves_model
 	object.get(e, "public", false) == true
+	count(object.get(e, "app_auth", [])) == 0
 ]
 
 # A bind that accepts connections from other machines: a non-loopback host, a public

@@ -254,10 +254,14 @@ def test_http_api_route_in_front_of_a_model_across_modules() -> None:
 
 
 def test_authorized_routes_and_throttled_stages_are_not_reported() -> None:
-    """A JWT route is not public; a public REST method whose stage is throttled by method
-    settings gets the authentication finding only."""
+    """A JWT route is not public, nor a method that requires an API key; a public REST
+    method whose stage is throttled by method settings gets the authentication finding
+    only."""
     assert _findings(GATEWAYS / "guarded_api") == [("MLS-SRV-001", "main.tf", 50)]
     facts = collect_facts((str(GATEWAYS / "guarded_api"),)).facts
+    eps = {e["name"]: e for e in facts["serving"]["endpoints"]}
+    batch = eps["aws_api_gateway_method.batch"]  # needs a usage-plan key
+    assert (batch["serves_model"], batch["app_auth"]) == (True, ["api-key-required"])
     stages = {s["address"]: s for s in facts["serving"]["api_stages"]}
     assert stages["aws_api_gateway_stage.prod"]["throttle_evidence"] == [
         "aws_api_gateway_method_settings.all"

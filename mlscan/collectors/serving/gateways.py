@@ -138,6 +138,8 @@ def api_gateway_endpoints(graph: TfGraph) -> list[dict[str, Any]]:
         f = fact("api-gateway", f"aws_api_gateway_method.{name}", path, line_of(body), ev,
                  'authorization = "NONE"', line_of(body))  # fmt: skip
         f["api"] = _api_of(graph, folder, path, body, "rest_api_id")
+        if attr(body, "api_key_required") in (True, "true"):
+            f["app_auth"] = ["api-key-required"]  # callers need a key of a usage plan
         out.append(f)
     # HTTP APIs: routes without an authorizer
     for folder, _t, name, path, body in graph.resources("aws_apigatewayv2_route"):
