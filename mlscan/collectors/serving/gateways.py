@@ -111,7 +111,8 @@ def _integration_evidence(graph: TfGraph, folder: str, path: str, integ: dict[st
         if "sagemaker" in str(r.value).lower():
             out.append(f"integration:sagemaker ({iname})")
         if r.resource is not None and r.resource[1] in ("aws_lambda_function", "aws_ecs_service"):
-            out += [e for e in target_evidence(graph, r.resource) if e not in out]
+            via = graph.via_for(r.resource[0], r.calls)
+            out += [e for e in target_evidence(graph, r.resource, via=via) if e not in out]
     if not out and MODEL_WORDS.search(str(attr(integ, key) or "")):
         out.append(f"integration:{iname}")
     return out
@@ -255,7 +256,7 @@ def load_balancer_endpoints(graph: TfGraph) -> list[dict[str, Any]]:
         for inst in instances:
             if inst is not None and inst.value not in (False, "false"):
                 continue  # internal, or set by a value mlscan cannot read
-            via = inst.calls[0] if inst is not None and inst.calls else None
+            via = graph.via_for(lb_ref[0], inst.calls) if inst is not None else None
             if _private_only(graph, lb_ref, lb_path, lb_body, via):
                 continue  # its security groups admit private networks only
             sites = set(inst.calls) if inst is not None else set()
@@ -346,7 +347,7 @@ def _listener_fact(graph: TfGraph, path: str, name: str, rtype: str, body: dict[
             for r in graph.value(sfolder, spath, lbb, "target_group_arn"):
                 if r.resource not in groups or (sites and not sites & set(r.calls)):
                     continue
-                svc_via = r.calls[0] if r.calls else None
+                svc_via = graph.via_for(sfolder, r.calls)
                 targets.append(f"{stype}.{sname}")
                 ev += [e for e in target_evidence(graph, (sfolder, stype, sname), via=svc_via)
                        if e not in ev]  # fmt: skip
@@ -355,7 +356,7 @@ def _listener_fact(graph: TfGraph, path: str, name: str, rtype: str, body: dict[
             for ref in graph.targets(afolder, apath, att, "target_id"):
                 targets.append(_addr(ref))
                 ev += [e for e in target_evidence(graph, ref) if e not in ev]
-    via = inst.calls[0] if inst is not None and inst.calls else None
+    via = graph.via_for(lb_ref[0], inst.calls) if inst is not None else None
     protocol = _literal(graph.value(folder, path, body, "protocol", via)) or "HTTP"
     port = _literal(graph.value(folder, path, body, "port", via))
     public_path: str = path

@@ -217,6 +217,12 @@ class TfGraph:
         """The resources an attribute points to, across modules."""
         return {r.resource for r in self.value(folder, path, body, key) if r.resource}
 
+    def via_for(self, folder: str, calls: tuple[str, ...]) -> str | None:
+        """The module call among ``calls`` that instantiates ``folder`` (the last one), so
+        the resource reached through it is read with that caller's inputs."""
+        sites = {c[3] for c in self.callers.get(folder, [])}
+        return next((c for c in reversed(calls) if c in sites), None)
+
     def input_values(
         self, folder: str, body: dict[str, Any], via: str | None = None
     ) -> list[Resolved]:
