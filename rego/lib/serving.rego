@@ -160,6 +160,23 @@ ingress_to_serving(ing) if regex.match(_serving_name, ing.name)
 # ---------------------------------------------------------------- endpoints (input.serving.endpoints)
 endpoints := object.get(_serving, "endpoints", [])
 
+# HTTPRoutes / VirtualServices with their gateways, and Istio AuthorizationPolicies
+gateway_routes := object.get(_serving, "gateway_routes", [])
+
+authorization_policies := object.get(_serving, "authorization_policies", [])
+
+# An AuthorizationPolicy that requires a principal and selects a workload of the Service
+# (or its whole namespace, or the mesh root namespace).
+policy_protects(svc) if {
+	some pol in authorization_policies
+	pol.requires_identity
+	pol.namespace in {svc.namespace, "istio-system"}
+	some w in selected_workloads(svc)
+	every k, val in pol.selector {
+		object.get(object.get(w, "labels", {}), k, null) == val
+	}
+}
+
 # API Gateway stages (input.serving.api_stages) and the public model endpoints of their API
 api_stages := object.get(_serving, "api_stages", [])
 

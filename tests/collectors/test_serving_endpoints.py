@@ -301,13 +301,22 @@ def test_internet_facing_load_balancer_in_front_of_a_model() -> None:
 def test_routes_joined_with_their_gateways() -> None:
     """Gateway API and Istio Gateways are read (listeners, TLS, internal class) and joined
     with the routes that attach to them: a route to an internal gateway and a
-    VirtualService bound only to the mesh publish nothing."""
+    VirtualService bound only to the mesh publish nothing; a route to a model-serving
+    Service publishes it unless an AuthorizationPolicy covers its pods."""
     root = FIX.parent / "gateway_api"
     assert _findings(root) == [
         ("MLS-SRV-001", "scorer.yaml", 1),
         ("MLS-SRV-001", "seldon.yaml", 1),
+        # a Triton Deployment's Service published by an HTTPRoute; the embedder's route is
+        # covered by an AuthorizationPolicy on its pods
+        ("MLS-SRV-001", "triton.yaml", 32),
+        ("MLS-SRV-003", "triton.yaml", 17),
+        ("MLS-SRV-003", "triton.yaml", 62),
     ]
     facts = collect_facts((str(root),)).facts
+    routes = {r["name"]: r for r in facts["serving"]["gateway_routes"]}
+    assert routes["triton-public"]["backends"] == ["triton"]
+    assert [p["name"] for p in facts["serving"]["authorization_policies"]] == ["embedder-callers"]
     eps = {e["name"]: e for e in facts["serving"]["endpoints"]}
     [route] = eps["scorer"]["reached_through"]
     [gw] = route["gateways"]

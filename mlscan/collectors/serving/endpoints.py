@@ -34,7 +34,12 @@ from mlscan.collectors.serving.launchers import (
     module_candidates,
     parse_launch,
 )
-from mlscan.collectors.serving.mesh import MeshModel, add_document
+from mlscan.collectors.serving.mesh import (
+    MeshModel,
+    add_document,
+    authorization_policies,
+    gateway_routes,
+)
 from mlscan.collectors.serving.mesh import endpoints as mesh_endpoints
 from mlscan.collectors.serving.model_use import evidence_in, loaded_names
 from mlscan.collectors.serving.tf_graph import TfGraph
@@ -53,9 +58,7 @@ _CLOUD_WORDS = re.compile(
 )
 # Terraform files that take part in gateway / load-balancer reachability (read as a graph:
 # the gateway, its integration target and the module calls between them)
-_TF_WORDS = re.compile(
-    r"\b(resource|module|output|variable|locals)\b"
-)
+_TF_WORDS = re.compile(r"\b(resource|module|output|variable|locals)\b")
 _TEST_PARTS = frozenset({"tests", "test", "testing", "e2e", "integration_tests"})
 
 
@@ -142,6 +145,8 @@ class ServingEndpointsCollector:
                 if doc.kind == "map" and isinstance(doc.get_str("kind"), str):
                     add_document(mesh, f.path, doc)
         endpoints.extend(mesh_endpoints(mesh))
+        routes = gateway_routes(mesh)
+        policies = authorization_policies(mesh)
         tf_docs: dict[str, dict[str, Any]] = {}
         tf_texts: dict[str, str] = {}
         for f in files:
@@ -181,6 +186,12 @@ class ServingEndpointsCollector:
         facts = {
             "endpoints": sorted(endpoints, key=lambda e: (e["loc"]["path"], e["loc"]["line"] or 0)),
             "api_stages": sorted(stages, key=lambda s: (s["loc"]["path"], s["loc"]["line"] or 0)),
+            "gateway_routes": sorted(
+                routes, key=lambda r: (r["loc"]["path"], r["loc"]["line"] or 0)
+            ),
+            "authorization_policies": sorted(
+                policies, key=lambda p: (p["loc"]["path"], p["loc"]["line"] or 0)
+            ),
             "dockerfiles": sorted(dockerfiles, key=lambda d: d["path"]),
         }
         return CollectorOutput(facts=facts, files=tuple(sorted(set(read))))

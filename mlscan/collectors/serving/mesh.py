@@ -291,6 +291,30 @@ def _storage_uri(doc: Node) -> tuple[str | None, dict[str, Any] | None, str]:
     return None, None, ""
 
 
+def gateway_routes(model: MeshModel) -> list[dict[str, Any]]:
+    """HTTPRoutes and VirtualServices with the gateways they attach to (``serving.gateway_routes``):
+    Rego joins them with the Services they route to."""
+    return [
+        {
+            "kind": r["kind"],
+            "name": r["name"],
+            "namespace": r["namespace"],
+            "backends": r["backends"],
+            "parents": r["parents"],
+            "auth_annotations": r["auth_annotations"],
+            "gateways": [{k: g[k] for k in _GATEWAY_KEYS} for g in _parent_gateways(model, r)],
+            "loc": r["loc"],
+        }
+        for r in model.routes
+        if r["kind"] in ("HTTPRoute", "VirtualService")
+    ]
+
+
+def authorization_policies(model: MeshModel) -> list[dict[str, Any]]:
+    """Istio AuthorizationPolicies (``serving.authorization_policies``)."""
+    return list(model.policies)
+
+
 def endpoints(model: MeshModel) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     for path, doc in model.resources:

@@ -5,10 +5,12 @@
 #   Service, or through an Ingress with no authentication annotation, and no authenticating
 #   proxy runs beside it; or a KServe / Seldon / Ray Serve / BentoML resource is published
 #   (KServe's ingress gateway without cluster-local visibility, an HTTPRoute or VirtualService
-#   bound to a gateway) with no Istio AuthorizationPolicy requiring a principal; or a managed
+#   bound to a gateway that is not internal) with no Istio AuthorizationPolicy requiring a
+#   principal; or a model-serving Service is published by such a route; or a managed
 #   endpoint that serves a model is public (Cloud Run invoker allUsers or
 #   --allow-unauthenticated, a Lambda function URL or API Gateway method with authorization
-#   NONE). Anyone who finds the address can query the model, extract it through its
+#   NONE, an internet-facing load balancer forwarding to it without an authenticate
+#   action). Anyone who finds the address can query the model, extract it through its
 #   predictions, or probe it with adversarial inputs.
 # custom:
 #   id: MLS-SRV-001
@@ -73,6 +75,31 @@ _behind_auth_proxy(ing) if {
 _hosts(ing) := concat(", ", ing.hosts) if count(ing.hosts) > 0
 
 _hosts(ing) := "all hosts" if count(ing.hosts) == 0
+
+# A model-serving Service published through an HTTPRoute or VirtualService attached to a
+# gateway that is not internal, with no auth annotation, proxy or AuthorizationPolicy.
+deny contains v if {
+	some r in serving.gateway_routes
+	_published(r)
+	some svc in serving.services
+	svc.namespace == r.namespace
+	svc.name in r.backends
+	serving.serving_service(svc)
+	count(r.auth_annotations) == 0
+	not serving.service_has_auth_proxy(svc)
+	not serving.policy_protects(svc)
+	v := {
+		"msg": sprintf("%s %s/%s publishes model server Service %s (%s) through %s without authentication", [
+			r.kind, r.namespace, r.name, svc.name, _targets(svc),
+			concat(", ", [_gateway_text(r, p) | some p in r.parents; p != "mesh"]),
+		]),
+		"loc": r.loc,
+		"asset": sprintf("%s/%s/%s", [r.kind, r.namespace, r.name]),
+		"key": svc.name,
+		"related": [svc.loc],
+		"evidence": {"backends": r.backends, "parents": r.parents},
+	}
+}
 
 # Serving resources (KServe, Seldon, Ray Serve, BentoML) and cloud endpoints
 # (serving.endpoints[]) reachable without authentication.

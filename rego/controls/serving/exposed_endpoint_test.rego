@@ -109,3 +109,24 @@ test_silent_on_virtual_service_bound_to_the_mesh_only if {
 	e := _isvc({"default_external": false, "visibility": "cluster-local", "reached_through": [r]})
 	count(deny) == 0 with input as {"serving": {"endpoints": [e]}}
 }
+
+_route_input(policies) := {"serving": {
+	"workloads": [{"address": "Deployment.ml.scorer", "name": "scorer", "namespace": "ml", "kind": "Deployment",
+		"labels": {"app": "scorer"}, "serving_hints": ["image:tritonserver"], "containers": [], "ports": ["8000"]}],
+	"services": [{"address": "Service.ml.scorer", "name": "scorer", "namespace": "ml", "type": "ClusterIP", "annotations": {},
+		"selects": ["Deployment.ml.scorer"], "type_loc": {"path": "k/svc.yaml", "line": 7}, "loc": {"path": "k/svc.yaml", "line": 1}}],
+	"gateway_routes": [{"kind": "HTTPRoute", "name": "scorer", "namespace": "ml", "backends": ["scorer"], "parents": ["edge"],
+		"auth_annotations": [], "gateways": [_gw(false)], "loc": {"path": "k/route.yaml", "line": 3}}],
+	"authorization_policies": policies,
+}}
+
+test_fires_on_model_service_published_by_a_gateway_route if {
+	some v in deny with input as _route_input([])
+	v.loc.line == 3
+	contains(v.msg, "HTTPRoute ml/scorer publishes model server Service scorer")
+}
+
+test_silent_on_gateway_route_to_a_service_behind_an_authorization_policy if {
+	pol := {"name": "callers", "namespace": "ml", "action": "ALLOW", "requires_identity": true, "selector": {"app": "scorer"}}
+	count(deny) == 0 with input as _route_input([pol])
+}
