@@ -237,3 +237,4 @@ def test_helm_values_given_through_terraform_and_argo_cd() -> None:
     servers = {s["service"]: s for s in collect_facts((str(root),)).facts["mlflow"]["servers"]}
     assert servers["sandbox"]["auth_enabled"] is True  # bitnami, auth on inline
     assert servers["tracking"]["auth_enabled"] is False
+    assert servers["staging"]["auth_enabled"] is None  # set by a variable: unknown

@@ -95,6 +95,13 @@ def flavour(flat: Flat, chart: str | None) -> str | None:
     return None
 
 
+def _expression(value: Any) -> bool:
+    """A value written as an unresolved Terraform / Helm / shell expression."""
+    return isinstance(value, str) and (
+        "${" in value or "{{" in value or value.startswith("$") or is_placeholder(value)
+    )
+
+
 def _bool(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -132,6 +139,8 @@ def server_facts(
     auth_enabled: bool | None = auth_value if auth_value is not None else bitnami
     if auth_value is None and kind == "other":
         auth_enabled = None  # the chart's default is unknown
+    if auth_value is None and _expression(auth_raw):
+        auth_enabled = None  # set by a variable or template mlscan does not evaluate
     svc_key = "tracking.service.type" if bitnami else "service.type"
     svc_type, svc_loc = get(svc_key)
     ing_key = "tracking.ingress.enabled" if bitnami else "ingress.enabled"
