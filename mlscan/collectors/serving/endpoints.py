@@ -22,6 +22,7 @@ from mlscan.collectors.mlflow.cmd import split_shell
 from mlscan.collectors.serving.apps import AppModule, analyse_app
 from mlscan.collectors.serving.cloud import deploy_commands, terraform_endpoints
 from mlscan.collectors.serving.code import _is_test_path
+from mlscan.collectors.serving.envfiles import dotenv_value
 from mlscan.collectors.serving.launchers import (
     SERVING_BASE_IMAGE,
     SERVING_COMMANDS,
@@ -32,6 +33,7 @@ from mlscan.collectors.serving.launchers import (
 from mlscan.collectors.serving.mesh import MeshModel, add_document
 from mlscan.collectors.serving.mesh import endpoints as mesh_endpoints
 from mlscan.collectors.serving.model_use import evidence_in, loaded_names
+from mlscan.collectors.serving.reach import entry_evidence, serving_paths
 from mlscan.sourcemap import SourceError, parse_json
 from mlscan.workspace import Workspace, WorkspaceFile
 
@@ -48,6 +50,10 @@ _CLOUD_WORDS = re.compile(
     r"google_vertex_ai_endpoint"
 )
 _TEST_PARTS = frozenset({"tests", "test", "testing", "e2e", "integration_tests"})
+_ENTRY_WORDS = re.compile(
+    r"model_fn|predict_fn|transform_fn|input_fn|lambda_handler|kserve|kfserving|mlserver|"
+    r"BaseHandler|features_names|feature_names|bentoml|serve\.deployment"
+)
 
 
 def _is_dockerfile(f: WorkspaceFile) -> bool:
@@ -113,10 +119,14 @@ class ServingEndpointsCollector:
                 f.path, ctx, modules, launches
             ):
                 read.append(f.path)
+        all_files = frozenset(f.path for f in files)
+        for path, module in modules.items():
+            _resolve_env_binds(path, module, all_files, ctx)
         endpoints = [
             _endpoint(path, module, launches.get(path, []))
             for path, module in sorted(modules.items())
         ]
+        code_paths = _code_paths(files, modules, ctx)
         mesh = MeshModel()
         charts = {
             str(PurePosixPath(f.path).parent) for f in files if f.name == "Chart.yaml"
@@ -159,6 +169,7 @@ class ServingEndpointsCollector:
         facts = {
             "endpoints": sorted(endpoints, key=lambda e: (e["loc"]["path"], e["loc"]["line"] or 0)),
             "dockerfiles": sorted(dockerfiles, key=lambda d: d["path"]),
+            "code_paths": code_paths,
         }
         return CollectorOutput(facts=facts, files=tuple(sorted(set(read))))
 
@@ -202,6 +213,39 @@ def _cross_module(
                     route.reaches_model.append(f"via:{target_name}")
                     if f"via:{target_name}" not in module.model_evidence:
                         module.model_evidence.append(f"via:{target_name}")
+
+
+def _resolve_env_binds(
+    path: str, module: AppModule, files: frozenset[str], ctx: CollectContext
+) -> None:
+    """A bind address read from an environment variable takes the value a committed
+    ``.env`` above the module gives it (``host_from`` says where)."""
+    for bind in module.binds:
+        name = bind.get("host_env")
+        if not name:
+            continue
+        found = dotenv_value(ctx, files, path, name)
+        if found is not None and found[0]:
+            bind["host"], bind["host_from"] = found[0], found[1]
+            bind["host_explicit"] = True
+
+
+def _code_paths(
+    files: list[WorkspaceFile], modules: dict[str, AppModule], ctx: CollectContext
+) -> list[dict[str, Any]]:
+    """The modules on a serving path (``serving.code_paths[]``): entry modules (web apps
+    and model-server handlers) and every project module they import."""
+    py = frozenset(f.path for f in files if f.suffix == ".py" and not _in_tests(f.path))
+    roots = {path: f"web-app:{m.framework}" for path, m in modules.items()}
+    for path in sorted(py - set(roots)):
+        text = ctx.parsed.text(path)
+        if text is None or not _ENTRY_WORDS.search(text):
+            continue
+        tree = ctx.parsed.python_ast(path)
+        why = entry_evidence(tree) if tree is not None else None
+        if why is not None:
+            roots[path] = why
+    return serving_paths(roots, py, ctx.parsed.python_ast)
 
 
 def _serves_model(module: AppModule) -> bool:
