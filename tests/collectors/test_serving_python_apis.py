@@ -7,7 +7,9 @@
 * unsafe loads are high on a serving path (an app module or a module it imports, such as
   a registry loader using a pickle-based MLflow flavour) and low elsewhere (a batch job,
   a developer helper nobody imports, whatever its folder);
-* a stub route that only returns a literal changes nothing.
+* a stub route that only returns a literal changes nothing;
+* a handler that hands the request to a function rejecting the wrong shape
+  (``isinstance`` / key checks that raise) validates its input.
 """
 
 from __future__ import annotations
@@ -34,6 +36,9 @@ def _facts() -> dict[str, Any]:
 
 def test_findings_at_exact_lines_and_severities() -> None:
     assert _findings() == [
+        # /similar reads the body with no check; /invocations hands it to a helper in
+        # another module that rejects anything but {"question": ...}
+        ("MLS-ROB-002", "checked/handler.py", 22, "medium"),
         ("MLS-SRV-001", "boxed/Dockerfile", 7, "medium"),  # CMD uvicorn --host 0.0.0.0
         ("MLS-SRV-001", "envbound/app/server.py", 29, "high"),  # host from .env, /retrain
         ("MLS-SRV-001", "heroku_reviews/Procfile", 1, "medium"),  # Heroku web process
@@ -41,6 +46,7 @@ def test_findings_at_exact_lines_and_severities() -> None:
         ("MLS-SRV-005", "boxed/service/inspect_model.py", 4, "low"),  # helper nobody imports
         ("MLS-SRV-005", "boxed/service/loader.py", 6, "high"),  # imported by the app
         ("MLS-SRV-005", "boxed/service/loader.py", 10, "high"),
+        ("MLS-SRV-005", "checked/handler.py", 9, "high"),
         ("MLS-SRV-005", "envbound/app/server.py", 10, "high"),
         ("MLS-SRV-005", "guarded/api.py", 8, "high"),  # guarded, but still a serving path
         ("MLS-SRV-006", "envbound/app/server.py", 22, "high"),  # /retrain fits the model
@@ -73,6 +79,8 @@ def test_code_paths_fact() -> None:
         "boxed/service/__init__.py",
         "boxed/service/loader.py",
         "boxed/service/main.py",
+        "checked/answer.py",
+        "checked/handler.py",
         "envbound/app/server.py",
         "guarded/api.py",
         "heroku_reviews/reviews.py",
@@ -91,3 +99,13 @@ def test_bind_from_env_file_and_stub_route_facts() -> None:
     assert (run_bind["host_from"]["path"], run_bind["host_from"]["line"]) == ("envbound/.env", 2)
     routes = {r["path"]: r for r in endpoints["boxed/service/main.py"]["routes"]}
     assert (routes["/retrain"]["stub"], routes["/score"]["stub"]) == (True, False)
+
+
+def test_manual_check_is_validation_evidence() -> None:
+    handlers = {h["function"]: h for h in _facts()["robustness"]["serving"]
+                if h["path"] == "checked/handler.py"}  # fmt: skip
+    (check,) = handlers["invocations"]["validation"]
+    assert (check["kind"], check["name"], check["loc"]["path"], check["loc"]["line"]) == (
+        "manual-check", "answer", "checked/answer.py", 2
+    )
+    assert handlers["similar"]["validation"] == []
