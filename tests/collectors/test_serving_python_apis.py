@@ -38,7 +38,7 @@ def test_findings_at_exact_lines_and_severities() -> None:
     assert _findings() == [
         # /similar reads the body with no check; /invocations hands it to a helper in
         # another module that rejects anything but {"question": ...}
-        ("MLS-ROB-002", "checked/handler.py", 22, "medium"),
+        ("MLS-ROB-002", "checked/handler.py", 21, "medium"),
         ("MLS-SRV-001", "boxed/Dockerfile", 7, "medium"),  # CMD uvicorn --host 0.0.0.0
         ("MLS-SRV-001", "envbound/app/server.py", 29, "high"),  # host from .env, /retrain
         ("MLS-SRV-001", "heroku_reviews/Procfile", 1, "medium"),  # Heroku web process
@@ -46,7 +46,7 @@ def test_findings_at_exact_lines_and_severities() -> None:
         ("MLS-SRV-005", "boxed/service/inspect_model.py", 4, "low"),  # helper nobody imports
         ("MLS-SRV-005", "boxed/service/loader.py", 6, "high"),  # imported by the app
         ("MLS-SRV-005", "boxed/service/loader.py", 10, "high"),
-        ("MLS-SRV-005", "checked/handler.py", 9, "high"),
+        ("MLS-SRV-005", "checked/handler.py", 8, "high"),
         ("MLS-SRV-005", "envbound/app/server.py", 10, "high"),
         ("MLS-SRV-005", "guarded/api.py", 8, "high"),  # guarded, but still a serving path
         ("MLS-SRV-006", "envbound/app/server.py", 22, "high"),  # /retrain fits the model
