@@ -7,6 +7,8 @@
 * unsafe loads are high on a serving path (an app module or a module it imports, such as
   a registry loader using a pickle-based MLflow flavour) and low elsewhere (a batch job,
   a developer helper nobody imports, whatever its folder);
+* a router mounted by an app (``include_router``) is bound where the app is, and a
+  script that runs an app it imports binds that app;
 * a stub route that only returns a literal changes nothing;
 * a handler that hands the request to a function rejecting the wrong shape
   (``isinstance`` / key checks that raise) validates its input.
@@ -42,6 +44,8 @@ def test_findings_at_exact_lines_and_severities() -> None:
         ("MLS-SRV-001", "boxed/Dockerfile", 7, "medium"),  # CMD uvicorn --host 0.0.0.0
         ("MLS-SRV-001", "envbound/app/server.py", 29, "high"),  # host from .env, /retrain
         ("MLS-SRV-001", "heroku_reviews/Procfile", 1, "medium"),  # Heroku web process
+        ("MLS-SRV-001", "routed/main.py", 15, "high"),  # binds the app mounting the router
+        ("MLS-SRV-001", "runner/run_site.py", 4, "medium"),  # runs the app it imports
         ("MLS-SRV-005", "boxed/jobs/batch_score.py", 8, "low"),  # batch job, not serving
         ("MLS-SRV-005", "boxed/service/inspect_model.py", 4, "low"),  # helper nobody imports
         ("MLS-SRV-005", "boxed/service/loader.py", 6, "high"),  # imported by the app
@@ -49,7 +53,9 @@ def test_findings_at_exact_lines_and_severities() -> None:
         ("MLS-SRV-005", "checked/handler.py", 8, "high"),
         ("MLS-SRV-005", "envbound/app/server.py", 10, "high"),
         ("MLS-SRV-005", "guarded/api.py", 8, "high"),  # guarded, but still a serving path
+        ("MLS-SRV-005", "routed/routers/scoring.py", 6, "high"),
         ("MLS-SRV-006", "envbound/app/server.py", 22, "high"),  # /retrain fits the model
+        ("MLS-SRV-006", "routed/routers/scoring.py", 18, "high"),  # public through main.py
         ("MLS-SUP-001", "heroku_reviews/reviews.py", 6, "medium"),
     ]
 
@@ -84,6 +90,9 @@ def test_code_paths_fact() -> None:
         "envbound/app/server.py",
         "guarded/api.py",
         "heroku_reviews/reviews.py",
+        "routed/main.py",
+        "routed/routers/scoring.py",
+        "runner/webapp.py",
     ]
     assert paths["boxed/service/loader.py"] == {
         "path": "boxed/service/loader.py", "entry": "boxed/service/main.py",
@@ -109,3 +118,13 @@ def test_manual_check_is_validation_evidence() -> None:
         "manual-check", "answer", "checked/answer.py", 2
     )
     assert handlers["similar"]["validation"] == []
+
+
+def test_routers_and_runners_take_the_binds_of_their_app() -> None:
+    endpoints = {e["path"]: e for e in _facts()["serving"]["endpoints"]}
+    (router_bind,) = endpoints["routed/routers/scoring.py"]["binds"]
+    assert (router_bind["host"], router_bind["included_by"], router_bind["loc"]["line"]) == (
+        "0.0.0.0", "routed/main.py", 15
+    )
+    (run_bind,) = endpoints["runner/webapp.py"]["binds"]
+    assert (run_bind["run_by"], run_bind["loc"]["path"]) == ("runner/run_site.py",) * 2

@@ -425,6 +425,13 @@ def _starlette_routes(
     return out
 
 
+def module_binds(
+    rel: str, tree: ast.Module, app_names: set[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Binds and debug switches of ``app_names`` run in ``rel`` (public name)."""
+    return _binds(rel, tree, app_names)
+
+
 def _binds(
     rel: str, tree: ast.Module, app_names: set[str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:

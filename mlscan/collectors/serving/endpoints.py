@@ -19,7 +19,7 @@ from typing import Any
 
 from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc
 from mlscan.collectors.mlflow.cmd import split_shell
-from mlscan.collectors.serving.apps import AppModule, analyse_app
+from mlscan.collectors.serving.apps import AppModule, analyse_app, module_binds
 from mlscan.collectors.serving.cloud import deploy_commands, terraform_endpoints
 from mlscan.collectors.serving.code import _is_test_path
 from mlscan.collectors.serving.envfiles import dotenv_value
@@ -32,8 +32,13 @@ from mlscan.collectors.serving.launchers import (
 )
 from mlscan.collectors.serving.mesh import MeshModel, add_document
 from mlscan.collectors.serving.mesh import endpoints as mesh_endpoints
-from mlscan.collectors.serving.model_use import evidence_in, loaded_names
-from mlscan.collectors.serving.reach import entry_evidence, serving_paths
+from mlscan.collectors.serving.model_use import dotted, evidence_in, loaded_names
+from mlscan.collectors.serving.reach import (
+    entry_evidence,
+    imported_names,
+    included_modules,
+    serving_paths,
+)
 from mlscan.sourcemap import SourceError, parse_json
 from mlscan.workspace import Workspace, WorkspaceFile
 
@@ -120,12 +125,15 @@ class ServingEndpointsCollector:
             ):
                 read.append(f.path)
         all_files = frozenset(f.path for f in files)
+        _runner_binds(files, modules, ctx, all_files)
         for path, module in modules.items():
             _resolve_env_binds(path, module, all_files, ctx)
-        endpoints = [
-            _endpoint(path, module, launches.get(path, []))
+        built = {
+            path: _endpoint(path, module, launches.get(path, []))
             for path, module in sorted(modules.items())
-        ]
+        }
+        _inherit_from_including_apps(built, ctx, all_files)
+        endpoints = list(built.values())
         code_paths = _code_paths(files, modules, ctx)
         mesh = MeshModel()
         charts = {
@@ -228,6 +236,78 @@ def _resolve_env_binds(
         if found is not None and found[0]:
             bind["host"], bind["host_from"] = found[0], found[1]
             bind["host_explicit"] = True
+
+
+def _runner_binds(
+    files: list[WorkspaceFile],
+    modules: dict[str, AppModule],
+    ctx: CollectContext,
+    all_files: frozenset[str],
+) -> None:
+    """A module that runs an app it imports (``from api.app import app`` then
+    ``uvicorn.run(app, host=...)`` or ``app.run(...)``) binds that app."""
+    for f in files:
+        if f.suffix != ".py" or f.path in modules or _in_tests(f.path):
+            continue
+        text = ctx.parsed.text(f.path)
+        if text is None or ".run(" not in text:
+            continue
+        tree = ctx.parsed.python_ast(f.path)
+        if tree is None:
+            continue
+        names = {n: p for n, p in imported_names(f.path, tree, all_files).items() if p in modules}
+        if not names:
+            continue
+        binds, debug = module_binds(f.path, tree, set(names))
+        for bind, call in zip(binds, _run_calls(tree, set(names)), strict=False):
+            target = names.get(call)
+            if target is not None:
+                modules[target].binds.append({**bind, "run_by": f.path})
+        for d in debug:
+            for target in sorted(set(names.values())):
+                modules[target].debug.append(d)
+
+
+def _run_calls(tree: ast.Module, names: set[str]) -> list[str]:
+    """For each server run call in source-walk order (as ``module_binds`` sees them), the
+    app name it runs: ``uvicorn.run(app)`` -> ``app``, ``app.run()`` -> ``app``."""
+    out: list[str] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = dotted(node.func)
+        base, _, short = name.rpartition(".")
+        if short == "run" and base in names:
+            out.append(base)
+        elif (short == "run" and base in ("uvicorn", "socketio", "waitress", "web")) or name in (
+            "waitress.serve", "serve"
+        ):
+            first = node.args[0] if node.args else None
+            out.append(first.id if isinstance(first, ast.Name) else "")
+        elif short == "launch" and (base in names or not names):
+            out.append(base)
+    return out
+
+
+def _inherit_from_including_apps(
+    built: dict[str, dict[str, Any]], ctx: CollectContext, files: frozenset[str]
+) -> None:
+    """A router or blueprint module mounted by an app (``include_router``,
+    ``register_blueprint``) is served where that app is: it takes the app's binds
+    (``included_by`` says which app) and its app-wide authentication."""
+    for path in sorted(built):
+        tree = ctx.parsed.python_ast(path)
+        if tree is None:
+            continue
+        app = built[path]
+        for target in included_modules(path, tree, files):
+            sub = built.get(target)
+            if sub is None:
+                continue
+            for bind in app["binds"]:
+                if bind.get("included_by") is None:
+                    sub["binds"].append({**bind, "included_by": path})
+            sub["app_auth"].extend(a for a in app["app_auth"] if a not in sub["app_auth"])
 
 
 def _code_paths(

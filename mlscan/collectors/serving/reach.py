@@ -112,6 +112,68 @@ def imported_modules(rel: str, tree: ast.Module, files: frozenset[str]) -> list[
     return found
 
 
+def resolve_import(rel: str, module: str, files: frozenset[str]) -> str | None:
+    """The project file of absolute module ``module`` imported from ``rel``."""
+    folder = PurePosixPath(rel).parent
+    for root in [folder, *folder.parents]:
+        for c in _candidates(module):
+            p = c if str(root) == "." else f"{root}/{c}"
+            if p in files:
+                return p
+    return None
+
+
+def imported_names(rel: str, tree: ast.Module, files: frozenset[str]) -> dict[str, str]:
+    """Names imported by ``from M import name`` where M is a project module: name -> path."""
+    out: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            target = resolve_import(rel, node.module, files)
+            if target is not None:
+                for alias in node.names:
+                    out[alias.asname or alias.name] = target
+    return out
+
+
+def included_modules(rel: str, tree: ast.Module, files: frozenset[str]) -> list[str]:
+    """Project modules whose router or blueprint this app mounts:
+    ``app.include_router(model_router)`` / ``app.register_blueprint(bp)`` /
+    ``app.mount("/x", sub_app)`` where the name is imported from a project module
+    (``from src.routers.model_router import model_router`` or
+    ``from src.routers import model_router`` then ``model_router.router``)."""
+    bound: dict[str, list[str]] = {}  # local name -> dotted module candidates
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            for alias in node.names:
+                bound[alias.asname or alias.name] = [f"{node.module}.{alias.name}", node.module]
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                bound[alias.asname or alias.name.split(".")[0]] = [alias.name]
+    folder = PurePosixPath(rel).parent
+    roots = [folder, *folder.parents]
+    out: list[str] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not isinstance(node.func, ast.Attribute):
+            continue
+        if node.func.attr not in ("include_router", "register_blueprint", "mount"):
+            continue
+        args = [a for a in node.args if not isinstance(a, ast.Constant)]
+        if not args:
+            continue
+        base = dotted(args[0]).split(".", 1)[0]
+        for module in bound.get(base, []):
+            hit = next(
+                (p for root in roots for c in _candidates(module)
+                 if (p := c if str(root) == "." else f"{root}/{c}") in files),
+                None,
+            )  # fmt: skip
+            if hit is not None:
+                if hit != rel and hit not in out:
+                    out.append(hit)
+                break
+    return out
+
+
 def serving_paths(
     roots: dict[str, str],
     files: frozenset[str],
