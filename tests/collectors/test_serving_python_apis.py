@@ -43,6 +43,7 @@ def test_findings_at_exact_lines_and_severities() -> None:
         ("MLS-ROB-002", "checked/handler.py", 21, "medium"),
         ("MLS-SRV-001", "boxed/Dockerfile", 7, "medium"),  # CMD uvicorn --host 0.0.0.0
         ("MLS-SRV-001", "envbound/app/server.py", 29, "high"),  # host from .env, /retrain
+        ("MLS-SRV-001", "envimage/Dockerfile", 5, "medium"),  # --host $APP_HOST, ENV above
         ("MLS-SRV-001", "heroku_reviews/Procfile", 1, "medium"),  # Heroku web process
         ("MLS-SRV-001", "routed/main.py", 15, "high"),  # binds the app mounting the router
         ("MLS-SRV-001", "runner/run_site.py", 4, "medium"),  # runs the app it imports
@@ -88,6 +89,7 @@ def test_code_paths_fact() -> None:
         "checked/answer.py",
         "checked/handler.py",
         "envbound/app/server.py",
+        "envimage/app/api.py",
         "guarded/api.py",
         "heroku_reviews/reviews.py",
         "routed/main.py",
@@ -128,3 +130,9 @@ def test_routers_and_runners_take_the_binds_of_their_app() -> None:
     )
     (run_bind,) = endpoints["runner/webapp.py"]["binds"]
     assert (run_bind["run_by"], run_bind["loc"]["path"]) == ("runner/run_site.py",) * 2
+
+
+def test_shell_form_command_takes_the_dockerfile_env_values() -> None:
+    endpoints = {e["path"]: e for e in _facts()["serving"]["endpoints"]}
+    (bind,) = endpoints["envimage/app/api.py"]["binds"]
+    assert (bind["host"], bind["port"], bind["loc"]["line"]) == ("0.0.0.0", "8500", 5)

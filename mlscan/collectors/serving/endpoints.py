@@ -387,6 +387,7 @@ def _dockerfile(
     evidence: list[str] = []
     copies_model = False
     exposes: list[str] = []
+    env: dict[str, str] = {}  # ENV / ARG values, for shell-form commands
     lines = text.splitlines()
     i = 0
     while i < len(lines):
@@ -407,8 +408,12 @@ def _dockerfile(
             copies_model = True
         elif upper == "EXPOSE":
             exposes.extend(rest.split())
+        elif upper in ("ENV", "ARG"):
+            _env_values(rest, env)
         elif upper in ("CMD", "ENTRYPOINT"):
             tokens = _exec_form(rest)
+            if _shell_form(rest):
+                tokens = [_expand(t, env) for t in tokens]
             commands.append({"instruction": upper, "loc": line_loc(path, first + 1, 1)})
             joined = " ".join(tokens)
             m = SERVING_COMMANDS.search(joined)
@@ -439,6 +444,42 @@ def _dockerfile(
         "serving_evidence": sorted(set(evidence)),
         "test_image": _in_tests(path),
     }
+
+
+_ENV_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|'[^']*'|\S*)")
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _env_values(rest: str, env: dict[str, str]) -> None:
+    """``ENV K=V K2=V2`` / ``ENV K V`` / ``ARG K=V`` into ``env`` (later wins)."""
+    pairs = _ENV_PAIR.findall(rest)
+    if pairs:
+        for key, value in pairs:
+            env[key] = value.strip("\"'")
+        return
+    key, _, value = rest.strip().partition(" ")
+    if key and value and "=" not in key:
+        env[key] = value.strip().strip("\"'")
+
+
+def _shell_form(rest: str) -> bool:
+    text = rest.strip()
+    if not text.startswith("["):
+        return True
+    return bool(re.match(r'^\[\s*"[^"]*sh"\s*,\s*"-l?c"', text))
+
+
+def _expand(token: str, env: dict[str, str]) -> str:
+    """``$HOST`` / ``${HOST}`` / ``${HOST:-0.0.0.0}`` from the Dockerfile's ENV/ARG values
+    (a variable the Dockerfile does not set keeps its default, else stays as written)."""
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1) or m.group(3)
+        if name in env:
+            return env[name]
+        return m.group(2) if m.group(2) is not None else m.group(0)
+
+    return _VAR.sub(sub, token)
 
 
 def _exec_form(rest: str) -> list[str]:
