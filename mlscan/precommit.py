@@ -144,6 +144,7 @@ class _Dependencies:
         self.config = config
         self.paths = frozenset(f.path for f in ws.files)
         self._sorted = sorted(self.paths)
+        self._py_texts: dict[str, str | None] = {}
 
     # ------------------------------------------------------------------ lookups
     def files_at(self, rel: str) -> list[str]:
@@ -264,7 +265,9 @@ class _Dependencies:
         for f in self._sorted:
             if f == rel or not f.endswith(".py"):
                 continue
-            text = self._text(f)
+            if f not in self._py_texts:  # read once per expansion, however many modules
+                self._py_texts[f] = self._text(f)
+            text = self._py_texts[f]
             if text is not None and name in text and rx.search(text):
                 out.append(f)
         return out
