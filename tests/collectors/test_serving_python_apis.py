@@ -47,6 +47,7 @@ def test_findings_at_exact_lines_and_severities() -> None:
         ("MLS-SRV-001", "heroku_reviews/Procfile", 1, "medium"),  # Heroku web process
         ("MLS-SRV-001", "routed/main.py", 15, "high"),  # binds the app mounting the router
         ("MLS-SRV-001", "runner/run_site.py", 4, "medium"),  # runs the app it imports
+        ("MLS-SRV-001", "strrun/run.py", 4, "medium"),  # uvicorn.run("service.app:api")
         ("MLS-SRV-005", "boxed/jobs/batch_score.py", 8, "low"),  # batch job, not serving
         ("MLS-SRV-005", "boxed/service/inspect_model.py", 4, "low"),  # helper nobody imports
         ("MLS-SRV-005", "boxed/service/loader.py", 6, "high"),  # imported by the app
@@ -55,6 +56,7 @@ def test_findings_at_exact_lines_and_severities() -> None:
         ("MLS-SRV-005", "envbound/app/server.py", 10, "high"),
         ("MLS-SRV-005", "guarded/api.py", 8, "high"),  # guarded, but still a serving path
         ("MLS-SRV-005", "routed/routers/scoring.py", 6, "high"),
+        ("MLS-SRV-005", "strrun/service/app.py", 6, "high"),
         ("MLS-SRV-006", "envbound/app/server.py", 22, "high"),  # /retrain fits the model
         ("MLS-SRV-006", "routed/routers/scoring.py", 18, "high"),  # public through main.py
         ("MLS-SUP-001", "heroku_reviews/reviews.py", 6, "medium"),
@@ -95,6 +97,7 @@ def test_code_paths_fact() -> None:
         "routed/main.py",
         "routed/routers/scoring.py",
         "runner/webapp.py",
+        "strrun/service/app.py",
     ]
     assert paths["boxed/service/loader.py"] == {
         "path": "boxed/service/loader.py", "entry": "boxed/service/main.py",

@@ -245,7 +245,8 @@ def _runner_binds(
     all_files: frozenset[str],
 ) -> None:
     """A module that runs an app it imports (``from api.app import app`` then
-    ``uvicorn.run(app, host=...)`` or ``app.run(...)``) binds that app."""
+    ``uvicorn.run(app, host=...)`` or ``app.run(...)``), or names by import string
+    (``uvicorn.run("api.app:app", host=...)``), binds that app."""
     for f in files:
         if f.suffix != ".py" or f.path in modules or _in_tests(f.path):
             continue
@@ -256,11 +257,12 @@ def _runner_binds(
         if tree is None:
             continue
         names = {n: p for n, p in imported_names(f.path, tree, all_files).items() if p in modules}
-        if not names:
-            continue
         binds, debug = module_binds(f.path, tree, set(names))
         for bind, call in zip(binds, _run_calls(tree, set(names)), strict=False):
             target = names.get(call)
+            if target is None and ":" in call:
+                found = _match(call.split(":", 1)[0], f.path, modules)
+                target = found[0] if len(found) == 1 else None
             if target is not None:
                 modules[target].binds.append({**bind, "run_by": f.path})
         for d in debug:
@@ -283,7 +285,10 @@ def _run_calls(tree: ast.Module, names: set[str]) -> list[str]:
             "waitress.serve", "serve"
         ):
             first = node.args[0] if node.args else None
-            out.append(first.id if isinstance(first, ast.Name) else "")
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                out.append(first.value)  # an import string, "pkg.module:app"
+            else:
+                out.append(first.id if isinstance(first, ast.Name) else "")
         elif short == "launch" and (base in names or not names):
             out.append(base)
     return out
