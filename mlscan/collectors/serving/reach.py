@@ -18,20 +18,35 @@ from collections.abc import Callable
 from pathlib import PurePosixPath
 from typing import Any
 
+from mlscan.collectors.python_imports import import_aliases
 from mlscan.collectors.serving.model_use import dotted
 
 _SAGEMAKER_HANDLERS = frozenset({"model_fn", "predict_fn", "transform_fn", "input_fn"})
 _LAMBDA_HANDLERS = frozenset({"lambda_handler"})
 _MODEL_BASES = (
-    "kserve.Model", "KFModel", "kfserving.KFModel", "MLModel", "mlserver.MLModel",
+    "kserve.Model", "kserve.model.Model", "KFModel", "kfserving.KFModel",
+    "kfserving.kfmodel.KFModel", "MLModel", "mlserver.MLModel", "mlserver.model.MLModel",
     "BaseHandler", "base_handler.BaseHandler", "ts.torch_handler.base_handler.BaseHandler",
 )  # fmt: skip
+_SERVER_CALLS = frozenset({"kserve.ModelServer", "kfserving.KFServer"})
+
+
+def _canonical(name: str, aliases: dict[str, str]) -> str:
+    """``Model`` -> ``kserve.Model`` after ``from kserve import Model``."""
+    head, _, rest = name.partition(".")
+    base = aliases.get(head)
+    if base is None:
+        return name
+    return f"{base}.{rest}" if rest else base
 _SERVICE_DECORATORS = frozenset({"bentoml.service", "serve.deployment"})
 MAX_MODULES = 5000  # bound on the modules followed from the entry points of one scan
 
 
 def entry_evidence(tree: ast.Module) -> str | None:
-    """Why a module is a model-server entry point on its own, or None."""
+    """Why a module is a model-server entry point on its own, or None. Names are resolved
+    through the module's imports (``from kserve import Model`` makes ``Model`` the KServe
+    base class)."""
+    aliases = import_aliases(tree)
     for node in tree.body:
         if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
             if node.name in _SAGEMAKER_HANDLERS:
@@ -41,10 +56,10 @@ def entry_evidence(tree: ast.Module) -> str | None:
         if isinstance(node, ast.ClassDef):
             for base in node.bases:
                 name = dotted(base)
-                if name in _MODEL_BASES:
-                    return f"model-server-class:{node.name}({name})"
+                if name in _MODEL_BASES or _canonical(name, aliases) in _MODEL_BASES:
+                    return f"model-server-class:{node.name}({_canonical(name, aliases)})"
             for dec in node.decorator_list:
-                name = dotted(dec.func if isinstance(dec, ast.Call) else dec)
+                name = _canonical(dotted(dec.func if isinstance(dec, ast.Call) else dec), aliases)
                 if name in _SERVICE_DECORATORS:
                     return f"service-class:{node.name}(@{name})"
             for stmt in node.body:
@@ -56,9 +71,14 @@ def entry_evidence(tree: ast.Module) -> str | None:
         if (
             isinstance(node, ast.Assign)
             and isinstance(node.value, ast.Call)
-            and dotted(node.value.func) == "bentoml.Service"
+            and _canonical(dotted(node.value.func), aliases) == "bentoml.Service"
         ):
             return "bentoml-service"
+    for call in ast.walk(tree):
+        if isinstance(call, ast.Call):
+            name = _canonical(dotted(call.func), aliases)
+            if name in _SERVER_CALLS:
+                return f"model-server:{name}"
     return None
 
 
