@@ -33,6 +33,10 @@ not run:
   (``uvicorn pkg.main:app``, ``gunicorn app:app``, ``python serve.py``), and a Python app
   the Dockerfiles, Procfiles and ``heroku.yml`` of its folder and the folders above (they
   decide the address it is bound to);
+* a Python module brings in the ``.env`` of its folder and of the folders above (a bind
+  address read from the environment takes its value there) and the Python modules that
+  import it, transitively (whether an unsafe load is on a serving path depends on the
+  app module that imports it);
 * a changed ``.mlscan.yaml`` / ``.mlscan.yml`` changes every finding: the whole root is
   scanned.
 """
@@ -155,6 +159,7 @@ class _Dependencies:
         self.paths = frozenset(f.path for f in ws.files)
         self._sorted = sorted(self.paths)
         self._file_refs: dict[str, set[str]] | None = None
+        self._py_texts: dict[str, str | None] = {}
 
     # ------------------------------------------------------------------ lookups
     def files_at(self, rel: str) -> list[str]:
@@ -209,6 +214,8 @@ class _Dependencies:
             out += self._launched_apps(rel)
         elif p.suffix == ".py":
             out += self._launchers_of(rel)
+            out += self._dotenv_above(rel)
+            out += self._importers(rel)
         out += self._secret_links(rel)
         return out
 
@@ -278,6 +285,32 @@ class _Dependencies:
             if not (name in _LAUNCHERS or _is_dockerfile(name)):
                 continue
             if str(PurePosixPath(f).parent) in dirs or rel in self._launched_apps(f):
+                out.append(f)
+        return out
+
+    def _dotenv_above(self, rel: str) -> list[str]:
+        out: list[str] = []
+        for parent in PurePosixPath(rel).parents:
+            env = ".env" if str(parent) == "." else f"{parent}/.env"
+            if env in self.paths:
+                out.append(env)
+        return out
+
+    def _importers(self, rel: str) -> list[str]:
+        """Python files with an import statement naming ``rel``'s module."""
+        p = PurePosixPath(rel)
+        name = p.parent.name if p.name == "__init__.py" else p.stem
+        if not name.isidentifier():
+            return []
+        rx = re.compile(rf"^\s*(from|import)\s[^#\n]*\b{re.escape(name)}\b", re.M)
+        out: list[str] = []
+        for f in self._sorted:
+            if f == rel or not f.endswith(".py"):
+                continue
+            if f not in self._py_texts:  # read once per expansion, however many modules
+                self._py_texts[f] = self._text(f)
+            text = self._py_texts[f]
+            if text is not None and name in text and rx.search(text):
                 out.append(f)
         return out
 

@@ -238,3 +238,49 @@ state_changing(route) if {
 }
 
 endpoint_auth(e) if count(e.app_auth) > 0
+
+# A bind address that is known, not an unresolved expression or variable
+# (`<expr>`, `$HOST`, `${HOST}`, `{{ host }}`): only these decide that an app is public.
+resolved_host(h) if {
+	h != "<expr>"
+	not contains(h, "$")
+	not contains(h, "{{")
+}
+
+# The repository publishes its model servers through Kubernetes Services or Ingresses, or
+# deploys them as KServe / Seldon / Ray Serve / BentoML resources: those manifests, not the
+# address a container binds inside its pod, decide exposure.
+k8s_fronted if {
+	some svc in services
+	serving_service(svc)
+}
+
+k8s_fronted if {
+	some ing in ingresses
+	ingress_to_serving(ing)
+}
+
+k8s_fronted if {
+	some e in object.get(_serving, "endpoints", [])
+	e.kind in {"kserve", "seldon", "ray-serve", "bentoml"}
+}
+
+_bind_decides_exposure(b) if object.get(b, "platform", null) != null
+
+_bind_decides_exposure(b) if not k8s_fronted
+
+# Python app endpoints bound to a known non-loopback address (or behind a public
+# platform router): the binds a reviewer acts on.
+python_public_binds(e) := [b |
+	some b in e.binds
+	public_bind(b)
+	resolved_host(b.host)
+	_bind_decides_exposure(b)
+]
+
+# Routes of a python app that run the model and carry no authentication.
+open_model_routes(e) := [r |
+	some r in e.routes
+	r.reaches_model
+	not r.auth
+]

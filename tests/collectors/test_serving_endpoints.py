@@ -26,6 +26,10 @@ def test_apps_findings_at_exact_lines() -> None:
     assert _findings(FIX) == [
         ("MLS-PRV-002", "webapp/app.py", 24),  # request body stored in a database
         ("MLS-ROB-002", "webapp/app.py", 15),  # the route that reaches the model
+        ("MLS-SRV-001", "heroku_app/Procfile", 1),  # public router, no auth on /score
+        ("MLS-SRV-001", "ml_api/main.py", 46),  # uvicorn.run(host="0.0.0.0"), /predict open
+        ("MLS-SRV-001", "serve/Dockerfile", 3),  # the same app from the image's CMD
+        ("MLS-SRV-001", "webapp/app.py", 36),  # app.run(host="0.0.0.0")
         ("MLS-SRV-003", "compose.yaml", 8),
         ("MLS-SRV-003", "serve/Dockerfile", 1),  # checkov, on the image of a model server
         ("MLS-SRV-004", "compose.yaml", 12),  # the scorer, not the trainer
@@ -35,7 +39,7 @@ def test_apps_findings_at_exact_lines() -> None:
         ("MLS-SRV-005", "webapp/app.py", 9),
         ("MLS-SRV-006", "heroku_app/app.py", 13),  # public through the Heroku router
         ("MLS-SRV-006", "ml_api/main.py", 28),  # /train
-        ("MLS-SRV-006", "ml_api/main.py", 34),  # DELETE /delete_model
+        ("MLS-SRV-006", "ml_api/main.py", 34),  # DELETE /delete_model removes the model
         ("MLS-SRV-007", "webapp/app.py", 36),
     ]
 

@@ -366,6 +366,23 @@ def test_secrets_and_model_references_bring_in_what_links_them(
     assert expand_paths(tmp_path, named, Config()) == tuple(expected)
 
 
+def test_python_modules_bring_in_their_importers_and_env_files() -> None:
+    apis = REPO / "tests" / "fixtures" / "serving" / "python_apis"
+    cfg = Config()
+    # a registry loader: the app module importing it decides that it is on a serving
+    # path, and the Dockerfile starting that app how it is bound
+    assert expand_paths(apis, ("boxed/service/loader.py",), cfg) == (
+        "boxed/Dockerfile",
+        "boxed/service/loader.py",
+        "boxed/service/main.py",
+    )
+    # an app reading its bind address from the environment: the .env above it
+    assert expand_paths(apis, ("envbound/app/server.py",), cfg) == (
+        "envbound/.env",
+        "envbound/app/server.py",
+    )
+
+
 DVC_CONFIG_FILES = {
     ".dvc/config": "[core]\n    remote = drive\n['remote \"drive\"']\n    url = gdrive://0folder\n",
     ".dvc/config.local": (

@@ -10,8 +10,11 @@
 #   endpoint that serves a model is public (Cloud Run invoker allUsers or
 #   --allow-unauthenticated, a Lambda function URL or API Gateway method with authorization
 #   NONE, an internet-facing load balancer forwarding to it without an authenticate
-#   action). Anyone who finds the address can query the model, extract it through its
-#   predictions, or probe it with adversarial inputs.
+#   action); or a Python web app that serves a model (Flask, FastAPI, Starlette, Gradio...)
+#   is bound to every interface - by app.run / uvicorn.run (the host possibly read from a
+#   committed .env), a Dockerfile CMD, a Procfile web process - and its model routes carry
+#   no authentication. Anyone who finds the address can query the model, extract it through
+#   its predictions, or probe it with adversarial inputs.
 # custom:
 #   id: MLS-SRV-001
 #   severity: high
@@ -177,3 +180,44 @@ deny contains v if {
 		"evidence": {"public_reason": e.public_reason},
 	}
 }
+
+# Python model APIs: one finding per public bind (the Dockerfile CMD, Procfile line or
+# run() call that opens the app), medium for a prediction-only API, high when an
+# unauthenticated route also changes state (retrains, uploads, deletes).
+deny contains v if {
+	some e in serving.endpoints
+	e.kind == "python-app"
+	e.serves_model
+	not serving.endpoint_auth(e)
+	routes := serving.open_model_routes(e)
+	count(routes) > 0
+	some b in serving.python_public_binds(e)
+	v := {
+		"msg": sprintf("%s app '%s' in %s serves a model (%s) and is bound to %s (%s)%s with no authentication on %s", [
+			e.framework, e.name, e.path, concat(", ", e.model_evidence), b.host, b.source, _host_from(b), _route_text(routes),
+		]),
+		"severity": _python_severity(e),
+		"loc": b.loc,
+		"asset": sprintf("%s:%s", [e.path, e.name]),
+		"key": sprintf("bind|%s|%d", [b.loc.path, b.loc.line]),
+		"related": [r.loc | some r in routes],
+		"evidence": {"host": b.host, "routes": [r.path | some r in routes]},
+	}
+}
+
+_host_from(b) := sprintf(" from %s:%d", [b.host_from.path, b.host_from.line]) if {
+	b.host_from.path
+} else := ""
+
+_route_text(routes) := concat(", ", [sprintf("%s %s", [concat("|", r.methods), _path(r)]) | some r in routes])
+
+_path(r) := r.path if r.path != null
+
+_path(r) := r.function if r.path == null
+
+_python_severity(e) := "high" if {
+	some r in e.routes
+	serving.state_changing(r)
+	not r.auth
+	not object.get(r, "stub", false)
+} else := "medium"
