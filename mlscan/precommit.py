@@ -18,7 +18,13 @@ not run:
 * a Helm chart's ``values*.yaml`` brings in the chart's templates, and a template the
   chart's values files (a secret in values is linked to the template that reads it);
 * a Python file or notebook that reads ``params.yaml`` brings it in (a model name kept in
-  DVC params is resolved there);
+  DVC params is resolved there), and ``params.yaml`` brings in the Python files and
+  notebooks of its folder and below that read it;
+* a file of an MLflow model directory (``conda.yaml``, ``requirements.txt``, weights)
+  brings in the directory's ``MLmodel`` (which brings in the rest of the directory);
+* a pipeline definition (``dvc.yaml``, a CI workflow, a ``Makefile``, ``tox.ini``) brings
+  in the Python scripts its commands run (``python src/robustness.py``), and one that runs
+  ``dvc repro`` brings in ``dvc.yaml`` (adversarial-evaluation evidence lives there);
 * a Terraform file (``.tf``, ``.tf.json``, ``.tfvars``) brings in the other Terraform
   files and tfvars of its folder: mlscan evaluates a module as one unit (a bucket's
   versioning or encryption often lives in a sibling file);
@@ -63,6 +69,8 @@ _ENV_FILE = re.compile(
     r"^\s*(?:env_file:\s*|-\s*(?:path:\s*)?)[\"']?([\w./\-]+\.env[\w.\-]*|\.env[\w.\-]*)", re.M
 )
 _PARAMS = ("params.yaml", "params.yml")
+_SCRIPT = re.compile(r"(?<![\w./\-])((?:\./)?[\w.\-]+(?:/[\w.\-]+)*\.py)\b")
+_PIPELINES = ("dvc.yaml", "Makefile", "GNUmakefile", "tox.ini")
 
 
 def _is_dotenv(name: str) -> bool:
@@ -77,7 +85,7 @@ def expand_paths(root: Path, only: tuple[str, ...], config: Config) -> tuple[str
     whole root (a changed configuration file)."""
     if any(PurePosixPath(p).name in CONFIG_NAMES and "/" not in p for p in only):
         return None
-    if all((root / p).is_file() and not _may_have_dependencies(p) for p in only):
+    if all((root / p).is_file() and not _may_have_dependencies(root, p) for p in only):
         return only  # nothing to follow: no need to walk the whole tree
     ws = Workspace.discover(
         root,
@@ -101,7 +109,7 @@ def expand_paths(root: Path, only: tuple[str, ...], config: Config) -> tuple[str
     return tuple(sorted(wanted))
 
 
-def _may_have_dependencies(rel: str) -> bool:
+def _may_have_dependencies(root: Path, rel: str) -> bool:
     p = PurePosixPath(rel)
     name = p.name
     lower = name.lower()
@@ -109,6 +117,9 @@ def _may_have_dependencies(rel: str) -> bool:
         lower.endswith(".dvc")
         or name in ("dvc.yaml", "dvc.lock")
         or name in DIR_MARKERS
+        or name in _PARAMS
+        or _is_pipeline(rel)
+        or any((root / a / "MLmodel").is_file() for a in p.parents if str(a) != ".")
         or lower.endswith(SIGNATURE_SUFFIXES)
         or may_be_model_file(rel)
         or p.suffix.lower() in (".json", ".py", ".ipynb")
@@ -125,6 +136,16 @@ def _may_have_dependencies(rel: str) -> bool:
 
 
 _LAUNCHERS = ("Procfile", "heroku.yml")
+
+
+def _is_pipeline(rel: str) -> bool:
+    p = PurePosixPath(rel)
+    return (
+        p.name in _PIPELINES
+        or p.name.endswith(".mk")
+        or (len(p.parts) == 3 and p.parts[:2] == (".github", "workflows"))
+        or p.name in (".gitlab-ci.yml", ".gitlab-ci.yaml")
+    )
 
 
 def _is_dockerfile(name: str) -> bool:
@@ -189,7 +210,52 @@ class _Dependencies:
         elif p.suffix == ".py":
             out += self._launchers_of(rel)
         out += self._secret_links(rel)
+        out += self._mlmodel_of(rel)
+        if _is_pipeline(rel):
+            out += self._pipeline_scripts(rel)
+        if name in _PARAMS:
+            out += self._params_readers(rel)
         return out
+
+    def _mlmodel_of(self, rel: str) -> list[str]:
+        """The ``MLmodel`` of the MLflow model directory ``rel`` belongs to."""
+        for parent in PurePosixPath(rel).parents:
+            if str(parent) == ".":
+                break
+            marker = f"{parent}/MLmodel"
+            if marker in self.paths and marker != rel:
+                return [marker]
+        return []
+
+    def _pipeline_scripts(self, rel: str) -> list[str]:
+        """The Python scripts a pipeline's commands run, and ``dvc.yaml`` when it runs
+        ``dvc repro``."""
+        text = self._text(rel)
+        if text is None:
+            return []
+        base = PurePosixPath(rel).parent
+        out: list[str] = []
+        for named in sorted(set(_SCRIPT.findall(text))):
+            for target in (named, (base / named).as_posix()):
+                target = posixpath.normpath(target)
+                if target in self.paths:
+                    out.append(target)
+        if "dvc repro" in text:
+            out += [q for q in ("dvc.yaml", f"{base}/dvc.yaml") if q in self.paths]
+        return out
+
+    def _params_readers(self, rel: str) -> list[str]:
+        """The Python files and notebooks of the params file's folder and below that
+        read DVC params (the reverse of the rule in ``_secret_links``)."""
+        folder = str(PurePosixPath(rel).parent)
+        prefix = "" if folder == "." else folder + "/"
+        return [
+            q
+            for q in self._sorted
+            if q.startswith(prefix)
+            and PurePosixPath(q).suffix.lower() in (".py", ".ipynb")
+            and "params" in (self._text(q) or "")
+        ]
 
     def _siblings(self, rel: str) -> list[str]:
         parent = str(PurePosixPath(rel).parent)
@@ -265,7 +331,8 @@ class _Dependencies:
         elif p.suffix.lower() in (".py", ".ipynb"):
             text = self._text(rel) or ""
             if "params" in text:
-                out += [q for q in _PARAMS if q in self.paths]
+                here = "" if folder == "." else folder + "/"
+                out += [q for n in _PARAMS for q in (n, here + n) if q in self.paths]
         return out
 
     def _module_files(self, rel: str) -> list[str]:

@@ -336,3 +336,55 @@ def test_secrets_and_model_references_bring_in_what_links_them(
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text, encoding="utf-8")
     assert expand_paths(tmp_path, named, Config()) == tuple(expected)
+
+
+PIPELINE_FILES = {
+    "dvc.yaml": "stages:\n  robustness:\n    cmd: python src/robustness.py models/m.onnx\n",
+    "src/robustness.py": "import textattack\n",
+    "src/unrelated.py": "print(1)\n",
+    ".github/workflows/train.yml": "jobs:\n  t:\n    steps:\n      - run: dvc repro robustness\n",
+    "Makefile": "eval:\n\tpython ./src/robustness.py\n",
+    "models/churn/MLmodel": "flavors: {}\n",
+    "models/churn/conda.yaml": "name: x\n",
+    "models/churn/model.pkl": "p",
+    "models/loose.yaml": "a: 1\n",
+    "params.yaml": "train: {base_model: acme/m}\n",
+    "src/train.py": "params = yaml.safe_load(open('params.yaml'))\n",
+    "src/pkg/params.yaml": "x: 1\n",
+    "src/pkg/job.py": "p = load('params.yaml')\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("named", "expected"),
+    [
+        # a pipeline brings in the scripts its commands run (robustness evidence)
+        (("dvc.yaml",), ["dvc.yaml", "src/robustness.py"]),
+        (("Makefile",), ["Makefile", "src/robustness.py"]),
+        # a workflow that runs `dvc repro` brings in dvc.yaml, and so its scripts
+        (
+            (".github/workflows/train.yml",),
+            [".github/workflows/train.yml", "dvc.yaml", "src/robustness.py"],
+        ),
+        # a file of an MLflow model directory brings in its MLmodel (and so the directory)
+        (
+            ("models/churn/conda.yaml",),
+            ["models/churn/MLmodel", "models/churn/conda.yaml", "models/churn/model.pkl"],
+        ),
+        (("models/loose.yaml",), ["models/loose.yaml"]),
+        # params.yaml brings in the Python files below it that read params, and a reader
+        # both params files it may read (the root's and its folder's)
+        (("src/train.py",), ["params.yaml", "src/pkg/job.py", "src/pkg/params.yaml",
+                             "src/train.py"]),
+        (("src/pkg/params.yaml",), ["params.yaml", "src/pkg/job.py", "src/pkg/params.yaml",
+                                    "src/train.py"]),
+    ],
+)
+def test_pipelines_model_folders_and_params_bring_in_what_their_facts_need(
+    tmp_path: Path, named: tuple[str, ...], expected: list[str]
+) -> None:
+    for rel, text in PIPELINE_FILES.items():
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    assert expand_paths(tmp_path, named, Config()) == tuple(expected)
