@@ -18,8 +18,8 @@ not run:
 * a Helm chart's ``values*.yaml`` brings in the chart's templates, and a template the
   chart's values files (a secret in values is linked to the template that reads it);
 * a Python file or notebook that reads ``params.yaml`` brings it in (a model name kept in
-  DVC params is resolved there), and ``params.yaml`` brings in the Python files and
-  notebooks of its folder and below that read it;
+  DVC params is resolved there), and a staged ``params.yaml`` brings in the Python files
+  and notebooks of its folder and below that read it (not transitively);
 * a file of an MLflow model directory (``conda.yaml``, ``requirements.txt``, weights)
   brings in the directory's ``MLmodel`` (which brings in the rest of the directory);
 * a pipeline definition (``dvc.yaml``, a CI workflow, a ``Makefile``, ``tox.ini``) brings
@@ -100,12 +100,13 @@ def expand_paths(root: Path, only: tuple[str, ...], config: Config) -> tuple[str
     todo: list[str] = []
     for p in only:
         todo.extend(deps.files_at(p))
+    named = frozenset(todo)
     while todo:
         rel = todo.pop()
         if rel in wanted:
             continue
         wanted.add(rel)
-        todo.extend(d for d in deps.of(rel) if d not in wanted)
+        todo.extend(d for d in deps.of(rel, named=rel in named) if d not in wanted)
     return tuple(sorted(wanted))
 
 
@@ -181,7 +182,10 @@ class _Dependencies:
             return None
 
     # ------------------------------------------------------------- dependencies
-    def of(self, rel: str) -> list[str]:
+    def of(self, rel: str, *, named: bool = True) -> list[str]:
+        """What ``rel`` depends on. ``named``: ``rel`` was named itself (staged), not
+        reached as a dependency; some rules apply to named files only, or one staged
+        reader of ``params.yaml`` would bring in every other reader."""
         p = PurePosixPath(rel)
         name = p.name
         out: list[str] = []
@@ -213,7 +217,7 @@ class _Dependencies:
         out += self._mlmodel_of(rel)
         if _is_pipeline(rel):
             out += self._pipeline_scripts(rel)
-        if name in _PARAMS:
+        if name in _PARAMS and named:
             out += self._params_readers(rel)
         return out
 

@@ -372,12 +372,13 @@ PIPELINE_FILES = {
             ["models/churn/MLmodel", "models/churn/conda.yaml", "models/churn/model.pkl"],
         ),
         (("models/loose.yaml",), ["models/loose.yaml"]),
-        # params.yaml brings in the Python files below it that read params, and a reader
-        # both params files it may read (the root's and its folder's)
-        (("src/train.py",), ["params.yaml", "src/pkg/job.py", "src/pkg/params.yaml",
-                             "src/train.py"]),
-        (("src/pkg/params.yaml",), ["params.yaml", "src/pkg/job.py", "src/pkg/params.yaml",
-                                    "src/train.py"]),
+        # a staged params.yaml brings in the Python files below it that read params, and a
+        # reader both params files it may read (the root's and its folder's), but not the
+        # other readers of those
+        (("params.yaml",), ["params.yaml", "src/pkg/job.py", "src/pkg/params.yaml",
+                            "src/train.py"]),
+        (("src/pkg/params.yaml",), ["params.yaml", "src/pkg/job.py", "src/pkg/params.yaml"]),
+        (("src/pkg/job.py",), ["params.yaml", "src/pkg/job.py", "src/pkg/params.yaml"]),
     ],
 )
 def test_pipelines_model_folders_and_params_bring_in_what_their_facts_need(
