@@ -72,7 +72,9 @@ def _cwd(path: Path) -> Iterator[None]:
 def _sources(facts: dict[str, Any], root: Path) -> set[tuple[str, str, str]]:
     """(family, section, file) for every location in the fact document that names a
     file of ``root``. A location is any object with ``path`` and ``line`` keys; a
-    ``file`` string naming a workspace file is a source too (a secret's context)."""
+    ``file`` or ``source`` string naming a workspace file is a source too (a secret's
+    context, the lock file a DVC dependency was read from). A bare ``path`` is not: it
+    is often what a fact names (a DVC output), not where it was read."""
     out: set[tuple[str, str, str]] = set()
 
     def walk(node: Any, family: str, section: str) -> None:
@@ -80,9 +82,10 @@ def _sources(facts: dict[str, Any], root: Path) -> set[tuple[str, str, str]]:
             path = node.get("path")
             if isinstance(path, str) and "line" in node and (root / path).is_file():
                 out.add((family, section, path))
-            named = node.get("file")
-            if isinstance(named, str) and named and (root / named).is_file():
-                out.add((family, section, named))
+            for key in ("file", "source"):
+                named = node.get(key)
+                if isinstance(named, str) and named and (root / named).is_file():
+                    out.add((family, section, named))
             for value in node.values():
                 walk(value, family, section)
         elif isinstance(node, list):
