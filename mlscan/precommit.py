@@ -25,6 +25,8 @@ not run:
 * a pipeline definition (``dvc.yaml``, a CI workflow, a ``Makefile``, ``tox.ini``) brings
   in the Python scripts its commands run (``python src/robustness.py``), and one that runs
   ``dvc repro`` brings in ``dvc.yaml`` (adversarial-evaluation evidence lives there);
+* a Kubernetes manifest brings in the other manifests of its folder (a Service and its
+  Deployment, an HTTPRoute and its Gateway reference each other by name);
 * a Terraform file (``.tf``, ``.tf.json``, ``.tfvars``) brings in the other Terraform
   files and tfvars of its folder: mlscan evaluates a module as one unit (a bucket's
   versioning or encryption often lives in a sibling file);
@@ -72,6 +74,8 @@ _ENV_FILE = re.compile(
 _PARAMS = ("params.yaml", "params.yml")
 _SCRIPT = re.compile(r"(?<![\w./\-])((?:\./)?[\w.\-]+(?:/[\w.\-]+)*\.py)\b")
 _PIPELINES = ("dvc.yaml", "Makefile", "GNUmakefile", "tox.ini")
+_API_VERSION = re.compile(r"^apiVersion:\s*\S", re.M)
+_KIND = re.compile(r"^kind:\s*\S", re.M)
 
 
 def _is_dotenv(name: str) -> bool:
@@ -125,7 +129,7 @@ def _may_have_dependencies(root: Path, rel: str) -> bool:
         or any((root / a / "MLmodel").is_file() for a in p.parents if str(a) != ".")
         or lower.endswith(SIGNATURE_SUFFIXES)
         or may_be_model_file(rel)
-        or p.suffix.lower() in (".json", ".py", ".ipynb")
+        or p.suffix.lower() in (".json", ".py", ".ipynb", ".yaml", ".yml")
         or lower.endswith((*_TF_SUFFIXES, ".tfvars"))
         or _is_dotenv(name)
         or _COMPOSE.match(name) is not None
@@ -226,11 +230,27 @@ class _Dependencies:
             out += self._launchers_of(rel)
         out += self._secret_links(rel)
         out += self._mlmodel_of(rel)
+        out += self._manifest_siblings(rel)
         if _is_pipeline(rel):
             out += self._pipeline_scripts(rel)
         if name in _PARAMS and named:
             out += self._params_readers(rel)
         return out
+
+    def _is_manifest(self, rel: str) -> bool:
+        if PurePosixPath(rel).suffix.lower() not in (".yaml", ".yml"):
+            return False
+        text = self._text(rel) or ""
+        return _API_VERSION.search(text) is not None and _KIND.search(text) is not None
+
+    def _manifest_siblings(self, rel: str) -> list[str]:
+        """The Kubernetes manifests of a manifest's folder: objects reference each other
+        by name (a Service its Deployment, an HTTPRoute its Gateway, an Ingress its
+        Service), and the serving facts of one are only known with the other."""
+        if not self._is_manifest(rel):
+            return []
+        folder = str(PurePosixPath(rel).parent)
+        return [q for q in self._in_folder(folder) if q != rel and self._is_manifest(q)]
 
     def _mlmodel_of(self, rel: str) -> list[str]:
         """The ``MLmodel`` of the MLflow model directory ``rel`` belongs to."""

@@ -437,3 +437,32 @@ def test_hook_files_pattern_covers_both_dvc_configs() -> None:
     for path in (".dvc/config", ".dvc/config.local", "projects/a/.dvc/config.local"):
         assert rx.search(path), path
     assert not rx.search(".dvc/config.local.example")
+
+
+MANIFEST_FILES = {
+    "k8s/gateway.yaml": "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n",
+    "k8s/route.yml": "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n",
+    "k8s/notes.yaml": "owner: ml-platform\n",
+    "k8s/other/svc.yaml": "apiVersion: v1\nkind: Service\n",
+    "compose.yaml": "services: {}\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("named", "expected"),
+    [
+        # manifests of one folder reference each other by name (an HTTPRoute its Gateway)
+        (("k8s/gateway.yaml",), ["k8s/gateway.yaml", "k8s/route.yml"]),
+        (("k8s/route.yml",), ["k8s/gateway.yaml", "k8s/route.yml"]),
+        (("k8s/notes.yaml",), ["k8s/notes.yaml"]),
+        (("k8s/other/svc.yaml",), ["k8s/other/svc.yaml"]),
+    ],
+)
+def test_a_kubernetes_manifest_brings_in_the_manifests_of_its_folder(
+    tmp_path: Path, named: tuple[str, ...], expected: list[str]
+) -> None:
+    for rel, text in MANIFEST_FILES.items():
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    assert expand_paths(tmp_path, named, Config()) == tuple(expected)
