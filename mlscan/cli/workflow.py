@@ -15,7 +15,7 @@ from typing import Any
 
 import click
 
-from mlscan.collectors.artifacts.discovery import DIR_MARKERS, MODEL_EXTENSIONS, SIGNATURE_SUFFIXES
+from mlscan.collectors.artifacts.discovery import SIGNATURE_SUFFIXES
 from mlscan.errors import MlscanError, UsageError
 from mlscan.workspace import Workspace, WorkspaceOptions
 
@@ -58,7 +58,7 @@ def _family(facts: dict[str, Any], name: str) -> dict[str, Any]:
 
 def profile(root: Path) -> ProjectProfile:
     """What the scanner itself finds in ``root`` (its fact document), so that the starter
-    names exactly the sources a scan reads; model folders and keys come from the file list.
+    names exactly the sources and models a scan reads; keys come from the file list.
     The existing configuration is not read: ``--force`` replaces a broken one too."""
     from mlscan.scan import collect_facts
 
@@ -72,15 +72,16 @@ def profile(root: Path) -> ProjectProfile:
     ws = Workspace.discover(root, WorkspaceOptions())
     paths = [f.path for f in ws.candidates(include_ignored=True)]
     names = {PurePosixPath(p).name for p in paths}
-    model_files = [
-        p
-        for p in paths
-        if not PurePosixPath(p).name.lower().endswith(SIGNATURE_SUFFIXES)
-        and (
-            PurePosixPath(p).suffix.lower() in MODEL_EXTENSIONS
-            or PurePosixPath(p).name in DIR_MARKERS
-        )
-    ]
+    # the models the scanner found (by content, MLflow/SavedModel folders included): the
+    # same paths `signing.required` and `assets` globs are matched against
+    model_files = sorted(
+        {
+            m["path"]
+            for family, section in (("signatures", "models"), ("artifacts", "files"))
+            for m in _family(facts, family).get(section) or []
+            if isinstance(m, dict) and isinstance(m.get("path"), str)
+        }
+    )
     roots = sorted({p.split("/", 1)[0] for p in model_files if "/" in p})
     groups: set[str] = set()
     for p in model_files:

@@ -261,3 +261,23 @@ def test_init_names_what_the_scanner_finds_and_its_starter_scans_without_notes(
     assert out["notifications"] == []
     assert [(f["control"], f["location"]["path"], f["location"]["start_line"])
             for f in out["findings"]] == [("MLS-MLF-001", "deploy/docker-compose.yml", 4)]
+
+
+def test_init_requires_signatures_for_the_models_the_scanner_finds_by_content(
+    tmp_path: Path,
+) -> None:
+    """A pickle with a `.dat` name is a model to the scanner (found by content); the
+    starter's signing.required and assets cover it like a `.pkl`."""
+    import pickle
+
+    (tmp_path / "checkpoints").mkdir()
+    (tmp_path / "checkpoints" / "net.dat").write_bytes(pickle.dumps({"w": [1, 2]}, protocol=4))
+    res = run_cli("init", str(tmp_path))
+    assert res.code == 0, res.err
+    text = (tmp_path / ".mlscan.yaml").read_text(encoding="utf-8")
+    assert "# Found in this project: model files.\n" in text
+    cfg = load_config(tmp_path / ".mlscan.yaml")
+    assert cfg.signing.required == ("checkpoints/**",)
+    assert [(a.name, a.match) for a in cfg.assets] == [
+        ("net", ("checkpoints/net/**", "checkpoints/net.*"))
+    ]
