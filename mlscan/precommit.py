@@ -18,10 +18,22 @@ not run:
 * a Helm chart's ``values*.yaml`` brings in the chart's templates, and a template the
   chart's values files (a secret in values is linked to the template that reads it);
 * a Python file or notebook that reads ``params.yaml`` brings it in (a model name kept in
-  DVC params is resolved there);
+  DVC params is resolved there), and a staged ``params.yaml`` brings in the Python files
+  and notebooks of its folder and below that read it (not transitively);
+* a file of an MLflow model directory (``conda.yaml``, ``requirements.txt``, weights)
+  brings in the directory's ``MLmodel`` (which brings in the rest of the directory);
+* a pipeline definition (``dvc.yaml``, a CI workflow, a ``Makefile``, ``tox.ini``) brings
+  in the Python scripts its commands run (``python src/robustness.py``), and one that runs
+  ``dvc repro`` brings in ``dvc.yaml`` (adversarial-evaluation evidence lives there);
+* a Kubernetes manifest brings in the other manifests of its folder (a Service and its
+  Deployment, an HTTPRoute and its Gateway reference each other by name);
 * a Terraform file (``.tf``, ``.tf.json``, ``.tfvars``) brings in the other Terraform
   files and tfvars of its folder: mlscan evaluates a module as one unit (a bucket's
-  versioning or encryption often lives in a sibling file);
+  versioning or encryption often lives in a sibling file); and the Terraform files of the
+  folders joined to it by local module calls (``source = "./..."``, both ways): whether an
+  API Gateway route or a load balancer reaches a model is decided across modules; and the
+  files it reads with ``templatefile()`` / ``file()`` (a ``helm_release``'s values), while
+  such a file brings in the Terraform module that reads it;
 * a directory brings in every file below it;
 * a Helm values file brings in its chart's ``Chart.yaml`` (appVersion, the alias of an
   MLflow dependency), and a ``Chart.yaml`` its values files;
@@ -29,6 +41,14 @@ not run:
   (``uvicorn pkg.main:app``, ``gunicorn app:app``, ``python serve.py``), and a Python app
   the Dockerfiles, Procfiles and ``heroku.yml`` of its folder and the folders above (they
   decide the address it is bound to);
+* a Python module brings in the ``.env`` of its folder and of the folders above (a bind
+  address read from the environment takes its value there) and the Python modules that
+  import it, transitively (whether an unsafe load is on a serving path depends on the
+  app module that imports it); a module that runs an app (``site.run(...)``,
+  ``uvicorn.run("pkg.mod:app")``) brings in the project modules it imports or names, whose
+  app it binds;
+* a ``.env`` file also brings in the Python modules of its folder and below that read the
+  environment (their bind address may be one of its values);
 * a changed ``.mlscan.yaml`` / ``.mlscan.yml`` changes every finding: the whole root is
   scanned.
 """
@@ -58,12 +78,22 @@ from mlscan.workspace import Workspace, WorkspaceOptions
 
 _S3_ARN = re.compile(r"arn:aws:s3:::([a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])")
 _TF_SUFFIXES = (".tf", ".tf.json")
+_FILE_REF = re.compile(r'\b(?:templatefile|file)\(\s*"([^"]+)"')
+_LOCAL_SOURCE = re.compile(r'(?m)^\s*source\s*=\s*"(\.\.?/[^"]*)"')
 _COMPOSE = re.compile(r"^(docker-)?compose([.\-][\w.\-]+)?\.ya?ml$", re.I)
 _VALUES = re.compile(r"^values([.\-][\w.\-]+)?\.ya?ml$", re.I)
 _ENV_FILE = re.compile(
     r"^\s*(?:env_file:\s*|-\s*(?:path:\s*)?)[\"']?([\w./\-]+\.env[\w.\-]*|\.env[\w.\-]*)", re.M
 )
 _PARAMS = ("params.yaml", "params.yml")
+_SCRIPT = re.compile(r"(?<![\w./\-])((?:\./)?[\w.\-]+(?:/[\w.\-]+)*\.py)\b")
+_PIPELINES = ("dvc.yaml", "Makefile", "GNUmakefile", "tox.ini")
+_API_VERSION = re.compile(r"^apiVersion:\s*\S", re.M)
+_KIND = re.compile(r"^kind:\s*\S", re.M)
+
+
+_IMPORTED = re.compile(r"^\s*(?:from\s+([\w.]+)\s+import|import\s+([\w.]+))", re.M)
+_APP_REF = re.compile(r"[\"']([A-Za-z_][\w.]*):[A-Za-z_]\w*[\"']")
 
 
 def _is_dotenv(name: str) -> bool:
@@ -78,7 +108,7 @@ def expand_paths(root: Path, only: tuple[str, ...], config: Config) -> tuple[str
     whole root (a changed configuration file)."""
     if any(PurePosixPath(p).name in CONFIG_NAMES and "/" not in p for p in only):
         return None
-    if all((root / p).is_file() and not _may_have_dependencies(p) for p in only):
+    if all((root / p).is_file() and not _may_have_dependencies(root, p) for p in only):
         return only  # nothing to follow: no need to walk the whole tree
     ws = Workspace.discover(
         root,
@@ -93,16 +123,17 @@ def expand_paths(root: Path, only: tuple[str, ...], config: Config) -> tuple[str
     todo: list[str] = []
     for p in only:
         todo.extend(deps.files_at(p))
+    named = frozenset(todo)
     while todo:
         rel = todo.pop()
         if rel in wanted:
             continue
         wanted.add(rel)
-        todo.extend(d for d in deps.of(rel) if d not in wanted)
+        todo.extend(d for d in deps.of(rel, named=rel in named) if d not in wanted)
     return tuple(sorted(wanted))
 
 
-def _may_have_dependencies(rel: str) -> bool:
+def _may_have_dependencies(root: Path, rel: str) -> bool:
     p = PurePosixPath(rel)
     name = p.name
     lower = name.lower()
@@ -111,10 +142,14 @@ def _may_have_dependencies(rel: str) -> bool:
         or name in ("dvc.yaml", "dvc.lock")
         or _is_dvc_config(rel)
         or name in DIR_MARKERS
+        or name in _PARAMS
+        or _is_pipeline(rel)
+        or any((root / a / "MLmodel").is_file() for a in p.parents if str(a) != ".")
         or lower.endswith(SIGNATURE_SUFFIXES)
         or may_be_model_file(rel)
-        or p.suffix.lower() in (".json", ".py", ".ipynb")
+        or p.suffix.lower() in (".json", ".py", ".ipynb", ".yaml", ".yml")
         or lower.endswith((*_TF_SUFFIXES, ".tfvars"))
+        or lower.endswith((".tftpl", ".tpl", ".yaml", ".yml"))  # read by templatefile()
         or _is_dotenv(name)
         or _COMPOSE.match(name) is not None
         or _VALUES.match(name) is not None
@@ -127,6 +162,16 @@ def _may_have_dependencies(rel: str) -> bool:
 
 
 _LAUNCHERS = ("Procfile", "heroku.yml")
+
+
+def _is_pipeline(rel: str) -> bool:
+    p = PurePosixPath(rel)
+    return (
+        p.name in _PIPELINES
+        or p.name.endswith(".mk")
+        or (len(p.parts) == 3 and p.parts[:2] == (".github", "workflows"))
+        or p.name in (".gitlab-ci.yml", ".gitlab-ci.yaml")
+    )
 
 
 def _is_dvc_config(rel: str) -> bool:
@@ -147,6 +192,8 @@ class _Dependencies:
         self.config = config
         self.paths = frozenset(f.path for f in ws.files)
         self._sorted = sorted(self.paths)
+        self._file_refs: dict[str, set[str]] | None = None
+        self._py_texts: dict[str, str | None] = {}
 
     # ------------------------------------------------------------------ lookups
     def files_at(self, rel: str) -> list[str]:
@@ -167,7 +214,10 @@ class _Dependencies:
             return None
 
     # ------------------------------------------------------------- dependencies
-    def of(self, rel: str) -> list[str]:
+    def of(self, rel: str, *, named: bool = True) -> list[str]:
+        """What ``rel`` depends on. ``named``: ``rel`` was named itself (staged), not
+        reached as a dependency; some rules apply to named files only, or one staged
+        reader of ``params.yaml`` would bring in every other reader."""
         p = PurePosixPath(rel)
         name = p.name
         out: list[str] = []
@@ -195,12 +245,80 @@ class _Dependencies:
             out += self._chart_files(rel)
         if name.endswith((*_TF_SUFFIXES, ".tfvars")):
             out += self._module_files(rel)
+            out += self._linked_modules(rel)
+        out += self._terraform_file_refs(rel)
         if name in _LAUNCHERS or _is_dockerfile(name):
             out += self._launched_apps(rel)
         elif p.suffix == ".py":
             out += self._launchers_of(rel)
+            out += self._dotenv_above(rel)
+            out += self._importers(rel)
+            out += self._run_targets(rel)
+        if _is_dotenv(name):
+            out += self._env_readers(rel)
         out += self._secret_links(rel)
+        out += self._mlmodel_of(rel)
+        out += self._manifest_siblings(rel)
+        if _is_pipeline(rel):
+            out += self._pipeline_scripts(rel)
+        if name in _PARAMS and named:
+            out += self._params_readers(rel)
         return out
+
+    def _is_manifest(self, rel: str) -> bool:
+        if PurePosixPath(rel).suffix.lower() not in (".yaml", ".yml"):
+            return False
+        text = self._text(rel) or ""
+        return _API_VERSION.search(text) is not None and _KIND.search(text) is not None
+
+    def _manifest_siblings(self, rel: str) -> list[str]:
+        """The Kubernetes manifests of a manifest's folder: objects reference each other
+        by name (a Service its Deployment, an HTTPRoute its Gateway, an Ingress its
+        Service), and the serving facts of one are only known with the other."""
+        if not self._is_manifest(rel):
+            return []
+        folder = str(PurePosixPath(rel).parent)
+        return [q for q in self._in_folder(folder) if q != rel and self._is_manifest(q)]
+
+    def _mlmodel_of(self, rel: str) -> list[str]:
+        """The ``MLmodel`` of the MLflow model directory ``rel`` belongs to."""
+        for parent in PurePosixPath(rel).parents:
+            if str(parent) == ".":
+                break
+            marker = f"{parent}/MLmodel"
+            if marker in self.paths and marker != rel:
+                return [marker]
+        return []
+
+    def _pipeline_scripts(self, rel: str) -> list[str]:
+        """The Python scripts a pipeline's commands run, and ``dvc.yaml`` when it runs
+        ``dvc repro``."""
+        text = self._text(rel)
+        if text is None:
+            return []
+        base = PurePosixPath(rel).parent
+        out: list[str] = []
+        for named in sorted(set(_SCRIPT.findall(text))):
+            for target in (named, (base / named).as_posix()):
+                target = posixpath.normpath(target)
+                if target in self.paths:
+                    out.append(target)
+        if "dvc repro" in text:
+            out += [q for q in ("dvc.yaml", f"{base}/dvc.yaml") if q in self.paths]
+        return out
+
+    def _params_readers(self, rel: str) -> list[str]:
+        """The Python files and notebooks of the params file's folder and below that
+        read DVC params (the reverse of the rule in ``_secret_links``)."""
+        folder = str(PurePosixPath(rel).parent)
+        prefix = "" if folder == "." else folder + "/"
+        return [
+            q
+            for q in self._sorted
+            if q.startswith(prefix)
+            and PurePosixPath(q).suffix.lower() in (".py", ".ipynb")
+            and "params" in (self._text(q) or "")
+        ]
 
     def _dvc_config_files(self, rel: str) -> list[str]:
         """A DVC config brings in the other config of its project (DVC merges them) and
@@ -271,6 +389,65 @@ class _Dependencies:
                 out.append(f)
         return out
 
+    def _dotenv_above(self, rel: str) -> list[str]:
+        out: list[str] = []
+        for parent in PurePosixPath(rel).parents:
+            env = ".env" if str(parent) == "." else f"{parent}/.env"
+            if env in self.paths:
+                out.append(env)
+        return out
+
+    def _importers(self, rel: str) -> list[str]:
+        """Python files with an import statement naming ``rel``'s module."""
+        p = PurePosixPath(rel)
+        name = p.parent.name if p.name == "__init__.py" else p.stem
+        if not name.isidentifier():
+            return []
+        rx = re.compile(rf"^\s*(from|import)\s[^#\n]*\b{re.escape(name)}\b", re.M)
+        out: list[str] = []
+        for f in self._sorted:
+            if f == rel or not f.endswith(".py"):
+                continue
+            if f not in self._py_texts:  # read once per expansion, however many modules
+                self._py_texts[f] = self._text(f)
+            text = self._py_texts[f]
+            if text is not None and name in text and rx.search(text):
+                out.append(f)
+        return out
+
+    def _run_targets(self, rel: str) -> list[str]:
+        """Project modules imported or named (``"pkg.mod:app"``) by a module that runs an app."""
+        text = self._text(rel) or ""
+        if ".run(" not in text:
+            return []
+        dotted = [m.group(1) or m.group(2) for m in _IMPORTED.finditer(text)]
+        dotted += _APP_REF.findall(text)
+        folder = PurePosixPath(rel).parent
+        out: list[str] = []
+        for name in dotted:
+            tail = name.replace(".", "/")
+            for base in (folder, PurePosixPath(".")):
+                for cand in (f"{tail}.py", f"{tail}/__init__.py"):
+                    path = posixpath.normpath((base / cand).as_posix())
+                    if path in self.paths and path != rel:
+                        out.append(path)
+        return out
+
+    def _env_readers(self, rel: str) -> list[str]:
+        """Python modules at or below a ``.env`` file's folder that read the environment."""
+        folder = str(PurePosixPath(rel).parent)
+        prefix = "" if folder == "." else folder + "/"
+        out: list[str] = []
+        for f in self._sorted:
+            if not (f.endswith(".py") and f.startswith(prefix)):
+                continue
+            if f not in self._py_texts:
+                self._py_texts[f] = self._text(f)
+            text = self._py_texts[f]
+            if text is not None and ("getenv" in text or "environ" in text or "Settings" in text):
+                out.append(f)
+        return out
+
     def _in_folder(self, folder: str) -> list[str]:
         prefix = "" if folder in ("", ".") else folder + "/"
         return [q for q in self._sorted if q.startswith(prefix) and "/" not in q[len(prefix):]]
@@ -297,7 +474,8 @@ class _Dependencies:
         elif p.suffix.lower() in (".py", ".ipynb"):
             text = self._text(rel) or ""
             if "params" in text:
-                out += [q for q in _PARAMS if q in self.paths]
+                here = "" if folder == "." else folder + "/"
+                out += [q for n in _PARAMS for q in (n, here + n) if q in self.paths]
         return out
 
     def _module_files(self, rel: str) -> list[str]:
@@ -311,6 +489,54 @@ class _Dependencies:
             and "/" not in p[len(prefix) :]
             and p.endswith((*_TF_SUFFIXES, ".tfvars"))
         ]
+
+    def _terraform_file_refs(self, rel: str) -> list[str]:
+        """A Terraform file and the files it reads with ``templatefile()`` / ``file()``
+        (Helm values of a ``helm_release``), both ways."""
+        if self._file_refs is None:
+            self._file_refs = {}
+            for p in self._sorted:
+                if not p.endswith(_TF_SUFFIXES):
+                    continue
+                text = self._text(p) or ""
+                if "file(" not in text:
+                    continue
+                folder = posixpath.dirname(p)
+                for m in _FILE_REF.finditer(text):
+                    written = re.sub(r"^\$\{path\.(module|root|cwd)\}/?", "", m.group(1))
+                    target = posixpath.normpath(posixpath.join(folder, written))
+                    if target in self.paths:
+                        self._file_refs.setdefault(p, set()).add(target)
+                        self._file_refs.setdefault(target, set()).add(p)
+        out: list[str] = []
+        for linked in sorted(self._file_refs.get(rel, ())):
+            out += [linked] if rel.endswith(_TF_SUFFIXES) else self._module_files(linked)
+        return out
+
+    def _linked_modules(self, rel: str) -> list[str]:
+        """Terraform files of every folder joined to ``rel``'s by local module calls."""
+        edges: dict[str, set[str]] = {}
+        for p in self._sorted:
+            if not p.endswith(_TF_SUFFIXES):
+                continue
+            text = self._text(p) or ""
+            folder = posixpath.dirname(p) or "."
+            for m in _LOCAL_SOURCE.finditer(text):
+                called = posixpath.normpath(posixpath.join(folder, m.group(1)))
+                edges.setdefault(folder, set()).add(called)
+                edges.setdefault(called, set()).add(folder)
+        start = posixpath.dirname(rel) or "."
+        seen = {start}
+        todo = [start]
+        while todo:
+            for nxt in sorted(edges.get(todo.pop(), ())):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        out: list[str] = []
+        for folder in sorted(seen - {start}):
+            out += self._module_files(folder + "/x.tf" if folder != "." else "x.tf")
+        return out
 
     def _dvc_outputs(self, rel: str) -> list[str]:
         text = self._text(rel)

@@ -8,12 +8,14 @@ asked to with ``--force``.
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any
 
 import click
 
-from mlscan.collectors.artifacts.discovery import DIR_MARKERS, MODEL_EXTENSIONS, SIGNATURE_SUFFIXES
+from mlscan.collectors.artifacts.discovery import SIGNATURE_SUFFIXES
 from mlscan.errors import MlscanError, UsageError
 from mlscan.workspace import Workspace, WorkspaceOptions
 
@@ -35,19 +37,51 @@ class ProjectProfile:
     signatures: bool
 
 
+def _fact_sources(node: Any, out: set[str]) -> set[str]:
+    """Every file a fact was read from: the ``path`` of each location object."""
+    if isinstance(node, dict):
+        path = node.get("path")
+        if isinstance(path, str) and "line" in node:
+            out.add(path)
+        for value in node.values():
+            _fact_sources(value, out)
+    elif isinstance(node, list):
+        for value in node:
+            _fact_sources(value, out)
+    return out
+
+
+def _family(facts: dict[str, Any], name: str) -> dict[str, Any]:
+    body = facts.get(name)
+    return body if isinstance(body, dict) else {}
+
+
 def profile(root: Path) -> ProjectProfile:
+    """What the scanner itself finds in ``root`` (its fact document), so that the starter
+    names exactly the sources and models a scan reads; keys come from the file list.
+    The existing configuration is not read: ``--force`` replaces a broken one too."""
+    from mlscan.scan import collect_facts
+
+    facts = collect_facts((str(root),), config_path=os.devnull).facts
+    sources = {
+        family: _fact_sources(body, set())
+        for family, body in facts.items()
+        if family not in ("schema_version", "workspace", "notifications")
+    }
+    everywhere = set().union(*sources.values()) if sources else set()
     ws = Workspace.discover(root, WorkspaceOptions())
     paths = [f.path for f in ws.candidates(include_ignored=True)]
     names = {PurePosixPath(p).name for p in paths}
-    model_files = [
-        p
-        for p in paths
-        if not PurePosixPath(p).name.lower().endswith(SIGNATURE_SUFFIXES)
-        and (
-            PurePosixPath(p).suffix.lower() in MODEL_EXTENSIONS
-            or PurePosixPath(p).name in DIR_MARKERS
-        )
-    ]
+    # the models the scanner found (by content, MLflow/SavedModel folders included): the
+    # same paths `signing.required` and `assets` globs are matched against
+    model_files = sorted(
+        {
+            m["path"]
+            for family, section in (("signatures", "models"), ("artifacts", "files"))
+            for m in _family(facts, family).get(section) or []
+            if isinstance(m, dict) and isinstance(m.get("path"), str)
+        }
+    )
     roots = sorted({p.split("/", 1)[0] for p in model_files if "/" in p})
     groups: set[str] = set()
     for p in model_files:
@@ -56,24 +90,20 @@ def profile(root: Path) -> ProjectProfile:
             groups.add(f"{parts[0]}/{parts[1]}")
         elif len(parts) == 2:
             groups.add(f"{parts[0]}/{PurePosixPath(parts[1]).stem}")
-    yaml_texts = [p for p in paths if PurePosixPath(p).suffix in (".yaml", ".yml")]
+    serving = _family(facts, "serving")
     return ProjectProfile(
-        dvc=".dvc/config" in paths or any(n.endswith(".dvc") for n in names) or "dvc.yaml" in names,
-        mlflow="MLmodel" in names
-        or "basic_auth.ini" in names
-        or any("mlflow" in p.lower() for p in yaml_texts)
-        or any("mlflow" in p.lower() for p in paths if p.endswith((".tf", ".j2", ".sh", ".mk"))),
-        terraform=any(p.endswith((".tf", ".tf.json")) for p in paths),
-        kubernetes=any(p.split("/", 1)[0] in ("k8s", "kubernetes", "manifests") for p in paths),
+        dvc=bool(sources.get("dvc")),
+        mlflow=bool(sources.get("mlflow")) or bool(_family(facts, "artifacts").get("mlmodels")),
+        terraform=any(p.endswith((".tf", ".tf.json", ".tfvars")) for p in everywhere),
+        kubernetes=any(
+            isinstance(w, dict) and w.get("source") == "kubernetes"
+            for w in serving.get("workloads") or []
+        ),
         helm="Chart.yaml" in names or any(n.startswith("helmfile.") for n in names),
         ansible=any(
             part in ("roles", "playbooks", "ansible") for p in paths for part in p.split("/")[:-1]
         ),
-        model_servers=bool(names & {"Procfile", "heroku.yml"})
-        or any(
-            p.endswith(".py") and set(p.split("/")[:-1]) & {"serving", "serve", "inference", "api"}
-            for p in paths
-        ),
+        model_servers=bool(serving.get("endpoints")),
         model_roots=tuple(roots),
         model_groups=tuple(sorted(groups)),
         public_keys=tuple(sorted(p for p in paths if p.endswith(".pub"))),
@@ -118,8 +148,9 @@ def render_starter(p: ProjectProfile) -> str:
         "# disable: [MLS-ROB-001]",
         "# severity: {MLS-SUP-001: low}",
         "",
-        "# Accepted findings in files without comments (JSON, model files). Elsewhere, put",
-        '# `# mlscan:ignore[ID] reason="..." expires=YYYY-MM-DD` on or above the line.',
+        "# Accepted findings in files without comments (JSON, model files). Elsewhere, put a",
+        "# comment on or above the line, e.g.:",
+        '# mlscan:ignore[MLS-DVC-006] reason="internal mirror behind VPN" expires=2027-01-31',
         "# ignore:",
         '#   - {control: MLS-BKT-003, path: policies/legacy.json, reason: "vendor bucket", '
         "expires: 2027-03-01}",
@@ -170,7 +201,8 @@ def render_starter(p: ProjectProfile) -> str:
     if p.helm or p.ansible or p.model_servers:
         out += [
             "",
-            "# Deployments: mlscan reads Helm values (values*.yaml, helmfile, Argo CD),",
+            "# Deployments: mlscan reads Helm values (values*.yaml, helmfile, Argo CD, Terraform",
+            "# helm_release values and their templatefile() files),",
             "# Ansible tasks and Jinja templates (*.j2), Makefiles, Procfiles, Dockerfiles and",
             "# Python serving apps. Test-only images and apps under tests/ are not model servers;",
             "# exclude other non-production trees here, e.g.:",
@@ -180,7 +212,9 @@ def render_starter(p: ProjectProfile) -> str:
         out += [
             "",
             "# Terraform: mlscan maps the checkov checks that matter for ML assets; set",
-            "# include_all_checkov to report every other checkov finding too.",
+            "# include_all_checkov to report every other checkov finding too. API Gateway",
+            "# routes and internet-facing load balancers are followed across local modules",
+            "# to the Lambda / ECS service behind them.",
             "iac:",
             "  include_all_checkov: false",
         ]

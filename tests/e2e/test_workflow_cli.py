@@ -236,3 +236,48 @@ def test_init_in_an_empty_folder_and_the_current_directory(tmp_path: Path) -> No
     text = (tmp_path / ".mlscan.yaml").read_text(encoding="utf-8")
     assert "nothing mlscan knows yet" in text
     assert load_config(tmp_path / ".mlscan.yaml").exclude == ("vendor/**",)
+
+
+def test_init_names_what_the_scanner_finds_and_its_starter_scans_without_notes(
+    tmp_path: Path,
+) -> None:
+    """A new repository with only a compose file that runs an MLflow server: the starter
+    says MLflow (found by the scanner, not by a file-name list), and scanning with the
+    starter raises no notification (its suppression example is a valid suppression)."""
+    (tmp_path / "deploy").mkdir()
+    (tmp_path / "deploy" / "docker-compose.yml").write_text(
+        "services:\n  tracking:\n    image: ghcr.io/mlflow/mlflow:v3.1.0\n"
+        "    command: mlflow server --host 0.0.0.0\n",
+        encoding="utf-8",
+    )
+    git(tmp_path, "init", "-q")
+    res = run_cli("init", cwd=tmp_path)
+    assert res.code == 0, res.err
+    text = (tmp_path / ".mlscan.yaml").read_text(encoding="utf-8")
+    assert "# Found in this project: MLflow.\n" in text
+    scan = run_cli("scan", ".", "--format", "json", "--fail-on", "never", cwd=tmp_path)
+    assert scan.code == 0, scan.err
+    out = json.loads(scan.out)
+    assert out["notifications"] == []
+    assert [(f["control"], f["location"]["path"], f["location"]["start_line"])
+            for f in out["findings"]] == [("MLS-MLF-001", "deploy/docker-compose.yml", 4)]
+
+
+def test_init_requires_signatures_for_the_models_the_scanner_finds_by_content(
+    tmp_path: Path,
+) -> None:
+    """A pickle with a `.dat` name is a model to the scanner (found by content); the
+    starter's signing.required and assets cover it like a `.pkl`."""
+    import pickle
+
+    (tmp_path / "checkpoints").mkdir()
+    (tmp_path / "checkpoints" / "net.dat").write_bytes(pickle.dumps({"w": [1, 2]}, protocol=4))
+    res = run_cli("init", str(tmp_path))
+    assert res.code == 0, res.err
+    text = (tmp_path / ".mlscan.yaml").read_text(encoding="utf-8")
+    assert "# Found in this project: model files.\n" in text
+    cfg = load_config(tmp_path / ".mlscan.yaml")
+    assert cfg.signing.required == ("checkpoints/**",)
+    assert [(a.name, a.match) for a in cfg.assets] == [
+        ("net", ("checkpoints/net/**", "checkpoints/net.*"))
+    ]

@@ -263,6 +263,33 @@ def test_deployment_files_bring_in_what_decides_their_findings() -> None:
     )
 
 
+def test_a_terraform_file_brings_in_the_modules_joined_by_local_calls() -> None:
+    """Whether a gateway route reaches a model is decided across modules: a staged module
+    file brings in its callers and the modules they call (not unrelated folders)."""
+    gw = REPO / "tests" / "fixtures" / "serving" / "gateways" / "http_api"
+    assert expand_paths(gw, ("modules/edge/main.tf",), Config()) == (
+        "main.tf",
+        "modules/edge/main.tf",
+        "modules/endpoint/main.tf",
+        "modules/mailer/main.tf",
+        "modules/scorer/main.tf",
+    )
+
+
+def test_helm_values_read_by_terraform_and_the_module_that_reads_them() -> None:
+    """A helm_release's templatefile() values and the Terraform that reads them decide the
+    same finding: either one staged brings in the other."""
+    forms = REPO / "tests" / "fixtures" / "mlflow" / "helm_forms"
+    assert expand_paths(forms, ("values/registry.yaml.tftpl",), Config()) == (
+        "tracking.tf",
+        "values/registry.yaml.tftpl",
+    )
+    assert expand_paths(forms, ("tracking.tf",), Config()) == (
+        "tracking.tf",
+        "values/registry.yaml.tftpl",
+    )
+
+
 def test_hook_files_pattern_covers_the_deployment_file_kinds() -> None:
     import re
 
@@ -281,6 +308,7 @@ def test_hook_files_pattern_covers_the_deployment_file_kinds() -> None:
         "cloud/user-data.yaml",
         "ml_api/main.py",
         "environment.yml",
+        "infra/values/mlflow.yaml.tftpl",
     ):
         assert rx.search(path), path
 
@@ -338,6 +366,76 @@ def test_secrets_and_model_references_bring_in_what_links_them(
     assert expand_paths(tmp_path, named, Config()) == tuple(expected)
 
 
+def test_python_modules_bring_in_their_importers_and_env_files() -> None:
+    apis = REPO / "tests" / "fixtures" / "serving" / "python_apis"
+    cfg = Config()
+    # a registry loader: the app module importing it decides that it is on a serving
+    # path, and the Dockerfile starting that app how it is bound
+    assert expand_paths(apis, ("boxed/service/loader.py",), cfg) == (
+        "boxed/Dockerfile",
+        "boxed/service/loader.py",
+        "boxed/service/main.py",
+    )
+    # an app reading its bind address from the environment: the .env above it
+    assert expand_paths(apis, ("envbound/app/server.py",), cfg) == (
+        "envbound/.env",
+        "envbound/app/server.py",
+    )
+
+
+PIPELINE_FILES = {
+    "dvc.yaml": "stages:\n  robustness:\n    cmd: python src/robustness.py models/m.onnx\n",
+    "src/robustness.py": "import textattack\n",
+    "src/unrelated.py": "print(1)\n",
+    ".github/workflows/train.yml": "jobs:\n  t:\n    steps:\n      - run: dvc repro robustness\n",
+    "Makefile": "eval:\n\tpython ./src/robustness.py\n",
+    "models/churn/MLmodel": "flavors: {}\n",
+    "models/churn/conda.yaml": "name: x\n",
+    "models/churn/model.pkl": "p",
+    "models/loose.yaml": "a: 1\n",
+    "params.yaml": "train: {base_model: acme/m}\n",
+    "src/train.py": "params = yaml.safe_load(open('params.yaml'))\n",
+    "src/pkg/params.yaml": "x: 1\n",
+    "src/pkg/job.py": "p = load('params.yaml')\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("named", "expected"),
+    [
+        # a pipeline brings in the scripts its commands run (robustness evidence)
+        (("dvc.yaml",), ["dvc.yaml", "src/robustness.py"]),
+        (("Makefile",), ["Makefile", "src/robustness.py"]),
+        # a workflow that runs `dvc repro` brings in dvc.yaml, and so its scripts
+        (
+            (".github/workflows/train.yml",),
+            [".github/workflows/train.yml", "dvc.yaml", "src/robustness.py"],
+        ),
+        # a file of an MLflow model directory brings in its MLmodel (and so the directory)
+        (
+            ("models/churn/conda.yaml",),
+            ["models/churn/MLmodel", "models/churn/conda.yaml", "models/churn/model.pkl"],
+        ),
+        (("models/loose.yaml",), ["models/loose.yaml"]),
+        # a staged params.yaml brings in the Python files below it that read params, and a
+        # reader both params files it may read (the root's and its folder's), but not the
+        # other readers of those
+        (("params.yaml",), ["params.yaml", "src/pkg/job.py", "src/pkg/params.yaml",
+                            "src/train.py"]),
+        (("src/pkg/params.yaml",), ["params.yaml", "src/pkg/job.py", "src/pkg/params.yaml"]),
+        (("src/pkg/job.py",), ["params.yaml", "src/pkg/job.py", "src/pkg/params.yaml"]),
+    ],
+)
+def test_pipelines_model_folders_and_params_bring_in_what_their_facts_need(
+    tmp_path: Path, named: tuple[str, ...], expected: list[str]
+) -> None:
+    for rel, text in PIPELINE_FILES.items():
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    assert expand_paths(tmp_path, named, Config()) == tuple(expected)
+
+
 DVC_CONFIG_FILES = {
     ".dvc/config": "[core]\n    remote = drive\n['remote \"drive\"']\n    url = gdrive://0folder\n",
     ".dvc/config.local": (
@@ -384,3 +482,46 @@ def test_hook_files_pattern_covers_both_dvc_configs() -> None:
     for path in (".dvc/config", ".dvc/config.local", "projects/a/.dvc/config.local"):
         assert rx.search(path), path
     assert not rx.search(".dvc/config.local.example")
+
+
+MANIFEST_FILES = {
+    "k8s/gateway.yaml": "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\n",
+    "k8s/route.yml": "apiVersion: gateway.networking.k8s.io/v1\nkind: HTTPRoute\n",
+    "k8s/notes.yaml": "owner: ml-platform\n",
+    "k8s/other/svc.yaml": "apiVersion: v1\nkind: Service\n",
+    "compose.yaml": "services: {}\n",
+}
+
+
+@pytest.mark.parametrize(
+    ("named", "expected"),
+    [
+        # manifests of one folder reference each other by name (an HTTPRoute its Gateway)
+        (("k8s/gateway.yaml",), ["k8s/gateway.yaml", "k8s/route.yml"]),
+        (("k8s/route.yml",), ["k8s/gateway.yaml", "k8s/route.yml"]),
+        (("k8s/notes.yaml",), ["k8s/notes.yaml"]),
+        (("k8s/other/svc.yaml",), ["k8s/other/svc.yaml"]),
+    ],
+)
+def test_a_kubernetes_manifest_brings_in_the_manifests_of_its_folder(
+    tmp_path: Path, named: tuple[str, ...], expected: list[str]
+) -> None:
+    for rel, text in MANIFEST_FILES.items():
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    assert expand_paths(tmp_path, named, Config()) == tuple(expected)
+
+
+def test_env_files_and_app_runners_bring_in_the_app_they_bind() -> None:
+    apis = REPO / "tests" / "fixtures" / "serving" / "python_apis"
+    cfg = Config()
+    # a .env brings in the modules below it that read the environment (their bind host)
+    assert expand_paths(apis, ("envbound/.env",), cfg) == (
+        "envbound/.env",
+        "envbound/app/server.py",
+    )
+    # a script that runs an imported app brings in the app's module
+    assert "runner/webapp.py" in expand_paths(apis, ("runner/run_site.py",), cfg)
+    # uvicorn.run("service.app:api") names the module by string
+    assert "strrun/service/app.py" in expand_paths(apis, ("strrun/run.py",), cfg)
