@@ -36,6 +36,10 @@ FIXTURES = REPO / "tests" / "fixtures"
 NOT_PROJECTS = {"policies"}
 # Fact-document parts that describe the scan, not what a file said.
 NOT_FACTS = {"schema_version", "workspace", "notifications"}
+# Keys whose places are joined in by the link stage only when the whole project was seen
+# (``used_by`` of model files: a staged file alone cannot tell what uses a model, so the
+# link adds nothing and the controls keep their severity).
+WHOLE_PROJECT_ONLY = {"used_by"}
 
 
 def _trees() -> list[Path]:
@@ -86,8 +90,9 @@ def _sources(facts: dict[str, Any], root: Path) -> set[tuple[str, str, str]]:
                 named = node.get(key)
                 if isinstance(named, str) and named and (root / named).is_file():
                     out.add((family, section, named))
-            for value in node.values():
-                walk(value, family, section)
+            for key, value in node.items():
+                if key not in WHOLE_PROJECT_ONLY:
+                    walk(value, family, section)
         elif isinstance(node, list):
             for value in node:
                 walk(value, family, section)
