@@ -28,6 +28,8 @@ joblib.dump(clf, "artifacts/new_clf.pkl")
 with open("artifacts/out.pkl", "wb") as fh:
     pickle.dump(enc, fh)
 cfg = open("config.yaml", "r", encoding="utf-8")
+OUT = "artifacts/retrained.pkl"
+joblib.dump(clf, OUT)
 """
 
 

@@ -169,8 +169,15 @@ def references(tree: ast.AST) -> list[PathRef]:
         if isinstance(node, ast.Call) and _is_writer(node):
             for sub in ast.walk(node):
                 skip.add(id(sub))
+    # names read only inside writing calls (``OUT = "m.pkl"; joblib.dump(m, OUT)``)
+    read_in_writes: set[str] = set()
+    read_elsewhere: set[str] = set()
     for node in ast.walk(tree):
-        if id(node) in skip:
+        if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Load):
+            (read_in_writes if id(node) in skip else read_elsewhere).add(node.id)
+    write_only = read_in_writes - read_elsewhere
+    for node in ast.walk(tree):
+        if id(node) in skip or _assigns(node, write_only):
             continue
         exprs: list[tuple[ast.expr, bool, str]] = []
         if isinstance(node, ast.Call):
@@ -207,3 +214,14 @@ def _is_path_call(call: ast.Call) -> bool:
     name = _dotted(call.func)
     short = name.rsplit(".", 1)[-1]
     return short in _JOINS or short == "getenv" or (short == "get" and "environ" in name)
+
+
+def _assigns(node: ast.AST, names: set[str]) -> bool:
+    """``node`` assigns one of ``names`` (a path only ever written to)."""
+    if isinstance(node, ast.Assign):
+        return any(isinstance(t, ast.Name) and t.id in names for t in node.targets)
+    return (
+        isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
+        and (node.target.id in names)
+    )
