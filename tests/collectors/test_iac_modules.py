@@ -61,6 +61,8 @@ def test_module_split_across_files_attaches_every_companion() -> None:
 
 def test_null_default_key_is_unknown_and_tfvars_override_defaults() -> None:
     assert _found("null_defaults") == [
+        ("MLS-BKT-003", "main.tf", 1, "medium"),  # data buckets without any bucket policy
+        ("MLS-BKT-003", "main.tf", 22, "medium"),
         ("MLS-BKT-006", "main.tf", 1, "medium"),
         ("MLS-BKT-006", "main.tf", 22, "medium"),
         ("MLS-BKT-007", "main.tf", 1, "medium"),  # AES256 from var.sse_algorithm's default
@@ -88,8 +90,9 @@ def test_null_default_key_is_unknown_and_tfvars_override_defaults() -> None:
 
 def test_local_module_call_names_the_bucket() -> None:
     assert _found("local_module") == [
+        ("MLS-BKT-003", "modules/artifact_store/main.tf", 5, "medium"),  # no bucket policy
         ("MLS-BKT-004", "modules/artifact_store/main.tf", 5, "high"),
-        ("MLS-BKT-005", "modules/artifact_store/main.tf", 5, "medium"),
+        ("MLS-BKT-005", "modules/artifact_store/main.tf", 5, "low"),
         ("MLS-BKT-006", "modules/artifact_store/main.tf", 5, "medium"),
         ("MLS-BKT-007", "modules/artifact_store/main.tf", 5, "medium"),
     ]
@@ -116,7 +119,7 @@ def test_backend_state_bucket_is_never_a_model_store() -> None:
 def test_gcs_bucket_named_by_a_variable_is_the_dvc_remote() -> None:
     assert _found("gcs_dvc_remote") == [
         ("MLS-BKT-004", "infra/storage.tf", 1, "high"),
-        ("MLS-BKT-005", "infra/storage.tf", 1, "medium"),
+        ("MLS-BKT-005", "infra/storage.tf", 1, "low"),
         ("MLS-BKT-006", "infra/storage.tf", 1, "medium"),
         ("MLS-BKT-007", "infra/storage.tf", 1, "medium"),
         ("MLS-IAC-003", "infra/storage.tf", 8, "high"),  # objectAdmin on the model store
@@ -142,8 +145,9 @@ def test_sagemaker_role_through_locals_is_linked_and_its_writes_reported() -> No
 
 def test_network_exposure_of_mlflow() -> None:
     assert _found("network") == [
+        ("MLS-BKT-003", "mlflow.tf", 74, "medium"),  # no bucket policy
         ("MLS-BKT-004", "mlflow.tf", 74, "high"),
-        ("MLS-BKT-005", "mlflow.tf", 74, "medium"),
+        ("MLS-BKT-005", "mlflow.tf", 74, "low"),
         ("MLS-BKT-006", "mlflow.tf", 74, "medium"),
         ("MLS-BKT-007", "mlflow.tf", 74, "medium"),
         ("MLS-IAC-005", "mlflow.tf", 1, "high"),
@@ -200,3 +204,47 @@ def test_azure_ml_workspace_storage_is_a_model_store() -> None:
     entry = rego_bucket(_facts("azure_ml").facts, "acmecreditml")
     assert entry["evidence"] == [
         "Azure ML workspace storage (azurerm_machine_learning_workspace.credit) at workspace.tf:17"]
+
+
+def test_object_lock_is_asked_only_of_declared_compliance_stores() -> None:
+    """Object lock is a compliance choice: on a model bucket with no sign that it must be
+    immutable it is a low hardening hint; the bucket tagged for retention gets it at medium."""
+    assert _found("object_lock_scope") == [
+        ("MLS-BKT-005", "storage.tf", 4, "low"),
+        ("MLS-BKT-005", "storage.tf", 8, "medium"),
+    ]
+    entry = rego_bucket(_facts("object_lock_scope").facts, "acme-scorer-weights-archive")
+    assert entry["roles"] == ["model-store"]
+
+
+def test_ml_bucket_without_any_policy_lacks_the_tls_deny() -> None:
+    """The MLflow artifact bucket comes from a local module and has no bucket policy at all:
+    the non-TLS deny is missing where the bucket is declared. The state bucket's policy
+    without a TLS statement and the docs bucket without a policy stay silent."""
+    assert _found("no_tls_policy") == [
+        ("MLS-BKT-003", "modules/bucket/main.tf", 10, "medium"),
+        ("MLS-BKT-005", "modules/bucket/main.tf", 10, "low"),
+        ("MLS-BKT-006", "modules/bucket/main.tf", 10, "medium"),
+        ("MLS-BKT-007", "modules/bucket/main.tf", 10, "medium"),
+    ]
+
+
+def test_cloudformation_pipeline_store_role_comes_from_what_the_stages_output() -> None:
+    """Both buckets are CodePipeline artifact stores. The delivery one is named
+    "...-artifact" but its stages only pass source and stacks: no ML role, no finding. The
+    churn one has no telling name, but a stage outputs the trained model: it holds models."""
+    assert _found("cfn_pipeline_stores") == [
+        ("MLS-BKT-003", "training-pipeline.yaml", 5, "medium"),
+        ("MLS-BKT-005", "training-pipeline.yaml", 5, "low"),
+        ("MLS-BKT-006", "training-pipeline.yaml", 5, "medium"),
+        ("MLS-BKT-007", "training-pipeline.yaml", 5, "medium"),
+    ]
+    facts = _facts("cfn_pipeline_stores").facts
+    stores = sorted(
+        (s["bucket"], s["output_artifacts"]) for s in facts["iac"]["ci_artifact_stores"])
+    assert stores == [
+        ("acme-churn-pipeline-store", ["ChurnSource", "TrainedModel"]),
+        ("acme-delivery-pipeline-artifact", ["ShippedStack", "SiteSource"]),
+    ]
+    assert rego_bucket(facts, "acme-delivery-pipeline-artifact")["roles"] == []
+    assert rego_bucket(facts, "acme-churn-pipeline-store")["roles"] == ["model-store"]

@@ -455,7 +455,13 @@ def add_terraform(model: IacModel, module: TfModule) -> None:
                     (store_bucket["name"] or store_bucket["address"]) if store_bucket else location
                 )
                 model.ci_artifact_stores.append(
-                    {"address": address, "bucket": bucket, "source": "terraform", "loc": rloc}
+                    {
+                        "address": address,
+                        "bucket": bucket,
+                        "source": "terraform",
+                        "output_artifacts": _tf_pipeline_outputs(body),
+                        "loc": rloc,
+                    }
                 )
             continue
         elif rtype == "google_service_account":
@@ -1382,3 +1388,21 @@ def add_standalone_policy(
         bucket_names={},
         statement_key_loc=statement_key_loc,
     )
+
+
+def _tf_pipeline_outputs(body: Mapping[str, Any]) -> list[str]:
+    """The names of the artifacts an ``aws_codepipeline``'s actions output (what its
+    artifact store holds), sorted."""
+    names: set[str] = set()
+    for stage in as_list(body.get("stage")):
+        if not isinstance(stage, Mapping):
+            continue
+        for action in as_list(stage.get("action")):
+            if not isinstance(action, Mapping):
+                continue
+            for out in as_list(action.get("output_artifacts")):
+                for name in as_list(out):
+                    text = text_or_none(name)
+                    if text:
+                        names.add(text)
+    return sorted(names)
