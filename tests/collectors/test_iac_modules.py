@@ -227,6 +227,13 @@ def test_ml_bucket_without_any_policy_lacks_the_tls_deny() -> None:
         ("MLS-BKT-006", "modules/bucket/main.tf", 10, "medium"),
         ("MLS-BKT-007", "modules/bucket/main.tf", 10, "medium"),
     ]
+    # the caller turns versioning on although the module's default is off: the conditional
+    # is evaluated with the caller's value, not the default checkov rendered
+    b = _bucket("no_tls_policy", "aws_s3_bucket.this")
+    assert (b["name"], b["versioning"]) == ("acme-churn-mlflow-artifacts", "Enabled")
+    status = next(v for v in b["values"] if v["attribute"] == "versioning_configuration.status")
+    assert (status["state"], [o["type"] for o in status["origins"]]) == (
+        "known", ["variable", "module_input"])
 
 
 def test_cloudformation_pipeline_store_role_comes_from_what_the_stages_output() -> None:

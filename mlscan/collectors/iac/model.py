@@ -913,7 +913,7 @@ def _tf_versioning(
             b["versioning"] = "unknown"
             b["versioning_enabled"] = False
             return versioning
-        enabled = truthy(versioning.get("enabled"))
+        enabled = truthy(v.value)
         b["versioning"] = "Enabled" if enabled else "Disabled"
         b["versioning_enabled"] = bool(enabled)
     return versioning
@@ -1087,7 +1087,7 @@ def _tf_bucket_setting(
             b["versioning"] = "unknown"
             b["versioning_enabled"] = False
         else:
-            status = text_or_none(conf.get("status"))
+            status = text_or_none(v.value)
             b["versioning"] = status
             b["versioning_enabled"] = status == "Enabled"
         b["mfa_delete"] = truthy(conf.get("mfa_delete")) is True

@@ -25,6 +25,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from mlscan.collectors.iac.tf_inputs import evaluate
+
 _UNRESOLVED = re.compile(r"(?:^|[^\w.])(?:var|local|module|data|each|count)\.[A-Za-z_]|\$\{")
 _VAR_REF = re.compile(r"(?<![\w.])var\.([A-Za-z_][A-Za-z0-9_-]*)")
 _MODULE_META = frozenset(
@@ -124,6 +126,13 @@ class TfModule:
             for c in crumbs
             if c.get("type") != "resource" or c.get("name") != address
         ) + module_input_origin(self, expression)
+        given = self._with_inputs(expression)
+        if given is not None:
+            state, got, reason = given
+            return Value(
+                state=state, value=got if state != "unknown" else raw, expression=expression,
+                reason=reason, origins=origins,
+            )
         unset = self.unset_variables()
         refs = set(_VAR_REF.findall(expression or ""))
         refs.update(c["name"] for c in crumbs if c.get("type") == "variable")
@@ -146,6 +155,24 @@ class TfModule:
                 origins=origins,
             )
         return Value(state="known", value=raw, expression=expression, origins=origins)
+
+    def _with_inputs(self, expression: str | None) -> tuple[str, Any, str | None] | None:
+        """The value of an expression that reads a variable the module's caller sets while
+        the variable also has a default (checkov rendered the default): re-evaluated with
+        the caller's inputs, or unknown when mlscan cannot. None when no such variable."""
+        refs = sorted(set(_VAR_REF.findall(expression or "")))
+        given = [
+            r for r in refs
+            if r in self.inputs and self.variables.get(r, {}).get("has_default")
+            and self.inputs[r][0] != self.variables[r]["default"]
+        ]
+        if not given or expression is None:
+            return None
+        ok, got = evaluate(expression, {k: v[0] for k, v in self.inputs.items()})
+        if ok:
+            return ("known", got, None) if got is not None else ("absent", None, None)
+        calls = ", ".join(f"var.{r} is set by {self.inputs[r][1]['name']}" for r in given)
+        return "unknown", None, f"{calls} and mlscan cannot evaluate the expression with it"
 
     @staticmethod
     def expression(f: TfFile, body: Mapping[str, Any], attr: str) -> str | None:
