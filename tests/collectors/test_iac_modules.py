@@ -198,7 +198,10 @@ def test_no_notifications(name: str) -> None:
 def test_azure_ml_workspace_storage_is_a_model_store() -> None:
     """The workspace's storage account holds its models and artifacts: versioning off is
     reported there, not on the unrelated log account."""
-    assert _found("azure_ml") == [("MLS-BKT-004", "workspace.tf", 1, "high")]
+    assert _found("azure_ml") == [
+        ("MLS-BKT-004", "workspace.tf", 1, "high"),
+        ("MLS-IAC-001", "workspace.tf", 17, "medium"),  # public network access by default
+    ]
     (ws,) = _facts("azure_ml").facts["iac"]["ml_workspaces"]
     assert (ws["storage"], ws["public_network_access_enabled"]) == ("acmecreditml", None)
     entry = rego_bucket(_facts("azure_ml").facts, "acmecreditml")
@@ -255,3 +258,15 @@ def test_cloudformation_pipeline_store_role_comes_from_what_the_stages_output() 
     ]
     assert rego_bucket(facts, "acme-delivery-pipeline-artifact")["roles"] == []
     assert rego_bucket(facts, "acme-churn-pipeline-store")["roles"] == ["model-store"]
+
+
+def test_azure_ml_workspace_storage_through_another_modules_output() -> None:
+    """The root passes module.storage.account_id to the workspace module: the account of
+    the storage module is the workspace's store (versioning off, high), and the workspace
+    keeps public network access at its default."""
+    assert _found("azure_ml_modules") == [
+        ("MLS-BKT-004", "modules/storage/main.tf", 5, "high"),
+        ("MLS-IAC-001", "modules/workspace/main.tf", 9, "medium"),
+    ]
+    (ws,) = _facts("azure_ml_modules").facts["iac"]["ml_workspaces"]
+    assert ws["storage"] == "azurerm_storage_account.this"

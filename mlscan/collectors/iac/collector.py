@@ -29,6 +29,7 @@ from mlscan.collectors.iac.model import (
     add_standalone_policy,
     add_terraform,
     link_role_users,
+    link_workspace_storage,
 )
 from mlscan.collectors.iac.tf_module import TfFile, backends, group_modules
 from mlscan.collectors.serving.k8s import (
@@ -226,6 +227,7 @@ def _analyse(ws: Workspace, ctx: CollectContext, include_all: bool) -> Analysis:
     for rel, docs in sorted(k8s_docs.items()):
         for doc in docs:
             add_k8s_document(out.serving, rel, doc)
+    link_workspace_storage(out.model)
     link_role_users(out.model)
     link_services(out.serving)
     out.model.sort()

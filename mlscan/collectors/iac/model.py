@@ -774,6 +774,20 @@ def _scope(item: Mapping[str, Any]) -> str:
     return path
 
 
+def link_workspace_storage(model: IacModel) -> None:
+    """An Azure ML workspace whose storage account is a resource of another module (passed
+    in through that module's output, ``module.storage.id``): the one storage account with
+    that address, by its name (or address)."""
+    for w in model.ml_workspaces:
+        found = _bucket_refs(w.get("storage"))
+        if w.get("source") != "terraform" or not found:
+            continue
+        address = f"{found[0]}.{found[1]}"
+        matches = [b for b in model.buckets if b["address"] == address]
+        if len(matches) == 1:
+            w["storage"] = matches[0]["name"] or matches[0]["address"]
+
+
 def link_role_users(model: IacModel) -> None:
     """Each role's ``used_by``: what runs with it in the same module (or template). One
     pass over the whole model, after every module and template was read."""

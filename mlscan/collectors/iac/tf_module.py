@@ -221,16 +221,18 @@ def group_modules(
         )
         for folder, fs in sorted(by_folder.items())
     }
+    calls: dict[tuple[str, str], TfModule] = {}  # (caller folder, call name) -> callee
     for module in modules.values():
         for f in module.files:
             for call, body in _module_calls(f.defs):
-                source = _one(body.get("source"))
-                if not isinstance(source, str) or not source.startswith(("./", "../")):
-                    continue
-                target = posixpath.normpath(posixpath.join(module.folder, source))
-                target = "" if target == "." else target
-                callee = modules.get(target)
-                if callee is None or callee is module:
+                callee = _callee(modules, module, body)
+                if callee is not None:
+                    calls[(module.folder, call)] = callee
+    for module in modules.values():
+        for f in module.files:
+            for call, body in _module_calls(f.defs):
+                callee = _callee(modules, module, body)
+                if callee is None:
                     continue
                 where = {
                     "type": "module_input",
@@ -242,6 +244,8 @@ def group_modules(
                     if str(key) in _MODULE_META or str(key).startswith("__"):
                         continue
                     value = _one(raw)
+                    if isinstance(value, str):
+                        value = _through_output(calls, module.folder, value)
                     if isinstance(value, str) and _UNRESOLVED.search(value):
                         continue  # the caller could not resolve it either
                     callee.inputs.setdefault(str(key), (value, where))
@@ -249,6 +253,46 @@ def group_modules(
         if module.inputs:
             module.files = [_substitute_inputs(f, module.inputs) for f in module.files]
     return list(modules.values())
+
+
+def _callee(
+    modules: Mapping[str, TfModule], caller: TfModule, body: Mapping[str, Any]
+) -> TfModule | None:
+    """The local module a ``module`` block calls (``source = "./..."``), or None."""
+    source = _one(body.get("source"))
+    if not isinstance(source, str) or not source.startswith(("./", "../")):
+        return None
+    target = posixpath.normpath(posixpath.join(caller.folder, source))
+    callee = modules.get("" if target == "." else target)
+    return None if callee is None or callee is caller else callee
+
+
+_MODULE_OUTPUT = re.compile(r"^(?:\$\{)?module\.([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)\}?$")
+_RESOURCE_REF = re.compile(
+    r"^(?:\$\{)?([a-z][a-z0-9_]*\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)?)\}?$"
+)
+
+
+def _through_output(calls: Mapping[tuple[str, str], TfModule], folder: str, value: str) -> str:
+    """``module.<call>.<output>`` given as an input: the called module's output value when
+    it is a literal or a reference to one of that module's resources (``aws_s3_bucket.x.id``,
+    which the fact builder then finds among every module's resources), else unchanged."""
+    m = _MODULE_OUTPUT.match(value.strip())
+    other = calls.get((folder, m.group(1))) if m else None
+    if m is None or other is None:
+        return value
+    for f in other.files:
+        for entry in _as_list(f.defs.get("output")):
+            body = entry.get(m.group(2)) if isinstance(entry, Mapping) else None
+            got = _one(body.get("value")) if isinstance(body, Mapping) else None
+            if not isinstance(got, str):
+                continue
+            ref = _RESOURCE_REF.match(got.strip())
+            if ref and not ref.group(1).startswith(("var.", "local.", "module.", "data.")):
+                return ref.group(1)
+            if not _UNRESOLVED.search(got):
+                return got
+    return value
 
 
 def _module_calls(defs: Mapping[str, Any]) -> Iterable[tuple[str, Mapping[str, Any]]]:
