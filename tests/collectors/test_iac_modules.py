@@ -242,12 +242,16 @@ def test_ml_bucket_without_any_policy_lacks_the_tls_deny() -> None:
 def test_cloudformation_pipeline_store_role_comes_from_what_the_stages_output() -> None:
     """Both buckets are CodePipeline artifact stores. The delivery one is named
     "...-artifact" but its stages only pass source and stacks: no ML role, no finding. The
-    churn one has no telling name, but a stage outputs the trained model: it holds models."""
+    churn one has no telling name, but a stage outputs the trained model: it holds models,
+    and its pipeline's admin role is an ML role."""
     assert _found("cfn_pipeline_stores") == [
         ("MLS-BKT-003", "training-pipeline.yaml", 5, "medium"),
         ("MLS-BKT-005", "training-pipeline.yaml", 5, "low"),
         ("MLS-BKT-006", "training-pipeline.yaml", 5, "medium"),
         ("MLS-BKT-007", "training-pipeline.yaml", 5, "medium"),
+        # the pipeline that outputs the model may do anything anywhere; the delivery
+        # pipeline's identical role stays silent (it reaches no ML asset)
+        ("MLS-IAC-003", "training-pipeline.yaml", 35, "high"),
     ]
     facts = _facts("cfn_pipeline_stores").facts
     stores = sorted(

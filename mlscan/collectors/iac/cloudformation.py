@@ -352,6 +352,7 @@ def add_cloudformation(
                         "bucket": store_bucket,
                         "source": "cloudformation",
                         "output_artifacts": outputs,
+                        "role": _cfn_role(props.get("RoleArn")),
                         "loc": here,
                     }
                 )

@@ -460,6 +460,7 @@ def add_terraform(model: IacModel, module: TfModule) -> None:
                         "bucket": bucket,
                         "source": "terraform",
                         "output_artifacts": _tf_pipeline_outputs(body),
+                        "role": _tf_role_ref(text_or_none(body.get("role_arn")), roles),
                         "loc": rloc,
                     }
                 )
