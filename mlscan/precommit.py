@@ -19,9 +19,9 @@ not run:
   chart's values files (a secret in values is linked to the template that reads it);
 * a Python file or notebook that reads ``params.yaml`` brings it in (a model name kept in
   DVC params is resolved there);
-* a Terraform file (``.tf``, ``.tf.json``, ``.tfvars``) brings in the other Terraform
-  files and tfvars of its folder: mlscan evaluates a module as one unit (a bucket's
-  versioning or encryption often lives in a sibling file);
+* a Terraform file (``.tf``, ``.tf.json``, ``.tfvars``, ``.tfvars.json``) brings in the
+  other Terraform files and tfvars of its folder: mlscan evaluates a module as one unit (a
+  bucket's versioning or encryption often lives in a sibling file);
 * a directory brings in every file below it;
 * a Helm values file brings in its chart's ``Chart.yaml`` (appVersion, the alias of an
   MLflow dependency), and a ``Chart.yaml`` its values files;
@@ -112,7 +112,7 @@ def _may_have_dependencies(rel: str) -> bool:
         or lower.endswith(SIGNATURE_SUFFIXES)
         or may_be_model_file(rel)
         or p.suffix.lower() in (".json", ".py", ".ipynb")
-        or lower.endswith((*_TF_SUFFIXES, ".tfvars"))
+        or lower.endswith((*_TF_SUFFIXES, ".tfvars", ".tfvars.json"))
         or _is_dotenv(name)
         or _COMPOSE.match(name) is not None
         or _VALUES.match(name) is not None
@@ -182,7 +182,7 @@ class _Dependencies:
             out += [f for f in self._siblings(rel) if chart_values_name(f)]
         elif chart_values_name(rel):
             out += self._chart_files(rel)
-        if name.endswith((*_TF_SUFFIXES, ".tfvars")):
+        if name.endswith((*_TF_SUFFIXES, ".tfvars", ".tfvars.json")):
             out += self._module_files(rel)
         if name in _LAUNCHERS or _is_dockerfile(name):
             out += self._launched_apps(rel)
@@ -277,7 +277,7 @@ class _Dependencies:
             for p in self._sorted
             if p.startswith(prefix)
             and "/" not in p[len(prefix) :]
-            and p.endswith((*_TF_SUFFIXES, ".tfvars"))
+            and p.endswith((*_TF_SUFFIXES, ".tfvars", ".tfvars.json"))
         ]
 
     def _dvc_outputs(self, rel: str) -> list[str]:

@@ -274,3 +274,16 @@ def test_azure_ml_workspace_storage_through_another_modules_output() -> None:
     ]
     (ws,) = _facts("azure_ml_modules").facts["iac"]["ml_workspaces"]
     assert ws["storage"] == "azurerm_storage_account.this"
+
+
+def test_json_tfvars_set_values_in_terraform_order() -> None:
+    """terraform.tfvars.json names the bucket; an *.auto.tfvars.json loaded after it turns
+    versioning on: no versioning finding, and the findings name the bucket."""
+    assert _found("tfvars_json") == [
+        ("MLS-BKT-003", "main.tf", 10, "medium"),
+        ("MLS-BKT-005", "main.tf", 10, "low"),
+        ("MLS-BKT-006", "main.tf", 10, "medium"),
+        ("MLS-BKT-007", "main.tf", 10, "medium"),
+    ]
+    b = _bucket("tfvars_json", "aws_s3_bucket.weights")
+    assert (b["name"], b["versioning"]) == ("acme-fraud-models", "Enabled")

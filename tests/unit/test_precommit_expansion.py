@@ -336,3 +336,10 @@ def test_secrets_and_model_references_bring_in_what_links_them(
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text, encoding="utf-8")
     assert expand_paths(tmp_path, named, Config()) == tuple(expected)
+
+
+def test_json_tfvars_and_the_module_bring_in_each_other() -> None:
+    fixture = REPO / "tests" / "fixtures" / "iac" / "modules" / "tfvars_json"
+    module = ("main.tf", "terraform.tfvars.json", "zz-release.auto.tfvars.json")
+    assert expand_paths(fixture, ("zz-release.auto.tfvars.json",), Config()) == module
+    assert expand_paths(fixture, ("main.tf",), Config()) == module
