@@ -108,7 +108,9 @@ _link_sources(b) := ["link"] if {
 	count(_link_roles(b)) > 0
 } else := []
 
-_ci_sources(b) := ["ci-outputs"] if count(_ci_roles(b)) > 0 else := []
+_ci_sources(b) := ["ci-outputs"] if {
+	count(_ci_roles(b)) > 0
+} else := []
 
 # The evidence behind the roles, for messages and findings.
 _evidence(b) := array.concat(_link_evidence(b), _ci_evidence(b)) if {

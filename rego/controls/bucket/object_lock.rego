@@ -42,7 +42,9 @@ deny contains v if {
 	}
 }
 
-_severity(name) := "medium" if ml_assets.immutable_store(name) else := "low"
+_severity(name) := "medium" if {
+	ml_assets.immutable_store(name)
+} else := "low"
 
 _scope_note(name) := "" if {
 	ml_assets.immutable_store(name)
