@@ -287,3 +287,15 @@ def test_json_tfvars_set_values_in_terraform_order() -> None:
     ]
     b = _bucket("tfvars_json", "aws_s3_bucket.weights")
     assert (b["name"], b["versioning"]) == ("acme-fraud-models", "Enabled")
+
+
+def test_policy_on_another_modules_bucket_output_attaches_to_it() -> None:
+    """The root's bucket policy names the module's bucket through module.models.bucket_id:
+    it resolves to the bucket's name, so the bucket is not reported as having no policy."""
+    assert _found("module_output_policy") == [
+        ("MLS-BKT-005", "modules/bucket/main.tf", 5, "low"),
+        ("MLS-BKT-006", "modules/bucket/main.tf", 5, "medium"),
+        ("MLS-BKT-007", "modules/bucket/main.tf", 5, "medium"),
+    ]
+    (policy,) = _facts("module_output_policy").facts["bucket_policies"]["policies"]
+    assert (policy["bucket"], policy["loc"]["path"]) == ("acme-vision-models", "main.tf")

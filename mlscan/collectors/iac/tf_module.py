@@ -19,9 +19,10 @@ came from (its breadcrumbs). This module adds what mlscan needs on top:
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -252,7 +253,86 @@ def group_modules(
     for module in modules.values():
         if module.inputs:
             module.files = [_substitute_inputs(f, module.inputs) for f in module.files]
+    for module in modules.values():
+        if any(k[0] == module.folder for k in calls):
+            resolve = functools.partial(_bucket_output, calls, module.folder)
+            module.files = [_substitute_outputs(f, resolve) for f in module.files]
     return list(modules.values())
+
+
+_BUCKET_NAME_ATTR = {"aws_s3_bucket": "bucket", "google_storage_bucket": "name"}
+
+
+def _bucket_output(
+    calls: Mapping[tuple[str, str], TfModule], folder: str, call: str, output: str
+) -> str | None:
+    """The value of ``module.<call>.<output>`` seen from ``folder`` when it is a literal, or a
+    bucket of the called module (``aws_s3_bucket.this.id`` / ``.bucket`` / ``.arn``) whose
+    name is known there: the bucket's name (or ARN). None otherwise."""
+    other = calls.get((folder, call))
+    if other is None:
+        return None
+    got = _output(other, output)
+    if got is None:
+        return None
+    ref = re.fullmatch(r"(?:\$\{)?([a-z][a-z0-9_]*)\.([A-Za-z_][\w-]*)\.(\w+)\}?", got.strip())
+    if ref is None:
+        return None if _UNRESOLVED.search(got) else got
+    rtype, rname, attr = ref.groups()
+    name_attr = _BUCKET_NAME_ATTR.get(rtype)
+    if name_attr is None:
+        return None
+    for f in other.files:
+        for entry in _as_list(f.defs.get("resource")):
+            body = entry.get(rtype) if isinstance(entry, Mapping) else None
+            res = body.get(rname) if isinstance(body, Mapping) else None
+            name = _one(res.get(name_attr)) if isinstance(res, Mapping) else None
+            if not isinstance(name, str) or _UNRESOLVED.search(name):
+                continue
+            if attr in ("id", "bucket", "name"):
+                return name
+            if attr == "arn" and rtype == "aws_s3_bucket":
+                return f"arn:aws:s3:::{name}"
+    return None
+
+
+def _output(module: TfModule, name: str) -> str | None:
+    """The rendered value of ``output "<name>"`` of a module, when it is a string."""
+    for f in module.files:
+        for entry in _as_list(f.defs.get("output")):
+            body = entry.get(name) if isinstance(entry, Mapping) else None
+            got = _one(body.get("value")) if isinstance(body, Mapping) else None
+            if isinstance(got, str):
+                return got
+    return None
+
+
+_OUTPUT_REF = re.compile(r"module\.([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)")
+
+
+def _substitute_outputs(f: TfFile, resolve: Callable[[str, str], str | None]) -> TfFile:
+    """Another module's outputs used by this module's resources and data sources
+    (``bucket = module.models.bucket_id``), replaced by their values where known."""
+
+    def one(m: re.Match[str]) -> str:
+        got = resolve(m.group(1), m.group(2))
+        return m.group(0) if got is None else got
+
+    def sub(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {k: sub(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [sub(v) for v in value]
+        if isinstance(value, str) and "module." in value:
+            whole = re.fullmatch(r"(?:\$\{)?" + _OUTPUT_REF.pattern + r"\}?", value.strip())
+            if whole:
+                got = resolve(whole.group(1), whole.group(2))
+                return value if got is None else got
+            return re.sub(r"\$\{" + _OUTPUT_REF.pattern + r"\}", one, value)
+        return value
+
+    defs = {k: (sub(v) if k in ("resource", "data") else v) for k, v in f.defs.items()}
+    return TfFile(path=f.path, defs=defs, lines=f.lines)
 
 
 def _callee(
