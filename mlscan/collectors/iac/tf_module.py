@@ -253,8 +253,9 @@ def group_modules(
     for module in modules.values():
         if module.inputs:
             module.files = [_substitute_inputs(f, module.inputs) for f in module.files]
+    callers = {folder for folder, _ in calls}
     for module in modules.values():
-        if any(k[0] == module.folder for k in calls):
+        if module.folder in callers:
             resolve = functools.partial(_bucket_output, calls, module.folder)
             module.files = [_substitute_outputs(f, resolve) for f in module.files]
     return list(modules.values())
