@@ -299,3 +299,17 @@ def test_policy_on_another_modules_bucket_output_attaches_to_it() -> None:
     ]
     (policy,) = _facts("module_output_policy").facts["bucket_policies"]["policies"]
     assert (policy["bucket"], policy["loc"]["path"]) == ("acme-vision-models", "main.tf")
+
+
+def test_inline_bucket_policy_of_provider_v3_is_a_bucket_policy() -> None:
+    """`policy = <<POLICY` inside the bucket: the TLS-only one counts as the bucket's policy
+    (no "no policy" finding), the one that only grants a reader lacks the TLS deny."""
+    assert _found("inline_policy") == [
+        ("MLS-BKT-003", "main.tf", 32, "medium"),
+        ("MLS-BKT-005", "main.tf", 2, "low"),
+    ]
+    policies = _facts("inline_policy").facts["bucket_policies"]["policies"]
+    assert sorted((p["address"], p["bucket"]) for p in policies) == [
+        ("aws_s3_bucket.reader_grant.policy", "acme-legacy-training-data"),
+        ("aws_s3_bucket.tls_only.policy", "acme-legacy-models"),
+    ]

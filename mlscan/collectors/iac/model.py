@@ -243,7 +243,21 @@ def add_terraform(model: IacModel, module: TfModule) -> None:
         path, lines = f.path, list(f.lines)
         address = f"{rtype}.{name}"
         rloc = _tf_loc(path, body)
-        if rtype == "aws_s3_bucket_policy":
+        if rtype == "aws_s3_bucket" and body.get("policy") not in (None, [], ""):
+            # the inline policy of AWS provider v3 (`policy = <<POLICY ...`)
+            own = buckets[address]
+            add_bucket_policy(
+                model,
+                source="terraform",
+                path=path,
+                address=f"{address}.policy",
+                loc_=rloc,
+                bucket=own["name"] or address,
+                bucket_address=address,
+                statements=_tf_policy_statements(path, body, lines, doc_statements),
+                bucket_names=bucket_names,
+            )
+        elif rtype == "aws_s3_bucket_policy":
             bucket_ref = text_or_none(body.get("bucket"))
             bucket = _resolve_bucket(bucket_ref, buckets)
             statements = _tf_policy_statements(path, body, lines, doc_statements)
