@@ -313,3 +313,17 @@ def test_inline_bucket_policy_of_provider_v3_is_a_bucket_policy() -> None:
         ("aws_s3_bucket.reader_grant.policy", "acme-legacy-training-data"),
         ("aws_s3_bucket.tls_only.policy", "acme-legacy-models"),
     ]
+
+
+def test_codebuild_output_bucket_role_comes_from_what_the_build_writes() -> None:
+    """A CodeBuild project's S3 artifacts location is a CI store: the docs bundle bucket
+    named "...-build-artifacts" has no ML role; the nightly bucket gets the trained model."""
+    assert _found("codebuild_stores") == [
+        ("MLS-BKT-003", "build.tf", 7, "medium"),
+        ("MLS-BKT-005", "build.tf", 7, "low"),
+        ("MLS-BKT-006", "build.tf", 7, "medium"),
+        ("MLS-BKT-007", "build.tf", 7, "medium"),
+    ]
+    facts = _facts("codebuild_stores").facts
+    assert rego_bucket(facts, "acme-site-build-artifacts")["roles"] == []
+    assert rego_bucket(facts, "acme-nightly-outputs")["roles"] == ["model-store"]

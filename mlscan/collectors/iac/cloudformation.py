@@ -17,6 +17,7 @@ from mlscan.collectors.iac.model import (
     IacModel,
     add_bucket_policy,
     anchored,
+    artifact_names,
     clean,
     empty_bucket,
     loc,
@@ -353,6 +354,32 @@ def add_cloudformation(
                         "source": "cloudformation",
                         "output_artifacts": outputs,
                         "role": _cfn_role(props.get("RoleArn")),
+                        "loc": here,
+                    }
+                )
+        elif rtype == "AWS::CodeBuild::Project":
+            for art in (props.get("Artifacts"), *as_list(props.get("SecondaryArtifacts"))):
+                if not isinstance(art, Mapping) or str(clean(art.get("Type"))).upper() != "S3":
+                    continue
+                location = art.get("Location")
+                ref = _cfn_ref(location)
+                target = buckets.get(ref) if ref else None
+                store_bucket = (
+                    (target["name"] or target["address"])
+                    if target
+                    else text_or_none(clean(location))
+                )
+                if store_bucket is None:
+                    continue
+                model.ci_artifact_stores.append(
+                    {
+                        "address": address,
+                        "bucket": store_bucket,
+                        "source": "cloudformation",
+                        "output_artifacts": artifact_names(
+                            art, ("Name", "Path", "ArtifactIdentifier")
+                        ),
+                        "role": _cfn_role(props.get("ServiceRole")),
                         "loc": here,
                     }
                 )

@@ -479,6 +479,28 @@ def add_terraform(model: IacModel, module: TfModule) -> None:
                     }
                 )
             continue
+        elif rtype == "aws_codebuild_project":
+            for art in (*as_list(body.get("artifacts")), *as_list(body.get("secondary_artifacts"))):
+                location = text_or_none(art.get("location")) if isinstance(art, Mapping) else None
+                if not location or str(text_or_none(art.get("type")) or "").upper() != "S3":
+                    continue
+                found = _bucket_refs(location)
+                store_bucket = buckets.get(f"{found[0]}.{found[1]}") if found else None
+                model.ci_artifact_stores.append(
+                    {
+                        "address": address,
+                        "bucket": (store_bucket["name"] or store_bucket["address"])
+                        if store_bucket
+                        else location,
+                        "source": "terraform",
+                        "output_artifacts": artifact_names(
+                            art, ("name", "path", "artifact_identifier")
+                        ),
+                        "role": _tf_role_ref(text_or_none(body.get("service_role")), roles),
+                        "loc": rloc,
+                    }
+                )
+            continue
         elif rtype == "google_service_account":
             model.service_accounts.append(
                 {
@@ -1435,3 +1457,8 @@ def _tf_pipeline_outputs(body: Mapping[str, Any]) -> list[str]:
                     if text:
                         names.add(text)
     return sorted(names)
+
+
+def artifact_names(art: Mapping[str, Any], keys: Sequence[str]) -> list[str]:
+    """The names a build gives its output artifact (name, path, identifier), sorted."""
+    return sorted({t for t in (text_or_none(clean(art.get(k))) for k in keys) if t})
