@@ -27,9 +27,9 @@ not run:
   ``dvc repro`` brings in ``dvc.yaml`` (adversarial-evaluation evidence lives there);
 * a Kubernetes manifest brings in the other manifests of its folder (a Service and its
   Deployment, an HTTPRoute and its Gateway reference each other by name);
-* a Terraform file (``.tf``, ``.tf.json``, ``.tfvars``) brings in the other Terraform
-  files and tfvars of its folder: mlscan evaluates a module as one unit (a bucket's
-  versioning or encryption often lives in a sibling file); and the Terraform files of the
+* a Terraform file (``.tf``, ``.tf.json``, ``.tfvars``, ``.tfvars.json``) brings in the
+  other Terraform files and tfvars of its folder: mlscan evaluates a module as one unit (a
+  bucket's versioning or encryption often lives in a sibling file); and the Terraform files of the
   folders joined to it by local module calls (``source = "./..."``, both ways): whether an
   API Gateway route or a load balancer reaches a model is decided across modules; and the
   files it reads with ``templatefile()`` / ``file()`` (a ``helm_release``'s values), while
@@ -148,7 +148,7 @@ def _may_have_dependencies(root: Path, rel: str) -> bool:
         or lower.endswith(SIGNATURE_SUFFIXES)
         or may_be_model_file(rel)
         or p.suffix.lower() in (".json", ".py", ".ipynb", ".yaml", ".yml")
-        or lower.endswith((*_TF_SUFFIXES, ".tfvars"))
+        or lower.endswith((*_TF_SUFFIXES, ".tfvars", ".tfvars.json"))
         or lower.endswith((".tftpl", ".tpl", ".yaml", ".yml"))  # read by templatefile()
         or _is_dotenv(name)
         or _COMPOSE.match(name) is not None
@@ -243,7 +243,7 @@ class _Dependencies:
             out += [f for f in self._siblings(rel) if chart_values_name(f)]
         elif chart_values_name(rel):
             out += self._chart_files(rel)
-        if name.endswith((*_TF_SUFFIXES, ".tfvars")):
+        if name.endswith((*_TF_SUFFIXES, ".tfvars", ".tfvars.json")):
             out += self._module_files(rel)
             out += self._linked_modules(rel)
         out += self._terraform_file_refs(rel)
@@ -487,7 +487,7 @@ class _Dependencies:
             for p in self._sorted
             if p.startswith(prefix)
             and "/" not in p[len(prefix) :]
-            and p.endswith((*_TF_SUFFIXES, ".tfvars"))
+            and p.endswith((*_TF_SUFFIXES, ".tfvars", ".tfvars.json"))
         ]
 
     def _terraform_file_refs(self, rel: str) -> list[str]:

@@ -34,6 +34,20 @@ default_name_hints := [
 # Words that mark a bucket as infrastructure state, never an ML store by its name.
 default_state_hints := ["(?i)(tfstate|terraform[-_]?state|tf[-_]state|state[-_]bucket)"]
 
+# Words in the names of the artifacts a CI pipeline's actions output ("TrainedModel",
+# "ModelTrainOutput") that say what the pipeline's artifact store holds. A store whose
+# outputs match none of them is build scratch space (source, packaged stacks): it gets no
+# ML role, not even from its own name ("...-pipeline-artifacts").
+default_ci_output_hints := [
+	{"role": "model-store", "pattern": "(?i)model"},
+	{"role": "training-data", "pattern": "(?i)(dataset|training[-_]?data|feature)"},
+]
+
+# Words in a bucket's name, resource address or tags that declare it a store meant to be
+# immutable (retention, WORM, compliance, legal hold). Object lock is a compliance choice:
+# MLS-BKT-005 asks it at its full severity only of such buckets (low elsewhere).
+default_immutable_hints := ["(?i)(immutab|worm|compliance|retention|legal[-_ ]?hold)"]
+
 link_roles := object.union(data.mlscan.user.bucket_roles.link_roles, _extra_link_roles) if {
 	data.mlscan.user.bucket_roles.link_roles
 } else := object.union(default_link_roles, _extra_link_roles)
@@ -63,5 +77,25 @@ hint_role(text) := role if {
 
 state_name(text) if {
 	some p in state_hints
+	regex.match(p, text)
+}
+
+ci_output_hints := data.mlscan.user.bucket_roles.ci_output_hints if {
+	data.mlscan.user.bucket_roles.ci_output_hints
+} else := default_ci_output_hints
+
+immutable_hints := data.mlscan.user.bucket_roles.immutable_hints if {
+	data.mlscan.user.bucket_roles.immutable_hints
+} else := default_immutable_hints
+
+# The role the first matching CI output hint gives an output artifact's name, or undefined.
+ci_output_role(text) := role if {
+	matches := [h.role | some h in ci_output_hints; regex.match(h.pattern, text)]
+	count(matches) > 0
+	role := matches[0]
+}
+
+immutable_name(text) if {
+	some p in immutable_hints
 	regex.match(p, text)
 }

@@ -20,3 +20,17 @@ test_user_hints_come_first if {
 	bucket_roles.hint_role("acme-weights-data") == "model-store" with data.mlscan.user.bucket_roles.extra_name_hints as extra
 	bucket_roles.hint_role("acme-weights-data") == "training-data"
 }
+
+test_ci_output_hints if {
+	bucket_roles.ci_output_role("TrainedModel") == "model-store"
+	bucket_roles.ci_output_role("CuratedDataset") == "training-data"
+	not bucket_roles.ci_output_role("SourceOutput")
+	not bucket_roles.ci_output_role("BuildArtifact")
+}
+
+test_immutable_hints if {
+	bucket_roles.immutable_name("DataRetention=compliance-7y")
+	bucket_roles.immutable_name("acme-models-worm")
+	not bucket_roles.immutable_name("acme-models-dev")
+	bucket_roles.immutable_name("acme-models-gold") with data.mlscan.user.bucket_roles.immutable_hints as ["gold"]
+}

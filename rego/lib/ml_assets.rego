@@ -6,7 +6,8 @@ package mlscan.lib.ml_assets
 # data, data capture, Python storage calls); only a bucket nothing uses is classified by
 # its name, resource address or tags (weak evidence). A Terraform state bucket (named in a
 # `backend "s3"` / `"gcs"` block, or named like one) or a CI pipeline's artifact store
-# never gets a role by name.
+# never gets a role by name; a pipeline's artifact store holds models or data only when
+# the pipeline's actions output them (by the names of their output artifacts).
 
 import data.mlscan.lib.bucket_roles
 import rego.v1
@@ -24,7 +25,7 @@ _by_name := {name: _enrich(_buckets[min(positions)]) | some name, positions in _
 
 _empty(name) := {
 	"name": name, "roles": [], "role": null, "role_sources": [], "stores_models": false,
-	"links": [], "description": "", "evidence": [],
+	"links": [], "description": "", "evidence": [], "infrastructure": false,
 }
 
 # The asset entry of a bucket name (with the roles decided here), or an empty entry.
@@ -45,10 +46,21 @@ _text(x) := x if is_string(x)
 
 _text(x) := "" if not is_string(x)
 
-# Roles from use: each link's role; a hand-written entry without links may give its roles.
-_use_roles(b) := {r | some lk in b.links; r := _link_role(lk)} if {
+# Roles from use: each link's role (a hand-written entry without links may give its
+# roles), and what the CI pipelines that use it as their artifact store output.
+_use_roles(b) := _link_roles(b) | _ci_roles(b)
+
+_link_roles(b) := {r | some lk in b.links; r := _link_role(lk)} if {
 	count(object.get(b, "links", [])) > 0
 } else := {r | some r in object.get(b, "roles", [])}
+
+_ci_stores(b) := object.get(b, "ci_artifact_stores", [])
+
+_ci_roles(b) := {r |
+	some s in _ci_stores(b)
+	some o in object.get(s, "output_artifacts", [])
+	r := bucket_roles.ci_output_role(o)
+}
 
 _tag_text(b) := concat(" ", [sprintf("%s=%s", [k, v]) | some k, v in object.get(b, "tags", {})])
 
@@ -82,22 +94,38 @@ _roles(b) := [r | some r in _priority; r in _use_roles(b)] if {
 	h := _hint(b)
 } else := []
 
-_sources(b) := ["link"] if {
-	count(object.get(b, "links", [])) > 0
-	count(_use_roles(b)) > 0
-} else := object.get(b, "role_sources", []) if {
+_sources(b) := array.concat(_link_sources(b), _ci_sources(b)) if {
 	count(_use_roles(b)) > 0
 } else := [h[1]] if {
 	not _state(b)
 	h := _hint(b)
 } else := []
 
-# The evidence behind the roles, for messages and findings.
-_evidence(b) := [sprintf("%s at %s:%d", [_label(lk), lk.loc.path, _line(lk.loc)]) | some lk in b.links] if {
+_link_sources(b) := ["link"] if {
 	count(object.get(b, "links", [])) > 0
+	count(_link_roles(b)) > 0
+} else := object.get(b, "role_sources", []) if {
+	count(_link_roles(b)) > 0
+} else := []
+
+_ci_sources(b) := ["ci-outputs"] if {
+	count(_ci_roles(b)) > 0
+} else := []
+
+# The evidence behind the roles, for messages and findings.
+_evidence(b) := array.concat(_link_evidence(b), _ci_evidence(b)) if {
+	count(_use_roles(b)) > 0
 } else := [sprintf("its %s (weak evidence)", [_sources(b)[0]])] if {
 	count(_sources(b)) > 0
 } else := []
+
+_link_evidence(b) := [sprintf("%s at %s:%d", [_label(lk), lk.loc.path, _line(lk.loc)]) | some lk in object.get(b, "links", [])]
+
+_ci_evidence(b) := [sprintf("artifact store of CI pipeline %s at %s:%d (outputs %s)", [s.address, s.loc.path, _line(s.loc), concat(", ", outs)]) |
+	some s in _ci_stores(b)
+	outs := [o | some o in object.get(s, "output_artifacts", []); bucket_roles.ci_output_role(o)]
+	count(outs) > 0
+]
 
 _label(lk) := sprintf("DVC remote '%s'", [lk.name]) if {
 	lk.kind == "dvc-remote"
@@ -126,9 +154,15 @@ _enrich(b) := object.union(b, {
 	"role_sources": _sources(b),
 	"stores_models": count({"model-store", "registry-artifacts"} & {r | some r in roles}) > 0,
 	"evidence": _evidence(b),
+	"infrastructure": _infrastructure(b, roles),
 }) if {
 	roles := _roles(b)
 }
+
+_infrastructure(b, roles) := true if {
+	count(roles) == 0
+	_state(b)
+} else := false
 
 _first(xs) := xs[0] if count(xs) > 0
 
@@ -139,6 +173,17 @@ roles(name) := bucket(name).roles
 stores_models(name) if bucket(name).stores_models
 
 holds_training_data(name) if "training-data" in bucket(name).roles
+
+# A Terraform state bucket or a CI pipeline's scratch store: infrastructure with no ML role.
+infrastructure(name) if bucket(name).infrastructure
+
+# The bucket's name, one of its resource addresses or its tags declare it a store meant to
+# be immutable (bucket_roles.immutable_hints): object lock is asked of it.
+immutable_store(name) if {
+	b := bucket(name)
+	some text in array.concat([b.name, _tag_text(b)], object.get(b, "addresses", []))
+	bucket_roles.immutable_name(text)
+}
 
 # True when the bucket has any ML role (training data, models, registry artifacts).
 ml_bucket(name) if count(bucket(name).roles) > 0

@@ -85,7 +85,7 @@ def test_registry_hardening_insecure(
         ("MLS-BKT-001", "policies/mlflow-artifacts-bucket.json", 7, "critical"),
         ("MLS-BKT-002", "policies/mlflow-artifacts-bucket.json", 15, "high"),
         ("MLS-BKT-004", "infra/artifacts.tf", 15, "high"),
-        ("MLS-BKT-005", "infra/artifacts.tf", 15, "medium"),
+        ("MLS-BKT-005", "infra/artifacts.tf", 15, "low"),
     } <= insecure["registry-hardening"]
 
 

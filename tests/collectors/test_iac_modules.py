@@ -61,6 +61,8 @@ def test_module_split_across_files_attaches_every_companion() -> None:
 
 def test_null_default_key_is_unknown_and_tfvars_override_defaults() -> None:
     assert _found("null_defaults") == [
+        ("MLS-BKT-003", "main.tf", 1, "medium"),  # data buckets without any bucket policy
+        ("MLS-BKT-003", "main.tf", 22, "medium"),
         ("MLS-BKT-006", "main.tf", 1, "medium"),
         ("MLS-BKT-006", "main.tf", 22, "medium"),
         ("MLS-BKT-007", "main.tf", 1, "medium"),  # AES256 from var.sse_algorithm's default
@@ -88,8 +90,9 @@ def test_null_default_key_is_unknown_and_tfvars_override_defaults() -> None:
 
 def test_local_module_call_names_the_bucket() -> None:
     assert _found("local_module") == [
+        ("MLS-BKT-003", "modules/artifact_store/main.tf", 5, "medium"),  # no bucket policy
         ("MLS-BKT-004", "modules/artifact_store/main.tf", 5, "high"),
-        ("MLS-BKT-005", "modules/artifact_store/main.tf", 5, "medium"),
+        ("MLS-BKT-005", "modules/artifact_store/main.tf", 5, "low"),
         ("MLS-BKT-006", "modules/artifact_store/main.tf", 5, "medium"),
         ("MLS-BKT-007", "modules/artifact_store/main.tf", 5, "medium"),
     ]
@@ -116,7 +119,7 @@ def test_backend_state_bucket_is_never_a_model_store() -> None:
 def test_gcs_bucket_named_by_a_variable_is_the_dvc_remote() -> None:
     assert _found("gcs_dvc_remote") == [
         ("MLS-BKT-004", "infra/storage.tf", 1, "high"),
-        ("MLS-BKT-005", "infra/storage.tf", 1, "medium"),
+        ("MLS-BKT-005", "infra/storage.tf", 1, "low"),
         ("MLS-BKT-006", "infra/storage.tf", 1, "medium"),
         ("MLS-BKT-007", "infra/storage.tf", 1, "medium"),
         ("MLS-IAC-003", "infra/storage.tf", 8, "high"),  # objectAdmin on the model store
@@ -142,8 +145,9 @@ def test_sagemaker_role_through_locals_is_linked_and_its_writes_reported() -> No
 
 def test_network_exposure_of_mlflow() -> None:
     assert _found("network") == [
+        ("MLS-BKT-003", "mlflow.tf", 74, "medium"),  # no bucket policy
         ("MLS-BKT-004", "mlflow.tf", 74, "high"),
-        ("MLS-BKT-005", "mlflow.tf", 74, "medium"),
+        ("MLS-BKT-005", "mlflow.tf", 74, "low"),
         ("MLS-BKT-006", "mlflow.tf", 74, "medium"),
         ("MLS-BKT-007", "mlflow.tf", 74, "medium"),
         ("MLS-IAC-005", "mlflow.tf", 1, "high"),
@@ -194,9 +198,132 @@ def test_no_notifications(name: str) -> None:
 def test_azure_ml_workspace_storage_is_a_model_store() -> None:
     """The workspace's storage account holds its models and artifacts: versioning off is
     reported there, not on the unrelated log account."""
-    assert _found("azure_ml") == [("MLS-BKT-004", "workspace.tf", 1, "high")]
+    assert _found("azure_ml") == [
+        ("MLS-BKT-004", "workspace.tf", 1, "high"),
+        ("MLS-IAC-001", "workspace.tf", 17, "medium"),  # public network access by default
+    ]
     (ws,) = _facts("azure_ml").facts["iac"]["ml_workspaces"]
     assert (ws["storage"], ws["public_network_access_enabled"]) == ("acmecreditml", None)
     entry = rego_bucket(_facts("azure_ml").facts, "acmecreditml")
     assert entry["evidence"] == [
         "Azure ML workspace storage (azurerm_machine_learning_workspace.credit) at workspace.tf:17"]
+
+
+def test_object_lock_is_asked_only_of_declared_compliance_stores() -> None:
+    """Object lock is a compliance choice: on a model bucket with no sign that it must be
+    immutable it is a low hardening hint; the bucket tagged for retention gets it at medium."""
+    assert _found("object_lock_scope") == [
+        ("MLS-BKT-005", "storage.tf", 4, "low"),
+        ("MLS-BKT-005", "storage.tf", 8, "medium"),
+    ]
+    entry = rego_bucket(_facts("object_lock_scope").facts, "acme-scorer-weights-archive")
+    assert entry["roles"] == ["model-store"]
+
+
+def test_ml_bucket_without_any_policy_lacks_the_tls_deny() -> None:
+    """The MLflow artifact bucket comes from a local module and has no bucket policy at all:
+    the non-TLS deny is missing where the bucket is declared. The state bucket's policy
+    without a TLS statement and the docs bucket without a policy stay silent."""
+    assert _found("no_tls_policy") == [
+        ("MLS-BKT-003", "modules/bucket/main.tf", 10, "medium"),
+        ("MLS-BKT-005", "modules/bucket/main.tf", 10, "low"),
+        ("MLS-BKT-006", "modules/bucket/main.tf", 10, "medium"),
+        ("MLS-BKT-007", "modules/bucket/main.tf", 10, "medium"),
+    ]
+    # the caller turns versioning on although the module's default is off: the conditional
+    # is evaluated with the caller's value, not the default checkov rendered
+    b = _bucket("no_tls_policy", "aws_s3_bucket.this")
+    assert (b["name"], b["versioning"]) == ("acme-churn-mlflow-artifacts", "Enabled")
+    status = next(v for v in b["values"] if v["attribute"] == "versioning_configuration.status")
+    assert (status["state"], [o["type"] for o in status["origins"]]) == (
+        "known", ["variable", "module_input"])
+
+
+def test_cloudformation_pipeline_store_role_comes_from_what_the_stages_output() -> None:
+    """Both buckets are CodePipeline artifact stores. The delivery one is named
+    "...-artifact" but its stages only pass source and stacks: no ML role, no finding. The
+    churn one has no telling name, but a stage outputs the trained model: it holds models,
+    and its pipeline's admin role is an ML role."""
+    assert _found("cfn_pipeline_stores") == [
+        ("MLS-BKT-003", "training-pipeline.yaml", 5, "medium"),
+        ("MLS-BKT-005", "training-pipeline.yaml", 5, "low"),
+        ("MLS-BKT-006", "training-pipeline.yaml", 5, "medium"),
+        ("MLS-BKT-007", "training-pipeline.yaml", 5, "medium"),
+        # the pipeline that outputs the model may do anything anywhere; the delivery
+        # pipeline's identical role stays silent (it reaches no ML asset)
+        ("MLS-IAC-003", "training-pipeline.yaml", 35, "high"),
+    ]
+    facts = _facts("cfn_pipeline_stores").facts
+    stores = sorted(
+        (s["bucket"], s["output_artifacts"]) for s in facts["iac"]["ci_artifact_stores"])
+    assert stores == [
+        ("acme-churn-pipeline-store", ["ChurnSource", "TrainedModel"]),
+        ("acme-delivery-pipeline-artifact", ["ShippedStack", "SiteSource"]),
+    ]
+    assert rego_bucket(facts, "acme-delivery-pipeline-artifact")["roles"] == []
+    assert rego_bucket(facts, "acme-churn-pipeline-store")["roles"] == ["model-store"]
+
+
+def test_azure_ml_workspace_storage_through_another_modules_output() -> None:
+    """The root passes module.storage.account_id to the workspace module: the account of
+    the storage module is the workspace's store (versioning off, high), and the workspace
+    keeps public network access at its default."""
+    assert _found("azure_ml_modules") == [
+        ("MLS-BKT-004", "modules/storage/main.tf", 5, "high"),
+        ("MLS-IAC-001", "modules/workspace/main.tf", 9, "medium"),
+    ]
+    (ws,) = _facts("azure_ml_modules").facts["iac"]["ml_workspaces"]
+    assert ws["storage"] == "azurerm_storage_account.this"
+
+
+def test_json_tfvars_set_values_in_terraform_order() -> None:
+    """terraform.tfvars.json names the bucket; an *.auto.tfvars.json loaded after it turns
+    versioning on: no versioning finding, and the findings name the bucket."""
+    assert _found("tfvars_json") == [
+        ("MLS-BKT-003", "main.tf", 10, "medium"),
+        ("MLS-BKT-005", "main.tf", 10, "low"),
+        ("MLS-BKT-006", "main.tf", 10, "medium"),
+        ("MLS-BKT-007", "main.tf", 10, "medium"),
+    ]
+    b = _bucket("tfvars_json", "aws_s3_bucket.weights")
+    assert (b["name"], b["versioning"]) == ("acme-fraud-models", "Enabled")
+
+
+def test_policy_on_another_modules_bucket_output_attaches_to_it() -> None:
+    """The root's bucket policy names the module's bucket through module.models.bucket_id:
+    it resolves to the bucket's name, so the bucket is not reported as having no policy."""
+    assert _found("module_output_policy") == [
+        ("MLS-BKT-005", "modules/bucket/main.tf", 5, "low"),
+        ("MLS-BKT-006", "modules/bucket/main.tf", 5, "medium"),
+        ("MLS-BKT-007", "modules/bucket/main.tf", 5, "medium"),
+    ]
+    (policy,) = _facts("module_output_policy").facts["bucket_policies"]["policies"]
+    assert (policy["bucket"], policy["loc"]["path"]) == ("acme-vision-models", "main.tf")
+
+
+def test_inline_bucket_policy_of_provider_v3_is_a_bucket_policy() -> None:
+    """`policy = <<POLICY` inside the bucket: the TLS-only one counts as the bucket's policy
+    (no "no policy" finding), the one that only grants a reader lacks the TLS deny."""
+    assert _found("inline_policy") == [
+        ("MLS-BKT-003", "main.tf", 32, "medium"),
+        ("MLS-BKT-005", "main.tf", 2, "low"),
+    ]
+    policies = _facts("inline_policy").facts["bucket_policies"]["policies"]
+    assert sorted((p["address"], p["bucket"]) for p in policies) == [
+        ("aws_s3_bucket.reader_grant.policy", "acme-legacy-training-data"),
+        ("aws_s3_bucket.tls_only.policy", "acme-legacy-models"),
+    ]
+
+
+def test_codebuild_output_bucket_role_comes_from_what_the_build_writes() -> None:
+    """A CodeBuild project's S3 artifacts location is a CI store: the docs bundle bucket
+    named "...-build-artifacts" has no ML role; the nightly bucket gets the trained model."""
+    assert _found("codebuild_stores") == [
+        ("MLS-BKT-003", "build.tf", 7, "medium"),
+        ("MLS-BKT-005", "build.tf", 7, "low"),
+        ("MLS-BKT-006", "build.tf", 7, "medium"),
+        ("MLS-BKT-007", "build.tf", 7, "medium"),
+    ]
+    facts = _facts("codebuild_stores").facts
+    assert rego_bucket(facts, "acme-site-build-artifacts")["roles"] == []
+    assert rego_bucket(facts, "acme-nightly-outputs")["roles"] == ["model-store"]

@@ -366,6 +366,13 @@ def test_secrets_and_model_references_bring_in_what_links_them(
     assert expand_paths(tmp_path, named, Config()) == tuple(expected)
 
 
+def test_json_tfvars_and_the_module_bring_in_each_other() -> None:
+    fixture = REPO / "tests" / "fixtures" / "iac" / "modules" / "tfvars_json"
+    module = ("main.tf", "terraform.tfvars.json", "zz-release.auto.tfvars.json")
+    assert expand_paths(fixture, ("zz-release.auto.tfvars.json",), Config()) == module
+    assert expand_paths(fixture, ("main.tf",), Config()) == module
+
+
 def test_python_modules_bring_in_their_importers_and_env_files() -> None:
     apis = REPO / "tests" / "fixtures" / "serving" / "python_apis"
     cfg = Config()

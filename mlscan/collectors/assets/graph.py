@@ -246,7 +246,13 @@ def bucket_assets(
     for store in ci_stores:
         name = store.get("bucket")
         if isinstance(name, str) and name and name in by_name:
-            by_name[name]["ci"].append({"address": store["address"], "loc": store["loc"]})
+            by_name[name]["ci"].append(
+                {
+                    "address": store["address"],
+                    "output_artifacts": list(store.get("output_artifacts") or []),
+                    "loc": store["loc"],
+                }
+            )
     links_of: dict[str, list[dict[str, Any]]] = {}
     for link in links:
         if link["bucket"]:

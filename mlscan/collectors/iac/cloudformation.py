@@ -17,6 +17,7 @@ from mlscan.collectors.iac.model import (
     IacModel,
     add_bucket_policy,
     anchored,
+    artifact_names,
     clean,
     empty_bucket,
     loc,
@@ -336,6 +337,52 @@ def add_cloudformation(
                     "loc": here,
                 }
             )
+        elif rtype == "AWS::CodePipeline::Pipeline":
+            outputs = _cfn_pipeline_outputs(props)
+            for location in _cfn_store_locations(props):
+                ref = _cfn_ref(location)
+                target = buckets.get(ref) if ref else None
+                store_bucket = (
+                    (target["name"] or target["address"])
+                    if target
+                    else text_or_none(clean(location))
+                )
+                model.ci_artifact_stores.append(
+                    {
+                        "address": address,
+                        "bucket": store_bucket,
+                        "source": "cloudformation",
+                        "output_artifacts": outputs,
+                        "role": _cfn_role(props.get("RoleArn")),
+                        "loc": here,
+                    }
+                )
+        elif rtype == "AWS::CodeBuild::Project":
+            for art in (props.get("Artifacts"), *as_list(props.get("SecondaryArtifacts"))):
+                if not isinstance(art, Mapping) or str(clean(art.get("Type"))).upper() != "S3":
+                    continue
+                location = art.get("Location")
+                ref = _cfn_ref(location)
+                target = buckets.get(ref) if ref else None
+                store_bucket = (
+                    (target["name"] or target["address"])
+                    if target
+                    else text_or_none(clean(location))
+                )
+                if store_bucket is None:
+                    continue
+                model.ci_artifact_stores.append(
+                    {
+                        "address": address,
+                        "bucket": store_bucket,
+                        "source": "cloudformation",
+                        "output_artifacts": artifact_names(
+                            art, ("Name", "Path", "ArtifactIdentifier")
+                        ),
+                        "role": _cfn_role(props.get("ServiceRole")),
+                        "loc": here,
+                    }
+                )
         elif rtype == "AWS::SageMaker::Domain":
             model.domains.append(
                 {
@@ -368,3 +415,29 @@ def _cfn_role(value: Any) -> str | None:
 def _cfn_acl(value: str) -> str:
     """CloudFormation AccessControl (PublicRead) -> canned ACL name (public-read)."""
     return re.sub(r"(?<!^)(?=[A-Z])", "-", value).lower()
+
+
+def _cfn_store_locations(props: Mapping[str, Any]) -> list[Any]:
+    """``ArtifactStore.Location``, and each ``ArtifactStores[].ArtifactStore.Location`` of a
+    cross-region pipeline."""
+    stores = [props.get("ArtifactStore")]
+    for regional in as_list(props.get("ArtifactStores")):
+        if isinstance(regional, Mapping):
+            stores.append(regional.get("ArtifactStore"))
+    return [
+        s.get("Location") for s in stores if isinstance(s, Mapping) and s.get("Location")
+    ]
+
+
+def _cfn_pipeline_outputs(props: Mapping[str, Any]) -> list[str]:
+    """The names of the artifacts a pipeline's actions output, sorted."""
+    names: set[str] = set()
+    for stage in as_list(props.get("Stages")):
+        actions = stage.get("Actions") if isinstance(stage, Mapping) else None
+        for action in as_list(actions):
+            outputs = action.get("OutputArtifacts") if isinstance(action, Mapping) else None
+            for out in as_list(outputs):
+                name = text_or_none(clean(out.get("Name"))) if isinstance(out, Mapping) else None
+                if name:
+                    names.add(name)
+    return sorted(names)

@@ -29,6 +29,7 @@ from mlscan.collectors.iac.model import (
     add_standalone_policy,
     add_terraform,
     link_role_users,
+    link_workspace_storage,
 )
 from mlscan.collectors.iac.tf_module import TfFile, backends, group_modules
 from mlscan.collectors.serving.k8s import (
@@ -104,19 +105,35 @@ def _looks_like_iac(ws: Workspace, rel: str) -> bool:
     )
 
 
+def _tfvars_rank(name: str) -> int | None:
+    """Where a variable-definitions file comes in Terraform's loading order, or None."""
+    if name == "terraform.tfvars":
+        return 0
+    if name == "terraform.tfvars.json":
+        return 1
+    if name.endswith((".auto.tfvars", ".auto.tfvars.json")):
+        return 2
+    return None
+
+
 def _tfvars(
     ws: Workspace, ctx: CollectContext, files: list[WorkspaceFile]
 ) -> dict[str, dict[str, tuple[Any, str]]]:
-    """Variable values per module folder from ``terraform.tfvars`` and ``*.auto.tfvars``
-    (in Terraform's order: terraform.tfvars, then the auto files by name), parsed by the
-    parse cache."""
+    """Variable values per module folder from ``terraform.tfvars``,
+    ``terraform.tfvars.json``, ``*.auto.tfvars`` and ``*.auto.tfvars.json`` (in Terraform's
+    order: terraform.tfvars, terraform.tfvars.json, then the auto files by name; a later
+    file overrides an earlier one), parsed by the parse cache."""
     out: dict[str, dict[str, tuple[Any, str]]] = {}
     chosen = sorted(
-        (f for f in files if f.name == "terraform.tfvars" or f.name.endswith(".auto.tfvars")),
-        key=lambda f: (posixpath.dirname(f.path), f.name != "terraform.tfvars", f.name),
+        (f for f in files if _tfvars_rank(f.name) is not None),
+        key=lambda f: (posixpath.dirname(f.path), _tfvars_rank(f.name), f.name),
     )
     for f in chosen:
-        doc = ctx.parsed.hcl(f.path)
+        if f.name.endswith(".json"):
+            node = ctx.parsed.json(f.path)
+            doc = node.value if node is not None and node.kind == "map" else None
+        else:
+            doc = ctx.parsed.hcl(f.path)
         if not isinstance(doc, dict):
             continue
         folder = out.setdefault(posixpath.dirname(f.path), {})
@@ -226,6 +243,7 @@ def _analyse(ws: Workspace, ctx: CollectContext, include_all: bool) -> Analysis:
     for rel, docs in sorted(k8s_docs.items()):
         for doc in docs:
             add_k8s_document(out.serving, rel, doc)
+    link_workspace_storage(out.model)
     link_role_users(out.model)
     link_services(out.serving)
     out.model.sort()

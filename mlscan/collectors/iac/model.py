@@ -243,7 +243,21 @@ def add_terraform(model: IacModel, module: TfModule) -> None:
         path, lines = f.path, list(f.lines)
         address = f"{rtype}.{name}"
         rloc = _tf_loc(path, body)
-        if rtype == "aws_s3_bucket_policy":
+        if rtype == "aws_s3_bucket" and body.get("policy") not in (None, [], ""):
+            # the inline policy of AWS provider v3 (`policy = <<POLICY ...`)
+            own = buckets[address]
+            add_bucket_policy(
+                model,
+                source="terraform",
+                path=path,
+                address=f"{address}.policy",
+                loc_=rloc,
+                bucket=own["name"] or address,
+                bucket_address=address,
+                statements=_tf_policy_statements(path, body, lines, doc_statements),
+                bucket_names=bucket_names,
+            )
+        elif rtype == "aws_s3_bucket_policy":
             bucket_ref = text_or_none(body.get("bucket"))
             bucket = _resolve_bucket(bucket_ref, buckets)
             statements = _tf_policy_statements(path, body, lines, doc_statements)
@@ -455,7 +469,36 @@ def add_terraform(model: IacModel, module: TfModule) -> None:
                     (store_bucket["name"] or store_bucket["address"]) if store_bucket else location
                 )
                 model.ci_artifact_stores.append(
-                    {"address": address, "bucket": bucket, "source": "terraform", "loc": rloc}
+                    {
+                        "address": address,
+                        "bucket": bucket,
+                        "source": "terraform",
+                        "output_artifacts": _tf_pipeline_outputs(body),
+                        "role": _tf_role_ref(text_or_none(body.get("role_arn")), roles),
+                        "loc": rloc,
+                    }
+                )
+            continue
+        elif rtype == "aws_codebuild_project":
+            for art in (*as_list(body.get("artifacts")), *as_list(body.get("secondary_artifacts"))):
+                location = text_or_none(art.get("location")) if isinstance(art, Mapping) else None
+                if not location or str(text_or_none(art.get("type")) or "").upper() != "S3":
+                    continue
+                found = _bucket_refs(location)
+                store_bucket = buckets.get(f"{found[0]}.{found[1]}") if found else None
+                model.ci_artifact_stores.append(
+                    {
+                        "address": address,
+                        "bucket": (store_bucket["name"] or store_bucket["address"])
+                        if store_bucket
+                        else location,
+                        "source": "terraform",
+                        "output_artifacts": artifact_names(
+                            art, ("name", "path", "artifact_identifier")
+                        ),
+                        "role": _tf_role_ref(text_or_none(body.get("service_role")), roles),
+                        "loc": rloc,
+                    }
                 )
             continue
         elif rtype == "google_service_account":
@@ -768,6 +811,20 @@ def _scope(item: Mapping[str, Any]) -> str:
     return path
 
 
+def link_workspace_storage(model: IacModel) -> None:
+    """An Azure ML workspace whose storage account is a resource of another module (passed
+    in through that module's output, ``module.storage.id``): the one storage account with
+    that address, by its name (or address)."""
+    for w in model.ml_workspaces:
+        found = _bucket_refs(w.get("storage"))
+        if w.get("source") != "terraform" or not found:
+            continue
+        address = f"{found[0]}.{found[1]}"
+        matches = [b for b in model.buckets if b["address"] == address]
+        if len(matches) == 1:
+            w["storage"] = matches[0]["name"] or matches[0]["address"]
+
+
 def link_role_users(model: IacModel) -> None:
     """Each role's ``used_by``: what runs with it in the same module (or template). One
     pass over the whole model, after every module and template was read."""
@@ -907,7 +964,7 @@ def _tf_versioning(
             b["versioning"] = "unknown"
             b["versioning_enabled"] = False
             return versioning
-        enabled = truthy(versioning.get("enabled"))
+        enabled = truthy(v.value)
         b["versioning"] = "Enabled" if enabled else "Disabled"
         b["versioning_enabled"] = bool(enabled)
     return versioning
@@ -1081,7 +1138,7 @@ def _tf_bucket_setting(
             b["versioning"] = "unknown"
             b["versioning_enabled"] = False
         else:
-            status = text_or_none(conf.get("status"))
+            status = text_or_none(v.value)
             b["versioning"] = status
             b["versioning_enabled"] = status == "Enabled"
         b["mfa_delete"] = truthy(conf.get("mfa_delete")) is True
@@ -1382,3 +1439,26 @@ def add_standalone_policy(
         bucket_names={},
         statement_key_loc=statement_key_loc,
     )
+
+
+def _tf_pipeline_outputs(body: Mapping[str, Any]) -> list[str]:
+    """The names of the artifacts an ``aws_codepipeline``'s actions output (what its
+    artifact store holds), sorted."""
+    names: set[str] = set()
+    for stage in as_list(body.get("stage")):
+        if not isinstance(stage, Mapping):
+            continue
+        for action in as_list(stage.get("action")):
+            if not isinstance(action, Mapping):
+                continue
+            for out in as_list(action.get("output_artifacts")):
+                for name in as_list(out):
+                    text = text_or_none(name)
+                    if text:
+                        names.add(text)
+    return sorted(names)
+
+
+def artifact_names(art: Mapping[str, Any], keys: Sequence[str]) -> list[str]:
+    """The names a build gives its output artifact (name, path, identifier), sorted."""
+    return sorted({t for t in (text_or_none(clean(art.get(k))) for k in keys) if t})

@@ -19,11 +19,14 @@ came from (its breadcrumbs). This module adds what mlscan needs on top:
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from mlscan.collectors.iac.tf_inputs import evaluate
 
 _UNRESOLVED = re.compile(r"(?:^|[^\w.])(?:var|local|module|data|each|count)\.[A-Za-z_]|\$\{")
 _VAR_REF = re.compile(r"(?<![\w.])var\.([A-Za-z_][A-Za-z0-9_-]*)")
@@ -124,6 +127,13 @@ class TfModule:
             for c in crumbs
             if c.get("type") != "resource" or c.get("name") != address
         ) + module_input_origin(self, expression)
+        given = self._with_inputs(expression)
+        if given is not None:
+            state, got, reason = given
+            return Value(
+                state=state, value=got if state != "unknown" else raw, expression=expression,
+                reason=reason, origins=origins,
+            )
         unset = self.unset_variables()
         refs = set(_VAR_REF.findall(expression or ""))
         refs.update(c["name"] for c in crumbs if c.get("type") == "variable")
@@ -146,6 +156,24 @@ class TfModule:
                 origins=origins,
             )
         return Value(state="known", value=raw, expression=expression, origins=origins)
+
+    def _with_inputs(self, expression: str | None) -> tuple[str, Any, str | None] | None:
+        """The value of an expression that reads a variable the module's caller sets while
+        the variable also has a default (checkov rendered the default): re-evaluated with
+        the caller's inputs, or unknown when mlscan cannot. None when no such variable."""
+        refs = sorted(set(_VAR_REF.findall(expression or "")))
+        given = [
+            r for r in refs
+            if r in self.inputs and self.variables.get(r, {}).get("has_default")
+            and self.inputs[r][0] != self.variables[r]["default"]
+        ]
+        if not given or expression is None:
+            return None
+        ok, got = evaluate(expression, {k: v[0] for k, v in self.inputs.items()})
+        if ok:
+            return ("known", got, None) if got is not None else ("absent", None, None)
+        calls = ", ".join(f"var.{r} is set by {self.inputs[r][1]['name']}" for r in given)
+        return "unknown", None, f"{calls} and mlscan cannot evaluate the expression with it"
 
     @staticmethod
     def expression(f: TfFile, body: Mapping[str, Any], attr: str) -> str | None:
@@ -194,16 +222,18 @@ def group_modules(
         )
         for folder, fs in sorted(by_folder.items())
     }
+    calls: dict[tuple[str, str], TfModule] = {}  # (caller folder, call name) -> callee
     for module in modules.values():
         for f in module.files:
             for call, body in _module_calls(f.defs):
-                source = _one(body.get("source"))
-                if not isinstance(source, str) or not source.startswith(("./", "../")):
-                    continue
-                target = posixpath.normpath(posixpath.join(module.folder, source))
-                target = "" if target == "." else target
-                callee = modules.get(target)
-                if callee is None or callee is module:
+                callee = _callee(modules, module, body)
+                if callee is not None:
+                    calls[(module.folder, call)] = callee
+    for module in modules.values():
+        for f in module.files:
+            for call, body in _module_calls(f.defs):
+                callee = _callee(modules, module, body)
+                if callee is None:
                     continue
                 where = {
                     "type": "module_input",
@@ -215,13 +245,135 @@ def group_modules(
                     if str(key) in _MODULE_META or str(key).startswith("__"):
                         continue
                     value = _one(raw)
+                    if isinstance(value, str):
+                        value = _through_output(calls, module.folder, value)
                     if isinstance(value, str) and _UNRESOLVED.search(value):
                         continue  # the caller could not resolve it either
                     callee.inputs.setdefault(str(key), (value, where))
     for module in modules.values():
         if module.inputs:
             module.files = [_substitute_inputs(f, module.inputs) for f in module.files]
+    callers = {folder for folder, _ in calls}
+    for module in modules.values():
+        if module.folder in callers:
+            resolve = functools.partial(_bucket_output, calls, module.folder)
+            module.files = [_substitute_outputs(f, resolve) for f in module.files]
     return list(modules.values())
+
+
+_BUCKET_NAME_ATTR = {"aws_s3_bucket": "bucket", "google_storage_bucket": "name"}
+
+
+def _bucket_output(
+    calls: Mapping[tuple[str, str], TfModule], folder: str, call: str, output: str
+) -> str | None:
+    """The value of ``module.<call>.<output>`` seen from ``folder`` when it is a literal, or a
+    bucket of the called module (``aws_s3_bucket.this.id`` / ``.bucket`` / ``.arn``) whose
+    name is known there: the bucket's name (or ARN). None otherwise."""
+    other = calls.get((folder, call))
+    if other is None:
+        return None
+    got = _output(other, output)
+    if got is None:
+        return None
+    ref = re.fullmatch(r"(?:\$\{)?([a-z][a-z0-9_]*)\.([A-Za-z_][\w-]*)\.(\w+)\}?", got.strip())
+    if ref is None:
+        return None if _UNRESOLVED.search(got) else got
+    rtype, rname, attr = ref.groups()
+    name_attr = _BUCKET_NAME_ATTR.get(rtype)
+    if name_attr is None:
+        return None
+    for f in other.files:
+        for entry in _as_list(f.defs.get("resource")):
+            body = entry.get(rtype) if isinstance(entry, Mapping) else None
+            res = body.get(rname) if isinstance(body, Mapping) else None
+            name = _one(res.get(name_attr)) if isinstance(res, Mapping) else None
+            if not isinstance(name, str) or _UNRESOLVED.search(name):
+                continue
+            if attr in ("id", "bucket", "name"):
+                return name
+            if attr == "arn" and rtype == "aws_s3_bucket":
+                return f"arn:aws:s3:::{name}"
+    return None
+
+
+def _output(module: TfModule, name: str) -> str | None:
+    """The rendered value of ``output "<name>"`` of a module, when it is a string."""
+    for f in module.files:
+        for entry in _as_list(f.defs.get("output")):
+            body = entry.get(name) if isinstance(entry, Mapping) else None
+            got = _one(body.get("value")) if isinstance(body, Mapping) else None
+            if isinstance(got, str):
+                return got
+    return None
+
+
+_OUTPUT_REF = re.compile(r"module\.([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)")
+
+
+def _substitute_outputs(f: TfFile, resolve: Callable[[str, str], str | None]) -> TfFile:
+    """Another module's outputs used by this module's resources and data sources
+    (``bucket = module.models.bucket_id``), replaced by their values where known."""
+
+    def one(m: re.Match[str]) -> str:
+        got = resolve(m.group(1), m.group(2))
+        return m.group(0) if got is None else got
+
+    def sub(value: Any) -> Any:
+        if isinstance(value, Mapping):
+            return {k: sub(v) for k, v in value.items()}
+        if isinstance(value, list):
+            return [sub(v) for v in value]
+        if isinstance(value, str) and "module." in value:
+            whole = re.fullmatch(r"(?:\$\{)?" + _OUTPUT_REF.pattern + r"\}?", value.strip())
+            if whole:
+                got = resolve(whole.group(1), whole.group(2))
+                return value if got is None else got
+            return re.sub(r"\$\{" + _OUTPUT_REF.pattern + r"\}", one, value)
+        return value
+
+    defs = {k: (sub(v) if k in ("resource", "data") else v) for k, v in f.defs.items()}
+    return TfFile(path=f.path, defs=defs, lines=f.lines)
+
+
+def _callee(
+    modules: Mapping[str, TfModule], caller: TfModule, body: Mapping[str, Any]
+) -> TfModule | None:
+    """The local module a ``module`` block calls (``source = "./..."``), or None."""
+    source = _one(body.get("source"))
+    if not isinstance(source, str) or not source.startswith(("./", "../")):
+        return None
+    target = posixpath.normpath(posixpath.join(caller.folder, source))
+    callee = modules.get("" if target == "." else target)
+    return None if callee is None or callee is caller else callee
+
+
+_MODULE_OUTPUT = re.compile(r"^(?:\$\{)?module\.([A-Za-z_][\w-]*)\.([A-Za-z_][\w-]*)\}?$")
+_RESOURCE_REF = re.compile(
+    r"^(?:\$\{)?([a-z][a-z0-9_]*\.[A-Za-z_][\w-]*(?:\.[A-Za-z_][\w-]*)?)\}?$"
+)
+
+
+def _through_output(calls: Mapping[tuple[str, str], TfModule], folder: str, value: str) -> str:
+    """``module.<call>.<output>`` given as an input: the called module's output value when
+    it is a literal or a reference to one of that module's resources (``aws_s3_bucket.x.id``,
+    which the fact builder then finds among every module's resources), else unchanged."""
+    m = _MODULE_OUTPUT.match(value.strip())
+    other = calls.get((folder, m.group(1))) if m else None
+    if m is None or other is None:
+        return value
+    for f in other.files:
+        for entry in _as_list(f.defs.get("output")):
+            body = entry.get(m.group(2)) if isinstance(entry, Mapping) else None
+            got = _one(body.get("value")) if isinstance(body, Mapping) else None
+            if not isinstance(got, str):
+                continue
+            ref = _RESOURCE_REF.match(got.strip())
+            if ref and not ref.group(1).startswith(("var.", "local.", "module.", "data.")):
+                return ref.group(1)
+            if not _UNRESOLVED.search(got):
+                return got
+    return value
 
 
 def _module_calls(defs: Mapping[str, Any]) -> Iterable[tuple[str, Mapping[str, Any]]]:

@@ -3,7 +3,10 @@
 # description: >-
 #   The bucket behind the model registry or model store has neither object lock nor MFA
 #   delete, so anyone with write access (or a stolen pipeline credential) can destroy or
-#   rewrite released model versions, history included.
+#   rewrite released model versions, history included. Object lock is a compliance
+#   choice: the finding is medium only on a bucket its name, address or tags declare
+#   immutable (retention, WORM, compliance, legal hold; the table is
+#   data.mlscan.lib.bucket_roles.immutable_hints), low elsewhere.
 # custom:
 #   id: MLS-BKT-005
 #   severity: medium
@@ -30,10 +33,19 @@ deny contains v if {
 	not b.object_lock
 	not b.mfa_delete
 	v := {
-		"msg": sprintf("bucket %s stores models but has neither object lock nor MFA delete", [ml_assets.describe(name)]),
+		"msg": sprintf("bucket %s stores models but has neither object lock nor MFA delete%s", [ml_assets.describe(name), _scope_note(name)]),
 		"loc": b.loc,
 		"asset": name,
 		"key": b.address,
+		"severity": _severity(name),
 		"evidence": {"checkov": checkov.evidence("MLS-BKT-005", b.loc.path, b.address)},
 	}
 }
+
+_severity(name) := "medium" if {
+	ml_assets.immutable_store(name)
+} else := "low"
+
+_scope_note(name) := "" if {
+	ml_assets.immutable_store(name)
+} else := " (a compliance choice: reported at low because nothing declares the bucket immutable)"

@@ -13,9 +13,21 @@ _role(false) := "training-data"
 _assets(stores) := {"buckets": [{"name": "acme-registry", "roles": [_role(stores)], "role": _role(stores),
 	"role_sources": ["link"], "stores_models": stores, "links": [], "description": ""}]}
 
-test_registry_without_lock if {
+test_registry_without_lock_is_low_without_immutability_evidence if {
 	vs := deny with input as {"iac": {"buckets": [_bucket(false, false)]}, "assets": _assets(true)}
-	count(vs) == 1
+	[v.severity | some v in vs] == ["low"]
+}
+
+test_bucket_tagged_for_retention_is_medium if {
+	assets := {"buckets": [object.union(_assets(true).buckets[0], {"tags": {"Retention": "legal-hold"}})]}
+	vs := deny with input as {"iac": {"buckets": [_bucket(false, false)]}, "assets": assets}
+	[v.severity | some v in vs] == ["medium"]
+}
+
+test_user_immutable_hints_raise_severity if {
+	vs := deny with input as {"iac": {"buckets": [_bucket(false, false)]}, "assets": _assets(true)}
+		with data.mlscan.user.bucket_roles.immutable_hints as ["registry"]
+	[v.severity | some v in vs] == ["medium"]
 }
 
 test_object_lock_is_enough if {

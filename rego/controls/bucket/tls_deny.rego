@@ -2,8 +2,10 @@
 # title: Bucket policy does not deny non-TLS access
 # description: >-
 #   A bucket policy has no statement that denies requests made without TLS
-#   (aws:SecureTransport false), and its Allow statements do not require TLS either, so
-#   models and training data can be read or replaced over plaintext connections.
+#   (aws:SecureTransport false), and its Allow statements do not require TLS either, or an
+#   S3 bucket that holds models or data has no bucket policy at all, so models and
+#   training data can be read or replaced over plaintext connections. Infrastructure
+#   buckets (Terraform state, CI scratch stores) are left out.
 # custom:
 #   id: MLS-BKT-003
 #   severity: medium
@@ -73,10 +75,59 @@ deny contains v if {
 	not _tls_deny(p.id)
 	not _tls_required(p.id)
 	name := _name(p)
+	not ml_assets.infrastructure(name)
 	v := {
 		"msg": sprintf("bucket policy for %s does not deny requests without TLS (aws:SecureTransport)", [ml_assets.describe(name)]),
 		"loc": _anchor(p),
 		"asset": name,
 		"key": p.id,
 	}
+}
+
+# An S3 bucket with an ML role and no bucket policy at all: the finding sits where the
+# bucket is declared.
+deny contains v if {
+	some b in object.get(object.get(input, "iac", {}), "buckets", [])
+	object.get(b, "provider", "aws") == "aws"
+	name := ml_assets.bucket_key(b)
+	ml_assets.ml_bucket(name)
+	not _has_policy(b, name)
+	v := {
+		"msg": sprintf("bucket %s has no bucket policy, so nothing denies requests without TLS (aws:SecureTransport)", [ml_assets.describe(name)]),
+		"loc": b.loc,
+		"asset": name,
+		"key": b.address,
+	}
+}
+
+_has_policy(_, name) if {
+	some p in object.get(_bp, "policies", [])
+	p.bucket == name
+}
+
+# A policy of the same module that names this bucket by address, or whose bucket could
+# not be resolved to a name (it may be this one): not reported as missing.
+_has_policy(b, _) if {
+	some p in object.get(_bp, "policies", [])
+	_same_dir(p.loc.path, b.loc.path)
+	_maybe_this(p, b)
+}
+
+_maybe_this(p, b) if p.bucket_address == b.address
+
+_maybe_this(p, _) if {
+	is_string(p.bucket)
+	not _known_names[p.bucket]
+}
+
+_maybe_this(p, _) if p.bucket == null
+
+_known_names contains ml_assets.bucket_key(b) if {
+	some b in object.get(object.get(input, "iac", {}), "buckets", [])
+}
+
+_same_dir(a, b) if _dir(a) == _dir(b)
+
+_dir(path) := concat("/", array.slice(parts, 0, count(parts) - 1)) if {
+	parts := split(path, "/")
 }

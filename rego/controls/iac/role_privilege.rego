@@ -1,7 +1,8 @@
 # METADATA
 # title: Over-privileged training or serving role
 # description: >-
-#   An IAM role that SageMaker assumes (training, notebooks, serving) is allowed every action
+#   An IAM role that SageMaker assumes (training, notebooks, serving), or the role of a CI/CD
+#   pipeline whose artifact store holds models, is allowed every action
 #   of a service (s3:*, *), can change IAM policies, carries a broad AWS managed policy
 #   (AmazonS3FullAccess, AmazonSageMakerFullAccess, AdministratorAccess, ...), or - for a
 #   serving role - can write to the model registry. A compromised training job or model server then owns the data,
@@ -55,6 +56,21 @@ _ml_role(role) if {
 _ml_role(role) if {
 	some sa in object.get(role, "service_accounts", [])
 	regex.match(_ml_name, sa)
+}
+
+# The role of a CI/CD pipeline whose artifact store holds models or data (its stages output
+# a trained model: see ml_assets): the release pipeline pushes and deploys the models.
+_ml_role(role) if {
+	some store in object.get(_iac, "ci_artifact_stores", [])
+	object.get(store, "role", null) == role.address
+	_same_dir(store.loc.path, role.loc.path)
+	ml_assets.ml_bucket(store.bucket)
+}
+
+_same_dir(a, b) if _dir(a) == _dir(b)
+
+_dir(path) := concat("/", array.slice(parts, 0, count(parts) - 1)) if {
+	parts := split(path, "/")
 }
 
 # Named for an ML workload (training, serving, inference, models, MLflow).

@@ -149,3 +149,21 @@ test_fires_on_the_role_of_an_mlflow_instance if {
 	r := _role(["ec2.amazonaws.com"], [{"kind": "instance", "address": "aws_instance.mlflow_server"}])
 	count(deny) == 1 with input as {"iac": {"iam_roles": [r], "iam_statements": [_stmt(["s3:*"], ["write"], true)]}}
 }
+
+_pipeline_store(bucket) := {"address": "aws_codepipeline.release", "bucket": bucket, "role": "aws_iam_role.r",
+	"output_artifacts": ["TrainedModel"], "loc": {"path": "pipeline.tf", "line": 3}}
+
+_model_store_assets := {"buckets": [{"name": "acme-models", "roles": ["model-store"], "role": "model-store",
+	"role_sources": ["link"], "stores_models": true, "links": [], "description": ""}]}
+
+test_fires_on_the_role_of_a_pipeline_whose_store_holds_models if {
+	r := _role(["codepipeline.amazonaws.com"], [])
+	count(deny) == 1 with input as {"iac": {"iam_roles": [r], "ci_artifact_stores": [_pipeline_store("acme-models")],
+		"iam_statements": [_stmt(["*"], ["read", "write"], true)]}, "assets": _model_store_assets}
+}
+
+test_silent_on_the_role_of_a_pipeline_with_a_scratch_store if {
+	r := _role(["codepipeline.amazonaws.com"], [])
+	count(deny) == 0 with input as {"iac": {"iam_roles": [r], "ci_artifact_stores": [_pipeline_store("acme-build-scratch")],
+		"iam_statements": [_stmt(["*"], ["read", "write"], true)]}, "assets": _model_store_assets}
+}

@@ -1,10 +1,11 @@
 # METADATA
-# title: SageMaker notebook with root access or direct internet access
+# title: ML notebook or workspace with root access or direct internet access
 # description: >-
 #   A SageMaker notebook instance gives its users root, or has direct internet access, which
 #   is the provider default when the attribute is left out (checkov's check passes in that
 #   case). Root lets a notebook user change the instance and read every credential on it;
 #   direct internet access lets data and models leave without passing the VPC's controls.
+#   An Azure ML workspace with public network access (its default) is reported too.
 # custom:
 #   id: MLS-IAC-001
 #   severity: high
@@ -65,6 +66,22 @@ deny contains v if {
 		"loc": d.loc,
 		"asset": d.address,
 		"key": "app_network_access_type",
+	}
+}
+
+# An Azure ML workspace reachable from the internet: public network access is enabled
+# explicitly or left at its default (enabled). Medium: the workspace still asks for Entra ID
+# sign-in, but its storage, registry and endpoints are reachable from anywhere.
+deny contains v if {
+	some w in object.get(_iac, "ml_workspaces", [])
+	w.provider == "azure"
+	w.public_network_access_enabled != false
+	v := {
+		"msg": sprintf("Azure ML workspace %s allows public network access (%s)", [_label(w), _how(w.public_network_access_enabled)]),
+		"loc": w.loc,
+		"asset": w.address,
+		"key": "public_network_access_enabled",
+		"severity": "medium",
 	}
 }
 

@@ -36,3 +36,21 @@ test_public_domain if {
 	count(deny) == 1 with input as {"iac": {"sagemaker_domains": [d]}}
 	count(deny) == 0 with input as {"iac": {"sagemaker_domains": [object.union(d, {"app_network_access_type": "VpcOnly"})]}}
 }
+
+_workspace(public) := {"address": "azurerm_machine_learning_workspace.w", "name": "credit-ml", "provider": "azure",
+	"public_network_access_enabled": public, "storage": "acmecreditml", "loc": {"path": "ml.tf", "line": 3}}
+
+test_azure_ml_workspace_public_by_default if {
+	vs := deny with input as {"iac": {"ml_workspaces": [_workspace(null)]}}
+	[[v.key, v.severity, v.loc.line] | some v in vs] == [["public_network_access_enabled", "medium", 3]]
+	some v in vs
+	contains(v.msg, "by default")
+}
+
+test_azure_ml_workspace_public_explicitly if {
+	count(deny) == 1 with input as {"iac": {"ml_workspaces": [_workspace(true)]}}
+}
+
+test_azure_ml_workspace_private_is_silent if {
+	count(deny) == 0 with input as {"iac": {"ml_workspaces": [_workspace(false)]}}
+}
