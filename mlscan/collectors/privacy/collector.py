@@ -36,7 +36,7 @@ from mlscan.collectors.base import (
     line_loc,
     notification,
 )
-from mlscan.collectors.datasets.pii import tokens
+from mlscan.collectors.datasets.pii import column_category, tokens
 from mlscan.collectors.privacy.serving import analyse, is_serving_candidate
 from mlscan.config import Config
 from mlscan.errors import FileReadError
@@ -46,15 +46,6 @@ from mlscan.sourcemap import Node, SourceError
 from mlscan.workspace import Workspace
 
 SOURCE = "privacy"
-PROTECTED: dict[str, str] = {
-    "age": "age", "dob": "age", "birth": "age", "birthdate": "age", "born": "age",
-    "sex": "sex", "gender": "sex", "race": "race", "racial": "race", "ethnicity": "race",
-    "ethnic": "race", "marital": "marital-status", "married": "marital-status",
-    "nationality": "nationality", "citizenship": "nationality", "religion": "religion",
-    "religious": "religion", "disability": "disability", "disabled": "disability",
-    "handicap": "disability", "pregnant": "pregnancy", "pregnancy": "pregnancy",
-    "orientation": "sexual-orientation",
-}  # fmt: skip
 _S3_URI = re.compile(r"^s3://([^/$]+)")
 
 
@@ -100,6 +91,8 @@ class PrivacyCollector:
                                             "function": h.function,
                                             "framework": h.framework,
                                             "serves_model": module.serves_model,
+                                            "fields": [feature(n) for n in h.fields],
+                                            "names": [f.path, h.function, *h.schemas],
                                             "sink": p["sink"],
                                             "argument": p["argument"],
                                             "loc": {
@@ -118,6 +111,8 @@ class PrivacyCollector:
                                             "function": h.function,
                                             "framework": h.framework,
                                             "serves_model": module.serves_model,
+                                            "fields": [feature(n) for n in h.fields],
+                                            "names": [f.path, h.function, *h.schemas],
                                             "sink": p["sink"],
                                             "argument": p["argument"],
                                             "loc": {
@@ -319,12 +314,11 @@ def _mlserver_kafka(rel: str, text: str) -> list[dict[str, Any]]:
 
 
 # ----------------------------------------------------------------- MLmodels
-def protected_attribute(name: str) -> str | None:
-    for tok in tokens(name):
-        attr = PROTECTED.get(tok)
-        if attr is not None:
-            return attr
-    return None
+def feature(name: str) -> dict[str, Any]:
+    """A model input or payload field: its name, its lower-case tokens (which of them
+    name a protected attribute is policy: ``rego/lib/privacy.rego``) and the personal-data
+    category of the name by the dataset column detector (``datasets/pii.py``), if any."""
+    return {"name": name, "tokens": list(tokens(name)), "personal": column_category(name)}
 
 
 def _mlmodel(cache: ParseCache, rel: str, config: Config) -> dict[str, Any] | None:
@@ -352,9 +346,9 @@ def _mlmodel(cache: ParseCache, rel: str, config: Config) -> dict[str, Any] | No
     return {
         "path": model_dir,
         "inputs": names,
-        "protected_inputs": [
-            {"name": n, "attribute": a} for n in names if (a := protected_attribute(n))
-        ],
+        "source": "mlmodel",
+        "names": [model_dir],
+        "features": [feature(n) for n in names],
         "asset": asset,
         "impact": impact,
         "loc": span.loc(rel),

@@ -1,0 +1,32 @@
+"""Privacy verdicts from evidence: a logged request payload is reported at medium only when
+something shows it is personal, and protected attributes are read from training code and
+serving schemas as well as from MLmodel signatures (fixtures: tests/fixtures/privacy)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mlscan.scan import ScanOptions, run
+
+FIX = Path(__file__).resolve().parent.parent / "fixtures" / "privacy"
+
+
+def _findings(root: Path, *controls: str) -> set[tuple[str, str, int | None, str]]:
+    result = run(ScanOptions(paths=(str(root),)))
+    return {
+        (f.control.id, f.location.path, f.location.start_line, f.severity)
+        for f in result.findings
+        if f.control.id in controls
+    }
+
+
+def test_payload_logging_severity_follows_personal_evidence() -> None:
+    assert _findings(FIX / "payloads", "MLS-PRV-002") == {
+        # a leaf photo URL: nothing personal, a hygiene note only
+        ("MLS-PRV-002", "vision/classify.py", 12, "low"),
+        ("MLS-PRV-002", "vision/classify.py", 15, "low"),
+        # a loan service: its requests are about one applicant
+        ("MLS-PRV-002", "loans/api.py", 21, "medium"),
+        # an e-mail address field is personal data whatever the model
+        ("MLS-PRV-002", "tickets/route.py", 15, "medium"),
+    }
