@@ -30,3 +30,22 @@ def test_payload_logging_severity_follows_personal_evidence() -> None:
         # an e-mail address field is personal data whatever the model
         ("MLS-PRV-002", "tickets/route.py", 15, "medium"),
     }
+
+
+def test_protected_attributes_from_training_code_and_request_schemas() -> None:
+    assert _findings(FIX / "protected", "MLS-PRV-005") == {
+        # every column of the CSV the Makefile passes to the script, minus the dropped ones
+        ("MLS-PRV-005", "pipeline/fit_default.py", 12, "medium"),
+        # an explicit column list of a model logged to a "mortgage" experiment
+        ("MLS-PRV-005", "approvals/train_lending.py", 13, "medium"),
+        # the pydantic schema of a BentoML tenant-screening service
+        ("MLS-PRV-005", "service/screening.py", 7, "medium"),
+        # wine/train.py takes "age" too, but a wine's age decides nothing about people
+    }
+
+
+def test_training_columns_are_named_in_the_message() -> None:
+    result = run(ScanOptions(paths=(str(FIX / "protected"),)))
+    (f,) = [f for f in result.findings if f.location.path == "pipeline/fit_default.py"]
+    assert f.evidence["protected_inputs"] == ["AGE_YEARS (age)", "GENDER (sex)"]
+    assert "the columns of datasets/credit_lines_q1.csv" in f.message

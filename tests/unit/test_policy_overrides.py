@@ -1,6 +1,7 @@
 """Verdict tables in rego/lib are data a --policy folder replaces without editing the
-package: the decision-domain and protected-attribute words (privacy) and the impacts that need an adversarial
-evaluation (robustness). (The checkov map: tests/collectors/test_checkov_policy_map.py.)"""
+package: the decision-domain and protected-attribute words (privacy) and the impacts that
+need an adversarial evaluation (robustness).
+(The checkov map: tests/collectors/test_checkov_policy_map.py.)"""
 
 from __future__ import annotations
 
