@@ -29,6 +29,11 @@ not run:
   (``uvicorn pkg.main:app``, ``gunicorn app:app``, ``python serve.py``), and a Python app
   the Dockerfiles, Procfiles and ``heroku.yml`` of its folder and the folders above (they
   decide the address it is bound to);
+* a BentoML ``bentofile.yaml`` brings in the ``python.requirements_txt`` it names (the
+  Bento's environment);
+* a Python file that fits a model brings in the files that run it (``python path/x.py
+  data.csv`` in a Makefile, shell script, README, ``dvc.yaml``, workflow or Dockerfile)
+  and the CSV/TSV files they pass it (its feature columns come from their header);
 * a changed ``.mlscan.yaml`` / ``.mlscan.yml`` changes every finding: the whole root is
   scanned.
 """
@@ -50,7 +55,14 @@ from mlscan.collectors.artifacts.discovery import (
 )
 from mlscan.collectors.mlflow.charts import chart_values_name
 from mlscan.collectors.mlflow.cmd import split_shell
+from mlscan.collectors.privacy.features import (
+    invocations,
+    is_invocation_file,
+    is_training_candidate,
+    run_arguments,
+)
 from mlscan.collectors.serving.launchers import module_candidates, parse_launch
+from mlscan.collectors.supply_chain.bento import BENTOFILES
 from mlscan.config import CONFIG_NAMES, Config
 from mlscan.errors import FileReadError
 from mlscan.workspace import Workspace, WorkspaceOptions
@@ -119,6 +131,7 @@ def _may_have_dependencies(rel: str) -> bool:
         or "templates" in p.parts
         or name in _LAUNCHERS
         or name == "Chart.yaml"
+        or name in BENTOFILES
         or _is_dockerfile(name)
         or chart_values_name(rel)
     )
@@ -188,6 +201,9 @@ class _Dependencies:
             out += self._launched_apps(rel)
         elif p.suffix == ".py":
             out += self._launchers_of(rel)
+            out += self._training_runs(rel)
+        if name in BENTOFILES:
+            out += self._bento_requirements(rel)
         out += self._secret_links(rel)
         return out
 
@@ -238,6 +254,41 @@ class _Dependencies:
             if str(PurePosixPath(f).parent) in dirs or rel in self._launched_apps(f):
                 out.append(f)
         return out
+
+    def _bento_requirements(self, rel: str) -> list[str]:
+        text = self._text(rel) or ""
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError:
+            return []
+        python = data.get("python") if isinstance(data, dict) else None
+        req = python.get("requirements_txt") if isinstance(python, dict) else None
+        if not isinstance(req, str) or ".." in req:
+            return []
+        target = posixpath.normpath((PurePosixPath(rel).parent / req.strip()).as_posix())
+        return [target] if target in self.paths else []
+
+    def _training_runs(self, rel: str) -> list[str]:
+        """The files that run a training script, and the datasets they pass it."""
+        text = self._text(rel)
+        if text is None or not is_training_candidate(text):
+            return []
+        name = PurePosixPath(rel).name
+        runners = [
+            (f, t)
+            for f in self._sorted
+            if is_invocation_file(f) and name in (t := self._text(f) or "")
+        ]
+        out: list[str] = []
+        for f, t in runners:
+            arg_lists = run_arguments(rel, invocations([(f, t)]))
+            if arg_lists:
+                out.append(f)
+            for arg in (a for args in arg_lists for a in args):
+                path = posixpath.normpath(arg.strip("\"'").lstrip("./"))
+                if path in self.paths and path.lower().endswith((".csv", ".tsv")):
+                    out.append(path)
+        return sorted(set(out))
 
     def _in_folder(self, folder: str) -> list[str]:
         prefix = "" if folder in ("", ".") else folder + "/"

@@ -28,7 +28,7 @@ class ProjectProfile:
     kubernetes: bool
     helm: bool = False
     ansible: bool = False
-    model_servers: bool = False  # Procfile / heroku.yml / Python apps in serving folders
+    model_servers: bool = False  # Procfile / heroku.yml / bentofile / Python serving apps
     model_roots: tuple[str, ...]  # top-level folders that hold model files
     model_groups: tuple[str, ...]  # their sub-folders / stems: one asset group each
     public_keys: tuple[str, ...]
@@ -69,7 +69,7 @@ def profile(root: Path) -> ProjectProfile:
         ansible=any(
             part in ("roles", "playbooks", "ansible") for p in paths for part in p.split("/")[:-1]
         ),
-        model_servers=bool(names & {"Procfile", "heroku.yml"})
+        model_servers=bool(names & {"Procfile", "heroku.yml", "bentofile.yaml", "bentofile.yml"})
         or any(
             p.endswith(".py") and set(p.split("/")[:-1]) & {"serving", "serve", "inference", "api"}
             for p in paths

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from mlscan.cli.workflow import profile
 from mlscan.config import load_config
 from tests.helpers import EXAMPLES, REPO, git, run_cli
 
@@ -236,3 +237,10 @@ def test_init_in_an_empty_folder_and_the_current_directory(tmp_path: Path) -> No
     text = (tmp_path / ".mlscan.yaml").read_text(encoding="utf-8")
     assert "nothing mlscan knows yet" in text
     assert load_config(tmp_path / ".mlscan.yaml").exclude == ("vendor/**",)
+
+
+def test_init_counts_a_bentofile_as_a_model_server(tmp_path: Path) -> None:
+    (tmp_path / "bentofile.yaml").write_text(
+        'service: "svc:svc"\npython:\n  packages:\n    - lightgbm\n', encoding="utf-8"
+    )
+    assert profile(tmp_path).model_servers

@@ -336,3 +336,20 @@ def test_secrets_and_model_references_bring_in_what_links_them(
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text, encoding="utf-8")
     assert expand_paths(tmp_path, named, Config()) == tuple(expected)
+
+
+def test_training_scripts_and_bentofiles_bring_in_what_decides_their_findings() -> None:
+    privacy = REPO / "tests" / "fixtures" / "privacy" / "protected"
+    bento = REPO / "tests" / "fixtures" / "supply_chain" / "bento"
+    cfg = Config()
+    # a training script: the Makefile that runs it and the CSV it is run on
+    assert expand_paths(privacy, ("pipeline/fit_default.py",), cfg) == (
+        "Makefile",
+        "datasets/credit_lines_q1.csv",
+        "pipeline/fit_default.py",
+    )
+    # a bentofile: the requirements file it names as the Bento's environment
+    assert expand_paths(bento, ("req/bentofile.yaml",), cfg) == (
+        "req/bentofile.yaml",
+        "req/requirements.txt",
+    )

@@ -73,7 +73,8 @@ def is_invocation_file(rel: str) -> bool:
     return bool(_INVOCATION_FILES.search(rel))
 
 
-def _runs_of(rel: str, runs: dict[str, list[list[str]]]) -> list[list[str]]:
+def run_arguments(rel: str, runs: dict[str, list[list[str]]]) -> list[list[str]]:
+    """The argument lists ``rel`` is run with."""
     name = PurePosixPath(rel).name
     found: list[list[str]] = []
     for script, arg_lists in sorted(runs.items()):
@@ -265,7 +266,7 @@ def _datasets(
     else:
         idx = _argv_index(arg, argv_names)
         if idx is not None and idx >= 1:
-            candidates = [a[idx - 1] for a in _runs_of(rel, runs) if len(a) >= idx]
+            candidates = [a[idx - 1] for a in run_arguments(rel, runs) if len(a) >= idx]
     found: list[str] = []
     for c in candidates:
         c = c.strip("\"'")
