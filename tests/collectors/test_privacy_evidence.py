@@ -40,6 +40,8 @@ def test_protected_attributes_from_training_code_and_request_schemas() -> None:
         ("MLS-PRV-005", "approvals/train_lending.py", 13, "medium"),
         # the pydantic schema of a BentoML tenant-screening service
         ("MLS-PRV-005", "service/screening.py", 7, "medium"),
+        # a FastAPI route's schema, with a field inherited from its base class
+        ("MLS-PRV-005", "service/claims_api.py", 14, "medium"),
         # wine/train.py takes "age" too, but a wine's age decides nothing about people
     }
 
@@ -49,3 +51,17 @@ def test_training_columns_are_named_in_the_message() -> None:
     (f,) = [f for f in result.findings if f.location.path == "pipeline/fit_default.py"]
     assert f.evidence["protected_inputs"] == ["AGE_YEARS (age)", "GENDER (sex)"]
     assert "the columns of datasets/credit_lines_q1.csv" in f.message
+
+
+def test_payload_fields_are_read_from_keys_and_schemas() -> None:
+    from mlscan.collectors.privacy.serving import analyse
+
+    root = FIX / "payloads"
+    vision = analyse("vision/classify.py", (root / "vision" / "classify.py").read_text())
+    loans = analyse("loans/api.py", (root / "loans" / "api.py").read_text())
+    assert vision is not None and loans is not None
+    assert [h.fields for h in vision.handlers] == [["photo_url"]]
+    # the schema's fields, then nothing new from attribute reads on the parameter
+    assert [(h.schemas, h.fields) for h in loans.handlers] == [
+        (["Applicant"], ["amount", "term_months", "yearly_income"])
+    ]
