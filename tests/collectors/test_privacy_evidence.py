@@ -36,6 +36,10 @@ def test_protected_attributes_from_training_code_and_request_schemas() -> None:
     assert _findings(FIX / "protected", "MLS-PRV-005") == {
         # every column of the CSV the Makefile passes to the script, minus the dropped ones
         ("MLS-PRV-005", "pipeline/fit_default.py", 12, "medium"),
+        # the dataset as an argparse default, read through a method chain
+        ("MLS-PRV-005", "pipeline/fit_claims.py", 12, "medium"),
+        # the dataset as os.path.join of a folder constant and a file name
+        ("MLS-PRV-005", "pipeline/fit_joined.py", 9, "medium"),
         # an explicit column list of a model logged to a "mortgage" experiment
         ("MLS-PRV-005", "approvals/train_lending.py", 13, "medium"),
         # the pydantic schema of a BentoML tenant-screening service

@@ -11,7 +11,8 @@ are read from
 * ``df.drop(target, axis=1)`` / ``df.drop(columns=[...])`` assigned to another name: every
   column of the dataset ``df`` was read from, minus the dropped ones (an in-place cleaning
   step ``df = df.drop("id", axis=1)`` drops them too). The dataset is the committed CSV /
-  TSV named by ``pd.read_csv("...")``, or by ``sys.argv[N]`` resolved through the commands
+  TSV named by ``pd.read_csv(...)`` (a literal, a name bound to one, an argparse default,
+  ``os.path.join`` of those), or by ``sys.argv[N]`` resolved through the commands
   that run the script (``python path/train.py data/x.csv`` in a Makefile, shell script,
   README, ``dvc.yaml``, workflow or Dockerfile).
 
@@ -178,6 +179,7 @@ def training_models(
         return []
     lists = _Lists(tree)
     argv_names: dict[str, int] = {}
+    paths: dict[str, str] = _argparse_defaults(tree)  # names (and args.<dest>) -> a path
     frames: dict[str, list[str]] = {}  # DataFrame name -> candidate dataset paths
     dropped: dict[str, list[str]] = {}  # DataFrame name -> columns dropped in place
     selections: list[tuple[ast.stmt, list[str], str | None]] = []
@@ -193,21 +195,27 @@ def training_models(
         if idx is not None:
             argv_names[target.id] = idx
             continue
-        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute):
-            if value.func.attr in _READS and value.args:
-                frames[target.id] = _datasets(value.args[0], argv_names, rel, runs, base, exists)
-                continue
-            if value.func.attr == "drop" and isinstance(value.func.value, ast.Name):
-                source = value.func.value.id
-                gone = [s for a in value.args for s in _strings(a)] + [
-                    s for k in value.keywords if k.arg in ("columns", "labels") for s in
+        literal = _path_value(value, paths)
+        if literal is not None:
+            paths[target.id] = literal
+            continue
+        read = _in_chain(value, _READS)
+        if read is not None and read.args:
+            frames[target.id] = _datasets(read.args[0], argv_names, paths, rel, runs, base, exists)
+            continue
+        drop = _in_chain(value, frozenset({"drop"}))
+        if drop is not None and isinstance(drop.func, ast.Attribute):
+            if isinstance(drop.func.value, ast.Name):
+                source = drop.func.value.id
+                gone = [s for a in drop.args for s in _strings(a)] + [
+                    s for k in drop.keywords if k.arg in ("columns", "labels") for s in
                     _strings(k.value)
                 ]
                 if target.id == source:
                     dropped.setdefault(source, []).extend(gone)
                 elif source in frames:
                     selections.append((node, dropped.get(source, []) + gone, source))
-                continue
+            continue
         for sub in ast.walk(value):
             if isinstance(sub, ast.Subscript):
                 cols = lists.resolve(sub.slice)
@@ -230,8 +238,8 @@ def training_models(
                     break
             if not columns or dataset is None:
                 continue
-            drop = set(cols)
-            cols = [c.lstrip("\ufeff") for c in columns if c.lstrip("\ufeff") not in drop]
+            removed = set(cols)
+            cols = [c.lstrip("\ufeff") for c in columns if c.lstrip("\ufeff") not in removed]
         key = tuple(cols)
         if not cols or key in seen:
             continue
@@ -252,17 +260,82 @@ def training_models(
     return out
 
 
+def _in_chain(node: ast.AST, attrs: frozenset[str]) -> ast.Call | None:
+    """The call of one of ``attrs`` in a method chain (``pd.read_csv(p).dropna()``,
+    ``df.drop("y", axis=1).values``)."""
+    while True:
+        if isinstance(node, ast.Call):
+            if isinstance(node.func, ast.Attribute) and node.func.attr in attrs:
+                return node
+            node = node.func
+        elif isinstance(node, ast.Attribute | ast.Subscript):
+            node = node.value
+        else:
+            return None
+
+
+def _path_value(node: ast.AST, paths: dict[str, str]) -> str | None:
+    """A path written as a literal, a name bound to one, ``args.<dest>`` with an argparse
+    default, or ``os.path.join`` / ``Path(...)`` / ``/`` of those."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.Name):
+        return paths.get(node.id)
+    if isinstance(node, ast.Attribute):
+        return paths.get(f"args.{node.attr}")
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Div):
+        left, right = _path_value(node.left, paths), _path_value(node.right, paths)
+        return f"{left}/{right}" if left is not None and right is not None else None
+    if isinstance(node, ast.Call) and node.args and not node.keywords:
+        name = ast.unparse(node.func)
+        if name in ("os.path.join", "path.join", "Path", "pathlib.Path", "join"):
+            parts = [_path_value(a, paths) for a in node.args]
+            if all(p is not None for p in parts):
+                return "/".join(p for p in parts if p is not None)
+    return None
+
+
+def _argparse_defaults(tree: ast.Module) -> dict[str, str]:
+    """``args.<dest>`` -> the string default of ``parser.add_argument("--dest", default=...)``."""
+    out: dict[str, str] = {}
+    for node in ast.walk(tree):
+        if not (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "add_argument"
+        ):
+            continue
+        kw = {k.arg: k.value for k in node.keywords if k.arg}
+        default = kw.get("default")
+        if not (isinstance(default, ast.Constant) and isinstance(default.value, str)):
+            continue
+        dest_node = kw.get("dest")
+        if isinstance(dest_node, ast.Constant) and isinstance(dest_node.value, str):
+            dest = dest_node.value
+        else:
+            flags = [a.value for a in node.args if isinstance(a, ast.Constant)]
+            longs = [f for f in flags if isinstance(f, str) and f.startswith("--")]
+            names = longs or [f for f in flags if isinstance(f, str)]
+            if not names:
+                continue
+            dest = names[0].lstrip("-").replace("-", "_")
+        out[f"args.{dest}"] = default.value
+    return out
+
+
 def _datasets(
     arg: ast.AST,
     argv_names: dict[str, int],
+    paths: dict[str, str],
     rel: str,
     runs: dict[str, list[list[str]]],
     base: PurePosixPath,
     exists: Callable[[str], bool],
 ) -> list[str]:
     candidates: list[str] = []
-    if isinstance(arg, ast.Constant) and isinstance(arg.value, str):
-        candidates = [arg.value]
+    literal = _path_value(arg, paths)
+    if literal is not None:
+        candidates = [literal]
     else:
         idx = _argv_index(arg, argv_names)
         if idx is not None and idx >= 1:
