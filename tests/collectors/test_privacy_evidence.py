@@ -29,6 +29,8 @@ def test_payload_logging_severity_follows_personal_evidence() -> None:
         ("MLS-PRV-002", "loans/api.py", 21, "medium"),
         # an e-mail address field is personal data whatever the model
         ("MLS-PRV-002", "tickets/route.py", 15, "medium"),
+        # a generic handler of a module that loads a credit model
+        ("MLS-PRV-002", "web/main.py", 15, "medium"),
     }
 
 

@@ -44,6 +44,7 @@ from mlscan.collectors.privacy.features import (
     is_invocation_file,
     is_schema_candidate,
     is_training_candidate,
+    model_names,
     schema_models,
     training_models,
 )
@@ -118,6 +119,7 @@ class PrivacyCollector:
                             models.extend(_with_asset(m, ctx.config) for m in found_s)
                     if module is not None:
                         parsed.append(f.path)
+                        names = model_names(f.path, tree)
                         for h in module.handlers:
                             for p in h.persistence:
                                 persistence.append(
@@ -127,7 +129,7 @@ class PrivacyCollector:
                                         "framework": h.framework,
                                         "serves_model": module.serves_model,
                                         "fields": [feature(n) for n in h.fields],
-                                        "names": [f.path, h.function, *h.schemas],
+                                        "names": [*names, h.function, *h.schemas],
                                         "sink": p["sink"],
                                         "argument": p["argument"],
                                         "loc": {
@@ -147,7 +149,7 @@ class PrivacyCollector:
                                         "framework": h.framework,
                                         "serves_model": module.serves_model,
                                         "fields": [feature(n) for n in h.fields],
-                                        "names": [f.path, h.function, *h.schemas],
+                                        "names": [*names, h.function, *h.schemas],
                                         "sink": p["sink"],
                                         "argument": p["argument"],
                                         "loc": {

@@ -41,8 +41,9 @@ _READS = frozenset({"read_csv", "read_table"})
 _FRAME_HINTS = ("read_csv", "read_table", "read_parquet", "DataFrame")
 _NAMING_CALLS = frozenset(
     {"set_experiment", "log_model", "save_model", "register_model", "create_registered_model",
-     "Service", "load_model", "get"}
+     "Service", "load_model", "get", "load", "FastAPI"}
 )  # fmt: skip
+_LOADERS = ("joblib.", "pickle.", "torch.", "dill.", "cloudpickle.", "bentoml.")
 _INVOCATION_FILES = re.compile(
     r"(^|/)(Makefile|makefile|GNUmakefile|Dockerfile[^/]*|Procfile|dvc\.yaml|[^/]+\.(sh|md|rst|txt|ya?ml))$"
 )
@@ -146,8 +147,9 @@ def _strings(node: ast.AST) -> list[str]:
     ]
 
 
-def _names(rel: str, tree: ast.Module) -> list[str]:
-    """Strings that name the model: experiment, artifact, registered model, service."""
+def model_names(rel: str, tree: ast.Module) -> list[str]:
+    """Strings that name the model: experiment, artifact, registered model, service, the
+    file a model is loaded from, an API title."""
     names = [rel]
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -156,7 +158,7 @@ def _names(rel: str, tree: ast.Module) -> list[str]:
         short = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if short not in _NAMING_CALLS:
             continue
-        if short == "get" and not ast.unparse(func).startswith("bentoml."):
+        if short in ("get", "load") and not ast.unparse(func).startswith(_LOADERS):
             continue
         for arg in [*node.args, *[k.value for k in node.keywords]]:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value:
@@ -224,7 +226,7 @@ def training_models(
                     break
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, ...]] = set()
-    model_names = _names(rel, tree)
+    described = model_names(rel, tree)
     for stmt, cols, frame in sorted(selections, key=lambda s: s[0].lineno):
         dataset = None
         datasets: list[str] = []
@@ -248,7 +250,7 @@ def training_models(
             {
                 "path": rel,
                 "source": "training-code",
-                "names": list(dict.fromkeys([*model_names, *datasets])),
+                "names": list(dict.fromkeys([*described, *datasets])),
                 "dataset": dataset,
                 "inputs": cols,
                 "features": [feature(c) for c in cols],
@@ -381,7 +383,7 @@ def schema_models(
             used.append(node.value.id)
     classes = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
     out: list[dict[str, Any]] = []
-    names = _names(rel, tree)
+    names = model_names(rel, tree)
     for name in dict.fromkeys(used):
         cls = classes.get(name)
         fields = schema_fields(tree, name)
