@@ -1,6 +1,7 @@
 """Score mlscan against the judged corpus of public ML repositories.
 
-    python benchmarks/accuracy/score.py TREES_DIR [--oracle FILE] [--reports DIR] [--json]
+    python benchmarks/accuracy/score.py TREES_DIR [--oracle FILE] [--reports DIR]
+        [--only OWNER/NAME ...] [--set development|held-out]
 
 TREES_DIR holds one materialised work tree per corpus repository, named
 ``<owner>__<name>`` (see docs/accuracy.md for how to build them from the commits in
@@ -20,7 +21,14 @@ Every finding at medium or above is matched against the oracle (oracle.json):
 Recall = expected problems hit by at least one finding at medium or above / expected
 problems. Precision = true positives / (true positives + false positives) at medium or
 above; unjudged findings are left out and counted separately. Both are also given per
-family. The script never runs in CI; its matching logic is unit-tested on a synthetic
+family.
+
+Each repository belongs to a *set* (``"set"`` in oracle.json): ``development`` (the
+default), the repositories the project looked at while fixing gap classes, or
+``held-out``, repositories judged against a fixed mlscan and kept out of that work so
+that they measure whether fixes carry over to code nobody tuned for. When both sets are
+scored, the totals are also printed per set; ``--set NAME`` scores one set alone.
+The script never runs in CI; its matching logic is unit-tested on a synthetic
 oracle (tests/unit/test_accuracy_score.py).
 """
 
@@ -39,6 +47,9 @@ HERE = Path(__file__).resolve().parent
 DEFAULT_ORACLE = HERE / "oracle.json"
 SEVERITY_RANK = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
 FAMILIES = ("dvc", "mlflow", "iac", "serving", "secrets", "supply-chain", "model-files", "privacy")
+DEVELOPMENT_SET = "development"
+HELD_OUT_SET = "held-out"
+SETS = (DEVELOPMENT_SET, HELD_OUT_SET)
 
 # Family of a finding nobody has judged yet, from its control id.
 _PREFIX_FAMILY = (
@@ -143,6 +154,7 @@ class RepoOracle:
     expected: tuple[Expected, ...]
     false: tuple[Judged, ...]
     wrong_location: tuple[Judged, ...]
+    set: str = DEVELOPMENT_SET
 
 
 @dataclass(kw_only=True)
@@ -195,6 +207,9 @@ def load_oracle(data: Mapping[str, Any]) -> list[RepoOracle]:
         ids = [e.id for e in expected]
         if len(ids) != len(set(ids)):
             raise ValueError(f"{raw['repo']}: duplicate expected ids")
+        repo_set = str(raw.get("set", DEVELOPMENT_SET))
+        if repo_set not in SETS:
+            raise ValueError(f"{raw['repo']}: unknown set {repo_set!r} (expected one of {SETS})")
         repos.append(
             RepoOracle(
                 repo=str(raw["repo"]),
@@ -202,6 +217,7 @@ def load_oracle(data: Mapping[str, Any]) -> list[RepoOracle]:
                 expected=expected,
                 false=tuple(_judged(j) for j in raw.get("false", [])),
                 wrong_location=tuple(_judged(j) for j in raw.get("wrong_location", [])),
+                set=repo_set,
             )
         )
     return repos
@@ -338,6 +354,33 @@ def class_status(
     return dict(sorted(status.items()))
 
 
+def scores_by_set(
+    oracles: Sequence[RepoOracle], scores: Sequence[RepoScore]
+) -> dict[str, list[RepoScore]]:
+    """Scores grouped by the set of their repository, in the order of ``SETS``."""
+    set_of = {o.repo: o.set for o in oracles}
+    grouped: dict[str, list[RepoScore]] = {}
+    for name in SETS:
+        members = [s for s in scores if set_of[s.repo] == name]
+        if members:
+            grouped[name] = members
+    return grouped
+
+
+def _totals_lines(t: Totals) -> list[str]:
+    lines = [
+        f"recall    (medium+): {t.recall}",
+        f"precision (medium+): {t.precision}   unjudged findings: {t.unjudged}",
+        "",
+        f"{'family':<14} {'recall':<18} precision",
+    ]
+    for fam, (rec, prec) in t.by_family.items():
+        if rec.den == 0 and prec.den == 0:
+            continue
+        lines.append(f"{fam:<14} {rec!s:<18} {prec}")
+    return lines
+
+
 def render(
     scores: Sequence[RepoScore],
     oracles: Sequence[RepoOracle],
@@ -348,8 +391,9 @@ def render(
     lines: list[str] = []
     for s in scores:
         o = by_repo[s.repo]
+        tag = "" if o.set == DEVELOPMENT_SET else f" [{o.set}]"
         lines.append(
-            f"== {s.repo}  expected found {len(s.found)}/{len(o.expected)}  "
+            f"== {s.repo}{tag}  expected found {len(s.found)}/{len(o.expected)}  "
             f"true {len(s.true_positives)}  false {len(s.false_positives)}  "
             f"unjudged {len(s.unjudged)}"
         )
@@ -367,17 +411,17 @@ def render(
         lines.append("")
         lines.append("missing trees (materialise them first, see docs/accuracy.md):")
         lines.extend(f"   {m}" for m in missing)
-    t = totals(oracles, scores)
     lines.append("")
     lines.append(f"repositories scored: {len(scores)} of {len(oracles)}")
-    lines.append(f"recall    (medium+): {t.recall}")
-    lines.append(f"precision (medium+): {t.precision}   unjudged findings: {t.unjudged}")
-    lines.append("")
-    lines.append(f"{'family':<14} {'recall':<18} precision")
-    for fam, (rec, prec) in t.by_family.items():
-        if rec.den == 0 and prec.den == 0:
-            continue
-        lines.append(f"{fam:<14} {rec!s:<18} {prec}")
+    lines.extend(_totals_lines(totals(oracles, scores)))
+    by_set = scores_by_set(oracles, scores)
+    if len(by_set) > 1:
+        for name, set_scores in by_set.items():
+            lines.append("")
+            lines.append(f"-- {name} set: {len(set_scores)} repositories scored")
+            lines.extend(_totals_lines(totals(oracles, set_scores)))
+    elif by_set:
+        lines.append(f"(all scored repositories are in the {next(iter(by_set))} set)")
     classes = class_status(oracles, scores)
     if classes:
         lines.append("")
@@ -428,6 +472,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         metavar="OWNER/NAME",
         help="score only these repositories (repeatable); totals cover them alone",
     )
+    ap.add_argument(
+        "--set",
+        choices=SETS,
+        dest="only_set",
+        help="score only the repositories of this set (e.g. held-out)",
+    )
     args = ap.parse_args(argv)
 
     data = json.loads(args.oracle.read_text(encoding="utf-8"))
@@ -437,6 +487,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         oracles = [
             o for o in oracles if o.repo.lower() in wanted or tree_name(o.repo).lower() in wanted
         ]
+    if args.only_set:
+        oracles = [o for o in oracles if o.set == args.only_set]
     class_issues = {k: str(v.get("issues", "")) for k, v in data.get("classes", {}).items()}
     scores: list[RepoScore] = []
     missing: list[str] = []

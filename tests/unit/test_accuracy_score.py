@@ -338,3 +338,157 @@ def test_committed_oracle_classes_are_declared() -> None:
             used.add(f["class"])
             assert data["classes"][f["class"]]["kind"] == "false", (r["repo"], f["path"])
     assert used == declared
+
+
+def _with_held_out() -> dict[str, Any]:
+    """ORACLE plus one held-out repository with one expected problem and one false entry."""
+    data: dict[str, Any] = json.loads(json.dumps(ORACLE))
+    data["repos"].append(
+        {
+            "repo": "other/api",
+            "commit": "2" * 40,
+            "set": "held-out",
+            "expected": [
+                {
+                    "id": "open-api",
+                    "controls": ["MLS-SRV-001"],
+                    "severity": "medium",
+                    "family": "serving",
+                    "where": [{"path": "app.py", "lines": [5, 9]}],
+                    "why": "model API on all interfaces without auth",
+                },
+                {
+                    "id": "latest-image",
+                    "controls": ["MLS-SRV-003"],
+                    "severity": "medium",
+                    "family": "serving",
+                    "where": [{"path": "stack.yml", "lines": [3, 3]}],
+                    "why": "serving image by :latest",
+                },
+            ],
+            "false": [
+                {
+                    "control": "MLS-SRV-005",
+                    "path": "stages/eval.py",
+                    "line": 4,
+                    "family": "serving",
+                    "why": "pipeline stage",
+                    "class": "fp-handlers",
+                }
+            ],
+        }
+    )
+    return data
+
+
+def test_set_defaults_to_development_and_is_read() -> None:
+    oracles = score.load_oracle(_with_held_out())
+    assert [(o.repo, o.set) for o in oracles] == [
+        ("acme/ml-stack", "development"),
+        ("acme/clean", "development"),
+        ("other/api", "held-out"),
+    ]
+
+
+def test_unknown_set_is_rejected() -> None:
+    bad = _with_held_out()
+    bad["repos"][2]["set"] = "heldout"
+    with pytest.raises(ValueError, match="unknown set 'heldout'"):
+        score.load_oracle(bad)
+
+
+def test_scores_by_set_groups_in_set_order() -> None:
+    oracles = score.load_oracle(_with_held_out())
+    scores = [score.score_repo(o, []) for o in reversed(oracles)]
+    grouped = score.scores_by_set(oracles, scores)
+    assert list(grouped) == ["development", "held-out"]
+    assert [s.repo for s in grouped["development"]] == ["acme/clean", "acme/ml-stack"]
+    assert [s.repo for s in grouped["held-out"]] == ["other/api"]
+
+
+def test_render_prints_held_out_totals_separately() -> None:
+    oracles = score.load_oracle(_with_held_out())
+    scores = [
+        score.score_repo(oracles[0], [F("MLS-MLF-001", "compose.yml", 10, "critical")]),
+        score.score_repo(oracles[1], []),
+        score.score_repo(
+            oracles[2],
+            [F("MLS-SRV-001", "app.py", 5, "medium"), F("MLS-SRV-005", "stages/eval.py", 4)],
+        ),
+    ]
+    out = score.render(scores, oracles, []).splitlines()
+    assert "== other/api [held-out]  expected found 1/2  true 1  false 1  unjudged 0" in out
+    assert "== acme/ml-stack  expected found 1/4  true 1  false 0  unjudged 0" in out
+    dev = out.index("-- development set: 2 repositories scored")
+    held = out.index("-- held-out set: 1 repositories scored")
+    assert dev < held
+    assert out[dev + 1] == "recall    (medium+): 1/4 = 25%"
+    assert out[dev + 2] == "precision (medium+): 1/1 = 100%   unjudged findings: 0"
+    assert out[held + 1] == "recall    (medium+): 1/2 = 50%"
+    assert out[held + 2] == "precision (medium+): 1/2 = 50%   unjudged findings: 0"
+    assert out[held + 5] == "serving        1/2 = 50%          1/2 = 50%"
+    # the overall totals still cover every scored repository
+    assert "recall    (medium+): 2/6 = 33%" in out
+    assert "precision (medium+): 2/3 = 67%   unjudged findings: 0" in out
+
+
+def test_render_names_the_only_set_scored() -> None:
+    oracles = score.load_oracle(_with_held_out())
+    out = score.render([score.score_repo(oracles[2], [])], oracles, [])
+    assert "(all scored repositories are in the held-out set)" in out.splitlines()
+    assert "-- held-out set" not in out
+
+
+def test_main_set_option_scores_only_that_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "oracle.json").write_text(json.dumps(_with_held_out()), encoding="utf-8")
+    reports = tmp_path / "reports"
+    reports.mkdir()
+    (reports / "other__api.json").write_text(
+        json.dumps(
+            {
+                "findings": [
+                    {
+                        "control": "MLS-SRV-003",
+                        "severity": "medium",
+                        "location": {"path": "stack.yml", "start_line": 3},
+                        "message": "latest",
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    rc = score.main(
+        [
+            str(tmp_path),
+            "--oracle",
+            str(tmp_path / "oracle.json"),
+            "--reports",
+            str(reports),
+            "--set",
+            "held-out",
+        ]
+    )
+    out = capsys.readouterr().out
+    assert rc == 0
+    assert "acme__ml-stack.json" not in out and "acme__clean.json" not in out
+    assert "repositories scored: 1 of 1" in out
+    assert "recall    (medium+): 1/2 = 50%" in out
+    assert "   MISSED  [serving] open-api MLS-SRV-001 app.py:5-9" in out
+
+
+def test_committed_oracle_has_a_held_out_set() -> None:
+    data = json.loads(
+        (REPO / "benchmarks" / "accuracy" / "oracle.json").read_text(encoding="utf-8")
+    )
+    oracles = score.load_oracle(data)
+    held_out = [o.repo for o in oracles if o.set == score.HELD_OUT_SET]
+    assert len(held_out) >= 6
+    corpus = (
+        (REPO / "benchmarks" / "accuracy" / "corpus.tsv").read_text(encoding="utf-8").splitlines()
+    )
+    why = {line.split("\t")[0]: line.split("\t")[2] for line in corpus[1:] if line.strip()}
+    assert all(why[r].startswith("Held-out:") for r in held_out)
+    assert not any(why[o.repo].startswith("Held-out:") for o in oracles if o.set != "held-out")
