@@ -40,7 +40,7 @@ def test_protected_attributes_from_training_code_and_request_schemas() -> None:
         ("MLS-PRV-005", "pipeline/fit_default.py", 12, "medium"),
         # the dataset as an argparse default, read through a method chain
         ("MLS-PRV-005", "pipeline/fit_claims.py", 12, "medium"),
-        # the dataset as os.path.join of a folder constant and a file name
+        # the dataset as os.path.join of a folder constant; X, y assigned as a pair
         ("MLS-PRV-005", "pipeline/fit_joined.py", 9, "medium"),
         # an explicit column list of a model logged to a "mortgage" experiment
         ("MLS-PRV-005", "approvals/train_lending.py", 13, "medium"),

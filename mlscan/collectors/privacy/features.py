@@ -186,13 +186,7 @@ def training_models(
     dropped: dict[str, list[str]] = {}  # DataFrame name -> columns dropped in place
     selections: list[tuple[ast.stmt, list[str], str | None]] = []
     base = PurePosixPath(rel).parent
-    for node in in_order(tree):
-        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
-            continue
-        target = node.targets[0]
-        if not isinstance(target, ast.Name):
-            continue
-        value = node.value
+    for node, target, value in _assignments(tree):
         idx = _argv_index(value, argv_names)
         if idx is not None:
             argv_names[target.id] = idx
@@ -259,6 +253,28 @@ def training_models(
                 "loc": line_loc(rel, stmt.lineno, stmt.col_offset + 1),
             }
         )
+    return out
+
+
+def _assignments(tree: ast.Module) -> list[tuple[ast.Assign, ast.Name, ast.expr]]:
+    """(statement, name, value) in source order, unpacking ``X, y = a, b`` pairwise."""
+    out: list[tuple[ast.Assign, ast.Name, ast.expr]] = []
+    for node in in_order(tree):
+        if not isinstance(node, ast.Assign) or len(node.targets) != 1:
+            continue
+        target = node.targets[0]
+        if isinstance(target, ast.Name):
+            out.append((node, target, node.value))
+        elif (
+            isinstance(target, ast.Tuple)
+            and isinstance(node.value, ast.Tuple)
+            and len(target.elts) == len(node.value.elts)
+        ):
+            out.extend(
+                (node, t, v)
+                for t, v in zip(target.elts, node.value.elts, strict=True)
+                if isinstance(t, ast.Name)
+            )
     return out
 
 
