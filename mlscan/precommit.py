@@ -53,6 +53,7 @@ from mlscan.collectors.artifacts.discovery import (
     SIGNATURE_SUFFIXES,
     may_be_model_file,
 )
+from mlscan.collectors.dvc.config import credential_files_named
 from mlscan.collectors.mlflow.charts import chart_values_name
 from mlscan.collectors.mlflow.cmd import split_shell
 from mlscan.collectors.privacy.features import (
@@ -120,6 +121,7 @@ def _may_have_dependencies(rel: str) -> bool:
     return (
         lower.endswith(".dvc")
         or name in ("dvc.yaml", "dvc.lock")
+        or _is_dvc_config(rel)
         or name in DIR_MARKERS
         or lower.endswith(SIGNATURE_SUFFIXES)
         or may_be_model_file(rel)
@@ -138,6 +140,11 @@ def _may_have_dependencies(rel: str) -> bool:
 
 
 _LAUNCHERS = ("Procfile", "heroku.yml")
+
+
+def _is_dvc_config(rel: str) -> bool:
+    p = PurePosixPath(rel)
+    return p.name in ("config", "config.local") and p.parent.name == ".dvc"
 
 
 def _is_dockerfile(name: str) -> bool:
@@ -191,6 +198,10 @@ class _Dependencies:
                 out += self.files_at(str(p.parent)) if str(p.parent) != "." else [rel]
         if p.suffix.lower() == ".json" and not name.lower().endswith(SIGNATURE_SUFFIXES):
             out += self._buckets_of_policy(rel)
+        if _is_dvc_config(rel):
+            out += self._dvc_config_files(rel)
+        elif p.suffix.lower() == ".json":
+            out += self._dvc_configs_naming(rel)
         if name == "Chart.yaml":
             out += [f for f in self._siblings(rel) if chart_values_name(f)]
         elif chart_values_name(rel):
@@ -206,6 +217,27 @@ class _Dependencies:
             out += self._bento_requirements(rel)
         out += self._secret_links(rel)
         return out
+
+    def _dvc_config_files(self, rel: str) -> list[str]:
+        """A DVC config brings in the other config of its project (DVC merges them) and
+        the credential files either names (MLS-DVC-004 reads whether they hold a key)."""
+        folder = str(PurePosixPath(rel).parent)
+        configs = [f"{folder}/config", f"{folder}/config.local"]
+        out = [c for c in configs if c in self.paths and c != rel]
+        for config in configs:
+            text = self._text(config) if config in self.paths else None
+            if text is not None:
+                out += [f for f in credential_files_named(config, text) if f in self.paths]
+        return out
+
+    def _dvc_configs_naming(self, rel: str) -> list[str]:
+        """The DVC configs that name ``rel`` as a credential file."""
+        return [
+            config
+            for config in self._sorted
+            if _is_dvc_config(config)
+            and rel in credential_files_named(config, self._text(config) or "")
+        ]
 
     def _siblings(self, rel: str) -> list[str]:
         parent = str(PurePosixPath(rel).parent)

@@ -232,14 +232,19 @@ def test_dvc_gitignore_without_config_local_entry(tmp_path: Path) -> None:
     assert scan(repo) == []
 
 
-def test_config_local_outside_git_uses_dvc_gitignore(tmp_path: Path) -> None:
-    """A checkout without .git (e.g. an unpacked archive): .dvc/.gitignore still decides."""
+def test_config_local_outside_git_is_reported_even_when_ignored(tmp_path: Path) -> None:
+    """A tree without .git (an unpacked archive, a copied project): .dvc/.gitignore
+    cannot say whether config.local was committed, and the copy carries it, so its
+    credential is reported; the missing-ignore control stays silent (the rule is there)."""
     repo = _with_local_secret(tmp_path)
     sh(repo, "rm", "-rf", ".git")
     facts, _ = collect(repo)
     local = one(facts["configs"], path=".dvc/config.local")
     assert (local["tracked_by_git"], local["gitignore_covers_local"]) == (None, True)
-    assert scan(repo) == []
+    findings = scan(repo)
+    assert hits(findings) == [("MLS-DVC-004", ".dvc/config.local", 2, 5)]
+    assert "without git metadata" in findings[0].message
+    assert "LOCALPLANTED42" not in findings[0].message
 
 
 @pytest.mark.parametrize(
@@ -361,6 +366,7 @@ def test_committed_key_file_and_studio_token(tmp_path: Path) -> None:
             "exists": True,
             "tracked_by_git": True,
             "git_ignored": False,
+            "has_key_material": True,  # a PEM private key
             "config": ".dvc/config",
             "loc": {"path": ".dvc/config", "line": 3, "col": 5, "end_line": 3, "end_col": 12},
         }

@@ -353,3 +353,51 @@ def test_training_scripts_and_bentofiles_bring_in_what_decides_their_findings() 
         "req/bentofile.yaml",
         "req/requirements.txt",
     )
+
+
+DVC_CONFIG_FILES = {
+    ".dvc/config": "[core]\n    remote = drive\n['remote \"drive\"']\n    url = gdrive://0folder\n",
+    ".dvc/config.local": (
+        "['remote \"drive\"']\n    gdrive_service_account_json_file_path = ../keys/sa.json\n"
+    ),
+    "keys/sa.json": "{}\n",
+    "keys/unrelated.json": "{}\n",
+    "sub/.dvc/config": (
+        "['remote \"box\"']\n    url = ssh://host/store\n    keyfile = /home/ci/id\n"
+    ),
+}
+
+
+@pytest.mark.parametrize(
+    ("named", "expected"),
+    [
+        # a DVC config brings in the other config of its project and the key file named
+        ((".dvc/config",), [".dvc/config", ".dvc/config.local", "keys/sa.json"]),
+        ((".dvc/config.local",), [".dvc/config", ".dvc/config.local", "keys/sa.json"]),
+        # a staged key file brings in the config that names it (and so its project)
+        (("keys/sa.json",), [".dvc/config", ".dvc/config.local", "keys/sa.json"]),
+        (("keys/unrelated.json",), ["keys/unrelated.json"]),
+        # a key file outside the tree brings in nothing
+        (("sub/.dvc/config",), ["sub/.dvc/config"]),
+    ],
+)
+def test_dvc_configs_bring_in_their_sibling_and_key_files(
+    tmp_path: Path, named: tuple[str, ...], expected: list[str]
+) -> None:
+    for rel, text in DVC_CONFIG_FILES.items():
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text)
+    assert list(expand_paths(tmp_path, named, Config()) or ()) == expected
+
+
+def test_hook_files_pattern_covers_both_dvc_configs() -> None:
+    import re
+
+    import yaml
+
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    rx = re.compile(hook["files"])
+    for path in (".dvc/config", ".dvc/config.local", "projects/a/.dvc/config.local"):
+        assert rx.search(path), path
+    assert not rx.search(".dvc/config.local.example")

@@ -27,6 +27,7 @@ from mlscan.collectors.dvc.ini import (
     IniEntry,
     dvc_config,
 )
+from mlscan.collectors.dvc.keyfile import has_key_material
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
 from mlscan.parse_cache import ParseCache
@@ -246,19 +247,46 @@ def _file_loc(cfg: ConfigFile) -> dict[str, Any]:
     }
 
 
-def _credential_file(ws: Workspace, cfg: ConfigFile, entry: IniEntry, value: Any) -> dict[str, Any]:
-    text = str(value[0] if isinstance(value, list) and value else value)
-    ws_path: str | None = None
+def credential_path(config_rel: str, key: str, text: str) -> str | None:
+    """The scan-root-relative path of the credential file an option names, or None when
+    it lies outside the root (absolute, home-relative, a URL, or above the root)."""
     if (
-        text
-        and not text.startswith(("~", "/", "\\"))
-        and "://" not in text
-        and not re.match(r"^[A-Za-z]:", text)
+        not text
+        or text.startswith(("~", "/", "\\"))
+        or "://" in text
+        or re.match(r"^[A-Za-z]:", text)
     ):
-        base = posixpath.dirname(cfg.path) if entry.key in _RELATIVE_PATH_KEYS else ""
-        joined = posixpath.normpath(posixpath.join(base, text.replace("\\", "/")))
-        if joined != ".." and not joined.startswith("../"):
-            ws_path = joined
+        return None
+    base = posixpath.dirname(config_rel) if key in _RELATIVE_PATH_KEYS else ""
+    joined = posixpath.normpath(posixpath.join(base, text.replace("\\", "/")))
+    if joined == ".." or joined.startswith("../"):
+        return None
+    return joined
+
+
+_CREDENTIAL_LINE = re.compile(r"^\s*([A-Za-z_]+)\s*=\s*(.+?)\s*$")
+
+
+def credential_files_named(config_rel: str, text: str) -> list[str]:
+    """Credential files a DVC config names, for the pre-commit dependency expansion
+    (a line scan: the hook reads no file through the parse cache)."""
+    found: list[str] = []
+    for line in text.splitlines():
+        match = _CREDENTIAL_LINE.match(line)
+        if match is None or match.group(1).lower() not in CREDENTIAL_FILE_KEYS:
+            continue
+        value = match.group(2).strip().strip("'\"")
+        path = credential_path(config_rel, match.group(1).lower(), value)
+        if path is not None:
+            found.append(path)
+    return found
+
+
+def _credential_file(
+    ws: Workspace, parsed: ParseCache, cfg: ConfigFile, entry: IniEntry, value: Any
+) -> dict[str, Any]:
+    text = str(value[0] if isinstance(value, list) and value else value)
+    ws_path = credential_path(cfg.path, entry.key, text)
     exists = ws_path is not None and ws.get(ws_path) is not None
     return {
         "key": entry.key,
@@ -267,6 +295,9 @@ def _credential_file(ws: Workspace, cfg: ConfigFile, entry: IniEntry, value: Any
         "exists": exists,
         "tracked_by_git": ws.is_tracked(ws_path) if exists and ws_path else None,
         "git_ignored": ws.is_git_ignored(ws_path) if exists and ws_path else None,
+        "has_key_material": (
+            has_key_material(parsed, ws_path, entry.key) if exists and ws_path else None
+        ),
         "config": cfg.path,
         "loc": entry.key_span.loc(cfg.path),
     }
@@ -319,7 +350,9 @@ def _default_remote(configs: Iterable[ConfigFile]) -> str | None:
     return default
 
 
-def _remote_facts(ws: Workspace, configs: list[ConfigFile], repo_root: str) -> list[dict[str, Any]]:
+def _remote_facts(
+    ws: Workspace, parsed: ParseCache, configs: list[ConfigFile], repo_root: str
+) -> list[dict[str, Any]]:
     default = _default_remote(configs)
     # name -> list of (config, section)
     found: dict[str, list[tuple[ConfigFile, Any]]] = {}
@@ -349,7 +382,7 @@ def _remote_facts(ws: Workspace, configs: list[ConfigFile], repo_root: str) -> l
                         }
                     )
                 elif entry.key in CREDENTIAL_FILE_KEYS and _present(value):
-                    credential_files.append(_credential_file(ws, cfg, entry, value))
+                    credential_files.append(_credential_file(ws, parsed, cfg, entry, value))
         for cfg, section in places:
             for entry in section.entries:
                 value = _value_of(cfg, section.name, entry)
@@ -432,7 +465,7 @@ def collect_repo_config(
         if cfg is not None:
             configs.append(cfg)
     config_facts = [_config_fact(ws, cfg, repo_root) for cfg in configs]
-    return config_facts, _remote_facts(ws, configs, repo_root), notes, files
+    return config_facts, _remote_facts(ws, parsed, configs, repo_root), notes, files
 
 
 def project_fact(ws: Workspace, root: str) -> dict[str, Any]:

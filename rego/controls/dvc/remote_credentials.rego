@@ -6,7 +6,10 @@
 #   with the repository, or in a .dvc/config.local that git tracks or does not ignore. Anyone
 #   with read access to the repository can then read or overwrite the data and models in
 #   the remote. A credential file (SSH key, service-account JSON) committed in the repository
-#   and referenced from the config counts too.
+#   and referenced from the config counts too, unless it holds no key (an empty file or a
+#   placeholder). Outside a git work tree (an unpacked archive, a copied project) a
+#   config.local or key file that is present is reported even when a .gitignore lists it:
+#   ignore rules do not keep a file out of a copy.
 # custom:
 #   id: MLS-DVC-004
 #   severity: critical
@@ -48,6 +51,15 @@ exposure(path) := "in .dvc/config.local, which is not git-ignored" if {
 	cfg.level == "local"
 	cfg.tracked_by_git != true
 	cfg.gitignore_covers_local == false
+}
+
+# Outside a git work tree (an unpacked archive, a copied project directory) ignore rules
+# cannot say whether the file was committed: it is in the tree, so it ships with it.
+exposure(path) := "in .dvc/config.local, present in a tree without git metadata: every copy of this tree carries it" if {
+	some cfg in _configs(path)
+	cfg.level == "local"
+	cfg.tracked_by_git == null
+	cfg.gitignore_covers_local == true
 }
 
 deny contains v if {
@@ -98,6 +110,7 @@ deny contains v if {
 	some remote in input.dvc.remotes
 	some cred in remote.credential_files
 	cred.exists == true
+	not cred.has_key_material == false # an empty file or a placeholder leaks nothing
 	how := credential_file_exposure(cred)
 	v := {
 		"msg": sprintf("DVC remote '%s' uses credential file '%s' (%s), which is %s", [remote.name, cred.workspace_path, cred.key, how]),
@@ -135,4 +148,7 @@ credential_file_exposure(cred) := "committed in the repository" if {
 	cred.tracked_by_git == true
 } else := "inside the repository and not git-ignored" if {
 	cred.git_ignored == false
+} else := "git-ignored, but present in a tree without git metadata: every copy of this tree carries it" if {
+	cred.tracked_by_git == null
+	cred.git_ignored == true
 }

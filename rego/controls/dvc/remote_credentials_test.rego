@@ -114,3 +114,35 @@ test_silent_on_endpoint_password_in_ignored_local_config if {
 	r := object.union(mk_remote([]), {"endpoint_url_has_password": true, "options": [o]})
 	count(deny) == 0 with input as {"dvc": {"configs": [repo_cfg, local_cfg(false, true)], "remotes": [r]}}
 }
+
+# Outside git (tracked_by_git null): an ignored config.local that is present ships with the tree.
+test_fires_on_ignored_local_config_outside_git if {
+	r := mk_remote([mk_secret(".dvc/config.local", 4)])
+	vs := deny with input as {"dvc": {"configs": [repo_cfg, local_cfg(null, true)], "remotes": [r]}}
+	count(vs) == 1
+	some v in vs
+	v.loc.line == 4
+	contains(v.msg, "without git metadata")
+}
+
+test_fires_on_ignored_key_file_outside_git if {
+	cred := {"key": "keyfile", "workspace_path": "keys/id_rsa", "exists": true, "tracked_by_git": null, "git_ignored": true, "has_key_material": true, "loc": mk_loc(".dvc/config", 6, 5)}
+	r := object.union(mk_remote([]), {"credential_files": [cred]})
+	vs := deny with input as {"dvc": {"configs": [repo_cfg], "remotes": [r]}}
+	count(vs) == 1
+	some v in vs
+	v.key == "keyfile"
+	contains(v.msg, "without git metadata")
+}
+
+test_silent_on_committed_placeholder_key_file if {
+	cred := {"key": "gdrive_service_account_json_file_path", "workspace_path": "sa.json", "exists": true, "tracked_by_git": true, "git_ignored": false, "has_key_material": false, "loc": mk_loc(".dvc/config", 6, 5)}
+	r := object.union(mk_remote([]), {"credential_files": [cred]})
+	count(deny) == 0 with input as {"dvc": {"configs": [repo_cfg], "remotes": [r]}}
+}
+
+test_fires_on_committed_key_file_of_unknown_content if {
+	cred := {"key": "kerb_ticket", "workspace_path": "krb5cc", "exists": true, "tracked_by_git": true, "git_ignored": false, "has_key_material": null, "loc": mk_loc(".dvc/config", 6, 5)}
+	r := object.union(mk_remote([]), {"credential_files": [cred]})
+	count(deny) == 1 with input as {"dvc": {"configs": [repo_cfg], "remotes": [r]}}
+}
