@@ -71,3 +71,14 @@ def test_payload_fields_are_read_from_keys_and_schemas() -> None:
     assert [(h.schemas, h.fields) for h in loans.handlers] == [
         (["Applicant"], ["amount", "term_months", "yearly_income"])
     ]
+
+
+def test_dataset_card_severity_follows_personal_evidence() -> None:
+    assert _findings(FIX / "cards", "MLS-PRV-004") == {
+        # weather measurements: documentation hygiene only
+        ("MLS-PRV-004", "weather/data/README.md", 1, "low"),
+        # the prose says faces and licence plates are visible
+        ("MLS-PRV-004", "street/data/README.md", 1, "medium"),
+        # a "Personal and Sensitive Information" heading alone says nothing
+        ("MLS-PRV-004", "sensors/data/README.md", 1, "low"),
+    }
