@@ -2,9 +2,10 @@
 limits, and every collector gets the same result.
 
 A collector asks ``ctx.parsed.yaml(path)`` (or ``json``, ``ini``, ``hcl``, ``python_ast``,
-``csv_header``, ``text``) and receives the parsed value, or ``None`` when the file was
-rejected (unreadable, over a limit, a syntax error). The rejection becomes exactly one
-notification, owned by the cache and reported once by the scan, whichever collectors asked.
+``csv_header``, ``text``, ``custom``, ``binary``) and receives the parsed value, or ``None``
+when the file was rejected (unreadable, over a limit, a syntax error). The rejection becomes
+exactly one notification, owned by the cache and reported once by the scan, whichever
+collectors asked.
 ``rejected(path)`` tells a collector (and the checkov runner) that mlscan refused a file, so
 no other parser is handed it.
 """
@@ -180,6 +181,14 @@ class ParseCache:
         parsed once under the name ``fmt`` and shared with every collector asking for it.
         ``parse`` raises SourceError to reject the file."""
         return self._parsed(fmt, rel, parse)
+
+    def binary(self, fmt: str, rel: str, parse: Callable[[bytes], T],
+               max_size: int | None = None) -> T | None:
+        """A binary format one family owns (e.g. the objects MinIO stores inline in
+        ``xl.meta``): the bytes (at most ``max_size``, else ``limits.max_file_size``) are
+        read and parsed once under the name ``fmt``. ``parse`` raises SourceError to reject
+        the file."""
+        return self._get(fmt, rel, lambda: parse(self._ws.read_bytes(rel, max_size)))
 
     def rejected(self, rel: str) -> bool:
         """True when mlscan refused the file: no other parser (checkov included) gets it."""

@@ -21,7 +21,11 @@ not run:
   DVC params is resolved there);
 * a Terraform file (``.tf``, ``.tf.json``, ``.tfvars``) brings in the other Terraform
   files and tfvars of its folder: mlscan evaluates a module as one unit (a bucket's
-  versioning or encryption often lives in a sibling file);
+  versioning or encryption often lives in a sibling file); and the Terraform files of the
+  folders joined to it by local module calls (``source = "./..."``, both ways): whether an
+  API Gateway route or a load balancer reaches a model is decided across modules; and the
+  files it reads with ``templatefile()`` / ``file()`` (a ``helm_release``'s values), while
+  such a file brings in the Terraform module that reads it;
 * a directory brings in every file below it;
 * a Helm values file brings in its chart's ``Chart.yaml`` (appVersion, the alias of an
   MLflow dependency), and a ``Chart.yaml`` its values files;
@@ -34,6 +38,10 @@ not run:
 * a Python file that fits a model brings in the files that run it (``python path/x.py
   data.csv`` in a Makefile, shell script, README, ``dvc.yaml``, workflow or Dockerfile)
   and the CSV/TSV files they pass it (its feature columns come from their header);
+* a Python module brings in the ``.env`` of its folder and of the folders above (a bind
+  address read from the environment takes its value there) and the Python modules that
+  import it, transitively (whether an unsafe load is on a serving path depends on the
+  app module that imports it);
 * a changed ``.mlscan.yaml`` / ``.mlscan.yml`` changes every finding: the whole root is
   scanned.
 """
@@ -70,6 +78,8 @@ from mlscan.workspace import Workspace, WorkspaceOptions
 
 _S3_ARN = re.compile(r"arn:aws:s3:::([a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])")
 _TF_SUFFIXES = (".tf", ".tf.json")
+_FILE_REF = re.compile(r'\b(?:templatefile|file)\(\s*"([^"]+)"')
+_LOCAL_SOURCE = re.compile(r'(?m)^\s*source\s*=\s*"(\.\.?/[^"]*)"')
 _COMPOSE = re.compile(r"^(docker-)?compose([.\-][\w.\-]+)?\.ya?ml$", re.I)
 _VALUES = re.compile(r"^values([.\-][\w.\-]+)?\.ya?ml$", re.I)
 _ENV_FILE = re.compile(
@@ -127,6 +137,7 @@ def _may_have_dependencies(rel: str) -> bool:
         or may_be_model_file(rel)
         or p.suffix.lower() in (".json", ".py", ".ipynb")
         or lower.endswith((*_TF_SUFFIXES, ".tfvars"))
+        or lower.endswith((".tftpl", ".tpl", ".yaml", ".yml"))  # read by templatefile()
         or _is_dotenv(name)
         or _COMPOSE.match(name) is not None
         or _VALUES.match(name) is not None
@@ -160,6 +171,8 @@ class _Dependencies:
         self.config = config
         self.paths = frozenset(f.path for f in ws.files)
         self._sorted = sorted(self.paths)
+        self._file_refs: dict[str, set[str]] | None = None
+        self._py_texts: dict[str, str | None] = {}
 
     # ------------------------------------------------------------------ lookups
     def files_at(self, rel: str) -> list[str]:
@@ -208,10 +221,14 @@ class _Dependencies:
             out += self._chart_files(rel)
         if name.endswith((*_TF_SUFFIXES, ".tfvars")):
             out += self._module_files(rel)
+            out += self._linked_modules(rel)
+        out += self._terraform_file_refs(rel)
         if name in _LAUNCHERS or _is_dockerfile(name):
             out += self._launched_apps(rel)
         elif p.suffix == ".py":
             out += self._launchers_of(rel)
+            out += self._dotenv_above(rel)
+            out += self._importers(rel)
             out += self._training_runs(rel)
         if name in BENTOFILES:
             out += self._bento_requirements(rel)
@@ -322,6 +339,32 @@ class _Dependencies:
                     out.append(path)
         return sorted(set(out))
 
+    def _dotenv_above(self, rel: str) -> list[str]:
+        out: list[str] = []
+        for parent in PurePosixPath(rel).parents:
+            env = ".env" if str(parent) == "." else f"{parent}/.env"
+            if env in self.paths:
+                out.append(env)
+        return out
+
+    def _importers(self, rel: str) -> list[str]:
+        """Python files with an import statement naming ``rel``'s module."""
+        p = PurePosixPath(rel)
+        name = p.parent.name if p.name == "__init__.py" else p.stem
+        if not name.isidentifier():
+            return []
+        rx = re.compile(rf"^\s*(from|import)\s[^#\n]*\b{re.escape(name)}\b", re.M)
+        out: list[str] = []
+        for f in self._sorted:
+            if f == rel or not f.endswith(".py"):
+                continue
+            if f not in self._py_texts:  # read once per expansion, however many modules
+                self._py_texts[f] = self._text(f)
+            text = self._py_texts[f]
+            if text is not None and name in text and rx.search(text):
+                out.append(f)
+        return out
+
     def _in_folder(self, folder: str) -> list[str]:
         prefix = "" if folder in ("", ".") else folder + "/"
         return [q for q in self._sorted if q.startswith(prefix) and "/" not in q[len(prefix):]]
@@ -362,6 +405,54 @@ class _Dependencies:
             and "/" not in p[len(prefix) :]
             and p.endswith((*_TF_SUFFIXES, ".tfvars"))
         ]
+
+    def _terraform_file_refs(self, rel: str) -> list[str]:
+        """A Terraform file and the files it reads with ``templatefile()`` / ``file()``
+        (Helm values of a ``helm_release``), both ways."""
+        if self._file_refs is None:
+            self._file_refs = {}
+            for p in self._sorted:
+                if not p.endswith(_TF_SUFFIXES):
+                    continue
+                text = self._text(p) or ""
+                if "file(" not in text:
+                    continue
+                folder = posixpath.dirname(p)
+                for m in _FILE_REF.finditer(text):
+                    written = re.sub(r"^\$\{path\.(module|root|cwd)\}/?", "", m.group(1))
+                    target = posixpath.normpath(posixpath.join(folder, written))
+                    if target in self.paths:
+                        self._file_refs.setdefault(p, set()).add(target)
+                        self._file_refs.setdefault(target, set()).add(p)
+        out: list[str] = []
+        for linked in sorted(self._file_refs.get(rel, ())):
+            out += [linked] if rel.endswith(_TF_SUFFIXES) else self._module_files(linked)
+        return out
+
+    def _linked_modules(self, rel: str) -> list[str]:
+        """Terraform files of every folder joined to ``rel``'s by local module calls."""
+        edges: dict[str, set[str]] = {}
+        for p in self._sorted:
+            if not p.endswith(_TF_SUFFIXES):
+                continue
+            text = self._text(p) or ""
+            folder = posixpath.dirname(p) or "."
+            for m in _LOCAL_SOURCE.finditer(text):
+                called = posixpath.normpath(posixpath.join(folder, m.group(1)))
+                edges.setdefault(folder, set()).add(called)
+                edges.setdefault(called, set()).add(folder)
+        start = posixpath.dirname(rel) or "."
+        seen = {start}
+        todo = [start]
+        while todo:
+            for nxt in sorted(edges.get(todo.pop(), ())):
+                if nxt not in seen:
+                    seen.add(nxt)
+                    todo.append(nxt)
+        out: list[str] = []
+        for folder in sorted(seen - {start}):
+            out += self._module_files(folder + "/x.tf" if folder != "." else "x.tf")
+        return out
 
     def _dvc_outputs(self, rel: str) -> list[str]:
         text = self._text(rel)

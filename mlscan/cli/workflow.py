@@ -62,7 +62,11 @@ def profile(root: Path) -> ProjectProfile:
         mlflow="MLmodel" in names
         or "basic_auth.ini" in names
         or any("mlflow" in p.lower() for p in yaml_texts)
-        or any("mlflow" in p.lower() for p in paths if p.endswith((".tf", ".j2", ".sh", ".mk"))),
+        or any(
+            "mlflow" in p.lower()
+            for p in paths
+            if p.endswith((".tf", ".tftpl", ".j2", ".sh", ".mk"))
+        ),
         terraform=any(p.endswith((".tf", ".tf.json")) for p in paths),
         kubernetes=any(p.split("/", 1)[0] in ("k8s", "kubernetes", "manifests") for p in paths),
         helm="Chart.yaml" in names or any(n.startswith("helmfile.") for n in names),
@@ -170,7 +174,8 @@ def render_starter(p: ProjectProfile) -> str:
     if p.helm or p.ansible or p.model_servers:
         out += [
             "",
-            "# Deployments: mlscan reads Helm values (values*.yaml, helmfile, Argo CD),",
+            "# Deployments: mlscan reads Helm values (values*.yaml, helmfile, Argo CD, Terraform",
+            "# helm_release values and their templatefile() files),",
             "# Ansible tasks and Jinja templates (*.j2), Makefiles, Procfiles, Dockerfiles and",
             "# Python serving apps. Test-only images and apps under tests/ are not model servers;",
             "# exclude other non-production trees here, e.g.:",
@@ -180,7 +185,9 @@ def render_starter(p: ProjectProfile) -> str:
         out += [
             "",
             "# Terraform: mlscan maps the checkov checks that matter for ML assets; set",
-            "# include_all_checkov to report every other checkov finding too.",
+            "# include_all_checkov to report every other checkov finding too. API Gateway",
+            "# routes and internet-facing load balancers are followed across local modules",
+            "# to the Lambda / ECS service behind them.",
             "iac:",
             "  include_all_checkov: false",
         ]

@@ -160,6 +160,36 @@ ingress_to_serving(ing) if regex.match(_serving_name, ing.name)
 # ---------------------------------------------------------------- endpoints (input.serving.endpoints)
 endpoints := object.get(_serving, "endpoints", [])
 
+# HTTPRoutes / VirtualServices with their gateways, and Istio AuthorizationPolicies
+gateway_routes := object.get(_serving, "gateway_routes", [])
+
+authorization_policies := object.get(_serving, "authorization_policies", [])
+
+# An AuthorizationPolicy that requires a principal and selects a workload of the Service
+# (or its whole namespace, or the mesh root namespace).
+policy_protects(svc) if {
+	some pol in authorization_policies
+	pol.requires_identity
+	pol.namespace in {svc.namespace, "istio-system"}
+	some w in selected_workloads(svc)
+	every k, val in pol.selector {
+		object.get(object.get(w, "labels", {}), k, null) == val
+	}
+}
+
+# API Gateway stages (input.serving.api_stages) and the public model endpoints of their API
+api_stages := object.get(_serving, "api_stages", [])
+
+stage_model_endpoints(stage) := [e.name |
+	some e in endpoints
+	e.kind == "api-gateway"
+	stage.api != null
+	object.get(e, "api", null) == stage.api
+	e.serves_model
+	object.get(e, "public", false) == true
+	count(object.get(e, "app_auth", [])) == 0
+]
+
 # A bind that accepts connections from other machines: a non-loopback host, a public
 # platform router (Heroku), or a Gradio share link. Unix sockets and loopback do not.
 public_bind(b) if {
@@ -208,3 +238,49 @@ state_changing(route) if {
 }
 
 endpoint_auth(e) if count(e.app_auth) > 0
+
+# A bind address that is known, not an unresolved expression or variable
+# (`<expr>`, `$HOST`, `${HOST}`, `{{ host }}`): only these decide that an app is public.
+resolved_host(h) if {
+	h != "<expr>"
+	not contains(h, "$")
+	not contains(h, "{{")
+}
+
+# The repository publishes its model servers through Kubernetes Services or Ingresses, or
+# deploys them as KServe / Seldon / Ray Serve / BentoML resources: those manifests, not the
+# address a container binds inside its pod, decide exposure.
+k8s_fronted if {
+	some svc in services
+	serving_service(svc)
+}
+
+k8s_fronted if {
+	some ing in ingresses
+	ingress_to_serving(ing)
+}
+
+k8s_fronted if {
+	some e in object.get(_serving, "endpoints", [])
+	e.kind in {"kserve", "seldon", "ray-serve", "bentoml"}
+}
+
+_bind_decides_exposure(b) if object.get(b, "platform", null) != null
+
+_bind_decides_exposure(b) if not k8s_fronted
+
+# Python app endpoints bound to a known non-loopback address (or behind a public
+# platform router): the binds a reviewer acts on.
+python_public_binds(e) := [b |
+	some b in e.binds
+	public_bind(b)
+	resolved_host(b.host)
+	_bind_decides_exposure(b)
+]
+
+# Routes of a python app that run the model and carry no authentication.
+open_model_routes(e) := [r |
+	some r in e.routes
+	r.reaches_model
+	not r.auth
+]

@@ -74,8 +74,10 @@ def test_fact_fields_for_a_malicious_pickle(tmp_path: Path) -> None:
     assert fact["pickle_based"] is True
     assert fact["size"] == len(data)
     assert fact["sha256"] == hashlib.sha256(data).hexdigest()
+    # the walk finished: picklescan's denylist rates the walker's names (no second parse)
     assert fact["globals"] == [{"module": "os", "name": "system", "opcodes": ["GLOBAL"],
-                                "sources": ["opcodes", "picklescan"], "picklescan": "dangerous"}]
+                                "sources": ["opcodes"], "picklescan": "dangerous"}]
+    assert fact["engines"] == ["opcodes", "picklescan-denylist"]
     assert fact["dangerous_globals"] == ["os.system"]
     assert fact["verdict"] == "dangerous"
     assert fact["unanalysed_reason"] is None

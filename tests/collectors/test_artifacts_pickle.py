@@ -74,11 +74,13 @@ def test_memo_hidden_names_resolve_to_the_real_import() -> None:
     assert deep.globals[0].sources == ("opcodes",)
 
 
-def test_both_engines_agree_on_plain_imports() -> None:
+def test_a_finished_walk_is_rated_by_picklescans_denylist_without_a_second_parse() -> None:
     result = analyse(pc.os_system_payload("echo x")["p2"], timeout=5)
-    assert [(g.module, g.name, g.sources) for g in result.globals] == [
-        ("posix", "system", ("opcodes", "picklescan"))
+    assert [(g.module, g.name, g.sources, g.picklescan) for g in result.globals] == [
+        ("posix", "system", ("opcodes",), "dangerous")
     ]
+    assert result.engines == ("opcodes", "picklescan-denylist")
+    assert result.engine_errors == ()
     assert result.protocol == 2
     assert result.streams == 1
 

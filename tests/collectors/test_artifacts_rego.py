@@ -97,7 +97,7 @@ def test_model_file_findings_end_to_end(tmp_path: Path) -> None:
          "arbitrary code"),
         ("MLS-MOD-002", "models/evil.pkl",
          "models/evil.pkl imports os.system; loading this pickle model runs that code "
-         "(found by: opcodes, picklescan)"),
+         "(found by: opcodes)"),
         ("MLS-MOD-003", "export/sm/saved_model.pb",
          "export/sm/saved_model.pb uses TensorFlow op(s) ReadFile that read or write files "
          "or run Python"),
@@ -132,7 +132,7 @@ def test_user_policy_folder_adds_a_dangerous_global_and_a_keras_module(tmp_path:
                  if f.control.id == "MLS-MOD-002")
     assert got == [("MLS-MOD-002", "models/hook.pkl",
                     "models/hook.pkl imports acme.hooks.run_startup; loading this pickle model "
-                    "runs that code (found by: opcodes, picklescan)")]
+                    "runs that code (found by: opcodes)")]
 
 
 def zip_bytes(members: dict[str, str]) -> bytes:

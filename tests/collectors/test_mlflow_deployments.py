@@ -188,3 +188,53 @@ def test_commented_helm_lines_and_unknown_charts(tmp_path: Path) -> None:
         (3, "other", None)
     ]
     assert _findings(tmp_path) == []
+
+
+def test_start_up_script_pins_the_version_of_the_server_it_starts() -> None:
+    """``pip install mlflow==X`` in the user_data that starts ``mlflow server`` is that
+    server's version (at its own line); the same pin in a training VM's script is a client."""
+    root = FIX.parent / "user_data"
+    assert _findings(root) == [("MLS-MLF-006", "main.tf", 10)]
+    versions = collect_facts((str(root),)).facts["mlflow"]["versions"]
+    assert [(v["version"], v["source"], v["loc"]["line"]) for v in versions] == [
+        ("2.9.1", "pip", 10)
+    ]
+
+
+def test_requirements_installed_only_into_a_client_image_are_not_the_servers() -> None:
+    """The API image installs MLflow as a client library; the tracking image installs the
+    same version and starts the server: only the latter's pin is the server's."""
+    root = FIX.parent / "client_pins"
+    assert _findings(root) == [("MLS-MLF-006", "requirements-tracking.txt", 1)]
+    versions = collect_facts((str(root),)).facts["mlflow"]["versions"]
+    by_path = {v["path"]: v["installed_by"] for v in versions}
+    assert by_path == {
+        "requirements-api.txt": [{"path": "api/Dockerfile", "runs_server": False}],
+        "requirements-tracking.txt": [{"path": "tracking/Dockerfile", "runs_server": True}],
+    }
+
+
+def test_middleware_setting_defaulted_through_interpolation() -> None:
+    """``${VAR:-*}`` in the environment means "every origin unless an operator sets VAR":
+    reported at the variable's line; a fixed default host list is not a wildcard."""
+    root = FIX.parent / "env_middleware"
+    assert _findings(root) == [("MLS-MLF-005", "compose.yaml", 9)]
+    [srv] = collect_facts((str(root),)).facts["mlflow"]["servers"]
+    assert srv["allowed_hosts"] == "tracking.internal,localhost"
+    assert srv["cors_allowed_origins_loc"]["line"] == 9
+
+
+def test_helm_values_given_through_terraform_and_argo_cd() -> None:
+    """helm_release ``values`` as yamlencode(local), templatefile() of a YAML file and an
+    inline yamlencode({...}); an Argo CD Application's ``helm.values`` string: each is read
+    like a values.yaml, and each finding points at the key that turns auth off."""
+    root = FIX.parent / "helm_forms"
+    assert _findings(root) == [
+        ("MLS-MLF-001", "argocd/tracking-app.yaml", 17),
+        ("MLS-MLF-001", "tracking.tf", 4),  # the local's auth.enabled
+        ("MLS-MLF-001", "values/registry.yaml.tftpl", 6),  # in the templated file
+    ]
+    servers = {s["service"]: s for s in collect_facts((str(root),)).facts["mlflow"]["servers"]}
+    assert servers["sandbox"]["auth_enabled"] is True  # bitnami, auth on inline
+    assert servers["tracking"]["auth_enabled"] is False
+    assert servers["staging"]["auth_enabled"] is None  # set by a variable: unknown

@@ -26,6 +26,10 @@ def test_apps_findings_at_exact_lines() -> None:
     assert _findings(FIX) == [
         ("MLS-PRV-002", "webapp/app.py", 24),  # request body stored in a database
         ("MLS-ROB-002", "webapp/app.py", 15),  # the route that reaches the model
+        ("MLS-SRV-001", "heroku_app/Procfile", 1),  # public router, no auth on /score
+        ("MLS-SRV-001", "ml_api/main.py", 46),  # uvicorn.run(host="0.0.0.0"), /predict open
+        ("MLS-SRV-001", "serve/Dockerfile", 3),  # the same app from the image's CMD
+        ("MLS-SRV-001", "webapp/app.py", 36),  # app.run(host="0.0.0.0")
         ("MLS-SRV-003", "compose.yaml", 8),
         ("MLS-SRV-003", "serve/Dockerfile", 1),  # checkov, on the image of a model server
         ("MLS-SRV-004", "compose.yaml", 12),  # the scorer, not the trainer
@@ -35,7 +39,7 @@ def test_apps_findings_at_exact_lines() -> None:
         ("MLS-SRV-005", "webapp/app.py", 9),
         ("MLS-SRV-006", "heroku_app/app.py", 13),  # public through the Heroku router
         ("MLS-SRV-006", "ml_api/main.py", 28),  # /train
-        ("MLS-SRV-006", "ml_api/main.py", 34),  # DELETE /delete_model
+        ("MLS-SRV-006", "ml_api/main.py", 34),  # DELETE /delete_model removes the model
         ("MLS-SRV-007", "webapp/app.py", 36),
     ]
 
@@ -231,3 +235,103 @@ def test_route_calling_a_project_module_that_trains_the_model(tmp_path: Path) ->
     (ep,) = facts["serving"]["endpoints"]
     assert ep["model_evidence"] == ["via:app.core.trainer.retrain_all"]
     assert _findings(tmp_path) == [("MLS-SRV-006", "app/routes.py", 7)]
+
+
+GATEWAYS = FIX.parent / "gateways"
+
+
+def test_http_api_route_in_front_of_a_model_across_modules() -> None:
+    """The route's integration is a module input that leads to a Lambda given a SageMaker
+    endpoint by another module; the mailer route on the same API serves no model."""
+    assert _findings(GATEWAYS / "http_api") == [
+        ("MLS-SRV-001", "modules/edge/main.tf", 26),  # POST /tickets, no authorizer
+        ("MLS-SRV-002", "modules/edge/main.tf", 38),  # its stage sets no throttling
+    ]
+    facts = collect_facts((str(GATEWAYS / "http_api"),)).facts
+    eps = {e["name"]: e for e in facts["serving"]["endpoints"]}
+    assert eps["aws_apigatewayv2_route.classify"]["model_evidence"][0] == (
+        "invokes:aws_sagemaker_endpoint.this"
+    )
+    assert eps["aws_apigatewayv2_route.digest"]["serves_model"] is False
+    [stage] = facts["serving"]["api_stages"]
+    assert (stage["api"], stage["throttled"]) == ("modules/edge:aws_apigatewayv2_api.public", False)
+
+
+def test_authorized_routes_and_throttled_stages_are_not_reported() -> None:
+    """A JWT route is not public, nor a method that requires an API key; a public REST
+    method whose stage is throttled by method settings gets the authentication finding
+    only."""
+    assert _findings(GATEWAYS / "guarded_api") == [("MLS-SRV-001", "main.tf", 50)]
+    facts = collect_facts((str(GATEWAYS / "guarded_api"),)).facts
+    eps = {e["name"]: e for e in facts["serving"]["endpoints"]}
+    batch = eps["aws_api_gateway_method.batch"]  # needs a usage-plan key
+    assert (batch["serves_model"], batch["app_auth"]) == (True, ["api-key-required"])
+    stages = {s["address"]: s for s in facts["serving"]["api_stages"]}
+    assert stages["aws_api_gateway_stage.prod"]["throttle_evidence"] == [
+        "aws_api_gateway_method_settings.all"
+    ]
+
+
+def test_internet_facing_load_balancer_in_front_of_a_model() -> None:
+    """Each caller of the shared load-balancer module is one instance: only the one that is
+    internet-facing and forwards to a model service is reported, at the caller's
+    ``internal = false``. A tracking server, a docs site, an internal balancer, an OIDC
+    listener, a redirect, a balancer whose security group admits a private range only and
+    one whose listener rule authenticates are not model endpoints published without
+    authentication."""
+    found = [f for f in _findings(GATEWAYS / "lb") if f[0] == "MLS-SRV-001"]
+    assert found == [
+        ("MLS-SRV-001", "envs/scoring/main.tf", 4),
+        ("MLS-SRV-001", "standalone/main.tf", 31),  # internal not set: internet-facing
+    ]
+    facts = collect_facts((str(GATEWAYS / "lb"),)).facts
+    lbs = {e["name"]: e for e in facts["serving"]["endpoints"] if e["kind"] == "load-balancer"}
+    assert lbs["module.scoring_lb.aws_lb_listener.this"]["model_evidence"] == ["env:MODEL_URI"]
+    assert lbs["module.tracking_lb.aws_lb_listener.this"]["serves_model"] is False
+    assert lbs["module.docs_lb.aws_lb_listener.this"]["serves_model"] is False
+    assert "module.private_lb.aws_lb_listener.this" not in lbs
+    assert lbs["aws_lb_listener.portal"]["app_auth"] == [
+        "alb-listener-rule:aws_lb_listener_rule.portal_login"
+    ]
+    assert sorted(lbs) == [
+        "aws_lb_listener.plain",
+        "aws_lb_listener.portal",  # the partner balancer admits 10.20.0.0/16 only
+        "module.docs_lb.aws_lb_listener.this",
+        "module.scoring_lb.aws_lb_listener.this",
+        "module.tracking_lb.aws_lb_listener.this",
+    ]
+
+
+def test_routes_joined_with_their_gateways() -> None:
+    """Gateway API and Istio Gateways are read (listeners, TLS, internal class) and joined
+    with the routes that attach to them: a route to an internal gateway and a
+    VirtualService bound only to the mesh publish nothing; a route to a model-serving
+    Service publishes it unless an AuthorizationPolicy covers its pods."""
+    root = FIX.parent / "gateway_api"
+    assert _findings(root) == [
+        ("MLS-SRV-001", "scorer.yaml", 1),
+        ("MLS-SRV-001", "seldon.yaml", 1),
+        # a Triton Deployment's Service published by an HTTPRoute; the embedder's route is
+        # covered by an AuthorizationPolicy on its pods
+        ("MLS-SRV-001", "triton.yaml", 32),
+        ("MLS-SRV-003", "triton.yaml", 17),
+        ("MLS-SRV-003", "triton.yaml", 62),
+    ]
+    facts = collect_facts((str(root),)).facts
+    routes = {r["name"]: r for r in facts["serving"]["gateway_routes"]}
+    assert routes["triton-public"]["backends"] == ["triton"]
+    assert [p["name"] for p in facts["serving"]["authorization_policies"]] == ["embedder-callers"]
+    eps = {e["name"]: e for e in facts["serving"]["endpoints"]}
+    [route] = eps["scorer"]["reached_through"]
+    [gw] = route["gateways"]
+    assert (gw["name"], gw["namespace"], gw["internal"]) == ("public-edge", "infra", False)
+    assert [(x["protocol"], x["port"], x["tls_mode"]) for x in gw["listeners"]] == [
+        ("HTTP", 80, None),
+        ("HTTPS", 443, "Terminate"),
+    ]
+    assert eps["ranker"]["reached_through"][0]["gateways"][0]["internal"] is True
+    [istio] = eps["credit"]["reached_through"][0]["gateways"]
+    assert (istio["api"], istio["listeners"][0]["hostname"]) == ("istio", "*")
+    result = run(ScanOptions(paths=(str(root),)))
+    msg = next(f.message for f in result.findings if f.location.path == "scorer.yaml")
+    assert "gateways infra/public-edge: HTTP :80, HTTPS :443 TLS Terminate" in msg

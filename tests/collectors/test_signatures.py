@@ -247,6 +247,9 @@ def test_payload_swapped_under_a_valid_signature_is_invalid(tmp_path: Path) -> N
 # --------------------------------------------------------------------- unsigned
 def test_unsigned_models_default_scope(tmp_path: Path) -> None:
     root = project(tmp_path)
+    # the project signs models (a model-signing dependency); without any sign of signing
+    # MLS-SIG-001 stays silent (tests/collectors/test_signing_evidence.py)
+    (root / "requirements.txt").write_text("model-signing==1.1.1\n", encoding="utf-8")
     (root / "tests" / "data").mkdir(parents=True)
     (root / "tests" / "data" / "tiny.pkl").write_bytes(b"x")
     for d in ("serving/model", "mlruns/0/abc/artifacts/model"):
@@ -264,7 +267,8 @@ def test_unsigned_models_default_scope(tmp_path: Path) -> None:
     msgs = {f.location.path: f.message for f in findings}
     assert msgs["models/clf.pkl"] == (
         "Model models/clf.pkl (pickle) has no signature (looked for models/clf.pkl.sig, "
-        "models/clf.pkl.sigstore.json); it is a model artifact in a model location"
+        "models/clf.pkl.sigstore.json); it is a model artifact in a model location of a "
+        "project that signs models (requirements.txt L1: model-signing)"
     )
 
 

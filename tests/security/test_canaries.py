@@ -276,6 +276,14 @@ resource "aws_s3_bucket_policy" "models" {{
             indent=1,
         ),
     )
+    # the same identity file as MinIO stores it inline in xl.meta (since 2021)
+    from tests.collectors.test_minio_xl import xl_meta
+
+    inline = root / "minio-data/.minio.sys/config/iam/users/ops/identity.json/xl.meta"
+    inline.parent.mkdir(parents=True, exist_ok=True)
+    inline.write_bytes(xl_meta({"null": json.dumps(
+        {"version": 1, "credentials": {"accessKey": "ops", "secretKey": c("minio:xl.meta")}}
+    ).encode()}))
     w(
         "src/storage.py",
         "from minio import Minio\n"
@@ -305,6 +313,7 @@ SECRET_SOURCES = (
     ".mc/config.json",
     ".s3cfg",
     "minio-data/.minio.sys/config/iam/users/ml/identity.json",
+    "minio-data/.minio.sys/config/iam/users/ops/identity.json/xl.meta",
     "src/storage.py",
     "infra/prod.tfvars",
     ".github/workflows/train.yml",

@@ -263,6 +263,33 @@ def test_deployment_files_bring_in_what_decides_their_findings() -> None:
     )
 
 
+def test_a_terraform_file_brings_in_the_modules_joined_by_local_calls() -> None:
+    """Whether a gateway route reaches a model is decided across modules: a staged module
+    file brings in its callers and the modules they call (not unrelated folders)."""
+    gw = REPO / "tests" / "fixtures" / "serving" / "gateways" / "http_api"
+    assert expand_paths(gw, ("modules/edge/main.tf",), Config()) == (
+        "main.tf",
+        "modules/edge/main.tf",
+        "modules/endpoint/main.tf",
+        "modules/mailer/main.tf",
+        "modules/scorer/main.tf",
+    )
+
+
+def test_helm_values_read_by_terraform_and_the_module_that_reads_them() -> None:
+    """A helm_release's templatefile() values and the Terraform that reads them decide the
+    same finding: either one staged brings in the other."""
+    forms = REPO / "tests" / "fixtures" / "mlflow" / "helm_forms"
+    assert expand_paths(forms, ("values/registry.yaml.tftpl",), Config()) == (
+        "tracking.tf",
+        "values/registry.yaml.tftpl",
+    )
+    assert expand_paths(forms, ("tracking.tf",), Config()) == (
+        "tracking.tf",
+        "values/registry.yaml.tftpl",
+    )
+
+
 def test_hook_files_pattern_covers_the_deployment_file_kinds() -> None:
     import re
 
@@ -281,6 +308,7 @@ def test_hook_files_pattern_covers_the_deployment_file_kinds() -> None:
         "cloud/user-data.yaml",
         "ml_api/main.py",
         "environment.yml",
+        "infra/values/mlflow.yaml.tftpl",
     ):
         assert rx.search(path), path
 
@@ -352,6 +380,23 @@ def test_training_scripts_and_bentofiles_bring_in_what_decides_their_findings() 
     assert expand_paths(bento, ("req/bentofile.yaml",), cfg) == (
         "req/bentofile.yaml",
         "req/requirements.txt",
+    )
+
+
+def test_python_modules_bring_in_their_importers_and_env_files() -> None:
+    apis = REPO / "tests" / "fixtures" / "serving" / "python_apis"
+    cfg = Config()
+    # a registry loader: the app module importing it decides that it is on a serving
+    # path, and the Dockerfile starting that app how it is bound
+    assert expand_paths(apis, ("boxed/service/loader.py",), cfg) == (
+        "boxed/Dockerfile",
+        "boxed/service/loader.py",
+        "boxed/service/main.py",
+    )
+    # an app reading its bind address from the environment: the .env above it
+    assert expand_paths(apis, ("envbound/app/server.py",), cfg) == (
+        "envbound/.env",
+        "envbound/app/server.py",
     )
 
 

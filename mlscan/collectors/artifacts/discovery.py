@@ -13,6 +13,7 @@ import fnmatch
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 
+from mlscan.collectors.minio_xl import XL_META
 from mlscan.workspace import Workspace
 
 MODEL_EXTENSIONS: dict[str, str] = {
@@ -204,7 +205,8 @@ def content_candidates(ws: Workspace, models: tuple[ModelArtifact, ...],
     """Files whose *content* decides whether they are model files, whatever their name:
     files named explicitly on the command line, every file of a model directory (and of
     a root that is itself a model), files under models/-like folders and MLflow run
-    artifacts, and DVC outputs (``outputs``: declared paths, files or folders)."""
+    artifacts, DVC outputs (``outputs``: declared paths, files or folders), and MinIO
+    ``xl.meta`` files (a committed MinIO data directory stores small objects inline)."""
     known = {a.path for a in models if a.kind == "file"}
     dirs = {a.path for a in models if a.kind == "dir"}
     explicit = set(ws.options.only or ())
@@ -217,7 +219,8 @@ def content_candidates(ws: Workspace, models: tuple[ModelArtifact, ...],
         parts = [p.lower() for p in PurePosixPath(path).parts[:-1]]
         if (path in explicit or root_is_model or _under_any(path, dirs)
                 or _under_model_dir(path) or _under_any(path, outputs)
-                or (parts and parts[0] in RUN_OUTPUT_DIRS)):
+                or (parts and parts[0] in RUN_OUTPUT_DIRS)
+                or PurePosixPath(path).name == XL_META):
             out.append(path)
     return tuple(sorted(out))
 
@@ -231,4 +234,5 @@ def may_be_model_file(path: str) -> bool:
     extension, an archive extension, or a file under a models/-like folder."""
     suffix = PurePosixPath(path).suffix.lower()
     return (suffix in MODEL_EXTENSIONS or suffix in SNIFF_SUFFIXES
+            or PurePosixPath(path).name == XL_META
             or (_is_candidate(path) and _under_model_dir(path)))

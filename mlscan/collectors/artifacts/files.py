@@ -34,6 +34,7 @@ from mlscan.collectors.artifacts.pickles import (
     buffer_of,
     byte_scan,
 )
+from mlscan.collectors.minio_xl import inline_objects, is_xl_meta
 
 TORCH_LEGACY_MAGIC = b"\x80\x02\x8a\x0al\xfc\x9cF\xf9 j\xa8P\x19"
 HDF5_MAGIC = b"\x89HDF\r\n\x1a\n"
@@ -42,6 +43,7 @@ NPY_MAX_HEADER = 100_000  # numpy itself refuses headers over 10,000 bytes by de
 SEVENZIP_MAGIC = b"7z\xbc\xaf\x27\x1c"
 RAR_MAGIC = b"Rar!\x1a\x07"
 HEAD_BYTES = 512  # enough for every magic, including tar's "ustar" at offset 257
+IN_MEMORY_BYTES = 1 << 20  # smaller files are read once into memory, larger ones mapped
 UNKNOWN_CONTENT = "content does not match any known model format"
 PICKLE_BASED = frozenset({"pickle", "joblib", "pytorch", "pytorch-legacy", "numpy-object"})
 # formats a file found by content sniffing (any extension) is kept for; other content is
@@ -119,8 +121,14 @@ class _Unanalysable(Exception):
 def analyse_file(fh: BinaryIO, size: int, declared: str, limits: AnalysisLimits) -> FileAnalysis:
     """Analyse the open file ``fh`` of ``size`` bytes whose extension says ``declared``."""
     deadline = time.monotonic() + limits.timeout
-    head = fh.read(HEAD_BYTES)
-    fh.seek(0)
+    if size <= IN_MEMORY_BYTES and not isinstance(fh, io.BytesIO):
+        # one read instead of a head read, seeks and a memory map per stream
+        data = fh.read(size)
+        fh, size = io.BytesIO(data), len(data)
+        head = data[:HEAD_BYTES]
+    else:
+        head = fh.read(HEAD_BYTES)
+        fh.seek(0)
     try:
         return _dispatch(fh, size, head, declared, limits, deadline)
     except _Unanalysable as exc:
@@ -153,6 +161,8 @@ def sniff(head: bytes) -> str | None:
         return "pickle"
     if head.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ\x00")):
         return "compressed"
+    if is_xl_meta(head):
+        return "minio-xl"
     return None
 
 
@@ -160,6 +170,8 @@ def _dispatch(fh: BinaryIO, size: int, head: bytes, declared: str, limits: Analy
               deadline: float, depth: int = 0) -> FileAnalysis:
     if size == 0:
         raise _Unanalysable("the file is empty")
+    if depth == 0 and is_xl_meta(head):
+        return _minio_xl(fh, size, limits, deadline)
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return _zip(fh, size, declared, limits, deadline)
     if head.startswith((SEVENZIP_MAGIC, RAR_MAGIC)):
@@ -678,6 +690,30 @@ def _keras_zip(reader: _LenientZip, infos: list[zipfile.ZipInfo]) -> FileAnalysi
     return FileAnalysis(format="keras", lambda_layers=tuple(sorted(set(layers))),
                         keras_objects=tuple(sorted(set(find_keras_objects(config)))),
                         engines=("keras-config",))
+
+
+# ----------------------------------------------------------------------- MinIO xl.meta
+def _minio_xl(fh: BinaryIO, size: int, limits: AnalysisLimits, deadline: float
+              ) -> FileAnalysis:
+    """A MinIO ``xl.meta``: the object stored inline in it is analysed like a file found
+    by content sniffing (mlscan.collectors.minio_xl reads the msgpack framing only)."""
+    if size > limits.max_bytes:
+        raise _Unanalysable("MinIO xl.meta larger than the analysis byte limit")
+    fh.seek(0)
+    data = fh.read(size)
+    for obj in inline_objects(data, limits.max_bytes):
+        _remaining(deadline)
+        inner_head = obj.data[:HEAD_BYTES]
+        try:
+            inner = _dispatch(io.BytesIO(obj.data), len(obj.data), inner_head, "sniffed",
+                              limits, deadline, depth=0 if not is_xl_meta(inner_head) else 1)
+        except _Unanalysable:
+            continue  # an inline object that is no model (a JSON config, a CSV)
+        # the object's own container (zip, gzip, ...) stays the fact's ``container``
+        header = {**inner.header, "minio_inline_object": obj.version,
+                  "minio_object_bytes": len(obj.data)}
+        return replace(inner, header=header, container=inner.container or "minio-xl")
+    raise _Unanalysable(f"{UNKNOWN_CONTENT} (MinIO xl.meta without an inline model object)")
 
 
 # ----------------------------------------------------------------------- other archives

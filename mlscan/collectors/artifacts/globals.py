@@ -80,8 +80,10 @@ def through_module(name: str) -> bool:
     return any(_MODULE_LIKE.match(seg) and not _DUNDER.match(seg) for seg in parts[:-1])
 
 
+@functools.lru_cache(maxsize=4096)
 def classify(module: str, name: str) -> Classification:
-    """``dangerous`` | ``safe`` | ``unknown`` for ``module.name`` (mirrors the Rego lib)."""
+    """``dangerous`` | ``safe`` | ``unknown`` for ``module.name`` (mirrors the Rego lib);
+    cached, since the same few names recur in every checkpoint of a tree."""
     if not module or not name or module.startswith("<") or name.startswith("<"):
         return "dangerous"  # the import target could not be determined statically
     t = table()

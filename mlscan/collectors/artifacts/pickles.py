@@ -21,6 +21,7 @@ docs/model-analysis.md has the measurements behind this choice.
 from __future__ import annotations
 
 import contextlib
+import functools
 import io
 import logging
 import mmap
@@ -28,7 +29,7 @@ import pickletools
 import re
 import struct
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
@@ -40,11 +41,9 @@ DEFAULT_MAX_OPCODES = 5_000_000
 PICKLESCAN_MAX_OPCODES = 200_000  # picklescan materialises every opcode in a list
 PICKLESCAN_MAX_BYTES = 64 * 1024 * 1024
 BYTE_SCAN_MAX = 64 * 1024 * 1024
-_CHECK_EVERY = 1024
+_CHECK_MASK = 1023  # deadline and budget checked every 1,024 opcodes
 
 Buffer = bytes | mmap.mmap
-_STR_OPS = frozenset({"SHORT_BINUNICODE", "BINUNICODE", "BINUNICODE8", "SHORT_BINSTRING",
-                      "BINSTRING"})
 _LENGTH_FORMATS = {
     pickletools.TAKEN_FROM_ARGUMENT1: ("<B", 1),
     pickletools.TAKEN_FROM_ARGUMENT4: ("<i", 4),
@@ -52,7 +51,10 @@ _LENGTH_FORMATS = {
     pickletools.TAKEN_FROM_ARGUMENT8U: ("<Q", 8),
 }
 
+# picklescan logs a warning per dangerous global; mlscan reports them as facts instead, and
+# creating those log records would cost more than the rating itself
 logging.getLogger("picklescan").addHandler(logging.NullHandler())
+logging.getLogger("picklescan").setLevel(logging.CRITICAL)
 
 
 class _Mark:
@@ -128,11 +130,35 @@ class _Malformed(Exception):
 
 
 # Per-opcode table: (name, argument kind, struct format, width, pops to a MARK, extra pops,
-# pushes). Argument kinds: none, fixed width, one text line, two text lines, length-prefixed.
-_K_NONE, _K_FIXED, _K_LINE, _K_PAIR, _K_LEN = range(5)
+# pushes, action, text encoding). Argument kinds: none, one unsigned byte, other fixed
+# width, one text line, two text lines, length in one byte, other length prefixes. The
+# action says what the symbolic stack does (_A_GENERIC: pop and push opaque values).
+_K_NONE, _K_BYTE, _K_FIXED, _K_LINE, _K_PAIR, _K_LEN1, _K_LEN = range(7)
 _FIXED_FORMATS = {"uint1": "<B", "uint2": "<H", "int4": "<i", "uint4": "<I", "uint8": "<Q",
                   "float8": ">d"}
-_OpInfo = tuple[str, int, str, int, bool, int, int]
+(_A_GENERIC, _A_STR, _A_PUT, _A_GET, _A_MEMOIZE, _A_MARK, _A_VALUE, _A_TUPLE_N,
+ _A_EMPTY_TUPLE, _A_TUPLE, _A_CONST, _A_EMPTY_DICT, _A_SETITEMS, _A_SETITEM, _A_REDUCE,
+ _A_NEWOBJ, _A_BUILD, _A_STACK_GLOBAL, _A_GLOBAL, _A_INST, _A_TEXT, _A_INT, _A_DUP, _A_EXT,
+ _A_PROTO, _A_STOP) = range(26)
+_ACTIONS = {
+    "SHORT_BINUNICODE": _A_STR, "BINUNICODE": _A_STR, "BINUNICODE8": _A_STR,
+    "SHORT_BINSTRING": _A_STR, "BINSTRING": _A_STR,
+    "PUT": _A_PUT, "BINPUT": _A_PUT, "LONG_BINPUT": _A_PUT,
+    "GET": _A_GET, "BINGET": _A_GET, "LONG_BINGET": _A_GET,
+    "MEMOIZE": _A_MEMOIZE, "MARK": _A_MARK,
+    "BININT": _A_VALUE, "BININT1": _A_VALUE, "BININT2": _A_VALUE,
+    "TUPLE1": _A_TUPLE_N, "TUPLE2": _A_TUPLE_N, "TUPLE3": _A_TUPLE_N,
+    "EMPTY_TUPLE": _A_EMPTY_TUPLE, "TUPLE": _A_TUPLE,
+    "NEWTRUE": _A_CONST, "NEWFALSE": _A_CONST, "NONE": _A_CONST,
+    "EMPTY_DICT": _A_EMPTY_DICT, "SETITEMS": _A_SETITEMS, "SETITEM": _A_SETITEM,
+    "REDUCE": _A_REDUCE, "NEWOBJ": _A_NEWOBJ, "BUILD": _A_BUILD,
+    "STACK_GLOBAL": _A_STACK_GLOBAL, "GLOBAL": _A_GLOBAL, "INST": _A_INST,
+    "STRING": _A_TEXT, "UNICODE": _A_TEXT, "INT": _A_INT, "DUP": _A_DUP,
+    "EXT1": _A_EXT, "EXT2": _A_EXT, "EXT4": _A_EXT, "PROTO": _A_PROTO, "STOP": _A_STOP,
+}
+_TUPLE_N = {"TUPLE1": 1, "TUPLE2": 2, "TUPLE3": 3}
+_CONSTANTS = {"NEWTRUE": True, "NEWFALSE": False, "NONE": None}
+_OpInfo = tuple[str, int, str, int, bool, int, int, int, str]
 
 
 def _op_table() -> dict[int, _OpInfo]:
@@ -144,29 +170,26 @@ def _op_table() -> dict[int, _OpInfo]:
                 kind = _K_PAIR
             elif op.arg.n >= 0:
                 kind, fmt, width = _K_FIXED, _FIXED_FORMATS[op.arg.name], op.arg.n
+                if op.arg.name == "uint1":
+                    kind = _K_BYTE
             elif op.arg.n == pickletools.UP_TO_NEWLINE:
                 kind = _K_LINE
             else:
                 kind = _K_LEN
                 fmt, width = _LENGTH_FORMATS[op.arg.n]
+                if op.arg.n == pickletools.TAKEN_FROM_ARGUMENT1:
+                    kind = _K_LEN1
         before = op.stack_before
         has_mark = pickletools.markobject in before
         extra = before.index(pickletools.markobject) if has_mark else len(before)
+        action = _ACTIONS.get(op.name, _A_GENERIC)
+        encoding = "utf-8" if "UNICODE" in op.name else "latin-1"
         table[op.code.encode("latin-1")[0]] = (op.name, kind, fmt, width, has_mark, extra,
-                                               len(op.stack_after))
+                                               len(op.stack_after), action, encoding)
     return table
 
 
 _OPS = _op_table()
-_MEMO_PUT = frozenset({"PUT", "BINPUT", "LONG_BINPUT"})
-_MEMO_GET = frozenset({"GET", "BINGET", "LONG_BINGET"})
-_TUPLE_N = {"TUPLE1": 1, "TUPLE2": 2, "TUPLE3": 3}
-_CONSTANTS = {"NEWTRUE": True, "NEWFALSE": False, "NONE": None}
-_SPECIAL = frozenset({"PROTO", "STOP", "GLOBAL", "INST", "STACK_GLOBAL", "EXT1", "EXT2",
-                      "EXT4", "MEMOIZE", "DUP", "MARK", "STRING", "UNICODE", "BININT",
-                      "BININT1", "BININT2", "INT", "EMPTY_TUPLE", "TUPLE", "EMPTY_DICT",
-                      "SETITEM", "SETITEMS", "REDUCE", "NEWOBJ", "BUILD"}
-                     | _STR_OPS | _MEMO_PUT | _MEMO_GET | set(_TUPLE_N) | set(_CONSTANTS))
 
 
 def _text(buf: Buffer, i: int, limit: int) -> tuple[bytes | None, int]:
@@ -197,17 +220,21 @@ class _Walker:
         return _skip_joblib(self, i, state)
 
     def stream(self, i: int) -> int:
-        """Walk one pickle stream from offset ``i`` through STOP; returns the next offset."""
+        """Walk one pickle stream from offset ``i`` through STOP; returns the next offset.
+
+        One loop iteration per opcode; the actions are tested in the order of their
+        frequency in real checkpoints (strings, memo, marks, small ints, tuples first)."""
         buf, size, ops, record = self.buf, self.size, _OPS, self.globals.append
         stack: list[Any] = []
         memo: dict[int, Any] = {}
         push, pop = stack.append, stack.pop
         count, deadline, budget = self.opcodes, self.deadline, self.max_opcodes
+        unpack = struct.unpack_from
         pos = i
         try:
             while True:
                 count += 1
-                if count % _CHECK_EVERY == 0:
+                if not count & _CHECK_MASK:
                     if time.monotonic() > deadline:
                         raise WalkLimit("timeout")
                     if count > budget:
@@ -218,78 +245,75 @@ class _Walker:
                 info = ops.get(buf[i])
                 if info is None:
                     raise _Malformed(f"invalid opcode 0x{buf[i]:02x}")
-                name, kind, fmt, width, has_mark, extra, pushes = info
+                name, kind, fmt, width, has_mark, extra, pushes, action, encoding = info
                 i += 1
                 arg: Any = None
-                if kind == _K_FIXED:
+                if kind == _K_NONE:
+                    pass
+                elif kind == _K_BYTE:
+                    if i >= size:
+                        raise _Malformed(f"truncated: {name} needs 1 bytes")
+                    arg = buf[i]
+                    i += 1
+                elif kind in (_K_LEN1, _K_LEN):
                     if i + width > size:
                         raise _Malformed(f"truncated: {name} needs {width} bytes")
-                    (arg,) = struct.unpack_from(fmt, buf, i)
+                    if kind == _K_LEN1:
+                        length = buf[i]
+                    else:
+                        (length,) = unpack(fmt, buf, i)
+                        if length < 0:
+                            raise _Malformed(f"negative length in {name}")
                     i += width
-                elif kind == _K_LEN:
-                    if i + width > size:
-                        raise _Malformed(f"truncated: {name} needs {width} bytes")
-                    (length,) = struct.unpack_from(fmt, buf, i)
-                    i += width
-                    if length < 0:
-                        raise _Malformed(f"negative length in {name}")
                     if i + length > size:
                         raise _Malformed(f"truncated: {name} claims {length} bytes")
-                    if name in _STR_OPS and length <= MAX_STRING:
-                        arg = bytes(buf[i:i + length]).decode(
-                            "utf-8" if "UNICODE" in name else "latin-1", "replace")
+                    if action == _A_STR and length <= MAX_STRING:
+                        arg = buf[i:i + length].decode(encoding, "replace")
                     i += length  # other payloads (bytes, long ints, huge strings): skipped
+                elif kind == _K_FIXED:
+                    if i + width > size:
+                        raise _Malformed(f"truncated: {name} needs {width} bytes")
+                    (arg,) = unpack(fmt, buf, i)
+                    i += width
                 elif kind == _K_LINE:
-                    raw, i = _text(buf, i, size)
-                    arg = raw
-                elif kind == _K_PAIR:
+                    arg, i = _text(buf, i, size)
+                else:  # _K_PAIR
                     mod_b, i = _text(buf, i, size)
                     attr_b, i = _text(buf, i, size)
                     if mod_b is None or attr_b is None:
                         raise _Malformed(f"over-long {name} argument")
                     arg = (mod_b.decode("utf-8", "replace"), attr_b.decode("utf-8", "replace"))
-                if name not in _SPECIAL:
+                if action == _A_GENERIC:
                     if has_mark:
                         _pop_mark(stack)
-                    for _ in range(extra):
-                        if stack:
-                            pop()
+                    if extra:
+                        del stack[-extra:]
                     if pushes == 1:
                         push(None)
-                    continue
-                if name in _STR_OPS:
+                elif action == _A_STR:
                     push(arg)
-                elif name in _MEMO_PUT:
-                    memo[_int_arg(arg)] = stack[-1] if stack else None
-                elif name in _MEMO_GET:
-                    push(memo.get(_int_arg(arg)))
-                elif name == "MEMOIZE":
+                elif action == _A_PUT:
+                    memo[arg if kind != _K_LINE else _int_arg(arg)] = (
+                        stack[-1] if stack else None)
+                elif action == _A_GET:
+                    push(memo.get(arg if kind != _K_LINE else _int_arg(arg)))
+                elif action == _A_MEMOIZE:
                     memo[len(memo)] = stack[-1] if stack else None
-                elif name == "MARK":
+                elif action == _A_MARK:
                     push(_MARK)
-                elif name in ("BININT", "BININT1", "BININT2"):
+                elif action == _A_VALUE:
                     push(arg)
-                elif name in _TUPLE_N:
+                elif action == _A_TUPLE_N:
                     n = _TUPLE_N[name]
                     items = stack[-n:] if len(stack) >= n else [None] * n
                     del stack[-n:]
                     push(tuple(items))
-                elif name == "EMPTY_TUPLE":
-                    push(())
-                elif name == "TUPLE":
-                    push(tuple(_pop_mark(stack)))
-                elif name in _CONSTANTS:
+                elif action == _A_CONST:
                     push(_CONSTANTS[name])
-                elif name == "EMPTY_DICT":
-                    push(_Dict())
-                elif name == "SETITEMS":
+                elif action == _A_SETITEMS:
                     items = _pop_mark(stack)
                     _set_items(stack[-1] if stack else None, items)
-                elif name == "SETITEM":
-                    items = stack[-2:]
-                    del stack[-2:]
-                    _set_items(stack[-1] if stack else None, items)
-                elif name == "REDUCE":
+                elif action == _A_REDUCE:
                     args = pop() if stack else None
                     func = pop() if stack else None
                     if (func == _NUMPY_DTYPE and isinstance(args, tuple) and args
@@ -297,17 +321,27 @@ class _Walker:
                         push(_DType(args[0]))
                     else:
                         push(None)
-                elif name == "NEWOBJ":
-                    args = pop() if stack else None
-                    cls = pop() if stack else None
-                    push(_JoblibArray() if cls == _JOBLIB_WRAPPER else None)
-                elif name == "BUILD":
+                elif action == _A_BUILD:
                     state = pop() if stack else None
                     if stack and isinstance(stack[-1], _JoblibArray):
                         self.opcodes = count
                         i = self.joblib_array(i, state)
                         count = self.opcodes
-                elif name == "STACK_GLOBAL":
+                elif action == _A_EMPTY_TUPLE:
+                    push(())
+                elif action == _A_TUPLE:
+                    push(tuple(_pop_mark(stack)))
+                elif action == _A_EMPTY_DICT:
+                    push(_Dict())
+                elif action == _A_SETITEM:
+                    items = stack[-2:]
+                    del stack[-2:]
+                    _set_items(stack[-1] if stack else None, items)
+                elif action == _A_NEWOBJ:
+                    args = pop() if stack else None
+                    cls = pop() if stack else None
+                    push(_JoblibArray() if cls == _JOBLIB_WRAPPER else None)
+                elif action == _A_STACK_GLOBAL:
                     attr = pop() if stack else None
                     mod = pop() if stack else None
                     g = PickleGlobal(module=mod if isinstance(mod, str) else "<dynamic>",
@@ -315,25 +349,27 @@ class _Walker:
                                      opcode=name, offset=pos)
                     record(g)
                     push(_Global(g.module, g.name))
-                elif name in ("GLOBAL", "INST"):
-                    if name == "INST":
-                        _pop_mark(stack)
+                elif action == _A_GLOBAL:
                     record(PickleGlobal(module=arg[0], name=arg[1], opcode=name, offset=pos))
-                    push(_Global(arg[0], arg[1]) if name == "GLOBAL" else None)
-                elif name in ("STRING", "UNICODE"):
+                    push(_Global(arg[0], arg[1]))
+                elif action == _A_INST:
+                    _pop_mark(stack)
+                    record(PickleGlobal(module=arg[0], name=arg[1], opcode=name, offset=pos))
+                    push(None)
+                elif action == _A_TEXT:
                     push(_text_value(name, arg))
-                elif name == "INT":
+                elif action == _A_INT:
                     push(_int_or_none(arg))
-                elif name == "DUP":
+                elif action == _A_DUP:
                     push(stack[-1] if stack else None)
-                elif name in ("EXT1", "EXT2", "EXT4"):
+                elif action == _A_EXT:
                     record(PickleGlobal(module="copyreg._extension_registry", name=str(arg),
                                         opcode=name, offset=pos))
                     push(None)
-                elif name == "PROTO":
+                elif action == _A_PROTO:
                     if self.protocol is None:
                         self.protocol = int(arg)
-                elif name == "STOP":
+                elif action == _A_STOP:
                     return i
         finally:
             self.opcodes = count
@@ -572,6 +608,9 @@ def analyse(data: bytes, *, timeout: float, multiple: bool = True, start: int = 
 def analyse_stream(fh: BinaryIO, size: int, *, timeout: float, multiple: bool = True,
                    start: int = 0, max_opcodes: int = DEFAULT_MAX_OPCODES) -> PickleAnalysis:
     """Walk, then (when bounded) picklescan, then byte-scan whatever did not parse."""
+    if isinstance(fh, io.BytesIO):  # already in memory: no mapping to set up
+        return _analyse_buffer(fh.getvalue(), size, timeout=timeout, multiple=multiple,
+                               start=start, max_opcodes=max_opcodes)
     with buffer_of(fh, size) as buf:
         return _analyse_buffer(buf, size, timeout=timeout, multiple=multiple, start=start,
                                max_opcodes=max_opcodes)
@@ -597,18 +636,28 @@ def _analyse_buffer(buf: Buffer, size: int, *, timeout: float, multiple: bool, s
     engines = ["opcodes"]
     upstream: dict[tuple[str, str], str] = {}
     span = size - start
-    if (result.limit is None and result.opcodes <= PICKLESCAN_MAX_OPCODES
-            and span <= PICKLESCAN_MAX_BYTES
-            and (result.opcodes > 1 or result.globals or result.error is not None)):
+    finished = result.error is None and result.limit is None
+    ratings = picklescan_ratings(seen) if finished else None
+    if ratings is not None:
+        # The walk finished: its globals are a superset of what picklescan's parser lists
+        # (tests/collectors/test_artifacts_engines.py proves it on the whole test corpus),
+        # so picklescan contributes its denylist's rating of those names, not a second parse.
+        upstream = ratings
+        if seen:
+            engines.append("picklescan-denylist")
+    elif (result.limit is None and result.opcodes <= PICKLESCAN_MAX_OPCODES
+            and span <= PICKLESCAN_MAX_BYTES):
+        # the walker could not finish the stream (or this picklescan cannot rate names on
+        # their own): picklescan's own parse is more evidence
         upstream, ps_error = _picklescan(bytes(buf[start:size]))
         engines.append("picklescan")
         if ps_error is not None:
             engine_errors.append(("picklescan", ps_error))
         for key, level in upstream.items():
-            # the walker resolves memo-hidden names itself; picklescan-only names are kept
-            # when its denylist calls them dangerous or when the walker broke off (its
-            # evidence is then all there is), dropped otherwise (mis-resolved memo)
-            if key in seen or level == "dangerous" or result.error is not None:
+            # picklescan-only names are kept when its denylist calls them dangerous or when
+            # the walker broke off (its evidence is then all there is), dropped otherwise
+            # (its memo mis-resolutions, such as "10.check_output")
+            if key in seen or level == "dangerous" or not finished:
                 seen.setdefault(key, set()).add("picklescan")
     unparsed_from: int | None = None
     error = result.error
@@ -648,22 +697,65 @@ def _analyse_buffer(buf: Buffer, size: int, *, timeout: float, multiple: bool, s
                           joblib_inline_data=joblib, engine_errors=tuple(engine_errors))
 
 
+def _picklescan_module() -> Any:
+    try:
+        from picklescan import scanner
+    except ImportError:  # pragma: no cover - declared dependency
+        return None
+    return scanner
+
+
+def _rating(level: Any, scanner: Any) -> str:
+    if level == scanner.SafetyLevel.Dangerous:
+        return "dangerous"
+    return "safe" if level == scanner.SafetyLevel.Innocuous else "unknown"
+
+
+def _dyn(value: str) -> str:
+    return "<dynamic>" if value == "unknown" else value
+
+
+# picklescan's function that rates a set of (module, name) pairs with its lists
+_RATE_FUNCTION = "_build_scan_result_from_raw_globals"
+
+
+def picklescan_ratings(keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str] | None:
+    """picklescan's rating of each ``(module, name)`` by its own denylist and allowlist,
+    without parsing the stream again; None when this picklescan version has no such
+    function (the caller then runs picklescan's parser instead)."""
+    out: dict[tuple[str, str], str] = {}
+    for key in keys:
+        rating = _picklescan_rating(_RATE_FUNCTION, *key)
+        if rating is None:
+            return None
+        out[key] = rating
+    return out
+
+
+@functools.lru_cache(maxsize=4096)
+def _picklescan_rating(function: str, module: str, name: str) -> str | None:
+    """One name's rating (cached: picklescan's lists do not change during a run)."""
+    build = getattr(_picklescan_module(), function, None)
+    if build is None:
+        return None
+    raw = ("unknown" if module == "<dynamic>" else module,
+           "unknown" if name == "<dynamic>" else name)
+    try:
+        res = build({raw}, "model")
+        return _rating(res.globals[0].safety, _picklescan_module())
+    except Exception:  # a third-party failure must not crash a scan: parse instead
+        return None
+
+
 def _picklescan(data: bytes) -> tuple[dict[tuple[str, str], str], str | None]:
     """picklescan's rating per global (static: ``scan_pickle_bytes`` disassembles only),
     and why it stopped, if it did."""
-    try:
-        from picklescan.scanner import SafetyLevel, scan_pickle_bytes
-    except ImportError:  # pragma: no cover - declared dependency
+    scanner = _picklescan_module()
+    if scanner is None:  # pragma: no cover - declared dependency
         return {}, "picklescan is not installed"
     try:
-        res = scan_pickle_bytes(io.BytesIO(data), "model", multiple_pickles=True)
+        res = scanner.scan_pickle_bytes(io.BytesIO(data), "model", multiple_pickles=True)
     except Exception as exc:  # a third-party parser failure must not crash a scan
         return {}, f"{type(exc).__name__}: {exc}"
-    out: dict[tuple[str, str], str] = {}
-    for g in res.globals:
-        level = "dangerous" if g.safety == SafetyLevel.Dangerous else (
-            "safe" if g.safety == SafetyLevel.Innocuous else "unknown")
-        module = g.module if g.module != "unknown" else "<dynamic>"
-        name = g.name if g.name != "unknown" else "<dynamic>"
-        out[(module, name)] = level
+    out = {(_dyn(g.module), _dyn(g.name)): _rating(g.safety, scanner) for g in res.globals}
     return out, ("parse error" if getattr(res, "scan_err", False) else None)

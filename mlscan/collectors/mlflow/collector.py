@@ -40,7 +40,7 @@ from mlscan.collectors.mlflow.deploy_helm import (
 from mlscan.collectors.mlflow.deploy_helm import server_facts as helm_server_facts
 from mlscan.collectors.mlflow.deploy_iac import scan_terraform
 from mlscan.models import Notification
-from mlscan.sourcemap import Node, SourceError, Span
+from mlscan.sourcemap import Node, SourceError, Span, parse_yaml_documents
 from mlscan.workspace import Workspace
 
 SOURCE = "mlflow"
@@ -113,6 +113,7 @@ class MlflowCollector:
         files: list[str] = []
         charts = chart_index(ws, ctx)
         tf_files = [f.path for f in ws.candidates() if f.path.endswith(".tf")]
+        all_paths = frozenset(f.path for f in ws.candidates())
         for f in ws.candidates():
             kind = _kind_of(f.path)
             if kind is None:
@@ -131,7 +132,7 @@ class MlflowCollector:
                 elif kind == "json":
                     s, e, v = _from_json(f.path, ctx)
                 elif kind == "terraform":
-                    s, e, v = _from_terraform(f.path, text, ctx, tf_files)
+                    s, e, v = _from_terraform(f.path, text, ctx, tf_files, all_paths)
                 elif kind == "dockerfile":
                     s, e, v = _from_dockerfile(f.path, text)
                 elif kind == "ini":
@@ -164,6 +165,7 @@ class MlflowCollector:
             env.extend(e)
             versions.extend(v)
         versions.extend(charts.versions)
+        _installers(ws, ctx, versions, servers)
         # one shape for every source: the union of the keys, null where a source cannot say
         shape = set(SERVER_KEYS).union(*(srv.keys() for srv in servers)) if servers else set()
         for srv in servers:
@@ -199,7 +201,52 @@ SERVER_KEYS = (
     "resource",
 )
 
+_INTERPOLATION = re.compile(r"^\$\{[A-Za-z_][A-Za-z0-9_]*:?-(.*)\}$")
+
+
+def interpolation_default(value: str) -> str:
+    """``${VAR:-default}`` / ``${VAR-default}`` (compose, shell) -> ``default``: what the
+    setting is unless an operator sets VAR."""
+    m = _INTERPOLATION.match(value.strip())
+    return m.group(1) if m else value
+
+
 _TEMPLATE_SUFFIXES = (".j2", ".jinja", ".jinja2", ".template", ".tpl", ".tmpl")
+_INSTALL_WORDS = re.compile(r"\b(pip3?|COPY|ADD|conda|mamba|uv|poetry)\b")
+_INSTALLER_KINDS = frozenset({"dockerfile", "script", "makefile", "yaml", "template"})
+
+
+def _installers(
+    ws: Workspace,
+    ctx: CollectContext,
+    versions: list[dict[str, Any]],
+    servers: list[dict[str, Any]],
+) -> None:
+    """Where each requirements / conda file is installed: the Dockerfiles, scripts,
+    Makefiles and CI steps that name it on an install line, and whether they start an
+    MLflow server (a pin in a file installed only into other images is a client's)."""
+    pins = [v for v in versions if v.get("source") in ("requirements", "conda")]
+    if not pins:
+        return
+    running = {srv["loc"]["path"] for srv in servers if srv.get("kind") in ("server", "ui")}
+    names = {PurePosixPath(v["path"]).name for v in pins}
+    found: dict[str, set[str]] = {n: set() for n in names}
+    for f in ws.candidates():
+        if _kind_of(f.path) not in _INSTALLER_KINDS or f.path in {v["path"] for v in pins}:
+            continue
+        text = ctx.parsed.text(f.path)
+        if text is None or not any(n in text for n in names):
+            continue
+        for line in text.splitlines():
+            if not _INSTALL_WORDS.search(line) and "-r " not in line:
+                continue
+            for n in names:
+                if re.search(rf"(^|[\s/=\"'])({re.escape(n)})($|[\s\"'])", line):
+                    found[n].add(f.path)
+    for v in versions:
+        if v.get("source") in ("requirements", "conda"):
+            by = sorted(found.get(PurePosixPath(v["path"]).name, set()))
+            v["installed_by"] = [{"path": p, "runs_server": p in running} for p in by]
 
 
 def _kind_of(path: str) -> str | None:
@@ -251,8 +298,10 @@ def _server_fact(
     image: str | None,
     image_span: Span | None,
     env_values: dict[str, str],
+    env_spans: dict[str, Span] | None = None,
 ) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
+    spans = env_spans or {}
     for inv in find_invocations(tokens):
         cmd_span = locator.find("mlflow") or fallback
         flags: list[dict[str, Any]] = []
@@ -288,12 +337,26 @@ def _server_fact(
                 return env_values[env_name], None
             return None, None
 
+        def middleware_value(
+            flag: str, env_name: str, by_name: dict[str, dict[str, Any]] = by_name
+        ) -> tuple[str | None, Any]:
+            """A middleware setting; from the environment, ``${VAR:-*}`` is its default and
+            the variable's line is where it is set."""
+            value, loc = flag_value(flag, env_name)
+            if value is not None and by_name.get(flag) is None:
+                value = interpolation_default(value)
+                span = spans.get(env_name)
+                loc = span.loc(path) if span is not None else loc
+            return value, loc
+
         host, host_loc = flag_value("--host", "MLFLOW_HOST")
         port, _ = flag_value("--port", "MLFLOW_PORT")
         app, app_loc = flag_value("--app-name")
         backend, backend_loc = flag_value("--backend-store-uri", "MLFLOW_BACKEND_STORE_URI")
-        allowed, allowed_loc = flag_value("--allowed-hosts", "MLFLOW_SERVER_ALLOWED_HOSTS")
-        cors, cors_loc = flag_value("--cors-allowed-origins", "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS")
+        allowed, allowed_loc = middleware_value("--allowed-hosts", "MLFLOW_SERVER_ALLOWED_HOSTS")
+        cors, cors_loc = middleware_value(
+            "--cors-allowed-origins", "MLFLOW_SERVER_CORS_ALLOWED_ORIGINS"
+        )
         dsm = by_name.get("--disable-security-middleware")
         dsm_env = env_values.get("MLFLOW_SERVER_DISABLE_SECURITY_MIDDLEWARE", "").lower()
         version = image_mlflow_version(image) if image else None
@@ -459,7 +522,7 @@ def _from_yaml(
                 )
             continue
         helm.extend(helmfile_values(path, doc))
-        helm.extend(argocd_values(path, doc))
+        helm.extend(argocd_values(path, doc, _embedded_yaml))
         for cname, container, keys in _containers_of(doc):
             _container(path, cname, container, lines, servers, envs, versions, keys)
             handled.update(id(n) for n in container.walk())
@@ -560,8 +623,43 @@ _TF_COMMAND = re.compile(
 )
 
 
+_MAX_EMBEDDED_VALUES = 256 * 1024
+
+
+def _embedded_yaml(text: str) -> Node | None:
+    """A YAML document held in a string of an already-parsed file (Argo CD
+    ``helm.values``): bounded, and a bad one is simply not read."""
+    if len(text) > _MAX_EMBEDDED_VALUES:
+        return None
+    try:
+        docs = parse_yaml_documents(text)
+    except SourceError:
+        return None
+    return docs[0] if docs else None
+
+
+def _tf_locals(path: str, ctx: CollectContext, tf_files: list[str]) -> dict[str, Any]:
+    """``locals`` of the module (the ``.tf`` files of ``path``'s folder)."""
+    folder = str(PurePosixPath(path).parent)
+    out: dict[str, Any] = {}
+    for rel in tf_files:
+        if str(PurePosixPath(rel).parent) != folder:
+            continue
+        for block in (ctx.parsed.hcl(rel) or {}).get("locals") or []:
+            if not isinstance(block, dict):
+                continue
+            for name, value in block.items():
+                if not name.startswith("__"):
+                    out[name] = value[0] if isinstance(value, list) and len(value) == 1 else value
+    return out
+
+
 def _from_terraform(
-    path: str, text: str, ctx: CollectContext, tf_files: list[str]
+    path: str,
+    text: str,
+    ctx: CollectContext,
+    tf_files: list[str],
+    all_paths: frozenset[str] = frozenset(),
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]], list[dict[str, Any]]]:
     lines = text.splitlines()
     versions: list[dict[str, Any]] = []
@@ -583,6 +681,13 @@ def _from_terraform(
         if tokens is None:
             body = "\n".join(lines[start - 1 : end])
             facts = _from_script(path, body, "embedded", first_line=start, all_lines=lines)
+            if any(f["kind"] in ("server", "ui") for f in facts):
+                # the start-up script (user_data, a startup script) installs what it starts
+                for pin in _pip_pins(path, body):
+                    loc = pin["loc"]
+                    loc["line"] += start - 1
+                    loc["end_line"] += start - 1
+                    versions.append(pin)
         else:
             image_span = None
             if image_written:
@@ -629,7 +734,12 @@ def _from_terraform(
     servers = scan_terraform(path, text, ctx, tf_files, build)
     doc = ctx.parsed.hcl(path)
     if doc is not None:
-        hs, _auths, hv = _helm_servers(terraform_releases(path, text, doc))
+        def load_yaml(rel: str) -> Node | None:
+            docs = ctx.parsed.yaml(rel) if rel in all_paths else None
+            return docs[0] if docs else None
+
+        releases = terraform_releases(path, text, doc, load_yaml, _tf_locals(path, ctx, tf_files))
+        hs, _auths, hv = _helm_servers(releases)
         servers.extend(hs)
         versions.extend(hv)
     return servers, [], versions
@@ -695,10 +805,12 @@ def _container(
         str(image_node.value) if image_node is not None and image_node.kind == "scalar" else None
     )
     env_values: dict[str, str] = {}
+    env_spans: dict[str, Span] = {}
     env_node = node.get(keys.env)
     for name, value, span in _env_entries(env_node, compose, keys.env_name, keys.env_value):
         if value is not None:
             env_values[name] = value
+            env_spans[name] = span
         fact = _env_fact(path, service, name, value, span)
         if fact is not None:
             envs.append(fact)
@@ -752,6 +864,7 @@ def _container(
             image=image,
             image_span=image_node.span if image_node is not None else None,
             env_values=env_values,
+            env_spans=env_spans,
         )
     )
 

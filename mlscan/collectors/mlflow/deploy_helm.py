@@ -20,9 +20,11 @@ unless ``tracking.auth.enabled`` is false. Literal passwords are never recorded.
 
 from __future__ import annotations
 
+import ast
+import posixpath
 import re
-from collections.abc import Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from mlscan.collectors.mlflow.cmd import (
@@ -52,6 +54,7 @@ class HelmValues:
     flat: Flat
     root: Span
     app_version: str | None = None  # appVersion of the chart when it lives in the tree
+    key_paths: Mapping[str, str] = field(default_factory=dict)  # keys read from another file
 
 
 def _scalar(node: Node) -> Any:
@@ -92,6 +95,13 @@ def flavour(flat: Flat, chart: str | None) -> str | None:
     return None
 
 
+def _expression(value: Any) -> bool:
+    """A value written as an unresolved Terraform / Helm / shell expression."""
+    return isinstance(value, str) and (
+        "${" in value or "{{" in value or value.startswith("$") or is_placeholder(value)
+    )
+
+
 def _bool(value: Any) -> bool | None:
     if isinstance(value, bool):
         return value
@@ -118,7 +128,8 @@ def server_facts(
 
     def get(key: str) -> tuple[Any, dict[str, Any] | None]:
         entry = flat.get(key)
-        return (entry[0], entry[1].loc(path)) if entry is not None else (None, None)
+        where = v.key_paths.get(key, path)
+        return (entry[0], entry[1].loc(where)) if entry is not None else (None, None)
 
     auth_key = "tracking.auth.enabled" if bitnami else "auth.enabled"
     if kind == "other" and auth_key not in flat and "tracking.auth.enabled" in flat:
@@ -128,6 +139,8 @@ def server_facts(
     auth_enabled: bool | None = auth_value if auth_value is not None else bitnami
     if auth_value is None and kind == "other":
         auth_enabled = None  # the chart's default is unknown
+    if auth_value is None and _expression(auth_raw):
+        auth_enabled = None  # set by a variable or template mlscan does not evaluate
     svc_key = "tracking.service.type" if bitnami else "service.type"
     svc_type, svc_loc = get(svc_key)
     ing_key = "tracking.ingress.enabled" if bitnami else "ingress.enabled"
@@ -423,8 +436,29 @@ def helmfile_values(path: str, doc: Node) -> list[HelmValues]:
     return out
 
 
-def argocd_values(path: str, doc: Node) -> list[HelmValues]:
-    """Argo CD Application sources that install an MLflow chart."""
+ParseValues = Callable[[str], "Node | None"]
+
+
+def _embedded_values(node: Node, parse_values: ParseValues) -> Flat:
+    """A YAML document written as a string (Argo CD ``helm.values: |``), with its keys'
+    positions moved to where the block is written in the file."""
+    doc = parse_values(str(node.value))
+    if doc is None or doc.kind != "map":
+        return {}
+    # a block scalar starts on the line after its key; a quoted string on the key's line
+    first = node.span.line + (1 if node.span.line < node.span.end_line else 0)
+    out: Flat = {}
+    for key, (value, span) in flatten(doc).items():
+        line = span.line + first - 1
+        out[key] = (value, Span(line, span.col, line + span.end_line - span.line, span.end_col))
+    return out
+
+
+def argocd_values(
+    path: str, doc: Node, parse_values: ParseValues | None = None
+) -> list[HelmValues]:
+    """Argo CD Application sources that install an MLflow chart: ``helm.values`` (a YAML
+    string), ``helm.valuesObject`` and ``helm.parameters``, later ones winning as in Argo."""
     if doc.get_str("kind") != "Application":
         return []
     spec = doc.get("spec")
@@ -447,6 +481,9 @@ def argocd_values(path: str, doc: Node) -> list[HelmValues]:
         helm = src.get("helm")
         flat: Flat = {}
         if helm is not None and helm.kind == "map":
+            text = helm.get("values")
+            if text is not None and isinstance(text.value, str) and parse_values is not None:
+                flat.update(_embedded_values(text, parse_values))
             obj = helm.get("valuesObject")
             if obj is not None and obj.kind == "map":
                 flatten(obj, "", flat)
@@ -464,10 +501,18 @@ def argocd_values(path: str, doc: Node) -> list[HelmValues]:
     return out
 
 
-def terraform_releases(path: str, text: str, doc: dict[str, Any]) -> list[HelmValues]:
-    """``helm_release`` resources (and modules wrapping one) that install an MLflow chart,
-    with their literal ``set`` entries. Values passed through locals or ``templatefile``
-    stay unknown; the chart defaults then apply."""
+def terraform_releases(
+    path: str,
+    text: str,
+    doc: dict[str, Any],
+    load_yaml: ParseValues | None = None,
+    locals_: Mapping[str, Any] | None = None,
+) -> list[HelmValues]:
+    """``helm_release`` resources (and modules wrapping one) that install an MLflow chart:
+    ``values = [...]`` entries given as ``templatefile(...)`` / ``file(...)`` of a YAML file
+    (read with ``load_yaml``; keys keep that file's positions), ``yamlencode(local.x)``
+    (``locals_``) or ``yamlencode({...})``, then the literal ``set`` entries, later ones
+    winning as in Helm. Values mlscan cannot read stay unknown; the chart defaults apply."""
     lines = text.splitlines()
     out: list[HelmValues] = []
     candidates: list[tuple[str, dict[str, Any]]] = []
@@ -490,6 +535,36 @@ def terraform_releases(path: str, text: str, doc: dict[str, Any]) -> list[HelmVa
             (n for n in range(start, end + 1) if re.match(r"\s*chart\s*=", lines[n - 1])), start
         )
         flat: Flat = {}
+        key_paths: dict[str, str] = {}
+        folder = posixpath.dirname(path)
+        for item in _values_list(body.get("values")):
+            from_file = _FILE_CALL.match(item)
+            if from_file is not None and load_yaml is not None:
+                rel = _module_path(folder, from_file.group(2))
+                node = load_yaml(rel)
+                if node is not None and node.kind == "map":
+                    more = flatten(node)
+                    flat.update(more)
+                    key_paths.update(dict.fromkeys(more, rel))
+                continue
+            encoded = _YAMLENCODE.match(item)
+            if encoded is None:
+                continue
+            inner = encoded.group(1).strip()
+            value: Any = None
+            anchor = start
+            if inner.startswith("local.") and locals_ is not None:
+                value = locals_.get(inner[len("local.") :])
+                anchor = _local_line(lines, inner[len("local.") :]) or start
+            else:
+                try:
+                    value = ast.literal_eval(inner)  # python-hcl2 renders literals as Python
+                except (ValueError, SyntaxError, MemoryError, RecursionError):
+                    value = None
+            if isinstance(value, dict):
+                for key, (v, span) in _dict_flat(value, lines, anchor).items():
+                    flat[key] = (v, span)
+                    key_paths.pop(key, None)
         sets = body.get("set")
         for entry in sets if isinstance(sets, list) else []:
             items = entry if isinstance(entry, list) else [entry]
@@ -509,8 +584,60 @@ def terraform_releases(path: str, text: str, doc: dict[str, Any]) -> list[HelmVa
                 chart=f"{repo} {chart}".strip() if repo else chart,
                 flat=flat,
                 root=Span(chart_line, 1, chart_line, len(lines[chart_line - 1]) + 1),
+                key_paths=key_paths,
             )
         )
+    return out
+
+
+_FILE_CALL = re.compile(r'^\$\{(templatefile|file)\(\s*"([^"]+)"')
+_YAMLENCODE = re.compile(r"^\$\{yamlencode\((.*)\)\}$", re.S)
+
+
+def _values_list(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    out: list[str] = []
+    for item in items:
+        if isinstance(item, list):
+            out.extend(str(i) for i in item if isinstance(i, str))
+        elif isinstance(item, str):
+            out.append(item)
+    return out
+
+
+def _module_path(folder: str, written: str) -> str:
+    """``${path.module}/values.yaml`` (or a relative path) -> a path in the scan."""
+    rel = re.sub(r"^\$\{path\.(module|root|cwd)\}/?", "", written)
+    return posixpath.normpath(posixpath.join(folder, rel)) if folder else posixpath.normpath(rel)
+
+
+def _local_line(lines: list[str], name: str) -> int | None:
+    pattern = re.compile(rf"^\s*{re.escape(name)}\s*=")
+    return next((n for n, line in enumerate(lines, start=1) if pattern.match(line)), None)
+
+
+def _dict_flat(value: dict[str, Any], lines: list[str], anchor: int) -> Flat:
+    """A Terraform object literal as flat values; each key is found by walking its path
+    down from ``anchor`` (the local or the release), so a finding points at the key."""
+    out: Flat = {}
+
+    def walk(node: dict[str, Any], prefix: str, line: int) -> None:
+        for key, child in node.items():
+            found = line
+            pattern = re.compile(rf"""^\s*"?{re.escape(str(key))}"?\s*[=:]""")
+            for n in range(line, len(lines) + 1):
+                if pattern.match(lines[n - 1]):
+                    found = n
+                    break
+            dotted = f"{prefix}{key}"
+            if isinstance(child, dict):
+                walk(child, dotted + ".", found)
+            else:
+                text = lines[found - 1] if 0 < found <= len(lines) else ""
+                col = len(text) - len(text.lstrip()) + 1
+                out[dotted] = (child, Span(found, col, found, len(text) + 1))
+
+    walk(value, "", anchor)
     return out
 
 

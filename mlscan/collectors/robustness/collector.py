@@ -36,6 +36,7 @@ from mlscan.collectors.base import (
     notification,
 )
 from mlscan.collectors.privacy.serving import analyse, is_serving_candidate
+from mlscan.collectors.robustness.checks import manual_checks
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
 from mlscan.parse_cache import ParseCache
@@ -343,6 +344,7 @@ def _serving(
     cache: ParseCache, paths: list[str], notes: list[Notification]
 ) -> tuple[list[dict[str, Any]], list[str]]:
     out, files = [], []
+    py_files = frozenset(p for p in paths if p.endswith(".py"))
     for p in paths:
         if not p.endswith(".py"):
             continue
@@ -358,7 +360,18 @@ def _serving(
         if module is None:
             continue
         files.append(p)
+        defs = {
+            n.name: n
+            for n in (ast.walk(tree) if tree is not None else ())
+            if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)
+        }
         for h in module.handlers:
+            fn = defs.get(h.function)
+            checks = (
+                manual_checks(p, tree, fn, py_files, cache.python_ast)
+                if fn is not None and tree is not None and not h.validation
+                else []
+            )
             out.append(
                 {
                     "path": p,
@@ -370,6 +383,11 @@ def _serving(
                     "validation": [
                         {"kind": v["kind"], "name": v["name"], "loc": line_loc(p, v["line"])}
                         for v in h.validation + module.module_validation
+                    ]
+                    + [
+                        {"kind": c["kind"], "name": c["name"],
+                         "loc": line_loc(c["path"], c["line"])}
+                        for c in checks
                     ],
                     "loc": {
                         "path": p,

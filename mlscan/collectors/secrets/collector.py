@@ -22,6 +22,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc
+from mlscan.collectors.minio_xl import inline_objects
 from mlscan.collectors.secrets import structure
 from mlscan.collectors.secrets.detector import by_value, scan_text
 from mlscan.collectors.secrets.files import classify
@@ -94,7 +95,7 @@ def _scan_file(
 ) -> tuple[list[tuple[dict[str, Any], str]], list[dict[str, Any]]]:
     if file_kind == "notebook":
         return _scan_notebook(ctx, rel), []
-    text = ctx.parsed.text(rel)
+    text = _minio_json(ctx, rel) if file_kind == "minio-xl" else ctx.parsed.text(rel)
     if text is None:
         return [], []
     if file_kind == "markdown":
@@ -139,6 +140,19 @@ def _scan_file(
             fact["values_path"] = values_paths[line]
         out.append((fact, value))
     return out, refs
+
+
+def _minio_json(ctx: CollectContext, rel: str) -> str | None:
+    """The JSON object MinIO stores inline in ``rel`` (an ``xl.meta``), as text; line
+    numbers in the facts are lines of that object."""
+    objects = ctx.parsed.binary("minio-xl", rel, lambda data: inline_objects(data, len(data)),
+                                int(ctx.config.limits.max_json_size))
+    for obj in objects or ():
+        try:
+            return obj.data.decode("utf-8")
+        except UnicodeDecodeError:
+            continue  # compressed or encrypted by MinIO: nothing to read
+    return None
 
 
 _FENCE = re.compile(r"^\s*(```|~~~)")

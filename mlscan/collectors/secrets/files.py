@@ -5,13 +5,16 @@ the syntax detect-secrets is told to expect. Files ML teams commit: ``.env*``, c
 files, Kubernetes manifests and Helm values, Terraform, Python and notebooks, shell
 scripts, CI workflows, Dockerfiles, ``.dvc/config``, MLflow configs, MinIO / S3 / AWS
 client configs (``.mc/config.json``, MinIO credential exports, ``.s3cfg``, ``.aws/credentials``,
-``.boto``, ``rclone.conf``).
+``.boto``, ``rclone.conf``), and the JSON config and IAM files of a committed MinIO data
+directory (``.minio.sys/**/<name>.json/xl.meta``).
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
+
+from mlscan.collectors.minio_xl import XL_META, data_dir_of, object_key
 
 _COMPOSE = re.compile(r"^(docker-)?compose([.\-][\w.\-]+)?\.ya?ml$", re.I)
 _CI = re.compile(
@@ -43,7 +46,11 @@ def classify(rel: str) -> tuple[str, str] | None:
     if lower == "basic_auth.ini" or (lower.endswith((".ini", ".cfg")) and "mlflow" in rel.lower()):
         return "mlflow", "ini"
     # a committed MinIO data directory: .minio.sys/config/iam/users/<user>/identity.json
-    # holds the user's access and secret key
+    # holds the user's access and secret key; MinIO since 2021 stores such small files
+    # inline in <name>/xl.meta (the collector reads the JSON object inside)
+    if (name == XL_META and data_dir_of(rel) is not None
+            and object_key(rel).lower().endswith(".json")):
+        return "minio-xl", "json"
     if lower.endswith(".json") and (".minio.sys/" in rel or lower == "identity.json"):
         return "s3-client", "json"
     if (name == "config.json" and parent.endswith(".mc")) or _JSON_CREDENTIALS.search(lower):

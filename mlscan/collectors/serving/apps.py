@@ -65,6 +65,7 @@ class Route:
     col: int
     auth: list[str] = field(default_factory=list)
     reaches_model: list[str] = field(default_factory=list)
+    stub: bool = False
 
     def fact(self, rel: str) -> dict[str, Any]:
         return {
@@ -75,6 +76,7 @@ class Route:
             "auth_evidence": self.auth,
             "reaches_model": bool(self.reaches_model),
             "model_evidence": self.reaches_model,
+            "stub": self.stub,
             "loc": {"path": rel, "line": self.line, "col": self.col, "end_line": self.line,
                     "end_col": None},
         }  # fmt: skip
@@ -94,6 +96,34 @@ def _const(node: ast.expr | None) -> Any:
         if isinstance(default, ast.Constant):
             return default.value
     return "<expr>"
+
+
+_SETTINGS_ATTR = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def env_name(node: ast.expr | None) -> str | None:
+    """The environment variable a value is read from: ``os.getenv("HOST")``,
+    ``os.environ["HOST"]``, ``os.environ.get("HOST")`` or an upper-case attribute of a
+    settings object (``Settings().HOST_IP``, ``env.BIND_ADDR``), as pydantic and similar
+    settings classes fill their fields from variables of the same name."""
+    if isinstance(node, ast.Call) and dotted(node.func) in (
+        "os.environ.get", "os.getenv", "getenv", "environ.get"
+    ):  # fmt: skip
+        first = node.args[0] if node.args else None
+        if isinstance(first, ast.Constant) and isinstance(first.value, str):
+            return first.value
+    if (
+        isinstance(node, ast.Subscript)
+        and dotted(node.value) in ("os.environ", "environ")
+        and isinstance(node.slice, ast.Constant)
+        and isinstance(node.slice.value, str)
+    ):
+        return node.slice.value
+    if isinstance(node, ast.Attribute) and _SETTINGS_ATTR.match(node.attr) and not (
+        dotted(node.value).startswith("os")
+    ):
+        return node.attr
+    return None
 
 
 def _loc(rel: str, node: ast.AST) -> dict[str, Any]:
@@ -131,6 +161,38 @@ def _depends_names(node: ast.AST) -> list[str]:
             target = sub.args[0] if sub.args else _kw(sub, "dependency")
             out.append(dotted(target) if target is not None else "Depends")
     return out
+
+
+def is_stub(fn: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A handler that does nothing: its body (docstring aside) only passes, returns a
+    literal (``return {"status": "not implemented"}``) or raises NotImplementedError /
+    an HTTP error."""
+    body = list(fn.body)
+    if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+        body = body[1:]
+    if not body:
+        return True
+    for stmt in body:
+        if isinstance(stmt, ast.Pass) or (
+            isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant)
+        ):
+            continue
+        if isinstance(stmt, ast.Return):
+            if stmt.value is None:
+                continue
+            try:
+                ast.literal_eval(stmt.value)
+            except ValueError:
+                return False
+            continue
+        if isinstance(stmt, ast.Raise) and stmt.exc is not None:
+            target = stmt.exc.func if isinstance(stmt.exc, ast.Call) else stmt.exc
+            if dotted(target).rsplit(".", 1)[-1] in (
+                "NotImplementedError", "HTTPException", "abort"
+            ):  # fmt: skip
+                continue
+        return False
+    return True
 
 
 def _route_auth(
@@ -255,6 +317,7 @@ def analyse_app(rel: str, tree: ast.Module) -> AppModule | None:
                         col=fn.col_offset + 1,
                         auth=_route_auth(fn, call),
                         reaches_model=reaches_model(fn, helpers, loaded),
+                        stub=is_stub(fn),
                     )
                 )
                 break
@@ -362,6 +425,13 @@ def _starlette_routes(
     return out
 
 
+def module_binds(
+    rel: str, tree: ast.Module, app_names: set[str]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Binds and debug switches of ``app_names`` run in ``rel`` (public name)."""
+    return _binds(rel, tree, app_names)
+
+
 def _binds(
     rel: str, tree: ast.Module, app_names: set[str]
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -383,6 +453,7 @@ def _binds(
                     {
                         "host": host if host is not None else "127.0.0.1",
                         "host_explicit": host is not None,
+                        "host_env": env_name(_kw(node, "host")),
                         "port": port if isinstance(port, int | str) else None,
                         "source": f"{name}()",
                         "loc": _loc(rel, node),

@@ -5,8 +5,7 @@ commands in scripts, Makefiles and CI steps.
   ``allAuthenticatedUsers`` (``google_cloud_run_*_iam_member|binding``) or deployed with
   ``gcloud run deploy ... --allow-unauthenticated``;
 * Lambda function URLs with ``authorization_type = "NONE"``;
-* API Gateway methods with ``authorization = "NONE"`` whose integration calls SageMaker
-  (``runtime.sagemaker``) or a Lambda function, and HTTP API routes without an authorizer;
+* (API Gateway methods and routes, and load balancers: ``gateways.py``, across modules);
 * SageMaker endpoints and Vertex AI endpoints (IAM-authenticated, listed for the inventory).
 
 Whether the service serves a model is evidence, recorded as such: a serving image, a
@@ -46,10 +45,16 @@ def _line(body: dict[str, Any]) -> int | None:
 
 def _evidence(name: str, images: list[str], env: list[str]) -> list[str]:
     out = [f"image:{i}" for i in images if _SERVING_IMAGE.search(i)]
-    out += [f"env:{e}" for e in env if e in _MODEL_ENV]
+    out += [f"env:{e}" for e in dict.fromkeys(env) if _model_env(e)]
     if _MODEL_WORDS.search(name):
         out.append(f"name:{name}")
     return out
+
+
+def _model_env(name: str) -> bool:
+    """``MODEL_URI`` and friends, or any variable whose name has a MODEL(S) word."""
+    upper = name.upper()
+    return upper in _MODEL_ENV or bool({"MODEL", "MODELS"} & set(re.split(r"[^A-Z0-9]+", upper)))
 
 
 def _walk(value: Any) -> Iterator[dict[str, Any]]:
@@ -137,50 +142,6 @@ def terraform_endpoints(path: str, doc: dict[str, Any]) -> list[dict[str, Any]]:
             _fact("lambda-url", fn_name, path, _line(body), evidence,
                   'authorization_type = "NONE"', _line(body))
         )  # fmt: skip
-    # API Gateway methods without authorization in front of SageMaker or a model Lambda
-    integrations = by_type.get("aws_api_gateway_integration", {})
-    for name, body in sorted(by_type.get("aws_api_gateway_method", {}).items()):
-        if str(attr(body, "authorization") or "").upper() != "NONE":
-            continue
-        gw_evidence: list[str] = []
-        for iname, integ in sorted(integrations.items()):
-            same_method = f"aws_api_gateway_method.{name}." in str(attr(integ, "http_method"))
-            same_resource = attr(integ, "resource_id") == attr(body, "resource_id")
-            if not (same_method or same_resource):
-                continue
-            uri = str(attr(integ, "uri") or "")
-            if "sagemaker" in uri.lower():
-                gw_evidence.append(f"integration:sagemaker ({iname})")
-            elif _MODEL_WORDS.search(uri):
-                gw_evidence.append(f"integration:{iname}")
-        if _MODEL_WORDS.search(name):
-            gw_evidence.append(f"name:{name}")
-        out.append(
-            _fact("api-gateway", f"aws_api_gateway_method.{name}", path, _line(body), gw_evidence,
-                  'authorization = "NONE"', _line(body))
-        )  # fmt: skip
-    # HTTP APIs (API Gateway v2): routes without an authorizer
-    integrations_v2 = by_type.get("aws_apigatewayv2_integration", {})
-    for name, body in sorted(by_type.get("aws_apigatewayv2_route", {}).items()):
-        if str(attr(body, "authorization_type") or "NONE").upper() != "NONE":
-            continue
-        route_key = str(attr(body, "route_key") or "")
-        target = str(attr(body, "target") or "")
-        v2_evidence: list[str] = []
-        for iname, integ in sorted(integrations_v2.items()):
-            if f"aws_apigatewayv2_integration.{iname}." not in target and len(integrations_v2) > 1:
-                continue
-            uri = str(attr(integ, "integration_uri") or "")
-            if "sagemaker" in uri.lower():
-                v2_evidence.append(f"integration:sagemaker ({iname})")
-            elif _MODEL_WORDS.search(uri) or _MODEL_WORDS.search(iname):
-                v2_evidence.append(f"integration:{iname}")
-        if _MODEL_WORDS.search(route_key):
-            v2_evidence.append(f"route:{route_key}")
-        out.append(
-            _fact("api-gateway", f"aws_apigatewayv2_route.{name}", path, _line(body),
-                  v2_evidence, f"route {route_key} without an authorizer", _line(body))
-        )  # fmt: skip
     for name, body in sorted(by_type.get("aws_sagemaker_endpoint", {}).items()):
         fact = _fact("sagemaker", str(attr(body, "name") or name), path, _line(body),
                      ["manifest:aws_sagemaker_endpoint"], None, None)  # fmt: skip
@@ -256,3 +217,10 @@ def deploy_commands(path: str, text: str) -> list[dict[str, Any]]:
                   "gcloud run deploy --allow-unauthenticated", flag_line)
         )  # fmt: skip
     return out
+
+
+# the names the gateway and load-balancer module shares
+MODEL_WORDS = _MODEL_WORDS
+evidence = _evidence
+fact = _fact
+images_env = _images_env

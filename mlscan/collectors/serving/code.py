@@ -37,6 +37,11 @@ DESERIALIZERS: dict[str, str] = {
     "yaml.load": "yaml", "yaml.load_all": "yaml", "yaml.unsafe_load": "yaml",
     "yaml.unsafe_load_all": "yaml", "yaml.full_load": "yaml", "yaml.full_load_all": "yaml",
     "numpy.load": "numpy",
+    # MLflow flavours whose models are pickles (cloudpickle/pickle, or a full torch.load)
+    **{f"mlflow.{flavour}.load_model": "mlflow-pickle"
+       for flavour in ("sklearn", "pytorch", "pyfunc", "statsmodels", "fastai", "pmdarima",
+                       "langchain", "diviner", "sktime")},
+    "mlflow.pyfunc.load_pyfunc": "mlflow-pickle",
 }
 # common aliases that need no import to be recognised in the canonical table
 MODULE_ALIASES = {"np": "numpy", "pd": "pandas"}
@@ -106,6 +111,8 @@ def _call_fact(call: ast.Call, api: str, written: str, names: dict[str, str], pa
             args["loader"] = resolved if resolved is not None else "dynamic"
     elif api == "numpy.load":
         args["allow_pickle"] = _const(_argument(call, "allow_pickle", 2))
+    elif kind == "mlflow-pickle":
+        args["model_uri"] = _uri_text(_argument(call, "model_uri", 0))
     end_line = call.end_lineno or call.lineno
     end_col = (call.end_col_offset + 1) if call.end_col_offset is not None else None
     return {
@@ -116,6 +123,20 @@ def _call_fact(call: ast.Call, api: str, written: str, names: dict[str, str], pa
         "loc": {"path": path, "line": call.lineno, "col": call.col_offset + 1,
                 "end_line": end_line, "end_col": end_col},
     }
+
+
+def _uri_text(node: ast.expr | None) -> str | None:
+    """The literal part of a model URI (``models:/{name}/latest`` for an f-string),
+    "dynamic" when computed, None when absent."""
+    if node is None:
+        return None
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        return "".join(
+            str(v.value) if isinstance(v, ast.Constant) else "{}" for v in node.values
+        )
+    return "dynamic"
 
 
 def _source_text(node: ast.expr) -> str:

@@ -19,9 +19,15 @@ from typing import Any
 
 from mlscan.collectors.base import CollectContext, CollectorOutput, line_loc
 from mlscan.collectors.mlflow.cmd import split_shell
-from mlscan.collectors.serving.apps import AppModule, analyse_app
+from mlscan.collectors.serving.apps import AppModule, analyse_app, module_binds
 from mlscan.collectors.serving.cloud import deploy_commands, terraform_endpoints
 from mlscan.collectors.serving.code import _is_test_path
+from mlscan.collectors.serving.envfiles import dotenv_value
+from mlscan.collectors.serving.gateways import (
+    api_gateway_endpoints,
+    api_stages,
+    load_balancer_endpoints,
+)
 from mlscan.collectors.serving.launchers import (
     SERVING_BASE_IMAGE,
     SERVING_COMMANDS,
@@ -29,9 +35,21 @@ from mlscan.collectors.serving.launchers import (
     module_candidates,
     parse_launch,
 )
-from mlscan.collectors.serving.mesh import MeshModel, add_document
+from mlscan.collectors.serving.mesh import (
+    MeshModel,
+    add_document,
+    authorization_policies,
+    gateway_routes,
+)
 from mlscan.collectors.serving.mesh import endpoints as mesh_endpoints
-from mlscan.collectors.serving.model_use import evidence_in, loaded_names
+from mlscan.collectors.serving.model_use import dotted, evidence_in, loaded_names
+from mlscan.collectors.serving.reach import (
+    entry_evidence,
+    imported_names,
+    included_modules,
+    serving_paths,
+)
+from mlscan.collectors.serving.tf_graph import TfGraph
 from mlscan.sourcemap import SourceError, parse_json
 from mlscan.workspace import Workspace, WorkspaceFile
 
@@ -40,14 +58,19 @@ _MODEL_FILE = re.compile(r"(?i)(\.(pkl|pickle|joblib|pt|pth|onnx|h5|keras|safete
                          r"(^|/)models?(/|$)|saved_?model)")  # fmt: skip
 _MESH_WORDS = re.compile(
     r"InferenceService|SeldonDeployment|RayService|BentoDeployment|HTTPRoute|VirtualService|"
-    r"AuthorizationPolicy|RequestAuthentication|kind:\s*Ingress\b"
+    r"AuthorizationPolicy|RequestAuthentication|kind:\s*(Ingress|Gateway)\b"
 )
 _CLOUD_WORDS = re.compile(
-    r"google_cloud_run|aws_lambda_function_url|aws_api_gateway_method|aws_sagemaker_endpoint\b|"
-    r"aws_apigatewayv2_route|"
-    r"google_vertex_ai_endpoint"
+    r"google_cloud_run|aws_lambda_function_url|aws_sagemaker_endpoint\b|google_vertex_ai_endpoint"
 )
+# Terraform files that take part in gateway / load-balancer reachability (read as a graph:
+# the gateway, its integration target and the module calls between them)
+_TF_WORDS = re.compile(r"\b(resource|module|output|variable|locals)\b")
 _TEST_PARTS = frozenset({"tests", "test", "testing", "e2e", "integration_tests"})
+_ENTRY_WORDS = re.compile(
+    r"model_fn|predict_fn|transform_fn|input_fn|lambda_handler|kserve|kfserving|mlserver|"
+    r"BaseHandler|features_names|feature_names|bentoml|serve\.deployment"
+)
 
 
 def _is_dockerfile(f: WorkspaceFile) -> bool:
@@ -113,10 +136,17 @@ class ServingEndpointsCollector:
                 f.path, ctx, modules, launches
             ):
                 read.append(f.path)
-        endpoints = [
-            _endpoint(path, module, launches.get(path, []))
+        all_files = frozenset(f.path for f in files)
+        _runner_binds(files, modules, ctx, all_files)
+        for path, module in modules.items():
+            _resolve_env_binds(path, module, all_files, ctx)
+        built = {
+            path: _endpoint(path, module, launches.get(path, []))
             for path, module in sorted(modules.items())
-        ]
+        }
+        _inherit_from_including_apps(built, ctx, all_files)
+        endpoints = list(built.values())
+        code_paths = _code_paths(files, modules, ctx)
         mesh = MeshModel()
         charts = {
             str(PurePosixPath(f.path).parent) for f in files if f.name == "Chart.yaml"
@@ -133,15 +163,22 @@ class ServingEndpointsCollector:
                 if doc.kind == "map" and isinstance(doc.get_str("kind"), str):
                     add_document(mesh, f.path, doc)
         endpoints.extend(mesh_endpoints(mesh))
+        routes = gateway_routes(mesh)
+        policies = authorization_policies(mesh)
+        tf_docs: dict[str, dict[str, Any]] = {}
+        tf_texts: dict[str, str] = {}
         for f in files:
             if _in_tests(f.path):
                 continue
             if f.suffix == ".tf":
                 text = ctx.parsed.text(f.path)
-                if text is None or not _CLOUD_WORDS.search(text):
+                if text is None or not _TF_WORDS.search(text):
                     continue
                 hcl = ctx.parsed.hcl(f.path)
-                if hcl is not None:
+                if hcl is None:
+                    continue
+                tf_docs[f.path], tf_texts[f.path] = hcl, text
+                if _CLOUD_WORDS.search(text):
                     found = terraform_endpoints(f.path, hcl)
                     endpoints.extend(found)
                     if found:
@@ -156,9 +193,25 @@ class ServingEndpointsCollector:
                     endpoints.extend(found)
                     if found:
                         read.append(f.path)
+        stages: list[dict[str, Any]] = []
+        if tf_docs:
+            graph = TfGraph(tf_docs, tf_texts)
+            for found in (api_gateway_endpoints(graph), load_balancer_endpoints(graph)):
+                endpoints.extend(found)
+                read.extend(e["loc"]["path"] for e in found)
+            stages = api_stages(graph)
+            read.extend(s["loc"]["path"] for s in stages)
         facts = {
             "endpoints": sorted(endpoints, key=lambda e: (e["loc"]["path"], e["loc"]["line"] or 0)),
+            "api_stages": sorted(stages, key=lambda s: (s["loc"]["path"], s["loc"]["line"] or 0)),
+            "gateway_routes": sorted(
+                routes, key=lambda r: (r["loc"]["path"], r["loc"]["line"] or 0)
+            ),
+            "authorization_policies": sorted(
+                policies, key=lambda p: (p["loc"]["path"], p["loc"]["line"] or 0)
+            ),
             "dockerfiles": sorted(dockerfiles, key=lambda d: d["path"]),
+            "code_paths": code_paths,
         }
         return CollectorOutput(facts=facts, files=tuple(sorted(set(read))))
 
@@ -202,6 +255,116 @@ def _cross_module(
                     route.reaches_model.append(f"via:{target_name}")
                     if f"via:{target_name}" not in module.model_evidence:
                         module.model_evidence.append(f"via:{target_name}")
+
+
+def _resolve_env_binds(
+    path: str, module: AppModule, files: frozenset[str], ctx: CollectContext
+) -> None:
+    """A bind address read from an environment variable takes the value a committed
+    ``.env`` above the module gives it (``host_from`` says where)."""
+    for bind in module.binds:
+        name = bind.get("host_env")
+        if not name:
+            continue
+        found = dotenv_value(ctx, files, path, name)
+        if found is not None and found[0]:
+            bind["host"], bind["host_from"] = found[0], found[1]
+            bind["host_explicit"] = True
+
+
+def _runner_binds(
+    files: list[WorkspaceFile],
+    modules: dict[str, AppModule],
+    ctx: CollectContext,
+    all_files: frozenset[str],
+) -> None:
+    """A module that runs an app it imports (``from api.app import app`` then
+    ``uvicorn.run(app, host=...)`` or ``app.run(...)``), or names by import string
+    (``uvicorn.run("api.app:app", host=...)``), binds that app."""
+    for f in files:
+        if f.suffix != ".py" or f.path in modules or _in_tests(f.path):
+            continue
+        text = ctx.parsed.text(f.path)
+        if text is None or ".run(" not in text:
+            continue
+        tree = ctx.parsed.python_ast(f.path)
+        if tree is None:
+            continue
+        names = {n: p for n, p in imported_names(f.path, tree, all_files).items() if p in modules}
+        binds, debug = module_binds(f.path, tree, set(names))
+        for bind, call in zip(binds, _run_calls(tree, set(names)), strict=False):
+            target = names.get(call)
+            if target is None and ":" in call:
+                found = _match(call.split(":", 1)[0], f.path, modules)
+                target = found[0] if len(found) == 1 else None
+            if target is not None:
+                modules[target].binds.append({**bind, "run_by": f.path})
+        for d in debug:
+            for target in sorted(set(names.values())):
+                modules[target].debug.append(d)
+
+
+def _run_calls(tree: ast.Module, names: set[str]) -> list[str]:
+    """For each server run call in source-walk order (as ``module_binds`` sees them), the
+    app name it runs: ``uvicorn.run(app)`` -> ``app``, ``app.run()`` -> ``app``."""
+    out: list[str] = []
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        name = dotted(node.func)
+        base, _, short = name.rpartition(".")
+        if short == "run" and base in names:
+            out.append(base)
+        elif (short == "run" and base in ("uvicorn", "socketio", "waitress", "web")) or name in (
+            "waitress.serve", "serve"
+        ):
+            first = node.args[0] if node.args else None
+            if isinstance(first, ast.Constant) and isinstance(first.value, str):
+                out.append(first.value)  # an import string, "pkg.module:app"
+            else:
+                out.append(first.id if isinstance(first, ast.Name) else "")
+        elif short == "launch" and (base in names or not names):
+            out.append(base)
+    return out
+
+
+def _inherit_from_including_apps(
+    built: dict[str, dict[str, Any]], ctx: CollectContext, files: frozenset[str]
+) -> None:
+    """A router or blueprint module mounted by an app (``include_router``,
+    ``register_blueprint``) is served where that app is: it takes the app's binds
+    (``included_by`` says which app) and its app-wide authentication."""
+    for path in sorted(built):
+        tree = ctx.parsed.python_ast(path)
+        if tree is None:
+            continue
+        app = built[path]
+        for target in included_modules(path, tree, files):
+            sub = built.get(target)
+            if sub is None:
+                continue
+            for bind in app["binds"]:
+                if bind.get("included_by") is None:
+                    sub["binds"].append({**bind, "included_by": path})
+            sub["app_auth"].extend(a for a in app["app_auth"] if a not in sub["app_auth"])
+
+
+def _code_paths(
+    files: list[WorkspaceFile], modules: dict[str, AppModule], ctx: CollectContext
+) -> list[dict[str, Any]]:
+    """The modules on a serving path (``serving.code_paths[]``): entry modules (web apps
+    and model-server handlers) and every project module they import."""
+    py = frozenset(f.path for f in files if f.suffix == ".py" and not _in_tests(f.path))
+    roots = {path: f"web-app:{m.framework}" for path, m in modules.items()}
+    for path in sorted(py - set(roots)):
+        text = ctx.parsed.text(path)
+        if text is None or not _ENTRY_WORDS.search(text):
+            continue
+        tree = ctx.parsed.python_ast(path)
+        why = entry_evidence(tree) if tree is not None else None
+        if why is not None:
+            roots[path] = why
+    return serving_paths(roots, py, ctx.parsed.python_ast)
 
 
 def _serves_model(module: AppModule) -> bool:
@@ -263,6 +426,7 @@ def _dockerfile(
     evidence: list[str] = []
     copies_model = False
     exposes: list[str] = []
+    env: dict[str, str] = {}  # ENV / ARG values, for shell-form commands
     lines = text.splitlines()
     i = 0
     while i < len(lines):
@@ -283,8 +447,12 @@ def _dockerfile(
             copies_model = True
         elif upper == "EXPOSE":
             exposes.extend(rest.split())
+        elif upper in ("ENV", "ARG"):
+            _env_values(rest, env)
         elif upper in ("CMD", "ENTRYPOINT"):
             tokens = _exec_form(rest)
+            if _shell_form(rest):
+                tokens = [_expand(t, env) for t in tokens]
             commands.append({"instruction": upper, "loc": line_loc(path, first + 1, 1)})
             joined = " ".join(tokens)
             m = SERVING_COMMANDS.search(joined)
@@ -315,6 +483,42 @@ def _dockerfile(
         "serving_evidence": sorted(set(evidence)),
         "test_image": _in_tests(path),
     }
+
+
+_ENV_PAIR = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)=(\"[^\"]*\"|'[^']*'|\S*)")
+_VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def _env_values(rest: str, env: dict[str, str]) -> None:
+    """``ENV K=V K2=V2`` / ``ENV K V`` / ``ARG K=V`` into ``env`` (later wins)."""
+    pairs = _ENV_PAIR.findall(rest)
+    if pairs:
+        for key, value in pairs:
+            env[key] = value.strip("\"'")
+        return
+    key, _, value = rest.strip().partition(" ")
+    if key and value and "=" not in key:
+        env[key] = value.strip().strip("\"'")
+
+
+def _shell_form(rest: str) -> bool:
+    text = rest.strip()
+    if not text.startswith("["):
+        return True
+    return bool(re.match(r'^\[\s*"[^"]*sh"\s*,\s*"-l?c"', text))
+
+
+def _expand(token: str, env: dict[str, str]) -> str:
+    """``$HOST`` / ``${HOST}`` / ``${HOST:-0.0.0.0}`` from the Dockerfile's ENV/ARG values
+    (a variable the Dockerfile does not set keeps its default, else stays as written)."""
+
+    def sub(m: re.Match[str]) -> str:
+        name = m.group(1) or m.group(3)
+        if name in env:
+            return env[name]
+        return m.group(2) if m.group(2) is not None else m.group(0)
+
+    return _VAR.sub(sub, token)
 
 
 def _exec_form(rest: str) -> list[str]:

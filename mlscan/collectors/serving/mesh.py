@@ -5,6 +5,10 @@
   ``RayService``, BentoML ``BentoDeployment``;
 * routes in front of them: Gateway API ``HTTPRoute`` (parent Gateways, backend Services),
   Istio ``VirtualService`` (gateways, destination hosts), Ingress backends;
+* the gateways those routes attach to: Gateway API ``Gateway`` listeners (protocol, port,
+  hostname, TLS mode, namespaces allowed to attach) and Istio ``Gateway`` servers (port
+  protocol, hosts, TLS mode), and whether the gateway is internal (an internal load-balancer
+  annotation, an internal gateway class);
 * authentication: Istio ``AuthorizationPolicy`` (CUSTOM, or ALLOW with request or peer
   principals, selecting the workload or the whole namespace) and ``RequestAuthentication``
   (recorded apart: alone it lets token-less requests through), ``oauth2-proxy`` / auth
@@ -40,6 +44,7 @@ class MeshModel:
     routes: list[dict[str, Any]] = field(default_factory=list)
     policies: list[dict[str, Any]] = field(default_factory=list)
     request_auth: list[dict[str, Any]] = field(default_factory=list)
+    gateways: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _meta(doc: Node) -> tuple[str, str, dict[str, str], dict[str, str]]:
@@ -73,7 +78,9 @@ def add_document(model: MeshModel, path: str, doc: Node) -> None:
             if isinstance(b, dict) and b.get("name")
         }
         parents = sorted(
-            str(p.get("name")) for p in spec.get("parentRefs") or [] if isinstance(p, dict)
+            f"{p['namespace']}/{p.get('name')}" if p.get("namespace") else str(p.get("name"))
+            for p in spec.get("parentRefs") or []
+            if isinstance(p, dict)
         )
         model.routes.append(_route("HTTPRoute", name, ns, path, doc, backends, parents, ann))
     elif kind == "VirtualService" and "istio.io" in api:
@@ -95,6 +102,10 @@ def add_document(model: MeshModel, path: str, doc: Node) -> None:
                 if isinstance(svc, dict) and svc.get("name"):
                     ing_backends.add(str(svc["name"]))
         model.routes.append(_route("Ingress", name, ns, path, doc, ing_backends, [], ann))
+    elif kind == "Gateway" and "gateway.networking.k8s.io" in api:
+        model.gateways.append(_gateway_api(name, ns, path, doc, spec))
+    elif kind == "Gateway" and "istio.io" in api:
+        model.gateways.append(_istio_gateway(name, ns, path, doc, spec))
     elif kind == "AuthorizationPolicy" and "istio.io" in api:
         action = str(spec.get("action") or "ALLOW").upper()
         rules = spec.get("rules") or []
@@ -135,6 +146,113 @@ def add_document(model: MeshModel, path: str, doc: Node) -> None:
         )
 
 
+# load-balancer annotations and gateway classes that keep a gateway off the internet
+_INTERNAL_ANNOTATIONS = {
+    "networking.gke.io/load-balancer-type": ("internal",),
+    "service.beta.kubernetes.io/aws-load-balancer-internal": ("true",),
+    "service.beta.kubernetes.io/aws-load-balancer-scheme": ("internal",),
+    "service.beta.kubernetes.io/azure-load-balancer-internal": ("true",),
+    "service.beta.kubernetes.io/oci-load-balancer-internal": ("true",),
+    "cloud.google.com/load-balancer-type": ("internal",),
+}
+_INTERNAL_CLASSES = ("rilb", "internal", "ilb", "cluster-local")
+
+
+def _internal(annotations: dict[str, Any], gateway_class: str) -> bool:
+    lower = {str(k).lower(): str(v).lower() for k, v in annotations.items()}
+    if any(lower.get(k) in values for k, values in _INTERNAL_ANNOTATIONS.items()):
+        return True
+    return any(word in gateway_class.lower() for word in _INTERNAL_CLASSES)
+
+
+def _gateway_api(name: str, ns: str, path: str, doc: Node, spec: dict[str, Any]) -> dict[str, Any]:
+    """A Gateway API ``Gateway``: its listeners and whether it is internal."""
+    listeners = []
+    for lst in spec.get("listeners") or []:
+        if not isinstance(lst, dict):
+            continue
+        tls = _dict(lst.get("tls"))
+        allowed = _dict(_dict(lst.get("allowedRoutes")).get("namespaces")).get("from")
+        listeners.append(
+            {
+                "name": str(lst.get("name") or ""),
+                "protocol": str(lst.get("protocol") or "").upper(),
+                "port": lst.get("port"),
+                "hostname": lst.get("hostname"),
+                "tls_mode": tls.get("mode") if tls else None,
+                "routes_from": allowed,
+            }
+        )
+    annotations = _dict(_dict(spec.get("infrastructure")).get("annotations"))
+    meta_ann = _meta(doc)[3]
+    gclass = str(spec.get("gatewayClassName") or "")
+    return {
+        "kind": "Gateway",
+        "api": "gateway-api",
+        "name": name,
+        "namespace": ns,
+        "gateway_class": gclass,
+        "listeners": listeners,
+        "internal": _internal({**meta_ann, **annotations}, gclass),
+        "loc": doc.span.loc(path),
+    }
+
+
+def _istio_gateway(
+    name: str, ns: str, path: str, doc: Node, spec: dict[str, Any]
+) -> dict[str, Any]:
+    """An Istio ``Gateway``: its servers (port protocol, hosts, TLS mode)."""
+    listeners = []
+    for srv in spec.get("servers") or []:
+        if not isinstance(srv, dict):
+            continue
+        port = _dict(srv.get("port"))
+        tls = _dict(srv.get("tls"))
+        hosts = srv.get("hosts") or []
+        listeners.append(
+            {
+                "name": str(port.get("name") or ""),
+                "protocol": str(port.get("protocol") or "").upper(),
+                "port": port.get("number"),
+                "hostname": ",".join(str(h) for h in hosts) if hosts else None,
+                "tls_mode": tls.get("mode") if tls else None,
+                "routes_from": None,
+            }
+        )
+    selector = _dict(spec.get("selector"))
+    return {
+        "kind": "Gateway",
+        "api": "istio",
+        "name": name,
+        "namespace": ns,
+        "gateway_class": ",".join(f"{k}={v}" for k, v in sorted(selector.items())),
+        "listeners": listeners,
+        "internal": _internal(_meta(doc)[3], ""),
+        "loc": doc.span.loc(path),
+    }
+
+
+_GATEWAY_KEYS = ("api", "name", "namespace", "listeners", "internal", "loc")
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _parent_gateways(model: MeshModel, route: dict[str, Any]) -> list[dict[str, Any]]:
+    """The Gateway objects a route is attached to (when they are in the scan)."""
+    out = []
+    for parent in route["parents"]:
+        if parent == "mesh":
+            continue
+        pns, _, pname = parent.rpartition("/")
+        pns = pns or route["namespace"]
+        for gw in model.gateways:
+            if gw["name"] == pname and gw["namespace"] == pns:
+                out.append(gw)
+    return out
+
+
 def _route(
     kind: str,
     name: str,
@@ -171,6 +289,30 @@ def _storage_uri(doc: Node) -> tuple[str | None, dict[str, Any] | None, str]:
             if uri is not None and isinstance(uri.value, str):
                 return uri.value, uri.span.loc(""), ""
     return None, None, ""
+
+
+def gateway_routes(model: MeshModel) -> list[dict[str, Any]]:
+    """HTTPRoutes and VirtualServices with the gateways they attach to (``serving.gateway_routes``):
+    Rego joins them with the Services they route to."""
+    return [
+        {
+            "kind": r["kind"],
+            "name": r["name"],
+            "namespace": r["namespace"],
+            "backends": r["backends"],
+            "parents": r["parents"],
+            "auth_annotations": r["auth_annotations"],
+            "gateways": [{k: g[k] for k in _GATEWAY_KEYS} for g in _parent_gateways(model, r)],
+            "loc": r["loc"],
+        }
+        for r in model.routes
+        if r["kind"] in ("HTTPRoute", "VirtualService")
+    ]
+
+
+def authorization_policies(model: MeshModel) -> list[dict[str, Any]]:
+    """Istio AuthorizationPolicies (``serving.authorization_policies``)."""
+    return list(model.policies)
 
 
 def endpoints(model: MeshModel) -> list[dict[str, Any]]:
@@ -222,7 +364,15 @@ def endpoints(model: MeshModel) -> list[dict[str, Any]]:
                 "visibility": visibility,
                 "default_external": kind == "InferenceService" and visibility != "cluster-local",
                 "reached_through": [
-                    {"kind": r["kind"], "name": r["name"], "parents": r["parents"], "loc": r["loc"]}
+                    {
+                        "kind": r["kind"],
+                        "name": r["name"],
+                        "parents": r["parents"],
+                        "gateways": [
+                            {k: g[k] for k in _GATEWAY_KEYS} for g in _parent_gateways(model, r)
+                        ],
+                        "loc": r["loc"],
+                    }
                     for r in routes
                 ],
                 "binds": [],

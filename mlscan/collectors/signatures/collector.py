@@ -32,6 +32,7 @@ from mlscan.collectors.artifacts.discovery import (
 )
 from mlscan.collectors.base import CollectContext, CollectorOutput, notification
 from mlscan.collectors.signatures.bundle import BundleError, DecodedSignature, decode_bundle
+from mlscan.collectors.signatures.evidence import signing_evidence
 from mlscan.collectors.signatures.manifest import ManifestDiff, OnDiskFile, compare
 from mlscan.collectors.signatures.verify import (
     TrustedFile,
@@ -137,6 +138,7 @@ class SignaturesCollector:
                 },
                 "models": sorted(facts, key=lambda f: f["path"]),
                 "orphan_signatures": orphans,
+                "signing_evidence": signing_evidence(ws, ctx) if models else [],
             },
             notifications=tuple(sorted(set(notes))),
             files=tuple(sorted(parsed)),

@@ -35,7 +35,7 @@ deny contains v if {
 	some server in input.mlflow.servers
 	wildcard(server.allowed_hosts)
 	v := {
-		"msg": sprintf("mlflow %s accepts any Host header (--allowed-hosts %s)", [server.kind, server.allowed_hosts]),
+		"msg": sprintf("mlflow %s accepts any Host header (allowed hosts: %s)", [server.kind, server.allowed_hosts]),
 		"loc": loc(server, "allowed_hosts_loc"),
 		"asset": concat(":", [server.path, server.service]),
 		"key": "allowed-hosts",
@@ -46,7 +46,7 @@ deny contains v if {
 	some server in input.mlflow.servers
 	wildcard(server.cors_allowed_origins)
 	v := {
-		"msg": sprintf("mlflow %s allows cross-origin requests from any origin (--cors-allowed-origins %s)", [server.kind, server.cors_allowed_origins]),
+		"msg": sprintf("mlflow %s allows cross-origin requests from any origin (allowed origins: %s)", [server.kind, server.cors_allowed_origins]),
 		"loc": loc(server, "cors_allowed_origins_loc"),
 		"asset": concat(":", [server.path, server.service]),
 		"key": "cors-allowed-origins",

@@ -51,7 +51,21 @@ _server_deployed if {
 
 _applies(pin) if not pin.source in {"requirements", "conda", "pip"}
 
-_applies(pin) if _server_deployed
+_applies(pin) if {
+	pin.source in {"requirements", "conda", "pip"}
+	_server_deployed
+	not _client_install(pin)
+}
+
+# a requirements / conda file installed only into images or scripts that start no MLflow
+# server is an MLflow client's (a serving image, a training job), not the server's install
+_client_install(pin) if {
+	installers := object.get(pin, "installed_by", [])
+	count(installers) > 0
+	every i in installers {
+		not i.runs_server
+	}
+}
 
 deny contains v if {
 	some pin in input.mlflow.versions

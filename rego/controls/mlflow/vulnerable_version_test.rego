@@ -31,3 +31,16 @@ test_fires_on_a_requirements_pin_when_a_server_runs if {
 	some v in deny with input as {"mlflow": {"versions": [pin], "servers": [{"kind": "server"}]}}
 	v.loc.line == 3
 }
+
+test_silent_on_a_requirements_file_installed_only_into_a_client_image if {
+	pin := {"version": "2.3.0", "parts": [2, 3, 0], "source": "requirements", "path": "requirements-api.txt", "loc": {"path": "requirements-api.txt", "line": 3},
+		"installed_by": [{"path": "Dockerfile", "runs_server": false}]}
+	count(deny) == 0 with input as {"mlflow": {"versions": [pin], "servers": [{"kind": "server"}]}}
+}
+
+test_fires_on_a_requirements_file_installed_where_the_server_starts if {
+	pin := {"version": "2.3.0", "parts": [2, 3, 0], "source": "requirements", "path": "requirements.txt", "loc": {"path": "requirements.txt", "line": 3},
+		"installed_by": [{"path": "Dockerfile", "runs_server": false}, {"path": "tracking/Dockerfile", "runs_server": true}]}
+	some v in deny with input as {"mlflow": {"versions": [pin], "servers": [{"kind": "server"}]}}
+	v.loc.line == 3
+}

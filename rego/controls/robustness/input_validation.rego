@@ -3,7 +3,8 @@
 # description: >-
 #   A serving handler (FastAPI / Flask route, SageMaker input_fn / transform_fn) takes
 #   the raw request body and hands it to the model without a schema: no pydantic request
-#   model, no jsonschema validation, no Guardrails guard, no marshmallow schema. Malformed,
+#   model, no jsonschema validation, no Guardrails guard, no marshmallow schema, no
+#   hand-written isinstance / key check that rejects a request of the wrong shape. Malformed,
 #   out-of-range or adversarial inputs reach the model unchecked, and nothing bounds the
 #   size of a request. Handlers that never reach a model (feedback, health, admin routes)
 #   are not judged.
@@ -31,7 +32,7 @@ deny contains v if {
 	not object.get(h, "reaches_model", true) == false # a route that never reaches a model
 	v := {
 		"msg": sprintf(
-			"%s handler %s (%s) uses the request without validation; evidence that satisfies this control: a pydantic BaseModel request parameter, Model.model_validate*(), jsonschema.validate() or a Guardrails guard",
+			"%s handler %s (%s) uses the request without validation; evidence that satisfies this control: a pydantic BaseModel request parameter, Model.model_validate*(), jsonschema.validate(), a Guardrails guard, or an isinstance / key check that rejects the request (in the handler or the function it passes the request to)",
 			[h.path, h.function, h.framework],
 		),
 		"loc": h.input_loc,

@@ -5,11 +5,16 @@
 #   Service, or through an Ingress with no authentication annotation, and no authenticating
 #   proxy runs beside it; or a KServe / Seldon / Ray Serve / BentoML resource is published
 #   (KServe's ingress gateway without cluster-local visibility, an HTTPRoute or VirtualService
-#   bound to a gateway) with no Istio AuthorizationPolicy requiring a principal; or a managed
+#   bound to a gateway that is not internal) with no Istio AuthorizationPolicy requiring a
+#   principal; or a model-serving Service is published by such a route; or a managed
 #   endpoint that serves a model is public (Cloud Run invoker allUsers or
 #   --allow-unauthenticated, a Lambda function URL or API Gateway method with authorization
-#   NONE). Anyone who finds the address can query the model, extract it through its
-#   predictions, or probe it with adversarial inputs.
+#   NONE, an internet-facing load balancer forwarding to it without an authenticate
+#   action); or a Python web app that serves a model (Flask, FastAPI, Starlette, Gradio...)
+#   is bound to every interface - by app.run / uvicorn.run (the host possibly read from a
+#   committed .env), a Dockerfile CMD, a Procfile web process - and its model routes carry
+#   no authentication. Anyone who finds the address can query the model, extract it through
+#   its predictions, or probe it with adversarial inputs.
 # custom:
 #   id: MLS-SRV-001
 #   severity: high
@@ -74,6 +79,31 @@ _hosts(ing) := concat(", ", ing.hosts) if count(ing.hosts) > 0
 
 _hosts(ing) := "all hosts" if count(ing.hosts) == 0
 
+# A model-serving Service published through an HTTPRoute or VirtualService attached to a
+# gateway that is not internal, with no auth annotation, proxy or AuthorizationPolicy.
+deny contains v if {
+	some r in serving.gateway_routes
+	_published(r)
+	some svc in serving.services
+	svc.namespace == r.namespace
+	svc.name in r.backends
+	serving.serving_service(svc)
+	count(r.auth_annotations) == 0
+	not serving.service_has_auth_proxy(svc)
+	not serving.policy_protects(svc)
+	v := {
+		"msg": sprintf("%s %s/%s publishes model server Service %s (%s) through %s without authentication", [
+			r.kind, r.namespace, r.name, svc.name, _targets(svc),
+			concat(", ", [_gateway_text(r, p) | some p in r.parents; p != "mesh"]),
+		]),
+		"loc": r.loc,
+		"asset": sprintf("%s/%s/%s", [r.kind, r.namespace, r.name]),
+		"key": svc.name,
+		"related": [svc.loc],
+		"evidence": {"backends": r.backends, "parents": r.parents},
+	}
+}
+
 # Serving resources (KServe, Seldon, Ray Serve, BentoML) and cloud endpoints
 # (serving.endpoints[]) reachable without authentication.
 _manifest_kinds := {"kserve": "KServe InferenceService", "seldon": "SeldonDeployment", "ray-serve": "RayService", "bentoml": "BentoDeployment"}
@@ -97,13 +127,38 @@ deny contains v if {
 }
 
 _ways(e) := array.concat(
-	[sprintf("%s %s (gateways %s)", [r.kind, r.name, concat(", ", r.parents)]) |
+	[sprintf("%s %s (gateways %s)", [r.kind, r.name, concat(", ", [_gateway_text(r, p) | some p in r.parents; p != "mesh"])]) |
 		some r in e.reached_through
 		r.kind in {"HTTPRoute", "VirtualService"}
-		count(r.parents) > 0
+		_published(r)
 	],
 	[w | e.default_external; w := "the KServe ingress gateway (no networking.kserve.io/visibility: cluster-local label)"],
 )
+
+# a route attached to a gateway that is not internal (the sidecar mesh is no gateway)
+_published(r) if {
+	some p in r.parents
+	p != "mesh"
+	not _internal_gateway(r, p)
+}
+
+_gateway_name(p) := parts[count(parts) - 1] if parts := split(p, "/")
+
+_internal_gateway(r, p) if {
+	some g in object.get(r, "gateways", [])
+	g.name == _gateway_name(p)
+	g.internal
+}
+
+_gateway_text(r, p) := sprintf("%s: %s", [p, concat(", ", [_listener_text(l) | some l in g.listeners])]) if {
+	some g in object.get(r, "gateways", [])
+	g.name == _gateway_name(p)
+	count(g.listeners) > 0
+} else := p
+
+_listener_text(l) := sprintf("%s :%v TLS %s", [l.protocol, l.port, l.tls_mode]) if l.tls_mode != null
+
+_listener_text(l) := sprintf("%s :%v", [l.protocol, l.port]) if l.tls_mode == null
 
 _request_auth_note(e) := sprintf("; RequestAuthentication %s alone still accepts requests that carry no token", [concat(", ", e.request_authentication)]) if {
 	count(e.request_authentication) > 0
@@ -125,3 +180,44 @@ deny contains v if {
 		"evidence": {"public_reason": e.public_reason},
 	}
 }
+
+# Python model APIs: one finding per public bind (the Dockerfile CMD, Procfile line or
+# run() call that opens the app), medium for a prediction-only API, high when an
+# unauthenticated route also changes state (retrains, uploads, deletes).
+deny contains v if {
+	some e in serving.endpoints
+	e.kind == "python-app"
+	e.serves_model
+	not serving.endpoint_auth(e)
+	routes := serving.open_model_routes(e)
+	count(routes) > 0
+	some b in serving.python_public_binds(e)
+	v := {
+		"msg": sprintf("%s app '%s' in %s serves a model (%s) and is bound to %s (%s)%s with no authentication on %s", [
+			e.framework, e.name, e.path, concat(", ", e.model_evidence), b.host, b.source, _host_from(b), _route_text(routes),
+		]),
+		"severity": _python_severity(e),
+		"loc": b.loc,
+		"asset": sprintf("%s:%s", [e.path, e.name]),
+		"key": sprintf("bind|%s|%d", [b.loc.path, b.loc.line]),
+		"related": [r.loc | some r in routes],
+		"evidence": {"host": b.host, "routes": [r.path | some r in routes]},
+	}
+}
+
+_host_from(b) := sprintf(" from %s:%d", [b.host_from.path, b.host_from.line]) if {
+	b.host_from.path
+} else := ""
+
+_route_text(routes) := concat(", ", [sprintf("%s %s", [concat("|", r.methods), _path(r)]) | some r in routes])
+
+_path(r) := r.path if r.path != null
+
+_path(r) := r.function if r.path == null
+
+_python_severity(e) := "high" if {
+	some r in e.routes
+	serving.state_changing(r)
+	not r.auth
+	not object.get(r, "stub", false)
+} else := "medium"

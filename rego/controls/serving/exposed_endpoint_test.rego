@@ -86,3 +86,117 @@ test_fires_on_public_cloud_run_model if {
 	some v in deny with input as {"serving": {"endpoints": [e]}}
 	v.loc.line == 12
 }
+
+_gw(internal) := {"api": "gateway-api", "name": "edge", "namespace": "ml", "internal": internal,
+	"listeners": [{"name": "http", "protocol": "HTTP", "port": 80, "hostname": null, "tls_mode": null, "routes_from": "All"}],
+	"loc": {"path": "k/gw.yaml", "line": 1}}
+
+test_fires_on_httproute_naming_the_gateway_listeners if {
+	r := {"kind": "HTTPRoute", "name": "fraud", "parents": ["edge"], "gateways": [_gw(false)], "loc": {"path": "k/route.yaml", "line": 1}}
+	e := _isvc({"default_external": false, "visibility": "cluster-local", "reached_through": [r]})
+	some v in deny with input as {"serving": {"endpoints": [e]}}
+	contains(v.msg, "HTTPRoute fraud (gateways edge: HTTP :80)")
+}
+
+test_silent_on_route_to_an_internal_gateway if {
+	r := {"kind": "HTTPRoute", "name": "fraud", "parents": ["edge"], "gateways": [_gw(true)], "loc": {"path": "k/route.yaml", "line": 1}}
+	e := _isvc({"default_external": false, "visibility": "cluster-local", "reached_through": [r]})
+	count(deny) == 0 with input as {"serving": {"endpoints": [e]}}
+}
+
+test_silent_on_virtual_service_bound_to_the_mesh_only if {
+	r := {"kind": "VirtualService", "name": "fraud", "parents": ["mesh"], "gateways": [], "loc": {"path": "k/vs.yaml", "line": 1}}
+	e := _isvc({"default_external": false, "visibility": "cluster-local", "reached_through": [r]})
+	count(deny) == 0 with input as {"serving": {"endpoints": [e]}}
+}
+
+_route_input(policies) := {"serving": {
+	"workloads": [{"address": "Deployment.ml.scorer", "name": "scorer", "namespace": "ml", "kind": "Deployment",
+		"labels": {"app": "scorer"}, "serving_hints": ["image:tritonserver"], "containers": [], "ports": ["8000"]}],
+	"services": [{"address": "Service.ml.scorer", "name": "scorer", "namespace": "ml", "type": "ClusterIP", "annotations": {},
+		"selects": ["Deployment.ml.scorer"], "type_loc": {"path": "k/svc.yaml", "line": 7}, "loc": {"path": "k/svc.yaml", "line": 1}}],
+	"gateway_routes": [{"kind": "HTTPRoute", "name": "scorer", "namespace": "ml", "backends": ["scorer"], "parents": ["edge"],
+		"auth_annotations": [], "gateways": [_gw(false)], "loc": {"path": "k/route.yaml", "line": 3}}],
+	"authorization_policies": policies,
+}}
+
+test_fires_on_model_service_published_by_a_gateway_route if {
+	some v in deny with input as _route_input([])
+	v.loc.line == 3
+	contains(v.msg, "HTTPRoute ml/scorer publishes model server Service scorer")
+}
+
+test_silent_on_gateway_route_to_a_service_behind_an_authorization_policy if {
+	pol := {"name": "callers", "namespace": "ml", "action": "ALLOW", "requires_identity": true, "selector": {"app": "scorer"}}
+	count(deny) == 0 with input as _route_input([pol])
+}
+
+py_app(binds, routes, app_auth) := {"serving": {"endpoints": [{
+	"kind": "python-app", "framework": "fastapi", "name": "app", "path": "svc/app.py",
+	"serves_model": true, "model_evidence": ["load:joblib.load"], "app_auth": app_auth,
+	"binds": binds, "routes": routes, "loc": {"path": "svc/app.py", "line": 3},
+}]}}
+
+predict_route := {"path": "/predict", "methods": ["POST"], "function": "predict", "auth": false, "reaches_model": true, "loc": {"path": "svc/app.py", "line": 9}}
+
+train_route := {"path": "/train", "methods": ["POST"], "function": "train", "auth": false, "reaches_model": true, "loc": {"path": "svc/app.py", "line": 20}}
+
+docker_bind := {"host": "0.0.0.0", "source": "uvicorn in Dockerfile", "platform": null, "loc": {"path": "Dockerfile", "line": 7}}
+
+test_python_app_public_bind_medium if {
+	vs := deny with input as py_app([docker_bind], [predict_route], [])
+	some v in vs
+	v.loc == {"path": "Dockerfile", "line": 7}
+	v.severity == "medium"
+	contains(v.msg, "bound to 0.0.0.0 (uvicorn in Dockerfile) with no authentication on POST /predict")
+}
+
+test_python_app_with_train_route_is_high if {
+	some v in deny with input as py_app([docker_bind], [predict_route, train_route], [])
+	v.severity == "high"
+}
+
+test_python_app_host_from_env_file if {
+	bind := {"host": "0.0.0.0", "source": "uvicorn.run()", "host_from": {"path": ".env", "line": 2}, "loc": {"path": "svc/app.py", "line": 30}}
+	some v in deny with input as py_app([bind], [predict_route], [])
+	contains(v.msg, "(uvicorn.run()) from .env:2")
+}
+
+test_python_app_silent_with_app_auth if {
+	count(deny) == 0 with input as py_app([docker_bind], [predict_route], ["app-dependency:verify_key"])
+}
+
+test_python_app_silent_when_model_routes_authenticate if {
+	authed := object.union(predict_route, {"auth": true})
+	count(deny) == 0 with input as py_app([docker_bind], [authed], [])
+}
+
+test_python_app_silent_on_loopback_or_unresolved_host if {
+	lo := object.union(docker_bind, {"host": "127.0.0.1"})
+	unresolved := object.union(docker_bind, {"host": "<expr>"})
+	variable := object.union(docker_bind, {"host": "${BIND}"})
+	count(deny) == 0 with input as py_app([lo, unresolved, variable], [predict_route], [])
+}
+
+test_python_app_silent_when_kubernetes_decides_exposure if {
+	doc := object.union(py_app([docker_bind], [predict_route], []), {"serving": {
+		"services": [{"namespace": "ml", "name": "scorer", "type": "ClusterIP", "selects": [], "annotations": {}}],
+	}})
+	count(deny) == 0 with input as doc
+}
+
+test_python_app_heroku_bind_counts_even_with_kubernetes if {
+	heroku := {"host": "0.0.0.0", "source": "uvicorn in Procfile", "platform": "heroku", "loc": {"path": "Procfile", "line": 1}}
+	doc := object.union(py_app([heroku], [predict_route], []), {"serving": {
+		"services": [{"namespace": "ml", "name": "scorer", "type": "ClusterIP", "selects": [], "annotations": {}}],
+	}})
+	some v in deny with input as doc
+	v.loc.path == "Procfile"
+}
+
+test_python_app_silent_when_a_serving_manifest_deploys_it if {
+	doc := py_app([docker_bind], [predict_route], [])
+	isvc := {"kind": "kserve", "name": "scorer", "namespace": "ml", "reached_through": [], "default_external": false, "app_auth": [], "model_evidence": [], "visibility": "cluster-local", "request_authentication": [], "loc": {"path": "isvc.yaml", "line": 1}}
+	doc2 := {"serving": {"endpoints": array.concat(doc.serving.endpoints, [isvc])}}
+	count(deny) == 0 with input as doc2
+}

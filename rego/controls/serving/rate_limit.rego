@@ -1,7 +1,9 @@
 # METADATA
 # title: No rate limiting on a public inference endpoint
 # description: >-
-#   A model server is published to the outside without a request-rate limit. Unlimited
+#   A model server is published to the outside without a request-rate limit (a bare
+#   LoadBalancer Service, an Ingress without a rate-limit annotation, or an API Gateway stage
+#   without throttling in front of a public model route). Unlimited
 #   queries make model extraction and membership-inference attacks cheap and let a single
 #   client exhaust the serving capacity.
 # custom:
@@ -16,7 +18,8 @@
 #   remediation: >-
 #     Publish the model through an Ingress or API gateway with a rate limit (for ingress-nginx
 #     nginx.ingress.kubernetes.io/limit-rps, or a gateway usage plan) instead of a bare
-#     LoadBalancer Service.
+#     LoadBalancer Service; on API Gateway set throttling on the stage (default_route_settings,
+#     aws_api_gateway_method_settings) or a usage plan.
 package mlscan.controls.serving.rate_limit
 
 import data.mlscan.lib.serving
@@ -45,5 +48,20 @@ deny contains v if {
 		"loc": svc.type_loc,
 		"asset": svc.address,
 		"key": "service",
+	}
+}
+
+deny contains v if {
+	some stage in serving.api_stages
+	not stage.throttled
+	routes := serving.stage_model_endpoints(stage)
+	count(routes) > 0
+	v := {
+		"msg": sprintf("API Gateway stage %s (%s) publishes the model route(s) %s without throttling", [
+			stage.name, stage.address, concat(", ", sort(routes)),
+		]),
+		"loc": stage.loc,
+		"asset": sprintf("%s/%s", [stage.api, stage.address]),
+		"key": "stage",
 	}
 }

@@ -5,7 +5,8 @@
 #   uploads, deletes, reloads or reconfigures - a write method or a path such as /train,
 #   /upload or /delete_model - with no authentication dependency, decorator, header check
 #   or app-wide guard. Whoever reaches the app can replace or poison the model, delete it,
-#   or run training on their own data.
+#   or run training on their own data. A stub handler (it only returns a literal or raises
+#   "not implemented") changes nothing and is not reported.
 # custom:
 #   id: MLS-SRV-006
 #   severity: high
@@ -32,6 +33,7 @@ deny contains v if {
 	some route in e.routes
 	serving.state_changing(route)
 	not route.auth
+	not object.get(route, "stub", false)
 	not _loopback_only(e)
 	v := {
 		"msg": sprintf("%s app '%s' in %s serves a model (%s) and its route %s %s (%s) changes state without authentication; the app is %s", [

@@ -44,3 +44,8 @@ test_fires_on_add_model_route if {
 	some v in deny with input as {"serving": {"endpoints": [_ep([_route("/add_model", ["POST"], false)], "0.0.0.0")]}}
 	contains(v.msg, "/add_model")
 }
+
+test_silent_on_stub_route if {
+	stub := object.union(_route("/retrain", ["POST"], false), {"stub": true})
+	count(deny) == 0 with input as {"serving": {"endpoints": [_ep([stub], "0.0.0.0")]}}
+}

@@ -4,7 +4,11 @@
 #   Python code outside the tests calls a deserializer that can run code from the data it
 #   reads: pickle/cPickle/dill/cloudpickle load(s), joblib.load, pandas.read_pickle,
 #   torch.load without weights_only=True, yaml.load without a safe Loader, numpy.load with
-#   allow_pickle=True. Whoever controls the model file or payload controls the process.
+#   allow_pickle=True, or a pickle-based MLflow flavour loader (mlflow.sklearn / pytorch /
+#   pyfunc load_model, often on a models:/ registry URI). Whoever controls the model file or
+#   payload controls the process. High on a serving path (a model-server entry module or a
+#   module it imports); low elsewhere (pipeline stages, scripts and helpers that load a
+#   model the project wrote itself).
 # custom:
 #   id: MLS-SRV-005
 #   severity: high
@@ -42,16 +46,46 @@ unsafe(c) := "no safe Loader is given" if {
 	not c.arguments.loader in safe_yaml_loaders
 }
 
+unsafe(c) := "the flavour unpickles the model" if c.kind == "mlflow-pickle"
+
 unsafe(c) := "allow_pickle=True" if {
 	c.api == "numpy.load"
 	c.arguments.allow_pickle == true
 }
 
+# Modules on a serving path (serving.code_paths[]: entry modules and what they import).
+_code_paths := {p.path: p | some p in object.get(object.get(input, "serving", {}), "code_paths", [])}
+
+_where(c) := sprintf("on a serving path (%s; entry %s)", [p.reason, p.entry]) if {
+	p := _code_paths[c.loc.path]
+	p.via != null
+} else := sprintf("on a serving path (%s)", [p.reason]) if {
+	p := _code_paths[c.loc.path]
+} else := "not reached from any model-server entry point in the repository (pipeline, script or helper code)"
+
+_severity(c) := "high" if _code_paths[c.loc.path]
+
+_severity(c) := "low" if not _code_paths[c.loc.path]
+
+_registry(c) := sprintf(" from %s", [c.arguments.model_uri]) if {
+	c.kind == "mlflow-pickle"
+	is_string(c.arguments.model_uri)
+	regex.match(`^(models|runs):/`, c.arguments.model_uri)
+} else := ""
+
+# Loading an MLflow model is what every training and evaluation script does: the
+# pickle-based flavour loaders are reported only where a model server runs them.
+_reported(c) if c.kind != "mlflow-pickle"
+
+_reported(c) if _code_paths[c.loc.path]
+
 deny contains v if {
 	some c in input.serving_code.calls
 	reason := unsafe(c)
+	_reported(c)
 	v := {
-		"msg": sprintf("%s calls %s (%s): %s", [c.loc.path, c.api, c.written, reason]),
+		"msg": sprintf("%s calls %s (%s)%s: %s; %s", [c.loc.path, c.api, c.written, _registry(c), reason, _where(c)]),
+		"severity": _severity(c),
 		"loc": c.loc,
 		"asset": c.loc.path,
 		"key": sprintf("%s|%s|%d", [c.api, c.scope, c.occurrence]),

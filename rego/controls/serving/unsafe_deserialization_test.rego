@@ -46,3 +46,37 @@ test_fires_on_numpy_allow_pickle if {
 test_silent_on_numpy_default if {
 	count(deny) == 0 with input as mk_call("numpy.load", "numpy", {"allow_pickle": null})
 }
+
+with_paths(doc, paths) := object.union(doc, {"serving": {"code_paths": paths}})
+
+test_high_on_a_serving_path if {
+	doc := with_paths(mk_call("joblib.load", "joblib", {}), [{"path": "serve/app.py", "entry": "serve/app.py", "reason": "web-app:fastapi", "via": null}])
+	some v in deny with input as doc
+	v.severity == "high"
+	contains(v.msg, "on a serving path (web-app:fastapi)")
+}
+
+test_high_on_a_module_imported_by_the_app if {
+	doc := with_paths(mk_call("joblib.load", "joblib", {}), [{"path": "serve/app.py", "entry": "api/main.py", "reason": "imported by api/main.py", "via": "api/main.py"}])
+	some v in deny with input as doc
+	v.severity == "high"
+	contains(v.msg, "entry api/main.py")
+}
+
+test_low_outside_serving_paths if {
+	doc := with_paths(mk_call("joblib.load", "joblib", {}), [{"path": "api/main.py", "entry": "api/main.py", "reason": "web-app:flask", "via": null}])
+	some v in deny with input as doc
+	v.severity == "low"
+	contains(v.msg, "not reached from any model-server entry point")
+}
+
+test_registry_flavour_loader if {
+	doc := with_paths(mk_call("mlflow.sklearn.load_model", "mlflow-pickle", {"model_uri": "models:/{}/latest"}), [{"path": "serve/app.py", "entry": "serve/app.py", "reason": "web-app:fastapi", "via": null}])
+	some v in deny with input as doc
+	v.severity == "high"
+	contains(v.msg, "from models:/{}/latest: the flavour unpickles the model")
+}
+
+test_silent_on_flavour_loader_outside_serving_paths if {
+	count(deny) == 0 with input as mk_call("mlflow.sklearn.load_model", "mlflow-pickle", {"model_uri": "dynamic"})
+}
