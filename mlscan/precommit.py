@@ -41,6 +41,11 @@ not run:
   (``uvicorn pkg.main:app``, ``gunicorn app:app``, ``python serve.py``), and a Python app
   the Dockerfiles, Procfiles and ``heroku.yml`` of its folder and the folders above (they
   decide the address it is bound to);
+* a BentoML ``bentofile.yaml`` brings in the ``python.requirements_txt`` it names (the
+  Bento's environment);
+* a Python file that fits a model brings in the files that run it (``python path/x.py
+  data.csv`` in a Makefile, shell script, README, ``dvc.yaml``, workflow or Dockerfile)
+  and the CSV/TSV files they pass it (its feature columns come from their header);
 * a Python module brings in the ``.env`` of its folder and of the folders above (a bind
   address read from the environment takes its value there) and the Python modules that
   import it, transitively (whether an unsafe load is on a serving path depends on the
@@ -71,7 +76,14 @@ from mlscan.collectors.artifacts.discovery import (
 from mlscan.collectors.dvc.config import credential_files_named
 from mlscan.collectors.mlflow.charts import chart_values_name
 from mlscan.collectors.mlflow.cmd import split_shell
+from mlscan.collectors.privacy.features import (
+    invocations,
+    is_invocation_file,
+    is_training_candidate,
+    run_arguments,
+)
 from mlscan.collectors.serving.launchers import module_candidates, parse_launch
+from mlscan.collectors.supply_chain.bento import BENTOFILES
 from mlscan.config import CONFIG_NAMES, Config
 from mlscan.errors import FileReadError
 from mlscan.workspace import Workspace, WorkspaceOptions
@@ -156,6 +168,8 @@ def _may_have_dependencies(root: Path, rel: str) -> bool:
         or "templates" in p.parts
         or name in _LAUNCHERS
         or name == "Chart.yaml"
+        or name in BENTOFILES
+        or name.startswith("requirements")
         or _is_dockerfile(name)
         or chart_values_name(rel)
     )
@@ -254,8 +268,15 @@ class _Dependencies:
             out += self._dotenv_above(rel)
             out += self._importers(rel)
             out += self._run_targets(rel)
+            out += self._training_runs(rel)
         if _is_dotenv(name):
             out += self._env_readers(rel)
+        if name in BENTOFILES:
+            out += self._bento_requirements(rel)
+        elif name.startswith("requirements"):
+            # the bentofile of its folder may name it as the Bento's environment
+            folder = str(p.parent)
+            out += [q for q in self._in_folder(folder) if PurePosixPath(q).name in BENTOFILES]
         out += self._secret_links(rel)
         out += self._mlmodel_of(rel)
         out += self._manifest_siblings(rel)
@@ -388,6 +409,47 @@ class _Dependencies:
             if str(PurePosixPath(f).parent) in dirs or rel in self._launched_apps(f):
                 out.append(f)
         return out
+
+    def _bento_requirements(self, rel: str) -> list[str]:
+        text = self._text(rel) or ""
+        try:
+            data = yaml.safe_load(text)
+        except yaml.YAMLError:
+            return []
+        python = data.get("python") if isinstance(data, dict) else None
+        req = python.get("requirements_txt") if isinstance(python, dict) else None
+        if not isinstance(req, str) or ".." in req:
+            return []
+        target = posixpath.normpath((PurePosixPath(rel).parent / req.strip()).as_posix())
+        return [target] if target in self.paths else []
+
+    def _training_runs(self, rel: str) -> list[str]:
+        """The files that run a training script, and the datasets they pass it."""
+        text = self._text(rel)
+        if text is None or not is_training_candidate(text):
+            return []
+        name = PurePosixPath(rel).name
+        runners = [
+            (f, t)
+            for f in self._sorted
+            if is_invocation_file(f) and name in (t := self._text(f) or "")
+        ]
+        out: list[str] = []
+        for f, t in runners:
+            arg_lists = run_arguments(rel, invocations([(f, t)]))
+            if arg_lists:
+                out.append(f)
+            for arg in (a for args in arg_lists for a in args):
+                path = posixpath.normpath(arg.strip("\"'").lstrip("./"))
+                if path in self.paths and path.lower().endswith((".csv", ".tsv")):
+                    out.append(path)
+        # datasets the script names itself (an argparse default, a joined path constant)
+        out += [
+            f
+            for f in self._sorted
+            if f.lower().endswith((".csv", ".tsv")) and PurePosixPath(f).name in text
+        ]
+        return sorted(set(out))
 
     def _dotenv_above(self, rel: str) -> list[str]:
         out: list[str] = []

@@ -30,7 +30,7 @@ class ProjectProfile:
     kubernetes: bool
     helm: bool = False
     ansible: bool = False
-    model_servers: bool = False  # Procfile / heroku.yml / Python apps in serving folders
+    model_servers: bool = False  # Procfile / heroku.yml / bentofile / Python serving apps
     model_roots: tuple[str, ...]  # top-level folders that hold model files
     model_groups: tuple[str, ...]  # their sub-folders / stems: one asset group each
     public_keys: tuple[str, ...]
@@ -103,7 +103,8 @@ def profile(root: Path) -> ProjectProfile:
         ansible=any(
             part in ("roles", "playbooks", "ansible") for p in paths for part in p.split("/")[:-1]
         ),
-        model_servers=bool(serving.get("endpoints")),
+        model_servers=bool(serving.get("endpoints"))
+        or bool(_family(facts, "supply_chain").get("bento_envs")),
         model_roots=tuple(roots),
         model_groups=tuple(sorted(groups)),
         public_keys=tuple(sorted(p for p in paths if p.endswith(".pub"))),

@@ -3,8 +3,13 @@ package mlscan.lib.robustness_test
 import data.mlscan.lib.robustness
 import rego.v1
 
-test_every_model_counts_without_assets if {
-	robustness.in_scope({"impact": null}) with input as {"robustness": {"assets_configured": false}}
+test_gating_models_count_without_assets if {
+	doc := {"robustness": {"assets_configured": false}}
+	robustness.in_scope({"path": "models/fraud", "impact": null}) with input as doc
+	robustness.in_scope({"path": "models/patient_triage.pkl", "impact": null}) with input as doc
+	robustness.in_scope({"path": "models/toxicity.onnx", "impact": null}) with input as doc
+	not robustness.in_scope({"path": "models/iris.joblib", "impact": null}) with input as doc
+	robustness.in_scope({"path": "models/iris.joblib", "impact": null}) with input as doc with data.mlscan.user.robustness.gating_words as `(?i)iris`
 }
 
 test_only_high_impact_counts_with_assets if {

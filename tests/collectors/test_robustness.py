@@ -18,7 +18,7 @@ def _scan(root: Path) -> set[tuple[str, str, int | None]]:
 
 def _project(root: Path, stage_cmd: str) -> None:
     (root / "models").mkdir()
-    (root / "models" / "m.onnx").write_bytes(b"\x08\x01")
+    (root / "models" / "fraud.onnx").write_bytes(b"\x08\x01")
     (root / "src").mkdir()
     (root / "src" / "attack.py").write_text(
         "from art.attacks.evasion import HopSkipJump\n", encoding="utf-8"
@@ -94,3 +94,21 @@ def test_ci_step_reproducing_a_textattack_stage_counts(tmp_path: Path) -> None:
         ("ci-step", "textattack", ".github/workflows/ci.yml", 6),
         ("dvc-stage", "textattack", "dvc.yaml", 2),
     ]
+
+
+def test_demo_model_without_assets_needs_no_adversarial_evaluation(tmp_path: Path) -> None:
+    # a flower classifier deployed from CI: with no assets configured, nothing says it gates
+    # a decision (no decision or person-level name, no personal data), so no MLS-ROB-001
+    (tmp_path / "app" / "models").mkdir(parents=True)
+    (tmp_path / "app" / "models" / "flower_model.joblib").write_bytes(b"\x80\x04K\x01.")
+    wf = tmp_path / ".github" / "workflows"
+    wf.mkdir(parents=True)
+    (wf / "deploy.yml").write_text(
+        "on: push\njobs:\n  d:\n    runs-on: ubuntu-latest\n    steps:\n"
+        "      - run: docker build -t api .\n",
+        encoding="utf-8",
+    )
+    assert _scan(tmp_path) == set()
+    # the same project with a fraud model is in scope
+    (tmp_path / "app" / "models" / "fraud_model.joblib").write_bytes(b"\x80\x04K\x01.")
+    assert _scan(tmp_path) == {("MLS-ROB-001", ".github/workflows/deploy.yml", None)}

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from mlscan.cli.workflow import profile
 from mlscan.config import load_config
 from tests.helpers import EXAMPLES, REPO, git, run_cli
 
@@ -281,3 +282,10 @@ def test_init_requires_signatures_for_the_models_the_scanner_finds_by_content(
     assert [(a.name, a.match) for a in cfg.assets] == [
         ("net", ("checkpoints/net/**", "checkpoints/net.*"))
     ]
+
+
+def test_init_counts_a_bentofile_as_a_model_server(tmp_path: Path) -> None:
+    (tmp_path / "bentofile.yaml").write_text(
+        'service: "svc:svc"\npython:\n  packages:\n    - lightgbm\n', encoding="utf-8"
+    )
+    assert profile(tmp_path).model_servers

@@ -1,6 +1,7 @@
 """Verdict tables in rego/lib are data a --policy folder replaces without editing the
-package: the decision-domain words (privacy) and the impacts that need an adversarial
-evaluation (robustness). (The checkov map: tests/collectors/test_checkov_policy_map.py.)"""
+package: the decision-domain and protected-attribute words (privacy) and the impacts that
+need an adversarial evaluation (robustness).
+(The checkov map: tests/collectors/test_checkov_policy_map.py.)"""
 
 from __future__ import annotations
 
@@ -24,7 +25,9 @@ def _loc(path: str, line: int) -> dict[str, Any]:
 
 CHURN = {"privacy": {"models": [{
     "path": "models/churn", "inputs": ["age", "tenure"], "asset": None, "impact": None,
-    "protected_inputs": [{"name": "age", "attribute": "age"}],
+    "source": "mlmodel", "names": ["models/churn"],
+    "features": [{"name": "age", "tokens": ["age"], "personal": None},
+                 {"name": "tenure", "tokens": ["tenure"], "personal": None}],
     "loc": _loc("models/churn/MLmodel", 4),
 }]}}
 
@@ -43,6 +46,21 @@ def test_user_decision_words(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert _violations(CHURN, tmp_path) == [("MLS-PRV-005", "models/churn/MLmodel", 4)]
+
+
+def test_user_protected_words(tmp_path: Path) -> None:
+    (tmp_path / "words.rego").write_text(
+        "package mlscan.user.privacy\n\nimport rego.v1\n\n"
+        "decision_words := `(?i)churn`\n\n"
+        'protected_words := {"tenure": "seniority"}\n',
+        encoding="utf-8",
+    )
+    found = to_violations(
+        EmbeddedEngine(load_policy_set([tmp_path])).evaluate(CHURN), load_policy_set([tmp_path])
+    )
+    assert [(v.control_id, v.evidence["protected_inputs"]) for v in found] == [
+        ("MLS-PRV-005", ["tenure (seniority)"])
+    ]
 
 
 def test_user_impacts_for_adversarial_evaluation(tmp_path: Path) -> None:

@@ -373,6 +373,23 @@ def test_json_tfvars_and_the_module_bring_in_each_other() -> None:
     assert expand_paths(fixture, ("main.tf",), Config()) == module
 
 
+def test_training_scripts_and_bentofiles_bring_in_what_decides_their_findings() -> None:
+    privacy = REPO / "tests" / "fixtures" / "privacy" / "protected"
+    bento = REPO / "tests" / "fixtures" / "supply_chain" / "bento"
+    cfg = Config()
+    # a training script: the Makefile that runs it and the CSV it is run on
+    assert expand_paths(privacy, ("pipeline/fit_default.py",), cfg) == (
+        "Makefile",
+        "datasets/credit_lines_q1.csv",
+        "pipeline/fit_default.py",
+    )
+    # a bentofile: the requirements file it names as the Bento's environment
+    assert expand_paths(bento, ("req/bentofile.yaml",), cfg) == (
+        "req/bentofile.yaml",
+        "req/requirements.txt",
+    )
+
+
 def test_python_modules_bring_in_their_importers_and_env_files() -> None:
     apis = REPO / "tests" / "fixtures" / "serving" / "python_apis"
     cfg = Config()
@@ -532,3 +549,16 @@ def test_env_files_and_app_runners_bring_in_the_app_they_bind() -> None:
     assert "runner/webapp.py" in expand_paths(apis, ("runner/run_site.py",), cfg)
     # uvicorn.run("service.app:api") names the module by string
     assert "strrun/service/app.py" in expand_paths(apis, ("strrun/run.py",), cfg)
+
+
+def test_requirements_bring_in_the_bentofile_and_scripts_their_named_datasets() -> None:
+    bento = REPO / "tests" / "fixtures" / "supply_chain" / "bento"
+    privacy = REPO / "tests" / "fixtures" / "privacy" / "protected"
+    cfg = Config()
+    # a requirements file brings in the bentofile of its folder that names it
+    assert expand_paths(bento, ("pinned/requirements.lock",), cfg) == (
+        "pinned/bentofile.yaml",
+        "pinned/requirements.lock",
+    )
+    # a training script brings in the dataset it names itself (argparse default)
+    assert "datasets/claims_2022.csv" in expand_paths(privacy, ("pipeline/fit_claims.py",), cfg)

@@ -32,7 +32,7 @@ from mlscan.collectors.base import (
     line_loc,
     notification,
 )
-from mlscan.collectors.datasets.pii import column_category, value_hits
+from mlscan.collectors.datasets.pii import column_category, personal_mentions, value_hits
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
 from mlscan.sourcemap import Node, SourceError
@@ -440,6 +440,7 @@ def _schema_columns(doc: Node) -> tuple[str, list[tuple[str, Node]]] | None:
 
 # ------------------------------------------------------------------------ cards
 _HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
+_MAX_CARD_LINES = 5000
 _TABLE_ROW = re.compile(r"^\|\s*\**([^|*]+?)\**\s*\|\s*([^|]*\S)\s*\|")
 _FIELD_LINE = re.compile(r"^\s*[-*]?\s*\**([A-Za-z][A-Za-z /()-]{1,40}?)\**\s*:\s*\**\s*(\S.*)$")
 
@@ -498,5 +499,10 @@ def _card(ws: Workspace, rel: str, all_paths: set[str]) -> dict[str, Any]:
             for stmt in STATEMENTS
         },
         "describes": describes,
+        "personal_mentions": personal_mentions(
+            (i + 1, line)
+            for i, line in enumerate(lines[:_MAX_CARD_LINES])
+            if i >= start and not _HEADING.match(line)
+        ),
         "loc": line_loc(rel, title_line, 1, len(lines[title_line - 1]) + 1 if lines else None),
     }

@@ -228,3 +228,25 @@ def value_hits(values: Iterable[str]) -> dict[str, int]:
             continue
         out[detector] = n
     return out
+
+
+# ------------------------------------------------------------------ card prose
+# Phrases in a dataset card's prose (not its headings: card templates carry a "Personal and
+# Sensitive Information" heading whatever the data) that say the data shows or names people.
+_MENTIONS = re.compile(
+    r"\b(facial|faces?\b|face images|licen[cs]e plates?|identifiable|identity of individuals|"
+    r"patients?\b|medical records?|health records?|e-?mail addresses|phone numbers|"
+    r"home addresses|dates? of birth|social security|biometric|fingerprints?|"
+    r"voice recordings|personal data|personally identifiable)",
+    re.IGNORECASE,
+)
+
+
+def personal_mentions(lines: Iterable[tuple[int, str]]) -> list[dict[str, object]]:
+    """``{term, line}`` for each distinct phrase of the card prose that names personal data
+    (at most one entry per term, the first line it appears on)."""
+    seen: dict[str, int] = {}
+    for number, line in lines:
+        for m in _MENTIONS.finditer(line):
+            seen.setdefault(m.group(1).lower(), number)
+    return [{"term": t, "line": n} for t, n in sorted(seen.items(), key=lambda x: (x[1], x[0]))]

@@ -13,8 +13,10 @@
   has no payload-logging option;
 * ``buckets`` and the Terraform ``data_capture`` entries are added by the link stage
   (``privacy/links.py``) from the IaC facts and the asset graph;
-* ``models``: MLmodel signature inputs, with protected attributes (age, sex, race, ...),
-  the model folder, asset and impact (whether that makes it a decision model is policy:
+* ``models``: model inputs with their name tokens, from MLmodel signatures, from the
+  feature columns of training code and from serving request schemas (``features.py``),
+  with the names that describe the model, its asset and impact (which inputs are
+  protected attributes and which models decide about people is policy:
   ``rego/lib/privacy.rego``).
 
 Facts go under ``privacy``; docs/facts.md documents every field.
@@ -36,8 +38,18 @@ from mlscan.collectors.base import (
     line_loc,
     notification,
 )
-from mlscan.collectors.datasets.pii import tokens
+from mlscan.collectors.datasets.pii import column_category, tokens
+from mlscan.collectors.privacy.features import (
+    invocations,
+    is_invocation_file,
+    is_schema_candidate,
+    is_training_candidate,
+    model_names,
+    schema_models,
+    training_models,
+)
 from mlscan.collectors.privacy.serving import analyse, is_serving_candidate
+from mlscan.collectors.supply_chain.collector import is_test_path
 from mlscan.config import Config
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
@@ -46,15 +58,6 @@ from mlscan.sourcemap import Node, SourceError
 from mlscan.workspace import Workspace
 
 SOURCE = "privacy"
-PROTECTED: dict[str, str] = {
-    "age": "age", "dob": "age", "birth": "age", "birthdate": "age", "born": "age",
-    "sex": "sex", "gender": "sex", "race": "race", "racial": "race", "ethnicity": "race",
-    "ethnic": "race", "marital": "marital-status", "married": "marital-status",
-    "nationality": "nationality", "citizenship": "nationality", "religion": "religion",
-    "religious": "religion", "disability": "disability", "disabled": "disability",
-    "handicap": "disability", "pregnant": "pregnancy", "pregnancy": "pregnancy",
-    "orientation": "sexual-orientation",
-}  # fmt: skip
 _S3_URI = re.compile(r"^s3://([^/$]+)")
 
 
@@ -75,60 +78,89 @@ class PrivacyCollector:
         captures: list[dict[str, Any]] = []
         loggers: list[dict[str, Any]] = []
         models: list[dict[str, Any]] = []
+        runs: dict[str, list[list[str]]] | None = None  # built once, on the first training file
         cache = ctx.parsed
         for f in ws.candidates():
             try:
                 if f.suffix == ".py":
                     text = cache.text(f.path)
+                    training = (
+                        text is not None
+                        and is_training_candidate(text)
+                        and not is_test_path(f.path)
+                    )
                     wanted = text is not None and (
-                        "DataCaptureConfig" in text or is_serving_candidate(f.path, text)
+                        "DataCaptureConfig" in text
+                        or is_serving_candidate(f.path, text)
+                        or is_schema_candidate(text)
+                        or training
                     )
                     tree = cache.python_ast(f.path) if wanted else None
                     if text is None or tree is None:
                         continue  # not needed, or rejected: noted once by the parse cache
                     if "DataCaptureConfig" in text:
                         captures.extend(_sdk_capture(f.path, tree))
-                    if is_serving_candidate(f.path, text):
-                        module = analyse(f.path, text, tree)
-                        if module is not None:
+                    if training:
+                        if runs is None:
+                            runs = invocations(_invocation_texts(ws, cache))
+                        found_t = training_models(
+                            f.path, tree, runs, ws.exists, lambda p: _header(cache, p), feature
+                        )
+                        if found_t:
                             parsed.append(f.path)
-                            for h in module.handlers:
-                                for p in h.persistence:
-                                    persistence.append(
-                                        {
+                            models.extend(_with_asset(m, ctx.config) for m in found_t)
+                    module = (
+                        analyse(f.path, text, tree) if is_serving_candidate(f.path, text) else None
+                    )
+                    if is_schema_candidate(text):
+                        found_s = schema_models(f.path, tree, module, feature)
+                        if found_s:
+                            parsed.append(f.path)
+                            models.extend(_with_asset(m, ctx.config) for m in found_s)
+                    if module is not None:
+                        parsed.append(f.path)
+                        names = model_names(f.path, tree)
+                        for h in module.handlers:
+                            for p in h.persistence:
+                                persistence.append(
+                                    {
+                                        "path": f.path,
+                                        "function": h.function,
+                                        "framework": h.framework,
+                                        "serves_model": module.serves_model,
+                                        "fields": [feature(n) for n in h.fields],
+                                        "names": [*names, h.function, *h.schemas],
+                                        "sink": p["sink"],
+                                        "argument": p["argument"],
+                                        "loc": {
                                             "path": f.path,
-                                            "function": h.function,
-                                            "framework": h.framework,
-                                            "serves_model": module.serves_model,
-                                            "sink": p["sink"],
-                                            "argument": p["argument"],
-                                            "loc": {
-                                                "path": f.path,
-                                                "line": p["line"],
-                                                "col": p["col"],
-                                                "end_line": p["end_line"],
-                                                "end_col": p["end_col"],
-                                            },
-                                        }
-                                    )
-                                for p in h.payload_logging:
-                                    logging_facts.append(
-                                        {
+                                            "line": p["line"],
+                                            "col": p["col"],
+                                            "end_line": p["end_line"],
+                                            "end_col": p["end_col"],
+                                        },
+                                    }
+                                )
+                            for p in h.payload_logging:
+                                logging_facts.append(
+                                    {
+                                        "path": f.path,
+                                        "function": h.function,
+                                        "framework": h.framework,
+                                        "serves_model": module.serves_model,
+                                        "fields": [feature(n) for n in h.fields],
+                                        "names": [*names, h.function, *h.schemas],
+                                        "sink": p["sink"],
+                                        "argument": p["argument"],
+                                        "loc": {
                                             "path": f.path,
-                                            "function": h.function,
-                                            "framework": h.framework,
-                                            "serves_model": module.serves_model,
-                                            "sink": p["sink"],
-                                            "argument": p["argument"],
-                                            "loc": {
-                                                "path": f.path,
-                                                "line": p["line"],
-                                                "col": p["col"],
-                                                "end_line": p["end_line"],
-                                                "end_col": p["end_col"],
-                                            },
-                                        }
-                                    )
+                                            "line": p["line"],
+                                            "col": p["col"],
+                                            "end_line": p["end_line"],
+                                            "end_col": p["end_col"],
+                                        },
+                                    }
+                                )
                 elif _mlserver_candidate(f.path):
                     if f.suffix in (".yaml", ".yml") and cache.over_limit("yaml", f.path):
                         continue  # noted once by the parse cache; never read
@@ -173,6 +205,28 @@ class PrivacyCollector:
             notifications=tuple(sorted(notes)),
             files=tuple(sorted(set(parsed))),
         )
+
+
+def _invocation_texts(ws: Workspace, cache: ParseCache) -> list[tuple[str, str]]:
+    out = []
+    for f in ws.candidates():
+        if is_invocation_file(f.path) and "python" in (text := cache.text(f.path) or ""):
+            out.append((f.path, text))
+    return out
+
+
+def _header(cache: ParseCache, rel: str) -> list[str] | None:
+    try:
+        return cache.csv_header(rel)
+    except (FileReadError, SourceError):
+        return None  # an unreadable dataset gives no columns; its own collector notes it
+
+
+def _with_asset(model: dict[str, Any], config: Config) -> dict[str, Any]:
+    for rule in config.assets:
+        if matches_any(model["path"], rule.match):
+            return {**model, "asset": rule.name, "impact": rule.impact}
+    return model
 
 
 def _bucket_of(uri: str) -> str | None:
@@ -319,12 +373,11 @@ def _mlserver_kafka(rel: str, text: str) -> list[dict[str, Any]]:
 
 
 # ----------------------------------------------------------------- MLmodels
-def protected_attribute(name: str) -> str | None:
-    for tok in tokens(name):
-        attr = PROTECTED.get(tok)
-        if attr is not None:
-            return attr
-    return None
+def feature(name: str) -> dict[str, Any]:
+    """A model input or payload field: its name, its lower-case tokens (which of them
+    name a protected attribute is policy: ``rego/lib/privacy.rego``) and the personal-data
+    category of the name by the dataset column detector (``datasets/pii.py``), if any."""
+    return {"name": name, "tokens": list(tokens(name)), "personal": column_category(name)}
 
 
 def _mlmodel(cache: ParseCache, rel: str, config: Config) -> dict[str, Any] | None:
@@ -352,9 +405,9 @@ def _mlmodel(cache: ParseCache, rel: str, config: Config) -> dict[str, Any] | No
     return {
         "path": model_dir,
         "inputs": names,
-        "protected_inputs": [
-            {"name": n, "attribute": a} for n in names if (a := protected_attribute(n))
-        ],
+        "source": "mlmodel",
+        "names": [model_dir],
+        "features": [feature(n) for n in names],
         "asset": asset,
         "impact": impact,
         "loc": span.loc(rel),

@@ -75,6 +75,10 @@ class Handler:
     payload_logging: list[dict[str, Any]] = field(default_factory=list)
     persistence: list[dict[str, Any]] = field(default_factory=list)
     reaches_model: list[str] = field(default_factory=list)
+    # what the payload holds: the keys the handler reads from it (``body["age"]``,
+    # ``body.get("email")``, ``req.income``) and the fields of its pydantic schema
+    fields: list[str] = field(default_factory=list)
+    schemas: list[str] = field(default_factory=list)  # pydantic classes of its parameters
 
 
 @dataclass
@@ -124,6 +128,25 @@ def _route_framework(fn: ast.FunctionDef | ast.AsyncFunctionDef, flask: bool) ->
     return None
 
 
+def schema_fields(tree: ast.Module, name: str) -> list[tuple[str, int]]:
+    """(field, line) of the annotated fields of class ``name`` and of the pydantic classes
+    it inherits from in the same module."""
+    classes = {n.name: n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)}
+    out: list[tuple[str, int]] = []
+    seen: set[str] = set()
+    todo = [name]
+    while todo:
+        cls = classes.get(todo.pop())
+        if cls is None or cls.name in seen:
+            continue
+        seen.add(cls.name)
+        for stmt in cls.body:
+            if isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+                out.append((stmt.target.id, stmt.lineno))
+        todo.extend(_dotted(b).rsplit(".", 1)[-1] for b in cls.bases)
+    return out
+
+
 def _pydantic_classes(tree: ast.Module) -> set[str]:
     names: set[str] = set()
     changed = True
@@ -141,11 +164,19 @@ def _pydantic_classes(tree: ast.Module) -> set[str]:
 
 
 class _HandlerVisitor:
-    def __init__(self, handler: Handler, tainted: set[str], models: set[str], flask: bool):
+    def __init__(
+        self,
+        handler: Handler,
+        tainted: set[str],
+        models: set[str],
+        flask: bool,
+        schema_params: frozenset[str] = frozenset(),
+    ):
         self.h = handler
         self.tainted = tainted
         self.models = models
         self.flask = flask
+        self.schema_params = schema_params
 
     # -- payload sources
     def _is_source(self, node: ast.AST) -> str | None:
@@ -227,6 +258,34 @@ class _HandlerVisitor:
         for node in ast.walk(fn):
             if isinstance(node, ast.Call):
                 self._call(node)
+            key = self._field(node)
+            if key is not None and key not in self.h.fields:
+                self.h.fields.append(key)
+
+    def _field(self, node: ast.AST) -> str | None:
+        """The payload key ``node`` reads: ``body["age"]``, ``body.get("age")``,
+        ``req.age`` (a pydantic parameter)."""
+        if isinstance(node, ast.Subscript) and self.reveals(node.value):
+            key = node.slice
+        elif (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "get"
+            and node.args
+            and self.reveals(node.func.value)
+        ):
+            key = node.args[0]
+        elif (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in self.schema_params
+        ):
+            return node.attr
+        else:
+            return None
+        if isinstance(key, ast.Constant) and isinstance(key.value, str):
+            return key.value
+        return None
 
     def _call(self, node: ast.Call) -> None:
         func = node.func
@@ -349,6 +408,8 @@ def analyse(path: str, text: str, tree: ast.Module | None = None) -> ServingModu
         tainted: set[str] = set()
         validation: list[dict[str, Any]] = []
         raw_param = None
+        schemas: list[str] = []
+        schema_params: set[str] = set()
         for i, arg in enumerate(params):
             ann = _ann_name(arg.annotation)
             if framework == "sagemaker" and i == 0:
@@ -358,6 +419,8 @@ def analyse(path: str, text: str, tree: ast.Module | None = None) -> ServingModu
                 raw_param = arg
             elif ann in models:
                 tainted.add(arg.arg)
+                schemas.append(ann)
+                schema_params.add(arg.arg)
                 validation.append({"kind": "pydantic", "name": ann, "line": arg.lineno})
             elif ann in ("dict", "Dict", "Any", "list", "List") or (
                 ann in ("bytes", "str") and arg.arg in BODY_NAMES
@@ -380,8 +443,13 @@ def analyse(path: str, text: str, tree: ast.Module | None = None) -> ServingModu
             input_line=fn.lineno,
             input_col=fn.col_offset + 1,
             validation=validation,
+            schemas=schemas,
         )
-        _HandlerVisitor(h, tainted, models, flask).run(fn)
+        _HandlerVisitor(h, tainted, models, flask, frozenset(schema_params)).run(fn)
+        for schema in schemas:
+            for name, _line in schema_fields(tree, schema):
+                if name not in h.fields:
+                    h.fields.append(name)
         h.reaches_model = reaches_model(fn, helpers, loaded)
         takes_body = framework == "sagemaker" or raw_param is not None or bool(validation)
         if not takes_body and not h.raw_reads:

@@ -3,7 +3,8 @@
 * ``models``: model artifacts (``artifacts.discovery``) with their asset and impact from
   the configuration's ``assets``. Which models need an adversarial evaluation is policy
   (``rego/lib/robustness.rego``: impact critical or high; with no assets configured,
-  every model in a model location, since no business-impact triage has been done).
+  every model in a model location that decides about people, gates content or access,
+  or learns from personal data).
 * ``evidence``: adversarial-robustness evaluation found in DVC stages (``dvc.yaml``), CI
   workflows (``.github/workflows/*.yml``), ``Makefile``, ``tox.ini``, ``noxfile.py``:
   a command of a known tool (TextAttack, ART, Counterfit, Foolbox, ...) or a command that

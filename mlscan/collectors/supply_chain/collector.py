@@ -10,6 +10,7 @@
 * ``storage_uris``: KServe / Seldon model URIs with their format.
 * ``pip_git``: ``pip install git+...`` requirements in Dockerfiles and requirements files.
 * ``modules``: per Python file, whether it downloads a model and whether it verifies one.
+* ``bento_envs``: BentoML ``bentofile.yaml`` Python environments (``bento.py``).
 
 Files under test folders are skipped (``serving.code.is_test_path``). docs/facts.md
 documents each field; rego/controls/supply_chain decides.
@@ -22,7 +23,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from mlscan.collectors.base import CollectContext, CollectorOutput, notification
-from mlscan.collectors.supply_chain import manifests, python
+from mlscan.collectors.supply_chain import bento, manifests, python
 from mlscan.models import Notification
 from mlscan.sourcemap import Node
 from mlscan.workspace import Workspace
@@ -62,6 +63,7 @@ class SupplyChainCollector:
             "storage_uris": [],
             "pip_git": [],
             "modules": [],
+            "bento_envs": [],
         }
         notes: list[Notification] = []
         files: list[str] = []
@@ -76,6 +78,10 @@ class SupplyChainCollector:
                 self._python(ctx, rel, facts)
             elif suffix == ".ipynb":
                 self._notebook(ctx, rel, facts, notes)
+            elif bento.is_bentofile(rel):
+                docs = ctx.parsed.yaml(rel)
+                if docs is not None:
+                    facts["bento_envs"] += bento.environment(rel, docs, ctx.parsed.text)
             elif suffix in (".yaml", ".yml") and "templates" not in PurePosixPath(rel).parts:
                 text = ctx.parsed.text(rel)
                 if text and (

@@ -6,7 +6,9 @@
 #   version, so every rebuild may install a different, possibly compromised, release. One
 #   finding per model, at the first unpinned dependency.
 #   Also applied to the MLmodel of every model version in a live MLflow registry
-#   (--mlflow-uri), reported at models:/<name>/<version>.
+#   (--mlflow-uri), reported at models:/<name>/<version>, and to the Python packages of a
+#   BentoML bentofile.yaml (python.packages and the requirements_txt it names), which
+#   bentoml build resolves to whatever release is current when the Bento is built.
 # custom:
 #   id: MLS-MOD-006
 #   severity: medium
@@ -52,3 +54,25 @@ deny contains v if {
 _related(mm, unpinned) := {"related": [dep.loc | some dep in unpinned]} if not mm.registry
 
 _related(mm, _) := {} if mm.registry
+
+# A BentoML bentofile: the serving environment of the Bento it builds.
+deny contains v if {
+	some env in object.get(input, ["supply_chain", "bento_envs"], [])
+	unpinned := [dep |
+		some dep in env.dependencies
+		not dep.pinned
+		not lower(dep.name) in tooling
+	]
+	count(unpinned) > 0
+	names := sort({lower(dep.name) | some dep in unpinned})
+	v := {
+		"msg": sprintf(
+			"%s: %d Bento environment packages are not pinned to one version (bentoml build installs whatever release is current): %s",
+			[env.path, count(names), concat(", ", names)],
+		),
+		"loc": unpinned[0].loc,
+		"asset": env.path,
+		"evidence": {"unpinned": names, "first": unpinned[0].spec},
+		"related": [dep.loc | some dep in unpinned],
+	}
+}

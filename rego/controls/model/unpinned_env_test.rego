@@ -42,3 +42,23 @@ test_fires_registry_unpinned if {
 test_silent_registry_pinned if {
 	count(deny) == 0 with input as reg_version([mk_dep("mlflow", "mlflow==2.9.2", true, 1)])
 }
+
+_bento(deps) := {"supply_chain": {"bento_envs": [{
+	"path": "svc/bentofile.yaml", "service": "service:svc", "requirements_txt": null,
+	"dependencies": deps, "loc": {"path": "svc/bentofile.yaml", "line": 6},
+}]}}
+
+_bdep(name, spec, pinned, line) := {"name": name, "spec": spec, "pinned": pinned, "source": "packages",
+	"loc": {"path": "svc/bentofile.yaml", "line": line}}
+
+test_bentofile_unpinned_packages if {
+	vs := deny with input as _bento([_bdep("pandas", "pandas==2.1.0", true, 8), _bdep("lightgbm", "lightgbm", false, 9), _bdep("scikit-learn", "scikit-learn>=1.2", false, 10)])
+	count(vs) == 1
+	some v in vs
+	v.loc.line == 9
+	v.evidence.unpinned == ["lightgbm", "scikit-learn"]
+}
+
+test_bentofile_all_pinned_is_silent if {
+	count(deny) == 0 with input as _bento([_bdep("lightgbm", "lightgbm==4.3.0", true, 9), _bdep("pip", "pip", false, 10)])
+}

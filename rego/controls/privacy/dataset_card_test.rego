@@ -26,3 +26,27 @@ test_fires_on_missing_consent if {
 test_silent_on_complete_card if {
 	count(deny) == 0 with input as card_input(true, true, true, true)
 }
+
+test_personal_card_is_medium if {
+	base := card_input(false, false, false, false).datasets.cards[0]
+	pii := {"path": "data/r.csv", "personal_data": [{"column": "email"}]}
+	vs := deny with input as {"datasets": {"cards": [base], "files": [pii]}}
+	some v in vs
+	not v.severity
+	v.evidence.personal == ["its datasets hold personal data (data/r.csv)"]
+}
+
+weather := object.union(card_input(false, false, false, false).datasets.cards[0], {"path": "data/README.md", "title": "Irradiance", "describes": ["data/ghi.csv"]})
+
+test_non_personal_card_is_low if {
+	vs := deny with input as {"datasets": {"cards": [weather]}}
+	some v in vs
+	v.severity == "low"
+}
+
+test_card_prose_about_faces_is_personal if {
+	faces := object.union(weather, {"personal_mentions": [{"term": "facial", "line": 40}]})
+	vs := deny with input as {"datasets": {"cards": [faces]}}
+	some v in vs
+	not v.severity
+}

@@ -6,7 +6,9 @@
 #   file, SageMaker data capture stores inputs or outputs
 #   without a KMS key, or a KServe / Seldon payload logger ships every request to a sink.
 #   Inference payloads of credit, fraud or review models carry personal data; logs and
-#   capture buckets are read by far more people than the endpoint.
+#   capture buckets are read by far more people than the endpoint. Logged or stored
+#   payloads are reported at medium when their field names, the service or the project's
+#   data show they are personal, and at low otherwise (an image URL for a food classifier).
 # custom:
 #   id: MLS-PRV-002
 #   severity: medium
@@ -23,21 +25,35 @@
 #     destination; redact personal fields before a payload logger sees them.
 package mlscan.controls.privacy.inference_capture
 
+import data.mlscan.lib.privacy
 import rego.v1
+
+# Logged or stored request payloads are reported at the control's severity when something
+# says they are personal (data.mlscan.lib.privacy.payload_personal: personal or protected
+# field names, a decision or person-level service, personal training data in the project);
+# otherwise at low, as a hygiene note.
+_payload_severity(reasons) := {} if count(reasons) > 0
+
+_payload_severity(reasons) := {"severity": "low"} if count(reasons) == 0
+
+_payload_why(reasons) := sprintf(" (personal: %s)", [concat("; ", reasons)]) if count(reasons) > 0
+
+_payload_why(reasons) := " (nothing shows the payload is personal)" if count(reasons) == 0
 
 deny contains v if {
 	some p in object.get(input, ["privacy", "payload_logging"], [])
 	not object.get(p, "serves_model", true) == false # only code that serves a model
-	v := {
+	reasons := privacy.payload_personal(p)
+	v := object.union({
 		"msg": sprintf(
-			"%s: handler %s passes the request payload (%s) to %s",
-			[p.path, p.function, p.argument, p.sink],
+			"%s: handler %s passes the request payload (%s) to %s%s",
+			[p.path, p.function, p.argument, p.sink, _payload_why(reasons)],
 		),
 		"loc": p.loc,
 		"asset": sprintf("%s:%s", [p.path, p.function]),
 		"key": p.argument,
-		"evidence": {"sink": p.sink, "argument": p.argument},
-	}
+		"evidence": {"sink": p.sink, "argument": p.argument, "personal": reasons},
+	}, _payload_severity(reasons))
 }
 
 # Request bodies written to a database, cache, object store or file are inference capture
@@ -45,16 +61,17 @@ deny contains v if {
 deny contains v if {
 	some p in object.get(input, ["privacy", "request_persistence"], [])
 	not object.get(p, "serves_model", true) == false
-	v := {
+	reasons := privacy.payload_personal(p)
+	v := object.union({
 		"msg": sprintf(
-			"%s: handler %s stores the request payload (%s) with %s: inference inputs are kept",
-			[p.path, p.function, p.argument, p.sink],
+			"%s: handler %s stores the request payload (%s) with %s: inference inputs are kept%s",
+			[p.path, p.function, p.argument, p.sink, _payload_why(reasons)],
 		),
 		"loc": p.loc,
 		"asset": sprintf("%s:%s", [p.path, p.function]),
 		"key": sprintf("store:%s", [p.argument]),
-		"evidence": {"sink": p.sink, "argument": p.argument},
-	}
+		"evidence": {"sink": p.sink, "argument": p.argument, "personal": reasons},
+	}, _payload_severity(reasons))
 }
 
 deny contains v if {

@@ -14,10 +14,35 @@ test_fires_on_payload_logging if {
 	vs := deny with input as {"privacy": {"payload_logging": [{
 		"path": "serving/app.py", "function": "predict", "sink": "log.info",
 		"argument": "body", "loc": loc("serving/app.py", 21),
+		"names": ["serving/app.py", "predict"],
+		"fields": [{"name": "email", "tokens": ["email"], "personal": "email"}],
 	}]}}
 	count(vs) == 1
 	some v in vs
 	v.loc.line == 21
+	not v.severity # the control's medium
+	v.evidence.personal == ["it has personal fields: email (email)"]
+}
+
+test_payload_of_a_credit_service_is_personal if {
+	some v in deny with input as {"privacy": {"payload_logging": [{
+		"path": "serving/credit_api.py", "function": "score", "sink": "print",
+		"argument": "req", "loc": loc("serving/credit_api.py", 9), "names": ["serving/credit_api.py", "score"],
+		"fields": [{"name": "amount", "tokens": ["amount"], "personal": null}],
+	}]}}
+	not v.severity
+}
+
+test_non_personal_payload_is_low if {
+	vs := deny with input as {"privacy": {"payload_logging": [{
+		"path": "code/score.py", "function": "run", "sink": "print",
+		"argument": "post", "loc": loc("code/score.py", 35), "names": ["code/score.py", "run"],
+		"fields": [{"name": "image", "tokens": ["image"], "personal": null}],
+	}]}}
+	count(vs) == 1
+	some v in vs
+	v.severity == "low"
+	contains(v.msg, "nothing shows the payload is personal")
 }
 
 test_fires_on_capture_without_kms if {

@@ -1,8 +1,11 @@
 # METADATA
 # title: Decision model takes protected attributes as direct features
 # description: >-
-#   The input signature of a credit, fraud or other decision model (by name, or an asset
-#   of critical or high impact) lists protected attributes (age, sex or gender, race or
+#   The inputs of a credit, fraud or other decision model (by name, or an asset of
+#   critical or high impact) - its MLmodel signature, the feature columns its training
+#   code selects (an explicit column list, or every column of the dataset it reads but
+#   the dropped ones), or the request schema its serving code declares - list protected
+#   attributes (age, sex or gender, race or
 #   ethnicity, marital status, nationality, religion, disability) as features. Decisions
 #   on people based on these attributes are discriminatory in most jurisdictions, and the
 #   features make individuals easier to single out. This is a review item: some uses
@@ -27,12 +30,19 @@ import rego.v1
 deny contains v if {
 	some m in object.get(input, ["privacy", "models"], [])
 	privacy.decision_model(m)
-	count(m.protected_inputs) > 0
-	names := sort([sprintf("%s (%s)", [p.name, p.attribute]) | some p in m.protected_inputs])
+	names := privacy.protected_inputs(object.get(m, "features", []))
+	count(names) > 0
 	v := {
-		"msg": sprintf("Decision model %s takes protected attributes as inputs: %s", [m.path, concat(", ", names)]),
+		"msg": sprintf("Decision model %s takes protected attributes as inputs%s: %s", [m.path, _from(m), concat(", ", names)]),
 		"loc": m.loc,
 		"asset": m.path,
-		"evidence": {"protected_inputs": names, "impact": m.impact},
+		"evidence": {"protected_inputs": names, "impact": m.impact, "source": object.get(m, "source", "mlmodel")},
 	}
 }
+
+_from(m) := sprintf(" (the columns of %s)", [m.dataset]) if {
+	m.source == "training-code"
+	is_string(m.dataset)
+} else := " (its request schema)" if {
+	m.source == "serving-schema"
+} else := ""

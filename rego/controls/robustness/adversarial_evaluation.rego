@@ -1,8 +1,9 @@
 # METADATA
 # title: No adversarial-robustness evaluation for models that gate decisions
 # description: >-
-#   Models of critical or high business impact (config assets; every model when no
-#   assets are configured) are trained and shipped without an adversarial-robustness
+#   Models of critical or high business impact (config assets; when no assets are
+#   configured, every model that decides about people, gates content or access, or is
+#   trained on personal data) are trained and shipped without an adversarial-robustness
 #   evaluation: no DVC stage, CI step, Makefile / tox / nox target runs TextAttack, ART,
 #   Counterfit, Foolbox or a similar tool, and no robustness report is kept. Evasion
 #   attacks (crafted inputs that flip a credit, fraud or moderation decision) then go
@@ -34,7 +35,7 @@ evidence_found if {
 
 scope_text(true) := "configured as critical or high impact"
 
-scope_text(false) := "no assets configured: every model counts"
+scope_text(false) := "no assets configured: models that decide about people, gate content or access, or learn from personal data count"
 
 deny contains v if {
 	anchor := input.robustness.anchor

@@ -9,6 +9,7 @@ from sklearn.linear_model import LogisticRegression
 
 params = yaml.safe_load(open("params.yaml"))["credit"]
 df = pd.read_csv(sys.argv[1])
+# mlscan:ignore[MLS-PRV-005] reason="age_band feeds the age-band affordability rule; lawful basis and fairness review recorded with compliance"
 X = df.drop(columns=["application_id", "defaulted"]).astype("float32")
 model = LogisticRegression(C=params["C"], max_iter=params["max_iter"]).fit(X, df["defaulted"])
 onx = to_onnx(model, X[:1].to_numpy(), options={"zipmap": False})
