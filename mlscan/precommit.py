@@ -84,6 +84,7 @@ from mlscan.collectors.privacy.features import (
 )
 from mlscan.collectors.serving.launchers import module_candidates, parse_launch
 from mlscan.collectors.supply_chain.bento import BENTOFILES
+from mlscan.compose_files import is_compose_name
 from mlscan.config import CONFIG_NAMES, Config
 from mlscan.errors import FileReadError
 from mlscan.workspace import Workspace, WorkspaceOptions
@@ -92,7 +93,6 @@ _S3_ARN = re.compile(r"arn:aws:s3:::([a-z0-9][a-z0-9.\-]{1,61}[a-z0-9])")
 _TF_SUFFIXES = (".tf", ".tf.json")
 _FILE_REF = re.compile(r'\b(?:templatefile|file)\(\s*"([^"]+)"')
 _LOCAL_SOURCE = re.compile(r'(?m)^\s*source\s*=\s*"(\.\.?/[^"]*)"')
-_COMPOSE = re.compile(r"^(docker-)?compose([.\-][\w.\-]+)?\.ya?ml$", re.I)
 _VALUES = re.compile(r"^values([.\-][\w.\-]+)?\.ya?ml$", re.I)
 _ENV_FILE = re.compile(
     r"^\s*(?:env_file:\s*|-\s*(?:path:\s*)?)[\"']?([\w./\-]+\.env[\w.\-]*|\.env[\w.\-]*)", re.M
@@ -163,7 +163,7 @@ def _may_have_dependencies(root: Path, rel: str) -> bool:
         or lower.endswith((*_TF_SUFFIXES, ".tfvars", ".tfvars.json"))
         or lower.endswith((".tftpl", ".tpl", ".yaml", ".yml"))  # read by templatefile()
         or _is_dotenv(name)
-        or _COMPOSE.match(name) is not None
+        or is_compose_name(name)
         or _VALUES.match(name) is not None
         or "templates" in p.parts
         or name in _LAUNCHERS
@@ -520,8 +520,8 @@ class _Dependencies:
         folder = str(p.parent)
         out: list[str] = []
         if _is_dotenv(p.name):
-            out += [q for q in self._in_folder(folder) if _COMPOSE.match(PurePosixPath(q).name)]
-        elif _COMPOSE.match(p.name):
+            out += [q for q in self._in_folder(folder) if is_compose_name(PurePosixPath(q).name)]
+        elif is_compose_name(p.name):
             out += [q for q in self._in_folder(folder) if _is_dotenv(PurePosixPath(q).name)]
             text = self._text(rel) or ""
             for named in _ENV_FILE.findall(text):

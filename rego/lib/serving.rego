@@ -177,6 +177,50 @@ policy_protects(svc) if {
 	}
 }
 
+# The labels of the Istio ingress gateway pods (istio-system/istio-ingressgateway), which
+# also serve KServe's default external route (knative-serving/knative-ingress-gateway).
+ingress_gateway_labels := {"istio": "ingressgateway", "app": "istio-ingressgateway"}
+
+# An ALLOW (or CUSTOM) AuthorizationPolicy that requires a request principal and selects
+# the ingress gateway a way in goes through: every request entering through that gateway
+# is authenticated. A RequestAuthentication alone is no such policy.
+# KServe's default external route enters through the Istio ingress gateway:
+ingress_gateway_protected if {
+	some pol in authorization_policies
+	_gateway_policy(pol)
+	pol.namespace == "istio-system"
+	_selects(pol.selector, ingress_gateway_labels)
+}
+
+# a route whose parent gateways (found in the scan) all carry such a policy
+route_gateway_protected(r) if {
+	gws := object.get(r, "gateways", [])
+	count(gws) > 0
+	every g in gws {
+		_gateway_protected(g)
+	}
+}
+
+_gateway_protected(g) if {
+	some pol in authorization_policies
+	_gateway_policy(pol)
+	pol.namespace in {"istio-system", g.namespace}
+	_selects(pol.selector, object.get(g, "selector", {}))
+}
+
+_gateway_policy(pol) if {
+	pol.requires_identity
+	pol.action in {"ALLOW", "CUSTOM"}
+	count(pol.selector) > 0
+}
+
+_selects(selector, labels) if {
+	count(labels) > 0
+	every k, val in selector {
+		object.get(labels, k, null) == val
+	}
+}
+
 # API Gateway stages (input.serving.api_stages) and the public model endpoints of their API
 api_stages := object.get(_serving, "api_stages", [])
 

@@ -39,6 +39,7 @@ from mlscan.collectors.serving.k8s import (
     is_k8s_document,
     link_services,
 )
+from mlscan.compose_files import COMPOSE_NAME, compose_services, may_be_compose
 from mlscan.errors import FileReadError
 from mlscan.models import Notification
 from mlscan.parse_cache import ParseCache
@@ -50,7 +51,6 @@ _YAML = frozenset({".yaml", ".yml"})
 _CFN_MARKER = re.compile(
     r"AWSTemplateFormatVersion|[\"']?Type[\"']?\s*:\s*[\"']?AWS::[A-Za-z0-9]+::"
 )
-_COMPOSE_NAME = re.compile(r"^(docker-)?compose([.-][\w.-]+)?\.ya?ml$")
 
 
 def _is_dockerfile(f: WorkspaceFile) -> bool:
@@ -369,16 +369,23 @@ def _yaml_file(
     parsed: ParseCache,
 ) -> None:
     looks_k8s = "apiVersion" in text and "kind" in text
-    is_compose = bool(_COMPOSE_NAME.match(f.name))
-    if not looks_k8s and not is_compose:
+    maybe_compose = may_be_compose(f.name, text)
+    if not looks_k8s and not maybe_compose:
         return
     docs = parsed.yaml(rel)  # a rejected file is noted once, by the parse cache
     if docs is None:
         return
-    if is_compose:
-        for doc in docs:
-            if doc.kind == "map":
-                add_compose(out.serving, rel, doc)
+    # a compose file by name, or any YAML (a Swarm stack file, ...) shaped like one
+    compose_docs = [
+        d for d in docs
+        if d.kind == "map" and (COMPOSE_NAME.match(f.name) or compose_services(d))
+    ] if maybe_compose else []
+    if compose_docs:
+        for doc in compose_docs:
+            add_compose(out.serving, rel, doc)
+        out.files.setdefault("serving", []).append(rel)
+        return
+    if COMPOSE_NAME.match(f.name):
         out.files.setdefault("serving", []).append(rel)
         return
     found = [d for d in docs if d.kind == "map" and is_k8s_document(d.value)]

@@ -15,8 +15,8 @@ import re
 from pathlib import PurePosixPath
 
 from mlscan.collectors.minio_xl import XL_META, data_dir_of, object_key
+from mlscan.compose_files import is_compose_name
 
-_COMPOSE = re.compile(r"^(docker-)?compose([.\-][\w.\-]+)?\.ya?ml$", re.I)
 _CI = re.compile(
     r"(^|/)(\.github/workflows/[^/]+\.ya?ml|\.gitlab-ci\.ya?ml|\.circleci/config\.ya?ml|"
     r"azure-pipelines\.ya?ml|bitbucket-pipelines\.ya?ml|Jenkinsfile)$"
@@ -39,7 +39,7 @@ def classify(rel: str) -> tuple[str, str] | None:
         return "dvc", "ini"
     if lower == ".env" or lower.startswith(".env.") or lower.endswith(".env"):
         return "dotenv", "dotenv"
-    if _COMPOSE.match(name):
+    if is_compose_name(name):
         return "compose", "yaml"
     if _CI.search(rel):
         return "ci", "text" if name == "Jenkinsfile" else "yaml"

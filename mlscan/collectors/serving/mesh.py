@@ -194,6 +194,8 @@ def _gateway_api(name: str, ns: str, path: str, doc: Node, spec: dict[str, Any])
         "gateway_class": gclass,
         "listeners": listeners,
         "internal": _internal({**meta_ann, **annotations}, gclass),
+        # the labels Istio puts on the proxy pods it deploys for this Gateway
+        "selector": {"gateway.networking.k8s.io/gateway-name": name},
         "loc": doc.span.loc(path),
     }
 
@@ -228,11 +230,12 @@ def _istio_gateway(
         "gateway_class": ",".join(f"{k}={v}" for k, v in sorted(selector.items())),
         "listeners": listeners,
         "internal": _internal(_meta(doc)[3], ""),
+        "selector": {str(k): str(v) for k, v in sorted(selector.items())},
         "loc": doc.span.loc(path),
     }
 
 
-_GATEWAY_KEYS = ("api", "name", "namespace", "listeners", "internal", "loc")
+_GATEWAY_KEYS = ("api", "name", "namespace", "listeners", "internal", "selector", "loc")
 
 
 def _dict(value: Any) -> dict[str, Any]:

@@ -131,8 +131,9 @@ _ways(e) := array.concat(
 		some r in e.reached_through
 		r.kind in {"HTTPRoute", "VirtualService"}
 		_published(r)
+		not serving.route_gateway_protected(r)
 	],
-	[w | e.default_external; w := "the KServe ingress gateway (no networking.kserve.io/visibility: cluster-local label)"],
+	[w | e.default_external; not serving.ingress_gateway_protected; w := "the KServe ingress gateway (no networking.kserve.io/visibility: cluster-local label)"],
 )
 
 # a route attached to a gateway that is not internal (the sidecar mesh is no gateway)

@@ -200,3 +200,63 @@ test_python_app_silent_when_a_serving_manifest_deploys_it if {
 	doc2 := {"serving": {"endpoints": array.concat(doc.serving.endpoints, [isvc])}}
 	count(deny) == 0 with input as doc2
 }
+
+# An AuthorizationPolicy on the ingress gateway that requires a request principal
+# authenticates every request entering through it.
+_gw_policy(ns, action, requires, selector) := {"name": "edge-jwt", "namespace": ns, "action": action,
+	"requires_identity": requires, "selector": selector, "loc": {"path": "k/authz.yaml", "line": 1}}
+
+test_silent_with_jwt_policy_on_the_ingress_gateway if {
+	p := _gw_policy("istio-system", "ALLOW", true, {"istio": "ingressgateway"})
+	count(deny) == 0 with input as {"serving": {"endpoints": [_isvc({})], "authorization_policies": [p]}}
+}
+
+test_fires_when_gateway_policy_requires_no_principal if {
+	p := _gw_policy("istio-system", "ALLOW", false, {"istio": "ingressgateway"})
+	some v in deny with input as {"serving": {"endpoints": [_isvc({})], "authorization_policies": [p]}}
+	v.loc.path == "k/isvc.yaml"
+}
+
+test_fires_when_gateway_policy_is_a_deny if {
+	p := _gw_policy("istio-system", "DENY", true, {"app": "istio-ingressgateway"})
+	some v in deny with input as {"serving": {"endpoints": [_isvc({})], "authorization_policies": [p]}}
+	v.loc.path == "k/isvc.yaml"
+}
+
+test_fires_when_policy_selects_another_workload if {
+	p := _gw_policy("istio-system", "ALLOW", true, {"app": "grafana"})
+	some v in deny with input as {"serving": {"endpoints": [_isvc({})], "authorization_policies": [p]}}
+	v.loc.path == "k/isvc.yaml"
+}
+
+test_fires_when_policy_is_outside_the_gateway_namespace if {
+	p := _gw_policy("ml", "ALLOW", true, {"istio": "ingressgateway"})
+	some v in deny with input as {"serving": {"endpoints": [_isvc({})], "authorization_policies": [p]}}
+	v.loc.path == "k/isvc.yaml"
+}
+
+test_silent_with_policy_on_the_route_gateway if {
+	gw := object.union(_gw(false), {"api": "istio", "namespace": "edge-ns", "selector": {"app": "edge-proxy"}})
+	r := {"kind": "VirtualService", "name": "fraud", "parents": ["edge-ns/edge"], "gateways": [gw], "loc": {"path": "k/vs.yaml", "line": 1}}
+	e := _isvc({"default_external": false, "visibility": "cluster-local", "reached_through": [r]})
+	p := _gw_policy("edge-ns", "CUSTOM", true, {"app": "edge-proxy"})
+	count(deny) == 0 with input as {"serving": {"endpoints": [e], "authorization_policies": [p]}}
+}
+
+test_fires_on_route_gateway_when_policy_selects_other_labels if {
+	gw := object.union(_gw(false), {"api": "istio", "namespace": "edge-ns", "selector": {"app": "edge-proxy"}})
+	r := {"kind": "VirtualService", "name": "fraud", "parents": ["edge-ns/edge"], "gateways": [gw], "loc": {"path": "k/vs.yaml", "line": 1}}
+	e := _isvc({"default_external": false, "visibility": "cluster-local", "reached_through": [r]})
+	p := _gw_policy("edge-ns", "ALLOW", true, {"app": "other-proxy"})
+	some v in deny with input as {"serving": {"endpoints": [e], "authorization_policies": [p]}}
+	v.loc.path == "k/isvc.yaml"
+}
+
+test_gateway_policy_leaves_an_unprotected_route_reported if {
+	gw := object.union(_gw(false), {"api": "gateway-api", "selector": {"gateway.networking.k8s.io/gateway-name": "edge"}})
+	r := {"kind": "HTTPRoute", "name": "fraud", "parents": ["edge"], "gateways": [gw], "loc": {"path": "k/route.yaml", "line": 1}}
+	p := _gw_policy("istio-system", "ALLOW", true, {"istio": "ingressgateway"})
+	some v in deny with input as {"serving": {"endpoints": [_isvc({"reached_through": [r]})], "authorization_policies": [p]}}
+	contains(v.msg, "HTTPRoute fraud (gateways edge: HTTP :80)")
+	not contains(v.msg, "the KServe ingress gateway")
+}
