@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from mlscan.config import Config, SigningConfig
 from mlscan.precommit import expand_paths
@@ -364,6 +366,29 @@ def test_secrets_and_model_references_bring_in_what_links_them(
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_text(text, encoding="utf-8")
     assert expand_paths(tmp_path, named, Config()) == tuple(expected)
+
+
+def test_a_swarm_stack_file_and_its_env_files_bring_in_each_other(tmp_path: Path) -> None:
+    files = {
+        "ops/.env": "REGISTRY_TOKEN=x\n",
+        "ops/swarm_stack.yml": "services:\n  api:\n    image: acme/api:1\n    env_file: ../shared/api.env\n",
+        "ops/readme.md": "n\n",
+        "shared/api.env": "API_KEY=y\n",
+    }
+    for rel, text in files.items():
+        p = tmp_path / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    both = ("ops/.env", "ops/swarm_stack.yml", "shared/api.env")
+    assert expand_paths(tmp_path, ("ops/.env",), Config()) == both
+    assert expand_paths(tmp_path, ("ops/swarm_stack.yml",), Config()) == both
+
+
+def test_hook_pattern_names_stack_files() -> None:
+    (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    rx = re.compile(hook["files"])
+    for path in ("swarm_stack.yml", "ops/docker-stack.yaml", "stack.yml", "compose.prod.yaml"):
+        assert rx.search(path), path
 
 
 def test_json_tfvars_and_the_module_bring_in_each_other() -> None:
