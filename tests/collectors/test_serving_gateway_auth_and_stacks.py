@@ -46,7 +46,10 @@ def test_stack_files_are_compose_files() -> None:
         if w["kind"] == "compose-service"
     )
     # the GitLab CI file's top-level services: list is no compose file
-    assert compose == [("predictor", "deploy/services.yml", 2), ("ranker", "ops/swarm-stack.yml", 4)]
+    assert compose == [
+        ("predictor", "deploy/services.yml", 2),
+        ("ranker", "ops/swarm-stack.yml", 4),
+    ]
 
 
 def test_compose_names() -> None:

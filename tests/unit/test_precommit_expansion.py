@@ -371,7 +371,9 @@ def test_secrets_and_model_references_bring_in_what_links_them(
 def test_a_swarm_stack_file_and_its_env_files_bring_in_each_other(tmp_path: Path) -> None:
     files = {
         "ops/.env": "REGISTRY_TOKEN=x\n",
-        "ops/swarm_stack.yml": "services:\n  api:\n    image: acme/api:1\n    env_file: ../shared/api.env\n",
+        "ops/swarm_stack.yml": (
+            "services:\n  api:\n    image: acme/api:1\n    env_file: ../shared/api.env\n"
+        ),
         "ops/readme.md": "n\n",
         "shared/api.env": "API_KEY=y\n",
     }

@@ -27,6 +27,7 @@ from mlscan.collectors.secrets import structure
 from mlscan.collectors.secrets.detector import by_value, scan_text
 from mlscan.collectors.secrets.files import classify
 from mlscan.collectors.secrets.values import key_for, key_is_secret_name, value_kind
+from mlscan.compose_files import may_be_compose
 from mlscan.workspace import Workspace
 
 SOURCE = "secrets"
@@ -100,6 +101,10 @@ def _scan_file(
         return [], []
     if file_kind == "markdown":
         text = _code_only(text)
+    if file_kind in ("compose", "yaml"):
+        # a stack-named file is compose only with a top-level services: (a CloudFormation
+        # stack.yaml is not); any YAML with one is read as compose
+        file_kind = "compose" if may_be_compose(PurePosixPath(rel).name, text) else "yaml"
     refs: list[dict[str, Any]] = []
     context: dict[int, dict[str, Any]] = {}
     values_paths: dict[int, str] = {}
