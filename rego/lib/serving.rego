@@ -209,7 +209,7 @@ _gateway_protected(g) if {
 }
 
 _gateway_policy(pol) if {
-	pol.requires_identity
+	object.get(pol, "every_rule_requires_identity", false)
 	pol.action in {"ALLOW", "CUSTOM"}
 	count(pol.selector) > 0
 }

@@ -26,11 +26,16 @@ def test_jwt_policy_on_the_ingress_gateway_authenticates_kserve() -> None:
         "edge-needs-token", "istio-system", "ALLOW", True
     )
     assert pol["selector"] == {"istio": "ingressgateway"}
+    assert pol["every_rule_requires_identity"] is True
     assert pol["loc"]["path"] == "auth/ingress-jwt.yaml"
 
 
 def test_request_authentication_alone_on_the_gateway_still_fires() -> None:
+    # a RequestAuthentication, and a policy one of whose rules needs no identity
     assert _findings(FIX / "gateway_jwt_only") == [("MLS-SRV-001", "scorer.yaml", 1)]
+    facts = collect_facts((str(FIX / "gateway_jwt_only"),)).facts
+    (pol,) = facts["serving"]["authorization_policies"]
+    assert (pol["requires_identity"], pol["every_rule_requires_identity"]) == (True, False)
 
 
 def test_stack_files_are_compose_files() -> None:

@@ -130,6 +130,9 @@ def add_document(model: MeshModel, path: str, doc: Node) -> None:
                 "namespace": ns,
                 "action": action,
                 "requires_identity": action == "CUSTOM" or principals or claims,
+                # ALLOW rules are alternatives: one rule without an identity lets anyone in
+                "every_rule_requires_identity": action == "CUSTOM"
+                or (bool(rules) and all(_rule_requires_identity(r) for r in rules)),
                 "selector": {str(k): str(v) for k, v in selector.items()},
                 "loc": doc.span.loc(path),
             }
@@ -144,6 +147,23 @@ def add_document(model: MeshModel, path: str, doc: Node) -> None:
                 "loc": doc.span.loc(path),
             }
         )
+
+
+def _rule_requires_identity(rule: Any) -> bool:
+    """An AuthorizationPolicy rule that only matches requests carrying an identity: a
+    ``from`` source naming request or peer principals, or a ``request.auth.*`` condition."""
+    if not isinstance(rule, dict):
+        return False
+    sources = [f.get("source") for f in rule.get("from") or [] if isinstance(f, dict)]
+    principals = bool(sources) and all(
+        isinstance(src, dict) and bool(src.get("requestPrincipals") or src.get("principals"))
+        for src in sources
+    )
+    claims = any(
+        isinstance(w, dict) and str(w.get("key", "")).startswith("request.auth")
+        for w in rule.get("when") or []
+    )
+    return principals or claims
 
 
 # load-balancer annotations and gateway classes that keep a gateway off the internet

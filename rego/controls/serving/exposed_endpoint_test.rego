@@ -204,7 +204,14 @@ test_python_app_silent_when_a_serving_manifest_deploys_it if {
 # An AuthorizationPolicy on the ingress gateway that requires a request principal
 # authenticates every request entering through it.
 _gw_policy(ns, action, requires, selector) := {"name": "edge-jwt", "namespace": ns, "action": action,
-	"requires_identity": requires, "selector": selector, "loc": {"path": "k/authz.yaml", "line": 1}}
+	"requires_identity": requires, "every_rule_requires_identity": requires, "selector": selector,
+	"loc": {"path": "k/authz.yaml", "line": 1}}
+
+test_fires_when_one_gateway_policy_rule_requires_no_identity if {
+	p := object.union(_gw_policy("istio-system", "ALLOW", true, {"istio": "ingressgateway"}), {"every_rule_requires_identity": false})
+	some v in deny with input as {"serving": {"endpoints": [_isvc({})], "authorization_policies": [p]}}
+	v.loc.path == "k/isvc.yaml"
+}
 
 test_silent_with_jwt_policy_on_the_ingress_gateway if {
 	p := _gw_policy("istio-system", "ALLOW", true, {"istio": "ingressgateway"})
