@@ -11,7 +11,7 @@
 #   atlas: []
 #   owasp_ml: [ML05]
 #   cwe: [778]
-#   references: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html", "CKV_AWS_18", "CKV_GCP_62"]
+#   references: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html", "CKV_AWS_18"]
 #   remediation: >-
 #     Enable server access logging (aws_s3_bucket_logging / LoggingConfiguration) or
 #     CloudTrail data events for the bucket.
