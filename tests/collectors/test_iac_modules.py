@@ -120,8 +120,7 @@ def test_gcs_bucket_named_by_a_variable_is_the_dvc_remote() -> None:
     assert _found("gcs_dvc_remote") == [
         ("MLS-BKT-004", "infra/storage.tf", 1, "high"),
         ("MLS-BKT-005", "infra/storage.tf", 1, "low"),
-        ("MLS-BKT-006", "infra/storage.tf", 1, "medium"),
-        ("MLS-BKT-007", "infra/storage.tf", 1, "medium"),
+        ("MLS-BKT-007", "infra/storage.tf", 1, "low"),  # Google-managed key by default
         ("MLS-IAC-003", "infra/storage.tf", 8, "high"),  # objectAdmin on the model store
         ("MLS-IAC-003", "infra/storage.tf", 29, "high"),  # the Cloud Run scorer may write
     ]
@@ -327,3 +326,41 @@ def test_codebuild_output_bucket_role_comes_from_what_the_build_writes() -> None
     facts = _facts("codebuild_stores").facts
     assert rego_bucket(facts, "acme-site-build-artifacts")["roles"] == []
     assert rego_bucket(facts, "acme-nightly-outputs")["roles"] == ["model-store"]
+
+
+def test_gcs_buckets_are_judged_on_versioning_and_public_access_only() -> None:
+    """GCS logs data access through Cloud Audit Logs and encrypts with a Google-managed key
+    by default: no access-logging finding, a missing CMEK is low. The unversioned training
+    data bucket is still reported."""
+    assert _found("gcs_model_store") == [
+        ("MLS-BKT-004", "storage.tf", 12, "medium"),
+        ("MLS-BKT-005", "storage.tf", 1, "low"),
+        ("MLS-BKT-007", "storage.tf", 1, "low"),
+        ("MLS-BKT-007", "storage.tf", 12, "low"),
+    ]
+    b = _bucket("gcs_model_store", "google_storage_bucket.churn_models")
+    assert (b["provider"], b["logging"]) == ("gcp", False)
+
+
+def test_passrole_scoped_to_named_roles_is_not_iam_write() -> None:
+    """PassRole on SageMaker-* with an iam:PassedToService condition, and PassRole on the
+    execution role itself, are the least-privilege pattern; PassRole on every role (even
+    with the service condition) lets the caller hand SageMaker any role, and fires."""
+    assert _found("sagemaker_passrole") == [("MLS-IAC-003", "roles.yaml", 43, "high")]
+    statements = _facts("sagemaker_passrole").facts["iac"]["iam_statements"]
+    passrole = sorted((s["policy"], s["index"]) for s in statements
+                      if "iam:passrole" in s["actions"])
+    assert passrole == [("AWS::IAM::ManagedPolicy.LaunchAnything", 0),
+                        ("AWS::IAM::ManagedPolicy.LaunchJobs", 1),
+                        ("AWS::IAM::ManagedPolicy.LaunchJobs", 2)]
+
+
+def test_registry_image_hygiene_checks_are_low() -> None:
+    """Scan on push and KMS encryption of a registry are generic image hygiene: reported by
+    checkov at low, not medium (tag immutability is set, so nothing else fires)."""
+    found = sorted((f.control.id, f.location.path, f.location.start_line, f.severity,
+                    f.message.split()[1]) for f in _scan("ecr_hygiene").findings)
+    assert found == [
+        ("MLS-IAC-004", "registry.yaml", 5, "low", "CKV_AWS_136"),
+        ("MLS-IAC-004", "registry.yaml", 5, "low", "CKV_AWS_163"),
+    ]

@@ -27,6 +27,40 @@ _AWS_NAME = re.compile(
 )
 # a short plain word (`NOPASSWD: ALL` in sudoers, `"token": "same"`) is not a credential
 _SHORT_WORD = re.compile(r"^[A-Za-z]{1,5}$")
+# Natural-language text held by a constant named like a secret: an error, help or label
+# string (`NO_API_KEY = "No API key provided."`). Three or more words of letters, and a
+# sign that a reader is addressed: a capitalised sentence ending in punctuation, a word of
+# message vocabulary, or a key that names a message. A passphrase of plain words
+# (`"correct horse battery staple"`) has none of these and stays a literal.
+_PROSE_WORD = re.compile(
+    r"^[(\"'\u2018\u201c]?[A-Za-z][A-Za-z'\u2019\-]*[.,;:!?)\"'\u2019\u201d]*$"
+)
+_SENTENCE = re.compile(r"^[\"'(\u2018\u201c]?[A-Z].*[.!?:\u2026][\"')\u2019\u201d]*$")
+MESSAGE_WORDS = frozenset(
+    {
+        "provided",
+        "invalid",
+        "missing",
+        "required",
+        "please",
+        "must",
+        "cannot",
+        "failed",
+        "expired",
+        "incorrect",
+        "unauthorized",
+        "denied",
+        "enter",
+        "not",
+    }
+)
+_MESSAGE_KEY = re.compile(
+    r"(?:^|[_.\-])(?:msg|message|error|err|text|label|prompt|help|hint|title|description|"
+    r"detail|warning)s?$|(?<=[a-z])(?:Msg|Message|Error|Text|Label|Prompt|Help|Hint|Title|"
+    r"Description|Detail|Warning)s?$",
+    re.I,
+)
+
 _PLACEHOLDER = re.compile(
     r"^<[^>]*>$|^\[[^\]]*\]$|^\*+$|^x{3,}$|^\.{3,}$|your[-_ ]|example|placeholder|dummy|"
     r"redacted|replace[-_ ]?me|^todo$|^tbd$|^fixme$|^none$|^null$|^fake|fake$|^sample|"
@@ -165,6 +199,20 @@ METADATA_WORDS = frozenset(
 )
 
 
+def is_prose(value: str, key: str | None = None) -> bool:
+    """Whether ``value`` is natural-language text addressed to a reader (a message or a
+    label), not a credential."""
+    words = value.split()
+    if len(words) < 3 or not all(_PROSE_WORD.match(w) for w in words):
+        return False
+    if key and _MESSAGE_KEY.search(key):
+        return True
+    if _SENTENCE.match(value):
+        return True
+    bare = {w.strip("\"'()\u2018\u2019\u201c\u201d.,;:!?").lower() for w in words}
+    return bool(bare & MESSAGE_WORDS)
+
+
 def key_is_secret_name(key: str | None) -> bool | None:
     """Whether one word of the key names a credential (and none says the key only
     describes one); None when no key was found."""
@@ -176,7 +224,7 @@ def key_is_secret_name(key: str | None) -> bool | None:
 
 def value_kind(value: str, key: str | None = None) -> str:
     """``reference`` | ``placeholder`` | ``default`` | ``hash`` | ``scalar`` | ``url`` |
-    ``path`` | ``literal``.
+    ``path`` | ``prose`` | ``literal``.
 
     A hex string of a digest's length is a ``hash`` (commit SHA, md5, image digest) unless
     its key names a credential (``WANDB_API_KEY=<40 hex>`` is a key, not a digest)."""
@@ -201,4 +249,6 @@ def value_kind(value: str, key: str | None = None) -> str:
         return "default"
     if _SHORT_WORD.match(v):
         return "scalar"
+    if is_prose(v, key):
+        return "prose"
     return "literal"

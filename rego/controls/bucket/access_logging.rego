@@ -11,19 +11,25 @@
 #   atlas: []
 #   owasp_ml: [ML05]
 #   cwe: [778]
-#   references: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html", "CKV_AWS_18", "CKV_GCP_62"]
+#   references: ["https://docs.aws.amazon.com/AmazonS3/latest/userguide/ServerLogs.html", "CKV_AWS_18"]
 #   remediation: >-
-#     Enable server access logging (aws_s3_bucket_logging / LoggingConfiguration / logging {})
-#     or CloudTrail data events for the bucket.
+#     Enable server access logging (aws_s3_bucket_logging / LoggingConfiguration) or
+#     CloudTrail data events for the bucket.
 package mlscan.controls.bucket.access_logging
 
 import data.mlscan.lib.checkov
 import data.mlscan.lib.ml_assets
 import rego.v1
 
+# Providers on which a bucket's own logging setting decides whether data access is logged.
+# S3 only: on GCS, data access is logged by Cloud Audit Logs (a project setting, not a
+# bucket attribute; the bucket `logging {}` block is hourly usage logs), and on Azure by
+# the storage account's diagnostic settings. A finding there would point at the wrong place.
+judged_providers := {"aws"}
+
 deny contains v if {
 	some b in object.get(object.get(input, "iac", {}), "buckets", [])
-	b.provider in {"aws", "gcp"}
+	b.provider in judged_providers
 	name := ml_assets.bucket_key(b)
 	ml_assets.ml_bucket(name)
 	not b.logging

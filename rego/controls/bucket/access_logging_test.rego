@@ -22,3 +22,14 @@ test_logged_bucket_is_silent if {
 test_bucket_without_role_is_silent if {
 	count(deny) == 0 with input as {"iac": {"buckets": [_bucket(false)]}}
 }
+
+# GCS data access is logged by Cloud Audit Logs (a project setting): not judged per bucket.
+test_gcs_bucket_without_logging_is_silent if {
+	b := object.union(_bucket(false), {"provider": "gcp", "address": "google_storage_bucket.d"})
+	count(deny) == 0 with input as {"iac": {"buckets": [b]}, "assets": _assets}
+}
+
+test_azure_bucket_without_logging_is_silent if {
+	b := object.union(_bucket(false), {"provider": "azure"})
+	count(deny) == 0 with input as {"iac": {"buckets": [b]}, "assets": _assets}
+}

@@ -15,12 +15,17 @@
 #   remediation: >-
 #     Set default encryption to aws:kms with a customer-managed key
 #     (aws_s3_bucket_server_side_encryption_configuration, BucketEncryption, or
-#     encryption { default_kms_key_name } on GCS).
+#     encryption { default_kms_key_name } on GCS, reported there at low severity).
 package mlscan.controls.bucket.kms
 
 import data.mlscan.lib.checkov
 import data.mlscan.lib.ml_assets
 import rego.v1
+
+# Severity by provider. S3 is judged at the control's severity. GCS encrypts every object
+# with a Google-managed key by default, so a missing customer-managed key is a hardening
+# option, not a misconfiguration: low. Other providers are not judged.
+provider_severity := {"aws": "medium", "gcp": "low"}
 
 _kms_algorithms := {"aws:kms", "aws:kms:dsse", "kms"}
 
@@ -49,7 +54,7 @@ _key_attributes := {"kms_master_key_id", "sse_algorithm", "encryption.default_km
 # unresolved reference): reported at low severity with the expression.
 deny contains v if {
 	some b in object.get(object.get(input, "iac", {}), "buckets", [])
-	b.provider in {"aws", "gcp"}
+	provider_severity[b.provider]
 	name := ml_assets.bucket_key(b)
 	ml_assets.ml_bucket(name)
 	not _kms(b)
@@ -68,7 +73,7 @@ deny contains v if {
 
 deny contains v if {
 	some b in object.get(object.get(input, "iac", {}), "buckets", [])
-	b.provider in {"aws", "gcp"}
+	severity := provider_severity[b.provider]
 	name := ml_assets.bucket_key(b)
 	ml_assets.ml_bucket(name)
 	not _kms(b)
@@ -80,6 +85,7 @@ deny contains v if {
 		"loc": b.loc,
 		"asset": name,
 		"key": b.address,
+		"severity": severity,
 		"evidence": {"sse_algorithm": b.sse_algorithm, "checkov": checkov.evidence("MLS-BKT-007", b.loc.path, b.address)},
 	}
 }
@@ -88,6 +94,8 @@ deny contains v if {
 	some v in checkov.fallback("MLS-BKT-007")
 }
 
-_algorithm(b) := b.sse_algorithm if b.sse_algorithm != null
-
-_algorithm(b) := "not configured" if b.sse_algorithm == null
+_algorithm(b) := b.sse_algorithm if {
+	b.sse_algorithm != null
+} else := "Google-managed key" if {
+	b.provider == "gcp"
+} else := "not configured"

@@ -46,6 +46,22 @@ test_fires_medium_when_algorithm_is_aes256_and_key_unknown if {
 	vs := deny with input as {"iac": {"buckets": [b]}, "assets": _assets}
 	count(vs) == 1
 	some v in vs
-	not v.severity
+	v.severity == "medium"
 	contains(v.msg, "AES256")
+}
+
+# GCS encrypts every object with a Google-managed key: a missing CMEK is low, not medium.
+test_gcs_without_cmek_is_low if {
+	b := object.union(_bucket(null, false), {"provider": "gcp", "address": "google_storage_bucket.m"})
+	vs := deny with input as {"iac": {"buckets": [b]}, "assets": _assets}
+	count(vs) == 1
+	some v in vs
+	v.severity == "low"
+	v.loc.line == 2
+	contains(v.msg, "Google-managed key")
+}
+
+test_azure_is_not_judged if {
+	b := object.union(_bucket(null, false), {"provider": "azure"})
+	count(deny) == 0 with input as {"iac": {"buckets": [b]}, "assets": _assets}
 }

@@ -2,16 +2,26 @@ package mlscan.controls.iac.checkov_other
 
 import rego.v1
 
-# CKV_AWS_163 is mapped to MLS-IAC-004 (medium); CKV_AWS_21 to MLS-BKT-004; CKV_AWS_1 is unmapped
+# CKV_AWS_163 is mapped to MLS-IAC-004 (low: generic image hygiene); CKV_AWS_21 to MLS-BKT-004; CKV_AWS_1 is unmapped
 
 _r(extra) := object.union({"check_id": "CKV_AWS_163", "check_name": "scan on push", "resource": "aws_ecr_repository.r",
 	"result": "failed", "native_fact": true, "loc": {"path": "ecr.tf", "line": 4}}, extra)
 
 test_mapped_direct_check if {
+	vs := deny with input as {"iac": {"checkov_results": [_r({"check_id": "CKV_AWS_32", "check_name": "registry policy open"})]}}
+	count(vs) == 1
+	some v in vs
+	v.severity == "high"
+	v.loc.line == 4
+}
+
+# Scan on push protects no model: reported, but low, whatever the registry holds.
+test_scan_on_push_is_low_hygiene if {
 	vs := deny with input as {"iac": {"checkov_results": [_r({})]}}
 	count(vs) == 1
 	some v in vs
-	v.severity == "medium"
+	v.severity == "low"
+	v.key == "CKV_AWS_163"
 	v.loc.line == 4
 }
 

@@ -137,10 +137,102 @@ _write_reason(s) := "object write/delete on every bucket (Resource *)" if {
 	count(_ml_buckets(s)) > 0
 }
 
+# --- iam:PassRole scoped to named roles (the least-privilege pattern) ---------------
+#
+# PassRole lets the caller hand a role to a service; it escalates only when the caller can
+# pass roles it chooses (Resource "*", role/*, a whole path). A statement whose only IAM
+# write is PassRole, on specific roles, is how AWS documents SageMaker access:
+#   exact role name (role/ml-exec, aws_iam_role.x.arn, Fn::GetAtt) -> scoped
+#   role name pattern (role/service-role/SageMaker-*)             -> scoped with an
+#                                                                     iam:PassedToService condition
+#   any other resource (*, role/*, role/service-role/*)           -> IAM write
+
+# IAM actions that read (they grant nothing).
+_iam_read_prefixes := ["iam:get", "iam:list", "iam:simulate", "iam:generate"]
+
+_iam_write_action(a) if {
+	startswith(a, "iam:")
+	a != "iam:passrole"
+	not _iam_read(a)
+}
+
+_iam_read(a) if {
+	some p in _iam_read_prefixes
+	startswith(a, p)
+}
+
+# Condition operators that bind a key to the listed values (negated and ...IfExists ones
+# do not: they are satisfied when the key is absent or different).
+_binding_operators := {"stringequals", "stringlike", "stringequalsignorecase", "foranyvalue:stringequals", "foranyvalue:stringlike"}
+
+_passed_to_service(s) if {
+	some c in object.get(s, "conditions", [])
+	c.key == "iam:passedtoservice"
+	lower(c.operator) in _binding_operators
+	count(c.values) > 0
+	not "*" in c.values
+}
+
+# The role name a resource names, or "" for a reference to one role.
+_role_name(r) := "" if regex.match(`^\$?\{?aws_iam_role\.[A-Za-z0-9_-]+(\[[^\]]*\])?\.arn\}?$`, r)
+
+_role_name(r) := "" if {
+	not regex.match(`:role/`, r)
+	regex.match(`Fn::GetAtt|"Ref"`, r)
+}
+
+_role_name(r) := name if {
+	[[_, path]] := regex.find_all_string_submatch_n(`:role/([^"]*)`, r, 1)
+	parts := split(path, "/")
+	name := parts[count(parts) - 1]
+}
+
+_exact_role(r) if _role_name(r) == ""
+
+_exact_role(r) if {
+	name := _role_name(r)
+	name != ""
+	not regex.match(`[*?]`, name)
+}
+
+# A name pattern with a literal part (SageMaker-*), not a bare wildcard.
+_role_pattern(r) if {
+	name := _role_name(r)
+	regex.match(`[*?]`, name)
+	regex.match(`[^*?]`, name)
+}
+
+_scoped_resource(s, r) if _exact_role(r)
+
+_scoped_resource(s, r) if {
+	_role_pattern(r)
+	_passed_to_service(s)
+}
+
+scoped_passrole(s) if {
+	"iam:passrole" in s.actions
+	not s.action_is_wildcard
+	not _other_iam_write(s)
+	count(s.resources) > 0
+	every r in s.resources {
+		_scoped_resource(s, r)
+	}
+}
+
+_other_iam_write(s) if {
+	some a in s.actions
+	_iam_write_action(a)
+}
+
+_iam_write(s) if {
+	"iam_write" in s.access
+	not scoped_passrole(s)
+}
+
 _why(s) := "all actions of a service (*)" if {
 	s.action_is_wildcard
 } else := "IAM write (it can grant itself more)" if {
-	"iam_write" in s.access
+	_iam_write(s)
 } else := "registry write from a serving role" if {
 	_serving(s)
 	"registry_write" in s.access
@@ -148,7 +240,7 @@ _why(s) := "all actions of a service (*)" if {
 
 _over(s) if s.action_is_wildcard
 
-_over(s) if "iam_write" in s.access
+_over(s) if _iam_write(s)
 
 _over(s) if {
 	_serving(s)

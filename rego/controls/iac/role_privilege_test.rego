@@ -167,3 +167,51 @@ test_silent_on_the_role_of_a_pipeline_with_a_scratch_store if {
 	count(deny) == 0 with input as {"iac": {"iam_roles": [r], "ci_artifact_stores": [_pipeline_store("acme-build-scratch")],
 		"iam_statements": [_stmt(["*"], ["read", "write"], true)]}, "assets": _model_store_assets}
 }
+
+# --- iam:PassRole scoped to named roles -------------------------------------------------
+
+_passrole(resources, conditions, actions) := object.union(_stmt(actions, ["iam_write"], false),
+	{"resources": resources, "conditions": conditions})
+
+_to_sagemaker := [{"operator": "StringEquals", "key": "iam:passedtoservice", "values": ["sagemaker.amazonaws.com"]}]
+
+_sm_role := [_role(["sagemaker.amazonaws.com"], [])]
+
+test_passrole_on_role_pattern_with_service_condition_is_silent if {
+	s := _passrole([`{"Fn::Sub":"arn:aws:iam::${AWS::AccountId}:role/service-role/SageMaker-*"}`], _to_sagemaker, ["iam:passrole"])
+	count(deny) == 0 with input as {"iac": {"iam_roles": _sm_role, "iam_statements": [s]}}
+}
+
+test_passrole_on_exact_role_is_silent if {
+	s := _passrole(["arn:aws:iam::123456789012:role/fraud-training-exec"], [], ["iam:passrole", "iam:getrole"])
+	count(deny) == 0 with input as {"iac": {"iam_roles": _sm_role, "iam_statements": [s]}}
+	ref := _passrole(["${aws_iam_role.training.arn}"], [], ["iam:passrole"])
+	count(deny) == 0 with input as {"iac": {"iam_roles": _sm_role, "iam_statements": [ref]}}
+}
+
+test_passrole_on_every_role_fires if {
+	s := _passrole(["*"], _to_sagemaker, ["iam:passrole"])
+	vs := deny with input as {"iac": {"iam_roles": _sm_role, "iam_statements": [s]}}
+	count(vs) == 1
+	some v in vs
+	contains(v.msg, "IAM write")
+	v.loc.line == 12
+}
+
+test_passrole_on_role_path_wildcard_fires if {
+	s := _passrole(["arn:aws:iam::123456789012:role/service-role/*"], _to_sagemaker, ["iam:passrole"])
+	count(deny) == 1 with input as {"iac": {"iam_roles": _sm_role, "iam_statements": [s]}}
+}
+
+test_passrole_on_role_pattern_without_service_condition_fires if {
+	s := _passrole(["arn:aws:iam::123456789012:role/SageMaker-*"], [], ["iam:passrole"])
+	count(deny) == 1 with input as {"iac": {"iam_roles": _sm_role, "iam_statements": [s]}}
+	negated := [{"operator": "StringNotEquals", "key": "iam:passedtoservice", "values": ["ec2.amazonaws.com"]}]
+	t := _passrole(["arn:aws:iam::123456789012:role/SageMaker-*"], negated, ["iam:passrole"])
+	count(deny) == 1 with input as {"iac": {"iam_roles": _sm_role, "iam_statements": [t]}}
+}
+
+test_scoped_passrole_beside_other_iam_write_fires if {
+	s := _passrole(["arn:aws:iam::123456789012:role/fraud-training-exec"], [], ["iam:passrole", "iam:putrolepolicy"])
+	count(deny) == 1 with input as {"iac": {"iam_roles": _sm_role, "iam_statements": [s]}}
+}

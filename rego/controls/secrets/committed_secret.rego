@@ -6,7 +6,8 @@
 #   Terraform, Python, notebook, shell script, CI workflow or object-store client config.
 #   Whoever reads the repository gets what it unlocks; the message names the ML asset when
 #   the secret is linked to one (an MLflow backend-store URI, the MinIO root credentials of
-#   the artifact store). Placeholders, references (${VAR}, {{ .Values.x }}), well-known
+#   the artifact store). Placeholders, references (${VAR}, {{ .Values.x }}), messages held
+#   by constants named like secrets (value_kind prose: "No API key provided."), well-known
 #   defaults (MLS-SEC-003) and values under tests/ are not reported here.
 # custom:
 #   id: MLS-SEC-001

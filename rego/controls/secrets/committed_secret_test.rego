@@ -38,11 +38,12 @@ test_fires_high_for_unlinked_entropy if {
 	v.severity == "high"
 }
 
-test_silent_on_placeholder_reference_default_and_tests if {
+test_silent_on_placeholder_reference_default_prose_and_tests if {
 	s := [
 		mk({"value_kind": "placeholder"}),
 		mk({"value_kind": "reference"}),
 		mk({"value_kind": "default"}),
+		mk({"value_kind": "prose", "key": "NO_API_KEY", "file_kind": "python"}),
 		mk({"loc": {"path": "tests/fixtures/.env", "line": 2}}),
 	]
 	count(deny) == 0 with input as {"secrets": {"secrets": s, "links": []}}
