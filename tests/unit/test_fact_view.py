@@ -53,6 +53,9 @@ OTHER_MEANINGS = {
     ("files", "rego/controls/model/unanalysable_model.rego"),  # input.artifacts.files
     ("files", "rego/controls/privacy/personal_data.rego"),  # the datasets.files list
     ("files", "rego/controls/privacy/retention.rego"),
+    ("files", "rego/controls/privacy/dataset_card.rego"),  # the datasets.files list
+    ("files", "rego/lib/privacy.rego"),  # the datasets.files list
+    ("files", "rego/lib/robustness.rego"),  # the datasets.files list
     ("framework", "rego/controls/robustness/input_validation.rego"),  # a serving handler's
 }
 
