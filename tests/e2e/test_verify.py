@@ -222,6 +222,8 @@ def test_scan_command_reports_signature_controls(signed: Path, tmp_path: Path) -
     )
     env = {"PYTHONPATH": f"{GUARD}:{REPO}", "MLSCAN_NETGUARD_LOG": str(tmp_path / "net.log"),
            "XDG_CACHE_HOME": str(tmp_path / "cache"), "XDG_DATA_HOME": str(tmp_path / "data")}
+    # the project's parameters name the pickle, so it is a model the project uses
+    (signed / "params.yaml").write_text("serve:\n  model: models/clf.pkl\n", encoding="utf-8")
     clean = run_cli("scan", str(signed), "--format", "json", env=env)
     # a signed pickle is still a pickle (MLS-MOD-001, medium); no signature control fires
     assert clean.code == 1, clean.err
