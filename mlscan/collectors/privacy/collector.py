@@ -121,46 +121,14 @@ class PrivacyCollector:
                         parsed.append(f.path)
                         names = model_names(f.path, tree)
                         for h in module.handlers:
-                            for p in h.persistence:
-                                persistence.append(
-                                    {
-                                        "path": f.path,
-                                        "function": h.function,
-                                        "framework": h.framework,
-                                        "serves_model": module.serves_model,
-                                        "fields": [feature(n) for n in h.fields],
-                                        "names": [*names, h.function, *h.schemas],
-                                        "sink": p["sink"],
-                                        "argument": p["argument"],
-                                        "loc": {
-                                            "path": f.path,
-                                            "line": p["line"],
-                                            "col": p["col"],
-                                            "end_line": p["end_line"],
-                                            "end_col": p["end_col"],
-                                        },
-                                    }
-                                )
-                            for p in h.payload_logging:
-                                logging_facts.append(
-                                    {
-                                        "path": f.path,
-                                        "function": h.function,
-                                        "framework": h.framework,
-                                        "serves_model": module.serves_model,
-                                        "fields": [feature(n) for n in h.fields],
-                                        "names": [*names, h.function, *h.schemas],
-                                        "sink": p["sink"],
-                                        "argument": p["argument"],
-                                        "loc": {
-                                            "path": f.path,
-                                            "line": p["line"],
-                                            "col": p["col"],
-                                            "end_line": p["end_line"],
-                                            "end_col": p["end_col"],
-                                        },
-                                    }
-                                )
+                            persistence += [
+                                _sink_fact(f.path, module.serves_model, h, names, p)
+                                for p in h.persistence
+                            ]
+                            logging_facts += [
+                                _sink_fact(f.path, module.serves_model, h, names, p)
+                                for p in h.payload_logging
+                            ]
                 elif _mlserver_candidate(f.path):
                     if f.suffix in (".yaml", ".yml") and cache.over_limit("yaml", f.path):
                         continue  # noted once by the parse cache; never read
@@ -411,4 +379,27 @@ def _mlmodel(cache: ParseCache, rel: str, config: Config) -> dict[str, Any] | No
         "asset": asset,
         "impact": impact,
         "loc": span.loc(rel),
+    }
+
+
+def _sink_fact(
+    path: str, serves_model: bool, h: Any, names: list[str], p: dict[str, Any]
+) -> dict[str, Any]:
+    """One place a handler writes its request payload (a log call or a store)."""
+    return {
+        "path": path,
+        "function": h.function,
+        "framework": h.framework,
+        "serves_model": serves_model,
+        "fields": [feature(n) for n in h.fields],
+        "names": [*names, h.function, *h.schemas],
+        "sink": p["sink"],
+        "argument": p["argument"],
+        "loc": {
+            "path": path,
+            "line": p["line"],
+            "col": p["col"],
+            "end_line": p["end_line"],
+            "end_col": p["end_col"],
+        },
     }
